@@ -1,0 +1,37 @@
+//===- Signature.h - The C-level signature of each graph in a Kiln module -===//
+#ifndef KILN_CODEGEN_SIGNATURE_H
+#define KILN_CODEGEN_SIGNATURE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+struct ArgSignature {
+  std::string name;
+  uint32_t dtype; ///< a kiln_dtype (kiln/abi.h)
+  std::vector<int64_t> shape;
+};
+
+struct GraphSignature {
+  std::string name;
+  std::vector<ArgSignature> inputs;
+  std::vector<ArgSignature> outputs;
+};
+
+/// The signatures of every kiln.graph in `module`, in source order. Read before lowering: they
+/// are what the header, the metadata and the runtime promise the caller.
+std::vector<GraphSignature> collectGraphSignatures(mlir::ModuleOp module);
+
+/// The kiln_dtype of an element type (0 if none).
+uint32_t dtypeOf(mlir::Type elementType);
+/// "f32", "bf16", "bool", ... and the C type that holds one element ("float", "uint16_t", ...).
+const char *dtypeName(uint32_t dtype);
+const char *dtypeCType(uint32_t dtype);
+uint64_t dtypeSize(uint32_t dtype);
+
+} // namespace kiln
+
+#endif

@@ -1,0 +1,103 @@
+//===- Signature.cpp - The C-level signature of each graph ----------------===//
+#include "kiln/Codegen/Signature.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/abi.h"
+
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+uint32_t dtypeOf(Type type) {
+  if (type.isF32())
+    return KILN_DTYPE_F32;
+  if (type.isF64())
+    return KILN_DTYPE_F64;
+  if (type.isF16())
+    return KILN_DTYPE_F16;
+  if (type.isBF16())
+    return KILN_DTYPE_BF16;
+  if (type.isInteger(1))
+    return KILN_DTYPE_BOOL;
+  if (type.isInteger(8))
+    return KILN_DTYPE_I8;
+  if (type.isInteger(16))
+    return KILN_DTYPE_I16;
+  if (type.isInteger(32))
+    return KILN_DTYPE_I32;
+  if (type.isInteger(64))
+    return KILN_DTYPE_I64;
+  return 0;
+}
+
+namespace {
+struct DtypeInfo {
+  const char *name, *ctype;
+  uint64_t size;
+};
+DtypeInfo dtypeInfo(uint32_t dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_F32: return {"f32", "float", 4};
+  case KILN_DTYPE_F64: return {"f64", "double", 8};
+  case KILN_DTYPE_F16: return {"f16", "uint16_t", 2};
+  case KILN_DTYPE_BF16: return {"bf16", "uint16_t", 2};
+  case KILN_DTYPE_BOOL: return {"bool", "uint8_t", 1};
+  case KILN_DTYPE_I8: return {"i8", "int8_t", 1};
+  case KILN_DTYPE_I16: return {"i16", "int16_t", 2};
+  case KILN_DTYPE_I32: return {"i32", "int32_t", 4};
+  case KILN_DTYPE_I64: return {"i64", "int64_t", 8};
+  default: return {"?", "void", 0};
+  }
+}
+} // namespace
+
+const char *dtypeName(uint32_t dtype) { return dtypeInfo(dtype).name; }
+const char *dtypeCType(uint32_t dtype) { return dtypeInfo(dtype).ctype; }
+uint64_t dtypeSize(uint32_t dtype) { return dtypeInfo(dtype).size; }
+
+static ArgSignature argSignature(std::string name, Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return {std::move(name), dtypeOf(tensor.getElementType()),
+          std::vector<int64_t>(tensor.getShape().begin(), tensor.getShape().end())};
+}
+
+/// C and C++ keywords, and the header's own parameter name, cannot name parameters.
+static bool isReservedName(StringRef name) {
+  static const char *const reserved[] = {
+      "auto", "bool", "break", "case", "char", "class", "const", "continue", "default",
+      "delete", "do", "double", "else", "enum", "extern", "false", "float", "for", "goto",
+      "if", "inline", "int", "kiln_ctx", "long", "namespace", "new", "operator", "private",
+      "protected", "public", "register", "restrict", "return", "short", "signed", "sizeof",
+      "static", "struct", "switch", "template", "this", "true", "typedef", "union",
+      "unsigned", "using", "virtual", "void", "volatile", "while"};
+  return llvm::is_contained(reserved, name);
+}
+
+std::vector<GraphSignature> collectGraphSignatures(ModuleOp module) {
+  std::vector<GraphSignature> graphs;
+  for (GraphOp graph : module.getOps<GraphOp>()) {
+    GraphSignature sig;
+    sig.name = graph.getSymName().str();
+    llvm::StringSet<> used;
+    auto unique = [&](std::string name, std::string fallback) {
+      if (isReservedName(name) || used.contains(name))
+        name = fallback;
+      while (used.contains(name))
+        name += "_";
+      used.insert(name);
+      return name;
+    };
+    for (auto [i, type] : llvm::enumerate(graph.getArgumentTypes()))
+      sig.inputs.push_back(
+          argSignature(unique(graph.getArgName(i), "arg" + std::to_string(i)), type));
+    for (auto [i, type] : llvm::enumerate(graph.getResultTypes())) {
+      std::string name = "result" + std::to_string(i);
+      sig.outputs.push_back(argSignature(unique(name, name), type));
+    }
+    graphs.push_back(std::move(sig));
+  }
+  return graphs;
+}
+
+} // namespace kiln

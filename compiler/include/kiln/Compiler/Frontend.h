@@ -1,0 +1,34 @@
+//===- Frontend.h - Parse, verify and lower a Kiln module to the LLVM dialect -===//
+//
+// The compiler half of the driver behind kilnc: everything up to the LLVM dialect. The codegen
+// library takes it from there (object files, headers, artifacts).
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_FRONTEND_H
+#define KILN_COMPILER_FRONTEND_H
+
+#include "kiln/Compiler/Pipelines.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/SourceMgr.h"
+
+namespace kiln {
+
+/// Everything a Kiln compilation can meet: the Kiln dialect, the dialects it lowers through
+/// and their LLVM translations.
+void registerKilnCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Parses and verifies the buffer most recently added to `sourceMgr`. Reports located errors
+/// through the context's diagnostic handler and returns null on any error, including a module
+/// without graphs or with top-level ops other than Kiln's.
+mlir::OwningOpRef<mlir::ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr,
+                                                  mlir::MLIRContext &context);
+
+/// Runs the CPU pipeline in place; `timing` prints per-pass times to stderr.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, const CPUPipelineOptions &options,
+                                       bool timing);
+
+} // namespace kiln
+
+#endif

@@ -1,0 +1,35 @@
+//===- Passes.td - Kiln compiler passes -----------------------------------===//
+
+#ifndef KILN_COMPILER_PASSES_TD
+#define KILN_COMPILER_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower Kiln ops to linalg/tensor/arith/math and graphs to functions";
+  let description = [{
+    Every computing op becomes linalg on tensors: named ops where they exist (matmul, transpose,
+    fill), `linalg.generic` with broadcasting indexing maps otherwise. Each `kiln.graph @g`
+    becomes `func.func @g(%ctx: !llvm.ptr, inputs...) -> (results..., i32)`: the context
+    pointer and the status result of the C ABI, so that bufferization can turn the tensor results
+    into the caller's output buffers.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
+def KilnApproximateMath : Pass<"kiln-approximate-math"> {
+  let summary = "Replace f32 transcendentals with vectorizable polynomial approximations";
+  let description = [{
+    Rewrites math.exp, log, tanh, erf, ... on f32 (scalars and vectors) with MLIR's polynomial
+    approximations, so that the loop vectorizer can vectorize them instead of calling libm per
+    element. f64 is left to libm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+#endif // KILN_COMPILER_PASSES_TD

@@ -1,0 +1,146 @@
+//===- Elementwise.cpp - Kiln elementwise ops to linalg.generic -----------===//
+//
+// One table-driven pattern serves every elementwise op: the op's scalar semantics come from
+// `buildScalar`, the iteration space and NumPy broadcasting from the shared generic builder.
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "kiln/Compiler/KilnToLinalg.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+Value zeroOf(OpBuilder &b, Location loc, Type type) {
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+}
+
+/// Integer division that never traps: x / 0 = 0 and INT_MIN / -1 wraps to INT_MIN, because a
+/// data-dependent SIGFPE in a compiled graph would take the caller's process down.
+Value buildSafeIntDiv(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  Type type = lhs.getType();
+  Value zero = zeroOf(b, loc, type);
+  Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 1));
+  Value minusOne = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, -1));
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, zero);
+  Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rhs, minusOne);
+  Value unsafe = arith::OrIOp::create(b, loc, isZero, isMinusOne);
+  Value divisor = arith::SelectOp::create(b, loc, unsafe, one, rhs);
+  Value quotient = arith::DivSIOp::create(b, loc, lhs, divisor);
+  Value negated = arith::SubIOp::create(b, loc, zero, lhs);
+  Value byMinusOne = arith::SelectOp::create(b, loc, isMinusOne, negated, quotient);
+  return arith::SelectOp::create(b, loc, isZero, zero, byMinusOne);
+}
+
+/// The scalar semantics of a float elementwise op, on operands of the compute type.
+Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) { return arith::AddFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](SubOp) { return arith::SubFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](MulOp) { return arith::MulFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](DivOp) { return arith::DivFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](MaxOp) { return arith::MaximumFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](MinOp) { return arith::MinimumFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](NegOp) { return arith::NegFOp::create(b, loc, args[0]); })
+      .Case([&](AbsOp) { return math::AbsFOp::create(b, loc, args[0]); })
+      .Case([&](ReluOp) {
+        return arith::MaximumFOp::create(b, loc, args[0], zeroOf(b, loc, args[0].getType()));
+      })
+      .Case([&](ExpOp) { return math::ExpOp::create(b, loc, args[0]); })
+      .Case([&](LogOp) { return math::LogOp::create(b, loc, args[0]); })
+      .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, args[0]); })
+      .Case([&](RsqrtOp) { return math::RsqrtOp::create(b, loc, args[0]); })
+      .Case([&](TanhOp) { return math::TanhOp::create(b, loc, args[0]); })
+      .Case([&](SigmoidOp) {
+        Type type = args[0].getType();
+        Value one = arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 1.0));
+        Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
+        return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, negExp));
+      })
+      .Default([](Operation *) { return Value(); });
+}
+
+/// The scalar semantics of an integer elementwise op. Booleans (i1) order false < true, so
+/// max/min on them are or/and.
+Value buildIntScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args) {
+  bool isBool = args[0].getType().isInteger(1);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) { return arith::AddIOp::create(b, loc, args[0], args[1]); })
+      .Case([&](SubOp) { return arith::SubIOp::create(b, loc, args[0], args[1]); })
+      .Case([&](MulOp) { return arith::MulIOp::create(b, loc, args[0], args[1]); })
+      .Case([&](DivOp) { return buildSafeIntDiv(b, loc, args[0], args[1]); })
+      .Case([&](MaxOp) -> Value {
+        if (isBool)
+          return arith::MaxUIOp::create(b, loc, args[0], args[1]);
+        return arith::MaxSIOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](MinOp) -> Value {
+        if (isBool)
+          return arith::MinUIOp::create(b, loc, args[0], args[1]);
+        return arith::MinSIOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](NegOp) {
+        return arith::SubIOp::create(b, loc, zeroOf(b, loc, args[0].getType()), args[0]);
+      })
+      .Case([&](AbsOp) -> Value {
+        if (isBool)
+          return args[0];
+        return math::AbsIOp::create(b, loc, args[0]);
+      })
+      .Case([&](ReluOp) -> Value {
+        if (isBool)
+          return args[0];
+        return arith::MaxSIOp::create(b, loc, args[0], zeroOf(b, loc, args[0].getType()));
+      })
+      .Default([](Operation *) { return Value(); });
+}
+
+struct ElementwiseOpLowering : public RewritePattern {
+  ElementwiseOpLowering(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    bool elementwise = op->hasTrait<OpTrait::BroadcastingElementwise>() ||
+                       (op->hasTrait<OpTrait::UnaryElementwise>() && !isa<SoftmaxOp>(op));
+    if (!elementwise || !isa<KilnDialect>(op->getDialect()))
+      return failure();
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Type elementType = resultType.getElementType();
+    Type compute = computeType(elementType);
+    bool isFloat = isa<FloatType>(elementType);
+    Value result = buildBroadcastingGeneric(
+        rewriter, op->getLoc(), resultType, op->getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          SmallVector<Value> computeArgs;
+          for (Value arg : args)
+            computeArgs.push_back(convertScalar(b, loc, arg, compute));
+          Value v = isFloat ? buildFloatScalar(op, b, loc, computeArgs)
+                            : buildIntScalar(op, b, loc, computeArgs);
+          return convertScalar(b, loc, v, elementType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConstantOpLowering : public OpRewritePattern<ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConstantOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, cast<TypedAttr>(op.getValue()));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ElementwiseOpLowering, ConstantOpLowering>(patterns.getContext());
+}
+
+} // namespace kiln

@@ -1,0 +1,72 @@
+//===- KilnToLinalgPass.cpp - The kiln-to-linalg pass ---------------------===//
+#include "kiln/Compiler/KilnToLinalg.h"
+#include "kiln/Compiler/Passes.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_KILNTOLINALG
+#include "kiln/Compiler/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// Replaces `kiln.graph @g(args) -> results` by `func.func @g(%ctx: !llvm.ptr, args) ->
+/// (results..., i32)`: the C ABI's context pointer and status, kept through bufferization so
+/// that the results become out-parameters after them.
+void convertGraphToFunc(GraphOp graph) {
+  IRRewriter rewriter(graph.getContext());
+  rewriter.setInsertionPoint(graph);
+  Location loc = graph.getLoc();
+  auto ptrType = LLVM::LLVMPointerType::get(graph.getContext());
+  Type statusType = rewriter.getI32Type();
+
+  SmallVector<Type> inputs = {ptrType};
+  llvm::append_range(inputs, graph.getArgumentTypes());
+  SmallVector<Type> results(graph.getResultTypes());
+  results.push_back(statusType);
+  auto func = func::FuncOp::create(rewriter, loc, graph.getSymName(),
+                                   rewriter.getFunctionType(inputs, results));
+  rewriter.inlineRegionBefore(graph.getBody(), func.getBody(), func.getBody().end());
+  Block &entry = func.getBody().front();
+  entry.insertArgument(0u, ptrType, loc);
+
+  auto ret = cast<ReturnOp>(entry.getTerminator());
+  rewriter.setInsertionPoint(ret);
+  SmallVector<Value> values(ret.getOperands());
+  values.push_back(arith::ConstantOp::create(rewriter, ret.getLoc(),
+                                             rewriter.getI32IntegerAttr(0)));
+  rewriter.replaceOpWithNewOp<func::ReturnOp>(ret, values);
+  rewriter.eraseOp(graph);
+}
+
+struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    populateElementwiseToLinalgPatterns(patterns);
+    populateMatmulToLinalgPatterns(patterns);
+    populateReductionToLinalgPatterns(patterns);
+    populateNormalizationToLinalgPatterns(patterns);
+    populateShapeToLinalgPatterns(patterns);
+
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect, math::MathDialect,
+                           tensor::TensorDialect, func::FuncDialect>();
+    target.addIllegalDialect<KilnDialect>();
+    target.addLegalOp<GraphOp, ReturnOp>();
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      return signalPassFailure();
+
+    for (GraphOp graph : llvm::make_early_inc_range(getOperation().getOps<GraphOp>()))
+      convertGraphToFunc(graph);
+  }
+};
+
+} // namespace
+} // namespace kiln

@@ -1,0 +1,101 @@
+//===- Matmul.cpp - kiln.matmul to linalg.matmul / linalg.generic ---------===//
+#include "LoweringUtils.h"
+#include "kiln/Compiler/KilnToLinalg.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// The type products are summed in: f32 for f16/bf16, the result type otherwise (i32 for
+/// i8 x i8).
+Type accumulatorType(RankedTensorType result) { return computeType(result.getElementType()); }
+
+Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type type) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, type);
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+/// Batched matmul with broadcast batch dimensions as one generic over (batch..., m, n, k).
+Value buildBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                         RankedTensorType accType) {
+  MLIRContext *ctx = b.getContext();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t rank = accType.getRank(), loops = rank + 1;
+  ArrayRef<int64_t> batch = accType.getShape().drop_back(2);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  auto operandMap = [&](RankedTensorType type, AffineExpr row, AffineExpr col) {
+    // Batch dims align to the right of the result's batch dims; size-1 dims broadcast.
+    AffineMap batchMap = broadcastMap(batch, type.getShape().drop_back(2), ctx);
+    SmallVector<AffineExpr> exprs(batchMap.getResults());
+    exprs.push_back(row);
+    exprs.push_back(col);
+    return AffineMap::get(loops, 0, exprs, ctx);
+  };
+  AffineExpr m = d(rank - 2), n = d(rank - 1), k = d(rank);
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t i = 0; i < rank; ++i)
+    outExprs.push_back(d(i));
+  SmallVector<AffineMap> maps = {operandMap(lhsType, m, k), operandMap(rhsType, k, n),
+                                 AffineMap::get(loops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+
+  Type acc = accType.getElementType();
+  Value init = zeroFilled(b, loc, accType.getShape(), acc);
+  auto generic = linalg::GenericOp::create(
+      b, loc, accType, ValueRange{lhs, rhs}, init, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value x = convertScalar(nb, nl, args[0], acc), y = convertScalar(nb, nl, args[1], acc);
+        Value sum = isa<FloatType>(acc)
+                        ? Value(arith::AddFOp::create(nb, nl, args[2],
+                                                      arith::MulFOp::create(nb, nl, x, y)))
+                        : Value(arith::AddIOp::create(nb, nl, args[2],
+                                                      arith::MulIOp::create(nb, nl, x, y)));
+        linalg::YieldOp::create(nb, nl, sum);
+      });
+  return generic.getResult(0);
+}
+
+struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    auto accType = RankedTensorType::get(resultType.getShape(), accumulatorType(resultType));
+    Value product;
+    if (resultType.getRank() == 2) {
+      // linalg.matmul sign-extends or float-extends its inputs to the accumulator type.
+      Value init = zeroFilled(rewriter, loc, accType.getShape(), accType.getElementType());
+      product = linalg::MatmulOp::create(rewriter, loc, ValueRange{op.getLhs(), op.getRhs()},
+                                         ValueRange{init})
+                    .getResult(0);
+    } else {
+      product = buildBatchedMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
+    }
+    if (accType != resultType)
+      product = buildParallelGeneric(
+          rewriter, loc, resultType, product, {rewriter.getMultiDimIdentityMap(accType.getRank())},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return convertScalar(b, l, args[0], resultType.getElementType());
+          });
+    rewriter.replaceOp(op, product);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateMatmulToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatmulOpLowering>(patterns.getContext());
+}
+
+} // namespace kiln

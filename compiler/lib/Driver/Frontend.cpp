@@ -1,0 +1,54 @@
+//===- Frontend.cpp - Parse, verify and lower a Kiln module ---------------===//
+#include "kiln/Compiler/Frontend.h"
+#include "kiln/Compiler/Passes.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+void registerKilnCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<KilnDialect>();
+}
+
+OwningOpRef<ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
+  context.loadDialect<KilnDialect>();
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return nullptr;
+  bool hasGraph = false;
+  for (Operation &op : module->getBody()->getOperations()) {
+    if (!isa<KilnDialect>(op.getDialect())) {
+      op.emitError() << "unexpected '" << op.getName()
+                     << "' at the top level of a Kiln module (expected kiln.graph)";
+      return nullptr;
+    }
+    hasGraph |= isa<GraphOp>(op);
+  }
+  if (!hasGraph) {
+    emitError(module->getLoc()) << "the input has no kiln.graph to compile";
+    return nullptr;
+  }
+  return module;
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUPipelineOptions &options,
+                                 bool timing) {
+  PassManager pm(module.getContext());
+  if (timing)
+    pm.enableTiming();
+  buildKilnCPUPipeline(pm, options);
+  return pm.run(module);
+}
+
+} // namespace kiln

@@ -1,0 +1,74 @@
+//===- CPUPipeline.cpp - Kiln's CPU pass pipelines ------------------------===//
+#include "kiln/Compiler/Passes.h"
+#include "kiln/Compiler/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
+  pm.addPass(createKilnToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+
+  // Destination-passing style at the ABI: each result's allocation is replaced by the caller's
+  // output buffer, so the graph writes its outputs in place with no final copy.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // CSE removes the self-copies that would otherwise lower to runtime calls (MACHINE-NOTES).
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  pm.addPass(createConvertLinalgToLoopsPass());
+  if (options.approximateMath)
+    pm.addPass(createKilnApproximateMath());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Static shapes are in the metadata, so entries take bare pointers: the C ABI of DESIGN.md.
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildKilnCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  buildKilnBufferizePipeline(pm, options);
+  buildKilnLowerToLLVMPipeline(pm, options);
+}
+
+void registerKilnPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "kiln-bufferize",
+      "Kiln -> linalg on tensors -> fused -> bufferized into the caller's buffers",
+      buildKilnBufferizePipeline);
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "kiln-lower-to-llvm", "Bufferized linalg -> loops -> LLVM dialect",
+      buildKilnLowerToLLVMPipeline);
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "kiln-cpu-pipeline", "The whole CPU pipeline: Kiln -> LLVM dialect", buildKilnCPUPipeline);
+}
+
+} // namespace kiln

@@ -1,0 +1,18 @@
+//===- KilnOps.h - Kiln operations ----------------------------------------===//
+#ifndef KILN_DIALECT_KILN_KILNOPS_H
+#define KILN_DIALECT_KILN_KILNOPS_H
+
+#include "kiln/Dialect/Kiln/KilnDialect.h"
+#include "kiln/Dialect/Kiln/KilnTraits.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "kiln/Dialect/Kiln/KilnOps.h.inc"
+
+#endif

@@ -1,0 +1,32 @@
+//===- KilnTraits.h - Verifiers shared by families of Kiln ops ------------===//
+#ifndef KILN_DIALECT_KILN_KILNTRAITS_H
+#define KILN_DIALECT_KILN_KILNTRAITS_H
+
+#include "mlir/IR/OpDefinition.h"
+
+namespace kiln {
+namespace detail {
+mlir::LogicalResult verifyBroadcastingElementwise(mlir::Operation *op);
+mlir::LogicalResult verifyUnaryElementwise(mlir::Operation *op);
+mlir::LogicalResult verifyFloatOnly(mlir::Operation *op);
+mlir::LogicalResult verifyReduction(mlir::Operation *op);
+} // namespace detail
+
+namespace OpTrait {
+#define KILN_DEFINE_VERIFYING_TRAIT(NAME)                                      \
+  template <typename ConcreteType>                                             \
+  class NAME : public mlir::OpTrait::TraitBase<ConcreteType, NAME> {           \
+  public:                                                                      \
+    static mlir::LogicalResult verifyTrait(mlir::Operation *op) {              \
+      return detail::verify##NAME(op);                                         \
+    }                                                                          \
+  };
+KILN_DEFINE_VERIFYING_TRAIT(BroadcastingElementwise)
+KILN_DEFINE_VERIFYING_TRAIT(UnaryElementwise)
+KILN_DEFINE_VERIFYING_TRAIT(FloatOnly)
+KILN_DEFINE_VERIFYING_TRAIT(Reduction)
+#undef KILN_DEFINE_VERIFYING_TRAIT
+} // namespace OpTrait
+} // namespace kiln
+
+#endif

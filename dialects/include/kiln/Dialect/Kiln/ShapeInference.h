@@ -1,0 +1,31 @@
+//===- ShapeInference.h - NumPy shape rules shared by verifiers and lowerings -===//
+#ifndef KILN_DIALECT_KILN_SHAPEINFERENCE_H
+#define KILN_DIALECT_KILN_SHAPEINFERENCE_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+/// The NumPy broadcast of two shapes, or nullopt if they are incompatible.
+std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
+                                                          llvm::ArrayRef<int64_t> b);
+
+/// Normalizes `axis` (negative counts from the end) against `rank`; nullopt if out of range.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// The shape of a reduction of `shape` over the (normalized, distinct) `axes`.
+llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> shape,
+                                        llvm::ArrayRef<int64_t> axes, bool keepDims);
+
+/// "3x4" for diagnostics; "scalar" for rank 0.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// Number of bytes of a tensor, or nullopt when it does not fit in 63 bits.
+std::optional<int64_t> byteSize(mlir::ShapedType type);
+
+} // namespace kiln
+
+#endif

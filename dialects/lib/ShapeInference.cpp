@@ -1,0 +1,64 @@
+//===- ShapeInference.cpp - NumPy shape rules -----------------------------===//
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace llvm;
+
+namespace kiln {
+
+std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    result[i] = da == 1 ? db : da;
+  }
+  return result;
+}
+
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
+                                  bool keepDims) {
+  SmallVector<int64_t> result;
+  for (auto [i, dim] : enumerate(shape)) {
+    if (!is_contained(axes, static_cast<int64_t>(i)))
+      result.push_back(dim);
+    else if (keepDims)
+      result.push_back(1);
+  }
+  return result;
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  for (auto [i, dim] : enumerate(shape))
+    s += (i ? "x" : "") + std::to_string(dim);
+  return s;
+}
+
+std::optional<int64_t> byteSize(mlir::ShapedType type) {
+  unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+  uint64_t bytes = std::max(1u, bits / 8);
+  for (int64_t dim : type.getShape()) {
+    if (dim < 0)
+      return std::nullopt;
+    if (dim != 0 && bytes > static_cast<uint64_t>(INT64_MAX) / static_cast<uint64_t>(dim))
+      return std::nullopt;
+    bytes *= dim;
+  }
+  return static_cast<int64_t>(bytes);
+}
+
+} // namespace kiln

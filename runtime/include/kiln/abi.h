@@ -1,0 +1,80 @@
+/* kiln/abi.h - the compiler/runtime interface: module metadata emitted by kilnc.
+ *
+ * This header is a schema. kilnc writes these structures into every object and shared artifact
+ * (codegen/lib/Metadata.cpp builds them with the same layout), and the runtime reads them before
+ * it calls anything. Fields have explicit sizes; the layout is fixed for a given
+ * KILN_ABI_VERSION and checked by test/unit/AbiLayoutTest.cpp. Change it only together with a
+ * version bump.
+ *
+ * It is standalone C99: no includes beyond <stdint.h>, usable from C and C++.
+ */
+#ifndef KILN_ABI_H
+#define KILN_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on any change to the structures below. */
+#define KILN_ABI_VERSION 1u
+/* "KILN" read as a little-endian uint32_t; a first sanity check on a metadata pointer. */
+#define KILN_MODULE_MAGIC 0x4E4C494Bu
+/* The symbol every shared artifact exports (a kiln_module_metadata). Objects for static linking
+ * name it "<module>_metadata" instead so that several modules can be linked into one program. */
+#define KILN_METADATA_SYMBOL "kiln_module_metadata"
+
+/* Element types. Values are part of the ABI. Booleans (i1) occupy one byte per element. */
+typedef enum kiln_dtype {
+  KILN_DTYPE_F32 = 1,
+  KILN_DTYPE_F64 = 2,
+  KILN_DTYPE_F16 = 3,
+  KILN_DTYPE_BF16 = 4,
+  KILN_DTYPE_BOOL = 5,
+  KILN_DTYPE_I8 = 6,
+  KILN_DTYPE_I16 = 7,
+  KILN_DTYPE_I32 = 8,
+  KILN_DTYPE_I64 = 9
+} kiln_dtype;
+
+/* The packed entry of a graph: args[i] points at argument i, inputs first, then outputs, each a
+ * dense row-major buffer with the dtype and shape of its kiln_arg_info. Returns 0 on success. */
+typedef int32_t (*kiln_entry_argv_fn)(void *ctx, void **args);
+
+/* One argument or result of a graph. 24 bytes on LP64. */
+typedef struct kiln_arg_info {
+  const char *name;     /* NUL-terminated; the SSA name in the source, or "result<N>" */
+  const int64_t *shape; /* rank entries; NULL when rank == 0 */
+  uint32_t dtype;       /* a kiln_dtype */
+  uint32_t rank;
+} kiln_arg_info;
+
+/* One exported graph. 32 bytes on LP64. */
+typedef struct kiln_graph_info {
+  const char *name;             /* the graph's symbol name; also its C entry's name */
+  kiln_entry_argv_fn entry_argv; /* the packed entry (the "<name>_argv" symbol) */
+  const kiln_arg_info *args;    /* num_inputs + num_outputs entries, inputs first */
+  uint32_t num_inputs;
+  uint32_t num_outputs;
+} kiln_graph_info;
+
+/* The module. 48 bytes on LP64. */
+typedef struct kiln_module_metadata {
+  uint32_t magic;       /* KILN_MODULE_MAGIC */
+  uint32_t abi_version; /* KILN_ABI_VERSION of the kilnc that wrote it */
+  uint32_t num_graphs;
+  uint32_t reserved;    /* zero */
+  const kiln_graph_info *graphs;
+  const char *target_cpu;   /* the CPU the code was compiled for, e.g. "x86-64-v4" */
+  /* Comma-separated CPU features the code requires, in the spelling of GCC's
+   * __builtin_cpu_supports ("avx2,fma,avx512f"); empty when it needs nothing beyond x86-64. */
+  const char *cpu_features;
+  uint64_t workspace_size;  /* bytes of scratch the graphs need; 0 for now */
+} kiln_module_metadata;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KILN_ABI_H */

@@ -1,0 +1,29 @@
+// Context.cpp - per-caller settings for graph calls.
+#include "Internal.h"
+
+#include <new>
+#include <unistd.h>
+
+extern "C" kiln_status kiln_context_create(const kiln_context_options *options,
+                                           kiln_context **out_ctx) {
+  if (!out_ctx)
+    return kiln::fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_context_create: out_ctx is NULL");
+  *out_ctx = nullptr;
+  auto *ctx = new (std::nothrow) kiln_context;
+  if (!ctx)
+    return kiln::fail(KILN_ERROR_OUT_OF_MEMORY, "kiln_context_create: out of memory");
+  uint32_t threads = options ? options->num_threads : 0;
+  if (threads == 0) {
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = online > 0 ? static_cast<uint32_t>(online) : 1;
+  }
+  ctx->num_threads = threads;
+  *out_ctx = ctx;
+  return KILN_OK;
+}
+
+extern "C" void kiln_context_destroy(kiln_context *ctx) { delete ctx; }
+
+extern "C" uint32_t kiln_context_num_threads(const kiln_context *ctx) {
+  return ctx ? ctx->num_threads : 0;
+}

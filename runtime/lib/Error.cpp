@@ -1,0 +1,38 @@
+// Error.cpp - status descriptions and the per-thread last-error message.
+#include "Internal.h"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace {
+thread_local std::string lastError;
+} // namespace
+
+extern "C" const char *kiln_status_string(kiln_status status) {
+  switch (status) {
+  case KILN_OK: return "ok";
+  case KILN_ERROR_INVALID_ARGUMENT: return "invalid argument";
+  case KILN_ERROR_NOT_FOUND: return "not found";
+  case KILN_ERROR_LOAD_FAILED: return "load failed";
+  case KILN_ERROR_INVALID_ARTIFACT: return "invalid artifact";
+  case KILN_ERROR_ABI_MISMATCH: return "ABI version mismatch";
+  case KILN_ERROR_UNSUPPORTED_CPU: return "unsupported CPU";
+  case KILN_ERROR_DTYPE_MISMATCH: return "dtype mismatch";
+  case KILN_ERROR_SHAPE_MISMATCH: return "shape mismatch";
+  case KILN_ERROR_ENTRY_FAILED: return "graph returned an error";
+  case KILN_ERROR_OUT_OF_MEMORY: return "out of memory";
+  }
+  return "unknown status";
+}
+
+extern "C" const char *kiln_last_error(void) { return lastError.c_str(); }
+
+kiln_status kiln::fail(kiln_status status, const char *format, ...) {
+  char buffer[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  lastError = buffer;
+  return status;
+}

@@ -1,0 +1,182 @@
+// Graph.cpp - graph signatures, validated calls into compiled code, and per-graph counters.
+#include "Internal.h"
+
+#include <chrono>
+#include <cinttypes>
+#include <cstring>
+
+using kiln::fail;
+
+namespace {
+
+// Most graphs have a handful of arguments; only bigger ones pay for a heap array.
+constexpr size_t inlineArgs = 16;
+
+const char *graphName(const kiln_graph *graph) { return graph->info->name; }
+
+bool sameShape(const kiln_buffer &buffer, const kiln_arg_info &arg) {
+  if (buffer.rank != arg.rank)
+    return false;
+  for (uint32_t i = 0; i < arg.rank; ++i)
+    if (buffer.shape[i] != arg.shape[i])
+      return false;
+  return true;
+}
+
+// Checks one buffer against its signature entry; `kind` is "input" or "output".
+kiln_status checkBuffer(const kiln_graph *graph, const char *kind, size_t index,
+                        const kiln_buffer &buffer, const kiln_arg_info &arg) {
+  const char *name = graphName(graph);
+  if (!buffer.data)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s' %s %zu '%s': data is NULL", name, kind,
+                index, arg.name);
+  if (buffer.rank > 0 && buffer.rank <= KILN_MAX_RANK && !buffer.shape)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s' %s %zu '%s': rank is %u but shape is NULL",
+                name, kind, index, arg.name, buffer.rank);
+  bool dtypeMatches = buffer.dtype == arg.dtype;
+  if (!dtypeMatches || !sameShape(buffer, arg)) {
+    std::string expected = kiln::formatType(arg.dtype, arg.rank, arg.shape);
+    std::string given = kiln::formatType(buffer.dtype, buffer.rank, buffer.shape);
+    return fail(dtypeMatches ? KILN_ERROR_SHAPE_MISMATCH : KILN_ERROR_DTYPE_MISMATCH,
+                "graph '%s' %s %zu '%s': expected %s, got %s", name, kind, index, arg.name,
+                expected.c_str(), given.c_str());
+  }
+  // Compiled code loads whole elements; a misaligned one is undefined behaviour in C and may
+  // fault in vector code.
+  size_t alignment = kiln_dtype_size(arg.dtype);
+  if (reinterpret_cast<uintptr_t>(buffer.data) % alignment != 0)
+    return fail(KILN_ERROR_INVALID_ARGUMENT,
+                "graph '%s' %s %zu '%s': data %p is not aligned to its %zu-byte elements", name,
+                kind, index, arg.name, buffer.data, alignment);
+  return KILN_OK;
+}
+
+kiln_status checkCall(const kiln_graph *graph, const kiln_buffer *inputs, size_t num_inputs,
+                      const kiln_buffer *outputs, size_t num_outputs) {
+  const kiln_graph_info &info = *graph->info;
+  if (num_inputs != info.num_inputs || num_outputs != info.num_outputs)
+    return fail(KILN_ERROR_INVALID_ARGUMENT,
+                "graph '%s' takes %u inputs and %u outputs, but the call passes %zu and %zu",
+                info.name, info.num_inputs, info.num_outputs, num_inputs, num_outputs);
+  if ((num_inputs && !inputs) || (num_outputs && !outputs))
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s': the %s array is NULL", info.name,
+                num_inputs && !inputs ? "inputs" : "outputs");
+  for (size_t i = 0; i < num_inputs; ++i)
+    if (kiln_status status = checkBuffer(graph, "input", i, inputs[i], info.args[i]))
+      return status;
+  for (size_t i = 0; i < num_outputs; ++i)
+    if (kiln_status status =
+            checkBuffer(graph, "output", i, outputs[i], info.args[info.num_inputs + i]))
+      return status;
+  return KILN_OK;
+}
+
+kiln_status run(kiln_graph *graph, void **args) {
+  auto start = std::chrono::steady_clock::now();
+  int32_t code = graph->info->entry_argv(nullptr, args);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  auto ns = static_cast<uint64_t>(std::chrono::nanoseconds(elapsed).count());
+  graph->calls.fetch_add(1, std::memory_order_relaxed);
+  graph->total_ns.fetch_add(ns, std::memory_order_relaxed);
+  graph->last_ns.store(ns, std::memory_order_relaxed);
+  if (code != 0)
+    graph->failures.fetch_add(1, std::memory_order_relaxed);
+  if (graph->module->log >= kiln::LogLevel::Debug)
+    kiln::logLine("call '%s': %.3f us%s", graphName(graph), ns / 1e3, code ? " (failed)" : "");
+  if (code == 0)
+    return KILN_OK;
+  return fail(KILN_ERROR_ENTRY_FAILED, "graph '%s' returned error code %" PRId32, graphName(graph),
+              code);
+}
+
+kiln_status argInfo(const kiln_graph *graph, size_t index, bool output,
+                    const kiln_arg_info **out_info) {
+  const char *function = output ? "kiln_graph_output_info" : "kiln_graph_input_info";
+  if (!out_info)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: out_info is NULL", function);
+  *out_info = nullptr;
+  if (!graph)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: graph is NULL", function);
+  const kiln_graph_info &info = *graph->info;
+  uint32_t count = output ? info.num_outputs : info.num_inputs;
+  if (index >= count)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s' has %u %s; there is no %s %zu",
+                info.name, count, output ? "outputs" : "inputs", output ? "output" : "input",
+                index);
+  *out_info = &info.args[(output ? info.num_inputs : 0) + index];
+  return KILN_OK;
+}
+
+} // namespace
+
+extern "C" const char *kiln_graph_name(const kiln_graph *graph) {
+  return graph ? graphName(graph) : nullptr;
+}
+
+extern "C" size_t kiln_graph_num_inputs(const kiln_graph *graph) {
+  return graph ? graph->info->num_inputs : 0;
+}
+
+extern "C" size_t kiln_graph_num_outputs(const kiln_graph *graph) {
+  return graph ? graph->info->num_outputs : 0;
+}
+
+extern "C" kiln_status kiln_graph_input_info(const kiln_graph *graph, size_t index,
+                                             const kiln_arg_info **out_info) {
+  return argInfo(graph, index, false, out_info);
+}
+
+extern "C" kiln_status kiln_graph_output_info(const kiln_graph *graph, size_t index,
+                                              const kiln_arg_info **out_info) {
+  return argInfo(graph, index, true, out_info);
+}
+
+extern "C" kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
+                                       const kiln_buffer *inputs, size_t num_inputs,
+                                       kiln_buffer *outputs, size_t num_outputs) {
+  // The compiled code takes no runtime context at this ABI version (see runtime.h).
+  (void)ctx;
+  if (!graph)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_graph_call: graph is NULL");
+  kiln_status status = checkCall(graph, inputs, num_inputs, outputs, num_outputs);
+  if (status == KILN_OK) {
+    void *inlineStorage[inlineArgs];
+    std::unique_ptr<void *[]> heapStorage;
+    void **args = inlineStorage;
+    if (num_inputs + num_outputs > inlineArgs) {
+      heapStorage.reset(new (std::nothrow) void *[num_inputs + num_outputs]);
+      if (!heapStorage)
+        return fail(KILN_ERROR_OUT_OF_MEMORY, "graph '%s': out of memory", graphName(graph));
+      args = heapStorage.get();
+    }
+    for (size_t i = 0; i < num_inputs; ++i)
+      args[i] = inputs[i].data;
+    for (size_t i = 0; i < num_outputs; ++i)
+      args[num_inputs + i] = outputs[i].data;
+    status = run(graph, args);
+  }
+  if (status != KILN_OK && graph->module->log >= kiln::LogLevel::Info)
+    kiln::logLine("%s", kiln_last_error());
+  return status;
+}
+
+extern "C" kiln_status kiln_graph_get_stats(const kiln_graph *graph,
+                                            kiln_graph_stats *out_stats) {
+  if (!graph || !out_stats)
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_graph_get_stats: %s is NULL",
+                graph ? "out_stats" : "graph");
+  out_stats->calls = graph->calls.load(std::memory_order_relaxed);
+  out_stats->failures = graph->failures.load(std::memory_order_relaxed);
+  out_stats->total_ns = graph->total_ns.load(std::memory_order_relaxed);
+  out_stats->last_ns = graph->last_ns.load(std::memory_order_relaxed);
+  return KILN_OK;
+}
+
+extern "C" void kiln_graph_reset_stats(kiln_graph *graph) {
+  if (!graph)
+    return;
+  graph->calls.store(0, std::memory_order_relaxed);
+  graph->failures.store(0, std::memory_order_relaxed);
+  graph->total_ns.store(0, std::memory_order_relaxed);
+  graph->last_ns.store(0, std::memory_order_relaxed);
+}

@@ -1,0 +1,57 @@
+// Internal.h - the runtime's private types and helpers, shared by its source files only.
+#ifndef KILN_RUNTIME_INTERNAL_H
+#define KILN_RUNTIME_INTERNAL_H
+
+#include "kiln/runtime.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace kiln {
+
+enum class LogLevel { Off = 0, Info = 1, Debug = 2 };
+
+// Reads KILN_LOG; an unrecognized value is reported once on stderr and means Off.
+LogLevel logLevelFromEnv();
+
+// Writes one "[kiln] ..." line to stderr.
+void logLine(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+// Records a formatted message as this thread's last error and returns `status`, so that error
+// paths read `return fail(KILN_ERROR_..., "...", ...)`.
+kiln_status fail(kiln_status status, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+// The type of an argument in the IR's compact spelling: "f32[33x5]", "i64[]" for a scalar.
+std::string formatType(uint32_t dtype, uint32_t rank, const int64_t *shape);
+
+// Checks that this CPU supports every feature of a comma list; on failure fills `error`.
+kiln_status checkCpuFeatures(const char *list, std::string &error);
+
+} // namespace kiln
+
+struct kiln_graph {
+  kiln_module *module = nullptr;
+  const kiln_graph_info *info = nullptr;
+  // Relaxed atomics: concurrent calls may update them; readers want totals, not an ordering.
+  std::atomic<uint64_t> calls{0};
+  std::atomic<uint64_t> failures{0};
+  std::atomic<uint64_t> total_ns{0};
+  std::atomic<uint64_t> last_ns{0};
+};
+
+struct kiln_module {
+  void *handle = nullptr; // from dlopen
+  std::string path;
+  const kiln_module_metadata *metadata = nullptr; // lives in the artifact until dlclose
+  std::unique_ptr<kiln_graph[]> graphs;
+  kiln::LogLevel log = kiln::LogLevel::Off;
+  kiln_module *nextLive = nullptr; // the registry of loaded modules (Module.cpp)
+};
+
+struct kiln_context {
+  uint32_t num_threads = 1;
+};
+
+#endif // KILN_RUNTIME_INTERNAL_H

@@ -1,0 +1,274 @@
+// kiln-run.cpp - runs and benchmarks a graph of a Kiln shared artifact on .npy files.
+#include "ArrayPrinter.h"
+#include "Npy.h"
+#include "Options.h"
+
+#include "kiln/runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <new>
+#include <stdexcept>
+
+namespace kiln::run {
+namespace {
+
+// Every error unwinds to main, so that the module is unloaded and nothing is half-written.
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string &message) { throw Failure(message); }
+
+void check(kiln_status status) {
+  if (status != KILN_OK)
+    fail(kiln_last_error());
+}
+
+struct ModuleUnloader {
+  void operator()(kiln_module *module) const { (void)kiln_module_unload(module); }
+};
+using Module = std::unique_ptr<kiln_module, ModuleUnloader>;
+
+struct ContextDestroyer {
+  void operator()(kiln_context *ctx) const { kiln_context_destroy(ctx); }
+};
+using Context = std::unique_ptr<kiln_context, ContextDestroyer>;
+
+std::string typeOf(uint32_t dtype, uint32_t rank, const int64_t *shape) {
+  std::string text(kiln_format_type(nullptr, 0, dtype, rank, shape) + 1, '\0');
+  text.resize(kiln_format_type(text.data(), text.size(), dtype, rank, shape));
+  return text;
+}
+
+std::string typeOf(const kiln_arg_info &arg) { return typeOf(arg.dtype, arg.rank, arg.shape); }
+
+std::string typeOf(const npy::Array &array) {
+  return typeOf(array.dtype(), array.rank(), array.shape().data());
+}
+
+const kiln_arg_info &inputInfo(const kiln_graph *graph, size_t index) {
+  const kiln_arg_info *info = nullptr;
+  check(kiln_graph_input_info(graph, index, &info));
+  return *info;
+}
+
+const kiln_arg_info &outputInfo(const kiln_graph *graph, size_t index) {
+  const kiln_arg_info *info = nullptr;
+  check(kiln_graph_output_info(graph, index, &info));
+  return *info;
+}
+
+// "(a: f32[2x3], b: f32[3])"
+std::string argList(const kiln_graph *graph, bool outputs) {
+  size_t count = outputs ? kiln_graph_num_outputs(graph) : kiln_graph_num_inputs(graph);
+  std::string text = "(";
+  for (size_t i = 0; i < count; ++i) {
+    const kiln_arg_info &arg = outputs ? outputInfo(graph, i) : inputInfo(graph, i);
+    text += (i ? ", " : "") + std::string(arg.name) + ": " + typeOf(arg);
+  }
+  return text + ")";
+}
+
+std::string graphNames(kiln_module *module) {
+  std::string names;
+  for (size_t i = 0; i < kiln_module_num_graphs(module); ++i) {
+    kiln_graph *graph = nullptr;
+    check(kiln_module_graph_at(module, i, &graph));
+    names += (i ? ", " : "") + std::string(kiln_graph_name(graph));
+  }
+  return names;
+}
+
+void listModule(kiln_module *module) {
+  const char *features = kiln_module_cpu_features(module);
+  std::printf("%s: target cpu '%s', cpu features '%s'\n", kiln_module_path(module),
+              kiln_module_target_cpu(module), *features ? features : "none");
+  for (size_t i = 0; i < kiln_module_num_graphs(module); ++i) {
+    kiln_graph *graph = nullptr;
+    check(kiln_module_graph_at(module, i, &graph));
+    std::printf("  %s%s -> %s\n", kiln_graph_name(graph), argList(graph, false).c_str(),
+                argList(graph, true).c_str());
+  }
+}
+
+kiln_graph *selectGraph(kiln_module *module, const Options &options) {
+  kiln_graph *graph = nullptr;
+  if (!options.graph.empty())
+    check(kiln_module_find_graph(module, options.graph.c_str(), &graph));
+  else if (kiln_module_num_graphs(module) == 1)
+    check(kiln_module_graph_at(module, 0, &graph));
+  else if (kiln_module_num_graphs(module) == 0)
+    fail("'" + options.artifact + "' has no graphs");
+  else
+    fail("'" + options.artifact + "' has " + std::to_string(kiln_module_num_graphs(module)) +
+         " graphs (" + graphNames(module) + "); choose one with --graph");
+  return graph;
+}
+
+std::vector<npy::Array> readInputs(const kiln_graph *graph, const Options &options) {
+  size_t count = kiln_graph_num_inputs(graph);
+  if (options.inputs.size() != count)
+    fail("graph '" + std::string(kiln_graph_name(graph)) + "' takes " + std::to_string(count) +
+         " inputs " + argList(graph, false) + ", but " + std::to_string(options.inputs.size()) +
+         " --input files were given");
+  std::vector<npy::Array> inputs(count);
+  for (size_t i = 0; i < count; ++i) {
+    std::string error;
+    if (!npy::read(options.inputs[i], inputs[i], error))
+      fail(error);
+    const kiln_arg_info &arg = inputInfo(graph, i);
+    std::string expected = typeOf(arg), given = typeOf(inputs[i]);
+    if (expected != given)
+      fail("input " + std::to_string(i) + " '" + arg.name + "' ('" + options.inputs[i] +
+           "'): expected " + expected + ", got " + given);
+  }
+  return inputs;
+}
+
+std::vector<npy::Array> allocateOutputs(const kiln_graph *graph) {
+  std::vector<npy::Array> outputs(kiln_graph_num_outputs(graph));
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const kiln_arg_info &arg = outputInfo(graph, i);
+    std::string error;
+    if (!outputs[i].allocate(arg.dtype, std::vector<int64_t>(arg.shape, arg.shape + arg.rank),
+                             error))
+      fail("output " + std::to_string(i) + " '" + arg.name + "': " + error);
+  }
+  return outputs;
+}
+
+std::vector<kiln_buffer> buffersOf(std::vector<npy::Array> &arrays) {
+  std::vector<kiln_buffer> buffers;
+  for (npy::Array &array : arrays)
+    buffers.push_back({array.data(), array.dtype(), array.rank(), array.shape().data()});
+  return buffers;
+}
+
+Context makeContext(const Options &options) {
+  if (options.threads == 0)
+    return nullptr;
+  kiln_context_options settings = {};
+  settings.num_threads = options.threads;
+  kiln_context *ctx = nullptr;
+  check(kiln_context_create(&settings, &ctx));
+  return Context(ctx);
+}
+
+std::string formatDuration(double ns) {
+  char text[32];
+  if (ns < 1e3)
+    std::snprintf(text, sizeof text, "%.0f ns", ns);
+  else if (ns < 1e6)
+    std::snprintf(text, sizeof text, "%.3f us", ns / 1e3);
+  else if (ns < 1e9)
+    std::snprintf(text, sizeof text, "%.3f ms", ns / 1e6);
+  else
+    std::snprintf(text, sizeof text, "%.3f s", ns / 1e9);
+  return text;
+}
+
+// Runs the graph and checks the outcome; returns the wall time in nanoseconds.
+double callGraph(kiln_graph *graph, kiln_context *ctx, std::vector<kiln_buffer> &inputs,
+                 std::vector<kiln_buffer> &outputs) {
+  auto start = std::chrono::steady_clock::now();
+  kiln_status status = kiln_graph_call(graph, ctx, inputs.data(), inputs.size(), outputs.data(),
+                                       outputs.size());
+  std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - start;
+  check(status);
+  return elapsed.count();
+}
+
+void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy::Array> &inputs,
+           std::vector<npy::Array> &outputs) {
+  std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
+  callGraph(graph, ctx, in, out); // warm-up: page faults, caches, lazy binding
+  std::vector<double> times;
+  for (uint32_t i = 0; i < runs; ++i)
+    times.push_back(callGraph(graph, ctx, in, out));
+  std::sort(times.begin(), times.end());
+  double median = runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+  uint64_t bytes = 0;
+  for (const auto *arrays : {&inputs, &outputs})
+    for (const npy::Array &array : *arrays)
+      bytes += array.numBytes();
+  std::printf("device: cpu\n");
+  std::printf("graph '%s': %u runs after 1 warm-up: min %s, median %s, %.3f GB/s "
+              "(%llu bytes in and out per run)\n",
+              kiln_graph_name(graph), runs, formatDuration(times.front()).c_str(),
+              formatDuration(median).c_str(), median > 0 ? bytes / median : 0.0,
+              static_cast<unsigned long long>(bytes));
+}
+
+void checkOutputCount(const kiln_graph *graph, const Options &options) {
+  size_t results = kiln_graph_num_outputs(graph);
+  if (options.outputs.size() > results)
+    fail(std::to_string(options.outputs.size()) + " --output files were given, but graph '" +
+         kiln_graph_name(graph) + "' has " + std::to_string(results) + " results " +
+         argList(graph, true));
+}
+
+void writeOutputs(const Options &options, const std::vector<npy::Array> &outputs) {
+  for (size_t i = 0; i < options.outputs.size(); ++i) {
+    std::string error;
+    if (!npy::write(options.outputs[i], outputs[i], error))
+      fail(error);
+  }
+}
+
+void printOutputs(const kiln_graph *graph, const std::vector<npy::Array> &outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i)
+    std::printf("%s: %s\n%s\n", outputInfo(graph, i).name, typeOf(outputs[i]).c_str(),
+                formatArray(outputs[i]).c_str());
+}
+
+int run(int argc, char **argv) {
+  Options options;
+  std::string error;
+  if (!parseOptions(argc, argv, options, error))
+    fail(error);
+  if (options.help) {
+    std::fputs(helpText, stdout);
+    return 0;
+  }
+  kiln_module *loaded = nullptr;
+  check(kiln_module_load(options.artifact.c_str(), &loaded));
+  Module module(loaded);
+  if (options.list) {
+    listModule(module.get());
+    return 0;
+  }
+  if (options.device == "cuda")
+    fail("--device cuda: this artifact has no CUDA code (it holds CPU code for target '" +
+         std::string(kiln_module_target_cpu(module.get())) + "')");
+  kiln_graph *graph = selectGraph(module.get(), options);
+  checkOutputCount(graph, options);
+  std::vector<npy::Array> inputs = readInputs(graph, options);
+  std::vector<npy::Array> outputs = allocateOutputs(graph);
+  Context ctx = makeContext(options);
+  if (options.bench) {
+    bench(graph, ctx.get(), options.bench, inputs, outputs);
+  } else {
+    std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
+    callGraph(graph, ctx.get(), in, out);
+  }
+  writeOutputs(options, outputs);
+  if (options.print)
+    printOutputs(graph, outputs);
+  return 0;
+}
+
+} // namespace
+} // namespace kiln::run
+
+int main(int argc, char **argv) {
+  try {
+    return kiln::run::run(argc, argv);
+  } catch (const kiln::run::Failure &failure) {
+    std::fprintf(stderr, "kiln-run: error: %s\n", failure.what());
+  } catch (const std::bad_alloc &) {
+    std::fprintf(stderr, "kiln-run: error: out of memory\n");
+  }
+  return 1;
+}
