@@ -1,0 +1,15 @@
+# The lit suite: FileCheck tests of the dialect, the passes and codegen, the tools' command
+# lines, and end-to-end numerical tests. Run with `ctest` (test "lit") or `ninja check-lit`.
+find_program(KILN_LIT lit HINTS ${LLVM_TOOLS_BINARY_DIR} /usr/lib/llvm-22/bin REQUIRED)
+find_program(KILN_FILECHECK FileCheck HINTS ${LLVM_TOOLS_BINARY_DIR} /usr/lib/llvm-22/bin REQUIRED)
+
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/lit.site.cfg.py.in
+               ${CMAKE_CURRENT_BINARY_DIR}/lit.site.cfg.py @ONLY)
+
+set(KILN_LIT_DEPENDS kilnc kiln-opt kiln-run kiln_runtime)
+add_custom_target(check-lit
+  COMMAND ${KILN_LIT} -sv ${CMAKE_CURRENT_BINARY_DIR}
+  DEPENDS ${KILN_LIT_DEPENDS}
+  USES_TERMINAL
+  COMMENT "Running the Kiln lit suite")
+add_test(NAME lit COMMAND ${KILN_LIT} -sv ${CMAKE_CURRENT_BINARY_DIR})

@@ -272,8 +272,9 @@ LogicalResult MatmulOp::verify() {
 
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = tensorType(getInput()).getRank();
-  if (!normalizeAxis(getAxis(), rank))
-    return emitOpError() << "axis " << getAxis() << " is out of range for rank " << rank
+  auto axis = static_cast<int64_t>(getAxis());
+  if (!normalizeAxis(axis, rank))
+    return emitOpError() << "axis " << axis << " is out of range for rank " << rank
                          << " (expected [" << -rank << ", " << rank << "))";
   return success();
 }

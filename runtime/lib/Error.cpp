@@ -25,6 +25,10 @@ extern "C" const char *kiln_status_string(kiln_status status) {
   return "unknown status";
 }
 
+std::string kiln::countOf(uint64_t count, const char *noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 extern "C" const char *kiln_last_error(void) { return lastError.c_str(); }
 
 kiln_status kiln::fail(kiln_status status, const char *format, ...) {

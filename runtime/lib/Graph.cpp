@@ -56,8 +56,9 @@ kiln_status checkCall(const kiln_graph *graph, const kiln_buffer *inputs, size_t
   const kiln_graph_info &info = *graph->info;
   if (num_inputs != info.num_inputs || num_outputs != info.num_outputs)
     return fail(KILN_ERROR_INVALID_ARGUMENT,
-                "graph '%s' takes %u inputs and %u outputs, but the call passes %zu and %zu",
-                info.name, info.num_inputs, info.num_outputs, num_inputs, num_outputs);
+                "graph '%s' takes %s and %s, but the call passes %zu and %zu", info.name,
+                kiln::countOf(info.num_inputs, "input").c_str(),
+                kiln::countOf(info.num_outputs, "output").c_str(), num_inputs, num_outputs);
   if ((num_inputs && !inputs) || (num_outputs && !outputs))
     return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s': the %s array is NULL", info.name,
                 num_inputs && !inputs ? "inputs" : "outputs");
@@ -92,6 +93,7 @@ kiln_status run(kiln_graph *graph, void **args) {
 kiln_status argInfo(const kiln_graph *graph, size_t index, bool output,
                     const kiln_arg_info **out_info) {
   const char *function = output ? "kiln_graph_output_info" : "kiln_graph_input_info";
+  const char *kind = output ? "output" : "input";
   if (!out_info)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: out_info is NULL", function);
   *out_info = nullptr;
@@ -100,9 +102,8 @@ kiln_status argInfo(const kiln_graph *graph, size_t index, bool output,
   const kiln_graph_info &info = *graph->info;
   uint32_t count = output ? info.num_outputs : info.num_inputs;
   if (index >= count)
-    return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s' has %u %s; there is no %s %zu",
-                info.name, count, output ? "outputs" : "inputs", output ? "output" : "input",
-                index);
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "graph '%s' has %s; there is no %s %zu", info.name,
+                kiln::countOf(count, kind).c_str(), kind, index);
   *out_info = &info.args[(output ? info.num_inputs : 0) + index];
   return KILN_OK;
 }

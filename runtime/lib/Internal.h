@@ -23,6 +23,9 @@ void logLine(const char *format, ...) __attribute__((format(printf, 1, 2)));
 kiln_status fail(kiln_status status, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
+// "1 input", "2 inputs": counts in messages.
+std::string countOf(uint64_t count, const char *noun);
+
 // The type of an argument in the IR's compact spelling: "f32[33x5]", "i64[]" for a scalar.
 std::string formatType(uint32_t dtype, uint32_t rank, const int64_t *shape);
 

@@ -8,7 +8,9 @@
 #include <limits>
 #include <mutex>
 #include <new>
+#include <string_view>
 #include <sys/stat.h>
+#include <unordered_set>
 
 using kiln::fail;
 
@@ -89,8 +91,8 @@ Problem checkGraph(const kiln_graph_info &graph, uint32_t index) {
   if (!graph.entry_argv)
     return corrupt(label + " has no entry function");
   if (graph.num_inputs > maxArgsPerGraph || graph.num_outputs > maxArgsPerGraph)
-    return corrupt(label + " claims " + std::to_string(graph.num_inputs) + " inputs and " +
-                   std::to_string(graph.num_outputs) + " outputs");
+    return corrupt(label + " claims " + kiln::countOf(graph.num_inputs, "input") + " and " +
+                   kiln::countOf(graph.num_outputs, "output"));
   if (graph.num_inputs + graph.num_outputs > 0 && !graph.args)
     return corrupt(label + " has no argument table");
   for (uint32_t i = 0; i < graph.num_inputs + graph.num_outputs; ++i) {
@@ -115,16 +117,16 @@ Problem checkMetadata(const kiln_module_metadata &meta) {
   if (meta.reserved != 0)
     return corrupt("the reserved field is " + std::to_string(meta.reserved) + ", not 0");
   if (meta.num_graphs > maxGraphs)
-    return corrupt("claims " + std::to_string(meta.num_graphs) + " graphs");
+    return corrupt("claims " + kiln::countOf(meta.num_graphs, "graph"));
   if (meta.num_graphs > 0 && !meta.graphs)
     return corrupt("no graph table");
+  // Lookup is by name, so a duplicate would make one of the graphs unreachable.
+  std::unordered_set<std::string_view> names;
   for (uint32_t i = 0; i < meta.num_graphs; ++i) {
     if (Problem p = checkGraph(meta.graphs[i], i))
       return p;
-    // Lookup is by name, so a duplicate would make one of the graphs unreachable.
-    for (uint32_t j = 0; j < i; ++j)
-      if (!std::strcmp(meta.graphs[i].name, meta.graphs[j].name))
-        return corrupt(std::string("two graphs are named '") + meta.graphs[i].name + "'");
+    if (!names.insert(meta.graphs[i].name).second)
+      return corrupt(std::string("two graphs are named '") + meta.graphs[i].name + "'");
   }
   std::string cpuError;
   if (kiln_status status = kiln::checkCpuFeatures(meta.cpu_features, cpuError))
@@ -181,9 +183,9 @@ void logLoad(const kiln_module &module) {
   std::string names;
   for (uint32_t i = 0; i < meta.num_graphs; ++i)
     names += (i ? ", " : "") + std::string(meta.graphs[i].name);
-  kiln::logLine("loaded '%s': %u graph%s (%s), target cpu '%s', features '%s'", module.path.c_str(),
-                meta.num_graphs, meta.num_graphs == 1 ? "" : "s", names.c_str(),
-                orEmpty(meta.target_cpu), orEmpty(meta.cpu_features));
+  kiln::logLine("loaded '%s': %s (%s), target cpu '%s', cpu features '%s'",
+                module.path.c_str(), kiln::countOf(meta.num_graphs, "graph").c_str(),
+                names.c_str(), orEmpty(meta.target_cpu), orEmpty(meta.cpu_features));
 }
 
 kiln_status loadModule(const char *path, kiln_module **out_module) {
@@ -274,8 +276,9 @@ extern "C" kiln_status kiln_module_graph_at(kiln_module *module, size_t index,
   if (!module)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_module_graph_at: module is NULL");
   if (index >= module->metadata->num_graphs)
-    return fail(KILN_ERROR_INVALID_ARGUMENT, "'%s' has %u graphs; there is no graph %zu",
-                module->path.c_str(), module->metadata->num_graphs, index);
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "'%s' has %s; there is no graph %zu",
+                module->path.c_str(),
+                kiln::countOf(module->metadata->num_graphs, "graph").c_str(), index);
   *out_graph = &module->graphs[index];
   return KILN_OK;
 }

@@ -24,9 +24,13 @@ template <typename T> T load(const unsigned char *bytes) {
 float halfToFloat(uint16_t half) {
   int exponent = (half >> 10) & 0x1f;
   int mantissa = half & 0x3ff;
-  float magnitude = exponent == 0    ? std::ldexp(static_cast<float>(mantissa), -24)
-                    : exponent == 31 ? (mantissa ? NAN : INFINITY)
-                                     : std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
+  float magnitude;
+  if (exponent == 0) // zero or subnormal
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    magnitude = mantissa ? NAN : INFINITY;
+  else // the implicit leading 1 is bit 10
+    magnitude = std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
   return (half & 0x8000) ? -magnitude : magnitude;
 }
 

@@ -36,6 +36,11 @@ struct ContextDestroyer {
 };
 using Context = std::unique_ptr<kiln_context, ContextDestroyer>;
 
+// "1 input", "2 inputs"
+std::string countOf(size_t count, const std::string &noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 std::string typeOf(uint32_t dtype, uint32_t rank, const int64_t *shape) {
   std::string text(kiln_format_type(nullptr, 0, dtype, rank, shape) + 1, '\0');
   text.resize(kiln_format_type(text.data(), text.size(), dtype, rank, shape));
@@ -109,10 +114,11 @@ kiln_graph *selectGraph(kiln_module *module, const Options &options) {
 
 std::vector<npy::Array> readInputs(const kiln_graph *graph, const Options &options) {
   size_t count = kiln_graph_num_inputs(graph);
-  if (options.inputs.size() != count)
-    fail("graph '" + std::string(kiln_graph_name(graph)) + "' takes " + std::to_string(count) +
-         " inputs " + argList(graph, false) + ", but " + std::to_string(options.inputs.size()) +
-         " --input files were given");
+  size_t given = options.inputs.size();
+  if (given != count)
+    fail("graph '" + std::string(kiln_graph_name(graph)) + "' takes " + countOf(count, "input") +
+         " " + argList(graph, false) + ", but " + countOf(given, "--input file") +
+         (given == 1 ? " was" : " were") + " given");
   std::vector<npy::Array> inputs(count);
   for (size_t i = 0; i < count; ++i) {
     std::string error;
@@ -204,8 +210,9 @@ void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy:
 void checkOutputCount(const kiln_graph *graph, const Options &options) {
   size_t results = kiln_graph_num_outputs(graph);
   if (options.outputs.size() > results)
-    fail(std::to_string(options.outputs.size()) + " --output files were given, but graph '" +
-         kiln_graph_name(graph) + "' has " + std::to_string(results) + " results " +
+    fail(countOf(options.outputs.size(), "--output file") +
+         (options.outputs.size() == 1 ? " was" : " were") + " given, but graph '" +
+         kiln_graph_name(graph) + "' has " + countOf(results, "result") + " " +
          argList(graph, true));
 }
 

@@ -1,0 +1,52 @@
+// RUN: kiln-opt %s --kiln-to-linalg --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @matmul_2d(
+// CHECK-SAME: %{{.+}}: !llvm.ptr, %[[A:.+]]: tensor<7x33xf32>, %[[B:.+]]: tensor<33x5xf32>)
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<7x5xf32>
+// CHECK: %[[F:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]] : tensor<7x5xf32>)
+// CHECK: linalg.matmul ins(%[[A]], %[[B]] : tensor<7x33xf32>, tensor<33x5xf32>) outs(%[[F]] : tensor<7x5xf32>)
+kiln.graph @matmul_2d(%a: tensor<7x33xf32>, %b: tensor<33x5xf32>) -> tensor<7x5xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<7x33xf32>, tensor<33x5xf32>) -> tensor<7x5xf32>
+  kiln.return %0 : tensor<7x5xf32>
+}
+
+// -----
+
+// Batch dims broadcast: lhs batch 2x1, rhs batch 5 -> 2x5.
+// CHECK-DAG: #[[LHS:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d4)>
+// CHECK-DAG: #[[RHS:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @matmul_batched
+// CHECK: linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: ^bb0(%[[X:.+]]: f32, %[[Y:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK:   %[[P:.+]] = arith.mulf %[[X]], %[[Y]] : f32
+// CHECK:   %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK:   linalg.yield %[[S]]
+kiln.graph @matmul_batched(%a: tensor<2x1x3x4xf32>, %b: tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<2x1x3x4xf32>, tensor<5x4x6xf32>) -> tensor<2x5x3x6xf32>
+  kiln.return %0 : tensor<2x5x3x6xf32>
+}
+
+// -----
+
+// i8 x i8 accumulates in i32; linalg.matmul sign-extends the operands.
+// CHECK-LABEL: func.func @matmul_i8
+// CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x2xi32>)
+// CHECK: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<4x3xi8>, tensor<3x2xi8>) outs(%[[F]] : tensor<4x2xi32>)
+kiln.graph @matmul_i8(%a: tensor<4x3xi8>, %b: tensor<3x2xi8>) -> tensor<4x2xi32> {
+  %0 = kiln.matmul %a, %b : (tensor<4x3xi8>, tensor<3x2xi8>) -> tensor<4x2xi32>
+  kiln.return %0 : tensor<4x2xi32>
+}
+
+// -----
+
+// bf16 accumulates in f32 and rounds once at the end.
+// CHECK-LABEL: func.func @matmul_bf16
+// CHECK: %[[M:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<4x3xbf16>, tensor<3x2xbf16>) outs(%{{.+}} : tensor<4x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[M]] : tensor<4x2xf32>) outs(%{{.+}} : tensor<4x2xbf16>)
+// CHECK: arith.truncf %{{.+}} : f32 to bf16
+kiln.graph @matmul_bf16(%a: tensor<4x3xbf16>, %b: tensor<3x2xbf16>) -> tensor<4x2xbf16> {
+  %0 = kiln.matmul %a, %b : (tensor<4x3xbf16>, tensor<3x2xbf16>) -> tensor<4x2xbf16>
+  kiln.return %0 : tensor<4x2xbf16>
+}

@@ -1,0 +1,67 @@
+// RUN: kiln-opt %s --canonicalize --split-input-file | FileCheck %s
+
+// CHECK-LABEL: kiln.graph @fold_binary
+// CHECK-NEXT: %[[C:.+]] = kiln.constant dense<[4.000000e+00, 3.500000e+00]> : tensor<2xf32>
+// CHECK-NEXT: kiln.return %[[C]]
+kiln.graph @fold_binary() -> tensor<2xf32> {
+  %a = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %b = kiln.constant dense<[3.0, 5.0]> : tensor<2xf32>
+  %0 = kiln.add %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %1 = kiln.mul %a, %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %2 = kiln.sub %1, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %3 = kiln.max %2, %0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %4 = kiln.min %3, %0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %5 = kiln.div %4, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  kiln.return %5 : tensor<2xf32>
+}
+
+// -----
+
+// Integer division by zero folds to zero, like the generated code.
+// CHECK-LABEL: kiln.graph @fold_int_div
+// CHECK-NEXT: %[[C:.+]] = kiln.constant dense<[3, 0, -7]> : tensor<3xi32>
+kiln.graph @fold_int_div() -> tensor<3xi32> {
+  %a = kiln.constant dense<[7, 5, 7]> : tensor<3xi32>
+  %b = kiln.constant dense<[2, 0, -1]> : tensor<3xi32>
+  %0 = kiln.div %a, %b : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  kiln.return %0 : tensor<3xi32>
+}
+
+// -----
+
+// Broadcasting operands are not folded (that would materialize large constants).
+// CHECK-LABEL: kiln.graph @no_fold_broadcast
+// CHECK: kiln.add
+kiln.graph @no_fold_broadcast() -> tensor<2x2xf32> {
+  %a = kiln.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %b = kiln.constant dense<1.0> : tensor<2xf32>
+  %0 = kiln.add %a, %b : (tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+  kiln.return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: kiln.graph @identities(%x: tensor<2x3xf32>)
+// CHECK-NEXT: kiln.return %x, %x, %x, %x
+kiln.graph @identities(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %0 = kiln.transpose %x {permutation = array<i64: 0, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = kiln.reshape %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = kiln.broadcast_to %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = kiln.neg %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = kiln.neg %3 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  kiln.return %0, %1, %2, %4 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: kiln.graph @fold_shapes
+// CHECK-DAG: kiln.constant dense<{{\[\[}}1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>
+// CHECK-DAG: kiln.constant dense<-2.500000e+00> : tensor<4x3xf32>
+kiln.graph @fold_shapes() -> (tensor<2x3xi32>, tensor<4x3xf32>) {
+  %a = kiln.constant dense<[1, 2, 3, 4, 5, 6]> : tensor<6xi32>
+  %0 = kiln.reshape %a : (tensor<6xi32>) -> tensor<2x3xi32>
+  %s = kiln.constant dense<2.5> : tensor<3xf32>
+  %1 = kiln.broadcast_to %s : (tensor<3xf32>) -> tensor<4x3xf32>
+  %2 = kiln.neg %1 : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  kiln.return %0, %2 : tensor<2x3xi32>, tensor<4x3xf32>
+}

@@ -1,0 +1,25 @@
+# Kiln's lit configuration: finds the build's tools and LLVM's FileCheck/not.
+import os
+import lit.formats
+
+config.name = "Kiln"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "unit", "e2e/harness", "Inputs",
+                   "CMakeLists.txt", "benchmarks"]
+
+path = os.path.pathsep.join([config.kiln_tools_dir, config.llvm_tools_dir,
+                             config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["PATH"] = path
+for var in ["HOME", "TMPDIR"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%kiln_include", config.kiln_runtime_include))
+config.substitutions.append(("%kiln_src", config.kiln_src_root))
+config.substitutions.append(("%kiln_tools", config.kiln_tools_dir))

@@ -1,0 +1,267 @@
+// ModuleLoadTest.cpp - loading artifacts: every way a file or its metadata can be wrong, graph
+// lookup, and unloading.
+#include "TestSupport.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+#include <unistd.h>
+
+namespace kiln::test {
+namespace {
+
+// Loads `path`, expects it to fail with `status`, and returns the error message.
+std::string loadFailure(const std::string &path, kiln_status status) {
+  kiln_module *module = reinterpret_cast<kiln_module *>(0x1);
+  EXPECT_EQ(kiln_module_load(path.c_str(), &module), status) << kiln_last_error();
+  EXPECT_EQ(module, nullptr) << "a failed load must clear out_module";
+  return kiln_last_error();
+}
+
+TEST(ModuleLoadTest, LoadsTheGoodFixture) {
+  ModulePtr module = loadFixture("good");
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(kiln_module_num_graphs(module.get()), 3u);
+  EXPECT_EQ(kiln_module_path(module.get()), fixture("good"));
+  EXPECT_STREQ(kiln_module_target_cpu(module.get()), "x86-64");
+  EXPECT_STREQ(kiln_module_cpu_features(module.get()), "sse2");
+}
+
+TEST(ModuleLoadTest, NullArguments) {
+  kiln_module *module = nullptr;
+  EXPECT_EQ(kiln_module_load(nullptr, &module), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_module_load: path is NULL");
+  EXPECT_EQ(kiln_module_load("", &module), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_module_load: path is empty");
+  EXPECT_EQ(kiln_module_load(fixture("good").c_str(), nullptr), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_module_load: out_module is NULL");
+}
+
+TEST(ModuleLoadTest, MissingFile) {
+  std::string message = loadFailure("/nonexistent/kiln/model.so", KILN_ERROR_NOT_FOUND);
+  EXPECT_EQ(message, "cannot load '/nonexistent/kiln/model.so': No such file or directory");
+}
+
+TEST(ModuleLoadTest, NotAnElf) {
+  ScratchDir dir;
+  std::string path = dir.write("model.so", "this is text, not code\n");
+  EXPECT_EQ(loadFailure(path, KILN_ERROR_INVALID_ARTIFACT),
+            "cannot load '" + path +
+                "': not a Kiln artifact: not an ELF shared object (build one with `kilnc "
+                "--emit=shared`)");
+}
+
+TEST(ModuleLoadTest, EmptyFile) {
+  ScratchDir dir;
+  std::string message = loadFailure(dir.write("empty.so", ""), KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("not an ELF"), std::string::npos) << message;
+}
+
+TEST(ModuleLoadTest, Directory) {
+  ScratchDir dir;
+  std::string message = loadFailure(dir.path().string(), KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("not a regular file"), std::string::npos) << message;
+}
+
+TEST(ModuleLoadTest, BrokenElfIsRefusedByTheLoader) {
+  ScratchDir dir;
+  std::string path = dir.write("broken.so", std::string("\x7f" "ELF\x02\x01\x01", 7) +
+                                                std::string(100, '\0'));
+  std::string message = loadFailure(path, KILN_ERROR_LOAD_FAILED);
+  EXPECT_EQ(message.rfind("cannot load '" + path + "': ", 0), 0u) << message;
+}
+
+TEST(ModuleLoadTest, ElfWithoutMetadata) {
+  EXPECT_EQ(loadFailure(fixture("no_metadata"), KILN_ERROR_INVALID_ARTIFACT),
+            "cannot load '" + fixture("no_metadata") +
+                "': not a Kiln artifact: it does not export 'kiln_module_metadata' (build it "
+                "with `kilnc --emit=shared`)");
+}
+
+TEST(ModuleLoadTest, BadMagic) {
+  std::string message = loadFailure(fixture("bad_magic"), KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("bad magic"), std::string::npos) << message;
+}
+
+TEST(ModuleLoadTest, WrongAbiVersion) {
+  EXPECT_EQ(loadFailure(fixture("bad_abi"), KILN_ERROR_ABI_MISMATCH),
+            "cannot load '" + fixture("bad_abi") +
+                "': written for Kiln ABI version 2, but this runtime reads version 1 (rebuild "
+                "it with a matching kilnc)");
+}
+
+TEST(ModuleLoadTest, UnknownCpuFeature) {
+  std::string message = loadFailure(fixture("unknown_feature"), KILN_ERROR_UNSUPPORTED_CPU);
+  EXPECT_NE(message.find("unknown CPU feature 'kiln-imaginary'"), std::string::npos) << message;
+}
+
+TEST(ModuleLoadTest, MissingCpuFeature) {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx5124fmaps"))
+    GTEST_SKIP() << "this CPU has avx5124fmaps";
+#endif
+  std::string message = loadFailure(fixture("missing_feature"), KILN_ERROR_UNSUPPORTED_CPU);
+  EXPECT_NE(message.find("this CPU lacks avx5124fmaps"), std::string::npos) << message;
+}
+
+struct CorruptCase {
+  const char *fixture;
+  const char *message; // expected after "cannot load '<path>': corrupt metadata: "
+};
+
+class CorruptMetadataTest : public ::testing::TestWithParam<CorruptCase> {};
+
+TEST_P(CorruptMetadataTest, IsRefusedWithAPreciseMessage) {
+  const CorruptCase &c = GetParam();
+  EXPECT_EQ(loadFailure(fixture(c.fixture), KILN_ERROR_INVALID_ARTIFACT),
+            "cannot load '" + fixture(c.fixture) + "': corrupt metadata: " + c.message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ModuleLoadTest, CorruptMetadataTest,
+    ::testing::Values(
+        CorruptCase{"nonzero_reserved", "the reserved field is 3, not 0"},
+        CorruptCase{"no_graph_table", "no graph table"},
+        CorruptCase{"null_arg_name", "graph 'add' input 0 has no name"},
+        CorruptCase{"unknown_dtype", "graph 'add' input 0 'a' has unknown dtype 77"},
+        CorruptCase{"huge_rank", "graph 'add' input 0 'a' has rank 33, above the limit of 32"},
+        CorruptCase{"negative_dim", "graph 'add' input 0 'a' has negative dimension -2"},
+        CorruptCase{"overflowing_size",
+                    "graph 'add' input 0 'a' of type f32[4611686018427387904x3] is too large "
+                    "to address"},
+        CorruptCase{"null_entry", "graph 'add' has no entry function"},
+        CorruptCase{"duplicate_graph", "two graphs are named 'add'"}),
+    [](const ::testing::TestParamInfo<CorruptCase> &info) { return info.param.fixture; });
+
+TEST(ModuleLoadTest, RelativePathWithoutSlashMeansTheCurrentDirectory) {
+  std::string saved = std::filesystem::current_path().string();
+  std::filesystem::current_path(KILN_FIXTURE_DIR);
+  kiln_module *module = nullptr;
+  kiln_status status = kiln_module_load("good.so", &module);
+  std::filesystem::current_path(saved);
+  ASSERT_EQ(status, KILN_OK) << kiln_last_error();
+  EXPECT_STREQ(kiln_module_path(module), "good.so");
+  EXPECT_EQ(kiln_module_unload(module), KILN_OK);
+}
+
+TEST(ModuleLoadTest, SameFileTwiceGivesIndependentModules) {
+  ModulePtr first = loadFixture("good");
+  ModulePtr second = loadFixture("good");
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_NE(first.get(), second.get());
+  first.reset();
+  EXPECT_NE(findGraph(second.get(), "add"), nullptr) << "unloading one must not close the other";
+}
+
+TEST(ModuleLoadTest, UnloadNullIsANoOp) { EXPECT_EQ(kiln_module_unload(nullptr), KILN_OK); }
+
+TEST(ModuleLoadTest, DoubleUnloadIsDetected) {
+  kiln_module *module = nullptr;
+  ASSERT_EQ(kiln_module_load(fixture("good").c_str(), &module), KILN_OK) << kiln_last_error();
+  EXPECT_EQ(kiln_module_unload(module), KILN_OK);
+  EXPECT_EQ(kiln_module_unload(module), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_module_unload: not a loaded module (already unloaded?)");
+}
+
+TEST(ModuleLoadTest, UnloadOfAForeignPointerIsDetected) {
+  int notAModule = 0;
+  EXPECT_EQ(kiln_module_unload(reinterpret_cast<kiln_module *>(&notAModule)),
+            KILN_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(ModuleLoadTest, ConcurrentLoadsAndUnloads) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&failures] {
+      for (int i = 0; i < 20; ++i) {
+        kiln_module *module = nullptr;
+        if (kiln_module_load(fixture("good").c_str(), &module) != KILN_OK ||
+            kiln_module_unload(module) != KILN_OK)
+          ++failures;
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+TEST(ModuleLoadTest, NullModuleAccessors) {
+  EXPECT_EQ(kiln_module_path(nullptr), nullptr);
+  EXPECT_EQ(kiln_module_target_cpu(nullptr), nullptr);
+  EXPECT_EQ(kiln_module_cpu_features(nullptr), nullptr);
+  EXPECT_EQ(kiln_module_num_graphs(nullptr), 0u);
+}
+
+TEST(GraphLookupTest, ByIndexAndName) {
+  ModulePtr module = loadFixture("good");
+  const char *names[] = {"add", "fails", "total"};
+  for (size_t i = 0; i < 3; ++i) {
+    kiln_graph *graph = nullptr;
+    ASSERT_EQ(kiln_module_graph_at(module.get(), i, &graph), KILN_OK);
+    EXPECT_STREQ(kiln_graph_name(graph), names[i]);
+    EXPECT_EQ(findGraph(module.get(), names[i]), graph);
+  }
+}
+
+TEST(GraphLookupTest, UnknownName) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *graph = reinterpret_cast<kiln_graph *>(0x1);
+  EXPECT_EQ(kiln_module_find_graph(module.get(), "mul", &graph), KILN_ERROR_NOT_FOUND);
+  EXPECT_EQ(graph, nullptr);
+  EXPECT_EQ(kiln_last_error(), "'" + fixture("good") + "' has no graph 'mul' (it has: add, "
+                                                         "fails, total)");
+}
+
+TEST(GraphLookupTest, BadArguments) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *graph = nullptr;
+  EXPECT_EQ(kiln_module_find_graph(nullptr, "add", &graph), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_module_find_graph(module.get(), nullptr, &graph), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_module_find_graph: name is NULL");
+  EXPECT_EQ(kiln_module_find_graph(module.get(), "add", nullptr), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_module_graph_at(nullptr, 0, &graph), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_module_graph_at(module.get(), 0, nullptr), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_module_graph_at(module.get(), 3, &graph), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_last_error(), "'" + fixture("good") + "' has 3 graphs; there is no graph 3");
+}
+
+TEST(GraphLookupTest, Signature) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *add = findGraph(module.get(), "add");
+  ASSERT_NE(add, nullptr);
+  EXPECT_EQ(kiln_graph_num_inputs(add), 2u);
+  EXPECT_EQ(kiln_graph_num_outputs(add), 1u);
+  const kiln_arg_info *info = nullptr;
+  ASSERT_EQ(kiln_graph_input_info(add, 1, &info), KILN_OK);
+  EXPECT_STREQ(info->name, "b");
+  EXPECT_EQ(info->dtype, KILN_DTYPE_F32);
+  ASSERT_EQ(info->rank, 2u);
+  EXPECT_EQ(info->shape[0], 2);
+  EXPECT_EQ(info->shape[1], 3);
+  ASSERT_EQ(kiln_graph_output_info(add, 0, &info), KILN_OK);
+  EXPECT_STREQ(info->name, "sum");
+  kiln_graph *total = findGraph(module.get(), "total");
+  ASSERT_EQ(kiln_graph_output_info(total, 0, &info), KILN_OK);
+  EXPECT_EQ(info->rank, 0u);
+}
+
+TEST(GraphLookupTest, SignatureBadArguments) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *add = findGraph(module.get(), "add");
+  const kiln_arg_info *info = nullptr;
+  EXPECT_EQ(kiln_graph_input_info(add, 2, &info), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "graph 'add' has 2 inputs; there is no input 2");
+  EXPECT_EQ(info, nullptr);
+  EXPECT_EQ(kiln_graph_output_info(add, 1, &info), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "graph 'add' has 1 output; there is no output 1");
+  EXPECT_EQ(kiln_graph_input_info(nullptr, 0, &info), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_graph_input_info(add, 0, nullptr), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(kiln_graph_name(nullptr), nullptr);
+  EXPECT_EQ(kiln_graph_num_inputs(nullptr), 0u);
+  EXPECT_EQ(kiln_graph_num_outputs(nullptr), 0u);
+}
+
+} // namespace
+} // namespace kiln::test
