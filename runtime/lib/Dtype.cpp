@@ -6,15 +6,24 @@
 
 extern "C" const char *kiln_dtype_name(uint32_t dtype) {
   switch (dtype) {
-  case KILN_DTYPE_F32: return "f32";
-  case KILN_DTYPE_F64: return "f64";
-  case KILN_DTYPE_F16: return "f16";
-  case KILN_DTYPE_BF16: return "bf16";
-  case KILN_DTYPE_BOOL: return "i1";
-  case KILN_DTYPE_I8: return "i8";
-  case KILN_DTYPE_I16: return "i16";
-  case KILN_DTYPE_I32: return "i32";
-  case KILN_DTYPE_I64: return "i64";
+  case KILN_DTYPE_F32:
+    return "f32";
+  case KILN_DTYPE_F64:
+    return "f64";
+  case KILN_DTYPE_F16:
+    return "f16";
+  case KILN_DTYPE_BF16:
+    return "bf16";
+  case KILN_DTYPE_BOOL:
+    return "i1";
+  case KILN_DTYPE_I8:
+    return "i8";
+  case KILN_DTYPE_I16:
+    return "i16";
+  case KILN_DTYPE_I32:
+    return "i32";
+  case KILN_DTYPE_I64:
+    return "i64";
   }
   return "unknown";
 }
@@ -22,14 +31,18 @@ extern "C" const char *kiln_dtype_name(uint32_t dtype) {
 extern "C" size_t kiln_dtype_size(uint32_t dtype) {
   switch (dtype) {
   case KILN_DTYPE_BOOL:
-  case KILN_DTYPE_I8: return 1;
+  case KILN_DTYPE_I8:
+    return 1;
   case KILN_DTYPE_F16:
   case KILN_DTYPE_BF16:
-  case KILN_DTYPE_I16: return 2;
+  case KILN_DTYPE_I16:
+    return 2;
   case KILN_DTYPE_F32:
-  case KILN_DTYPE_I32: return 4;
+  case KILN_DTYPE_I32:
+    return 4;
   case KILN_DTYPE_F64:
-  case KILN_DTYPE_I64: return 8;
+  case KILN_DTYPE_I64:
+    return 8;
   }
   return 0;
 }

@@ -10,17 +10,28 @@ thread_local std::string lastError;
 
 extern "C" const char *kiln_status_string(kiln_status status) {
   switch (status) {
-  case KILN_OK: return "ok";
-  case KILN_ERROR_INVALID_ARGUMENT: return "invalid argument";
-  case KILN_ERROR_NOT_FOUND: return "not found";
-  case KILN_ERROR_LOAD_FAILED: return "load failed";
-  case KILN_ERROR_INVALID_ARTIFACT: return "invalid artifact";
-  case KILN_ERROR_ABI_MISMATCH: return "ABI version mismatch";
-  case KILN_ERROR_UNSUPPORTED_CPU: return "unsupported CPU";
-  case KILN_ERROR_DTYPE_MISMATCH: return "dtype mismatch";
-  case KILN_ERROR_SHAPE_MISMATCH: return "shape mismatch";
-  case KILN_ERROR_ENTRY_FAILED: return "graph returned an error";
-  case KILN_ERROR_OUT_OF_MEMORY: return "out of memory";
+  case KILN_OK:
+    return "ok";
+  case KILN_ERROR_INVALID_ARGUMENT:
+    return "invalid argument";
+  case KILN_ERROR_NOT_FOUND:
+    return "not found";
+  case KILN_ERROR_LOAD_FAILED:
+    return "load failed";
+  case KILN_ERROR_INVALID_ARTIFACT:
+    return "invalid artifact";
+  case KILN_ERROR_ABI_MISMATCH:
+    return "ABI version mismatch";
+  case KILN_ERROR_UNSUPPORTED_CPU:
+    return "unsupported CPU";
+  case KILN_ERROR_DTYPE_MISMATCH:
+    return "dtype mismatch";
+  case KILN_ERROR_SHAPE_MISMATCH:
+    return "shape mismatch";
+  case KILN_ERROR_ENTRY_FAILED:
+    return "graph returned an error";
+  case KILN_ERROR_OUT_OF_MEMORY:
+    return "out of memory";
   }
   return "unknown status";
 }

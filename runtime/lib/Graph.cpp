@@ -161,8 +161,7 @@ extern "C" kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
   return status;
 }
 
-extern "C" kiln_status kiln_graph_get_stats(const kiln_graph *graph,
-                                            kiln_graph_stats *out_stats) {
+extern "C" kiln_status kiln_graph_get_stats(const kiln_graph *graph, kiln_graph_stats *out_stats) {
   if (!graph || !out_stats)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_graph_get_stats: %s is NULL",
                 graph ? "out_stats" : "graph");

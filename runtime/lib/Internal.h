@@ -20,8 +20,7 @@ void logLine(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 // Records a formatted message as this thread's last error and returns `status`, so that error
 // paths read `return fail(KILN_ERROR_..., "...", ...)`.
-kiln_status fail(kiln_status status, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+kiln_status fail(kiln_status status, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
 // "1 input", "2 inputs": counts in messages.
 std::string countOf(uint64_t count, const char *noun);

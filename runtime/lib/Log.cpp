@@ -16,9 +16,8 @@ kiln::LogLevel kiln::logLevelFromEnv() {
   if (!std::strcmp(value, "debug"))
     return LogLevel::Debug;
   static std::once_flag warned;
-  std::call_once(warned, [value] {
-    logLine("ignoring KILN_LOG='%s' (expected off, info or debug)", value);
-  });
+  std::call_once(
+      warned, [value] { logLine("ignoring KILN_LOG='%s' (expected off, info or debug)", value); });
   return LogLevel::Off;
 }
 

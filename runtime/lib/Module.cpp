@@ -148,7 +148,10 @@ Problem checkFile(const char *path) {
   unsigned char magic[4] = {0, 0, 0, 0};
   size_t got = std::fread(magic, 1, sizeof magic, file);
   std::fclose(file);
-  if (got != sizeof magic || std::memcmp(magic, "\x7f" "ELF", 4) != 0)
+  if (got != sizeof magic || std::memcmp(magic,
+                                         "\x7f"
+                                         "ELF",
+                                         4) != 0)
     return problem(KILN_ERROR_INVALID_ARTIFACT,
                    "not a Kiln artifact: not an ELF shared object (build one with "
                    "`kilnc --emit=shared`)");
@@ -183,9 +186,9 @@ void logLoad(const kiln_module &module) {
   std::string names;
   for (uint32_t i = 0; i < meta.num_graphs; ++i)
     names += (i ? ", " : "") + std::string(meta.graphs[i].name);
-  kiln::logLine("loaded '%s': %s (%s), target cpu '%s', cpu features '%s'",
-                module.path.c_str(), kiln::countOf(meta.num_graphs, "graph").c_str(),
-                names.c_str(), orEmpty(meta.target_cpu), orEmpty(meta.cpu_features));
+  kiln::logLine("loaded '%s': %s (%s), target cpu '%s', cpu features '%s'", module.path.c_str(),
+                kiln::countOf(meta.num_graphs, "graph").c_str(), names.c_str(),
+                orEmpty(meta.target_cpu), orEmpty(meta.cpu_features));
 }
 
 kiln_status loadModule(const char *path, kiln_module **out_module) {
@@ -277,8 +280,8 @@ extern "C" kiln_status kiln_module_graph_at(kiln_module *module, size_t index,
     return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_module_graph_at: module is NULL");
   if (index >= module->metadata->num_graphs)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "'%s' has %s; there is no graph %zu",
-                module->path.c_str(),
-                kiln::countOf(module->metadata->num_graphs, "graph").c_str(), index);
+                module->path.c_str(), kiln::countOf(module->metadata->num_graphs, "graph").c_str(),
+                index);
   *out_graph = &module->graphs[index];
   return KILN_OK;
 }

@@ -2,6 +2,7 @@
 #include "Npy.h"
 #include "TestSupport.h"
 
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <spawn.h>
@@ -112,17 +113,16 @@ TEST_F(KilnRunTest, CommandLineMistakes) {
 TEST_F(KilnRunTest, List) {
   Result result = run({fixture("good"), "--list"});
   EXPECT_EQ(result.exitCode, 0) << result.err;
-  EXPECT_EQ(result.out, fixture("good") +
-                            ": target cpu 'x86-64', cpu features 'sse2'\n"
-                            "  add(a: f32[2x3], b: f32[2x3]) -> (sum: f32[2x3])\n"
-                            "  fails(x: i32[4]) -> (y: i32[4])\n"
-                            "  total(x: i64[4]) -> (s: i64[])\n");
+  EXPECT_EQ(result.out, fixture("good") + ": target cpu 'x86-64', cpu features 'sse2'\n"
+                                          "  add(a: f32[2x3], b: f32[2x3]) -> (sum: f32[2x3])\n"
+                                          "  fails(x: i32[4]) -> (y: i32[4])\n"
+                                          "  total(x: i64[4]) -> (s: i64[])\n");
 }
 
 TEST_F(KilnRunTest, RunsAndWritesTheResult) {
   std::string out = dir_.file("sum.npy");
-  Result result = run({fixture("good"), "--graph", "add", "--input", a(), "--input=" + b(),
-                       "--output=" + out});
+  Result result =
+      run({fixture("good"), "--graph", "add", "--input", a(), "--input=" + b(), "--output=" + out});
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out, "");
   EXPECT_EQ(result.err, "");
@@ -205,23 +205,23 @@ TEST_F(KilnRunTest, MoreOutputsThanResults) {
 
 TEST_F(KilnRunTest, FailingGraphWritesNothing) {
   std::string x = npyFile<int32_t>("x.npy", KILN_DTYPE_I32, {4}, {1, 2, 3, 4});
-  expectError(run({fixture("good"), "--graph", "fails", "--input", x, "--output",
-                   dir_.file("y.npy")}),
-              "graph 'fails' returned error code 7");
+  expectError(
+      run({fixture("good"), "--graph", "fails", "--input", x, "--output", dir_.file("y.npy")}),
+      "graph 'fails' returned error code 7");
   EXPECT_FALSE(std::filesystem::exists(dir_.file("y.npy")));
 }
 
 TEST_F(KilnRunTest, UnwritableOutput) {
   std::string out = dir_.file("missing/sum.npy");
-  expectError(run({fixture("good"), "--graph", "add", "--input", a(), "--input", b(), "--output",
-                   out}),
-              "cannot write '" + out + "': No such file or directory");
+  expectError(
+      run({fixture("good"), "--graph", "add", "--input", a(), "--input", b(), "--output", out}),
+      "cannot write '" + out + "': No such file or directory");
 }
 
 TEST_F(KilnRunTest, Devices) {
   for (const char *device : {"cpu", "auto"}) {
-    Result result = run({fixture("good"), "--graph", "add", "--input", a(), "--input", b(),
-                         "--device", device});
+    Result result = run(
+        {fixture("good"), "--graph", "add", "--input", a(), "--input", b(), "--device", device});
     EXPECT_EQ(result.exitCode, 0) << result.err;
     EXPECT_EQ(result.out, "") << "no device line without --bench";
   }
@@ -238,8 +238,8 @@ TEST_F(KilnRunTest, Threads) {
 }
 
 TEST_F(KilnRunTest, Bench) {
-  Result result = run({fixture("good"), "--graph", "add", "--input", a(), "--input", b(),
-                       "--bench", "5", "--device", "auto"});
+  Result result = run({fixture("good"), "--graph", "add", "--input", a(), "--input", b(), "--bench",
+                       "5", "--device", "auto"});
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out.rfind("device: cpu\ngraph 'add': 5 runs after 1 warm-up: min ", 0), 0u)
       << result.out;
@@ -252,8 +252,7 @@ TEST_F(KilnRunTest, LeavesNoTemporaryFiles) {
                        "--output", dir_.file("sum.npy")});
   EXPECT_EQ(result.exitCode, 0) << result.err;
   for (const auto &entry : std::filesystem::directory_iterator(dir_.path()))
-    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos)
-        << entry.path();
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
 }
 
 } // namespace

@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 namespace kiln::test {
 namespace {
@@ -65,7 +65,9 @@ TEST(ModuleLoadTest, Directory) {
 
 TEST(ModuleLoadTest, BrokenElfIsRefusedByTheLoader) {
   ScratchDir dir;
-  std::string path = dir.write("broken.so", std::string("\x7f" "ELF\x02\x01\x01", 7) +
+  std::string path = dir.write("broken.so", std::string("\x7f"
+                                                        "ELF\x02\x01\x01",
+                                                        7) +
                                                 std::string(100, '\0'));
   std::string message = loadFailure(path, KILN_ERROR_LOAD_FAILED);
   EXPECT_EQ(message.rfind("cannot load '" + path + "': ", 0), 0u) << message;
@@ -108,6 +110,8 @@ struct CorruptCase {
   const char *fixture;
   const char *message; // expected after "cannot load '<path>': corrupt metadata: "
 };
+
+void PrintTo(const CorruptCase &c, std::ostream *os) { *os << c.fixture; }
 
 class CorruptMetadataTest : public ::testing::TestWithParam<CorruptCase> {};
 
@@ -210,8 +214,9 @@ TEST(GraphLookupTest, UnknownName) {
   kiln_graph *graph = reinterpret_cast<kiln_graph *>(0x1);
   EXPECT_EQ(kiln_module_find_graph(module.get(), "mul", &graph), KILN_ERROR_NOT_FOUND);
   EXPECT_EQ(graph, nullptr);
-  EXPECT_EQ(kiln_last_error(), "'" + fixture("good") + "' has no graph 'mul' (it has: add, "
-                                                         "fails, total)");
+  EXPECT_EQ(kiln_last_error(), "'" + fixture("good") +
+                                   "' has no graph 'mul' (it has: add, "
+                                   "fails, total)");
 }
 
 TEST(GraphLookupTest, BadArguments) {

@@ -31,9 +31,8 @@ std::string floats(std::initializer_list<float> values) {
   return std::string(reinterpret_cast<const char *>(values.begin()), values.size() * 4);
 }
 
-const std::string numpyArange6 =
-    npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
-            floats({0, 1, 2, 3, 4, 5}));
+const std::string numpyArange6 = npyFile(
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", floats({0, 1, 2, 3, 4, 5}));
 
 npy::Array arrayOf(uint32_t dtype, std::vector<int64_t> shape) {
   npy::Array array;
@@ -129,9 +128,12 @@ TEST(NpyTest, HeaderVariantsThatNumpyAccepts) {
 }
 
 struct BadHeader {
+  const char *name;
   const char *text;
   const char *error;
 };
+
+void PrintTo(const BadHeader &c, std::ostream *os) { *os << c.text; }
 
 class NpyBadHeaderTest : public ::testing::TestWithParam<BadHeader> {};
 
@@ -145,41 +147,48 @@ TEST_P(NpyBadHeaderTest, IsRejectedWithAMessage) {
 INSTANTIATE_TEST_SUITE_P(
     NpyTest, NpyBadHeaderTest,
     ::testing::Values(
-        BadHeader{"{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
+        BadHeader{"FortranOrder", "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
                   "Fortran-order arrays are not supported (save np.ascontiguousarray(x) "
                   "instead)"},
-        BadHeader{"{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
+        BadHeader{"BigEndian", "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
                   "big-endian dtype '>f4' is not supported (convert with .astype('<f4'))"},
-        BadHeader{"{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }",
+        BadHeader{"Unsigned", "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }",
                   "dtype '|u1' is not supported (Kiln's integer types are signed)"},
-        BadHeader{"{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
+        BadHeader{"Complex", "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
                   "dtype '<c8' is not supported"},
-        BadHeader{"{'descr': 'f4', 'fortran_order': False, 'shape': (2,), }",
+        BadHeader{"NoByteOrder", "{'descr': 'f4', 'fortran_order': False, 'shape': (2,), }",
                   "unsupported dtype 'f4'"},
-        BadHeader{"{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (2,), }",
+        BadHeader{"Structured",
+                  "{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (2,), }",
                   "bad header at offset 10: structured dtypes are not supported"},
-        BadHeader{"{'descr': '<f4', 'shape': (2,), }", "the header lacks 'fortran_order'"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}",
-                  "bad header at offset 62: unexpected or repeated key 'x'"},
-        BadHeader{"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}",
-                  "bad header at offset 30: unexpected or repeated key 'descr'"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }",
-                  "bad header at offset 52: expected a nonnegative integer dimension"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}",
-                  "bad header at offset 71: expected a nonnegative integer dimension"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': False, 'shape': (1,1,1,1,1,1,1,1,1,1,1,"
+        BadHeader{"MissingKey", "{'descr': '<f4', 'shape': (2,), }",
+                  "the header lacks 'fortran_order'"},
+        BadHeader{"ExtraKey", "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}",
+                  "bad header at offset 56: unexpected or repeated key 'x'"},
+        BadHeader{"RepeatedKey",
+                  "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}",
+                  "bad header at offset 17: unexpected or repeated key 'descr'"},
+        BadHeader{"NegativeDim", "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }",
+                  "bad header at offset 51: expected a nonnegative integer dimension"},
+        BadHeader{"HugeDim",
+                  "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}",
+                  "bad header at offset 51: expected a nonnegative integer dimension"},
+        BadHeader{"TooManyDims",
+                  "{'descr': '<f4', 'fortran_order': False, 'shape': (1,1,1,1,1,1,1,1,1,1,1,"
                   "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1)}",
-                  "bad header at offset 116: more than 32 dimensions"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': maybe, 'shape': (2,)}",
-                  "bad header at offset 35: expected True or False for 'fortran_order'"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': False, 'shape': [2]}",
-                  "bad header at offset 51: expected a tuple for 'shape'"},
-        BadHeader{"{'descr': '<f4", "bad header at offset 10: expected a string for 'descr'"},
-        BadHeader{"", "bad header at offset 0: expected '{'"},
-        BadHeader{"{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} junk",
-                  "bad header at offset 57: unexpected text after the header dict"},
-        BadHeader{"{'descr': '<f4' 'fortran_order': False}",
-                  "bad header at offset 16: expected ',' or '}'"}));
+                  "bad header at offset 115: more than 32 dimensions"},
+        BadHeader{"NotABool", "{'descr': '<f4', 'fortran_order': maybe, 'shape': (2,)}",
+                  "bad header at offset 34: expected True or False for 'fortran_order'"},
+        BadHeader{"ShapeNotATuple", "{'descr': '<f4', 'fortran_order': False, 'shape': [2]}",
+                  "bad header at offset 50: expected a tuple for 'shape'"},
+        BadHeader{"Unterminated", "{'descr': '<f4",
+                  "bad header at offset 10: expected a string for 'descr'"},
+        BadHeader{"Empty", "", "bad header at its end: expected '{'"},
+        BadHeader{"TrailingText", "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} junk",
+                  "bad header at offset 56: unexpected text after the header dict"},
+        BadHeader{"MissingComma", "{'descr': '<f4' 'fortran_order': False}",
+                  "bad header at offset 16: expected ',' or '}'"}),
+    [](const ::testing::TestParamInfo<BadHeader> &info) { return info.param.name; });
 
 class NpyCorruptFileTest : public ::testing::Test {
 protected:
@@ -236,14 +245,14 @@ TEST_F(NpyCorruptFileTest, HugeShapeInASmallFile) {
 }
 
 TEST_F(NpyCorruptFileTest, OverflowingShape) {
-  std::string bytes = npyFile(
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", "");
+  std::string bytes =
+      npyFile("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", "");
   EXPECT_EQ(readError(bytes), "shape is negative or too large");
 }
 
 TEST_F(NpyCorruptFileTest, BadHeaderInsideAFile) {
   std::string bytes = npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), ", "");
-  EXPECT_EQ(readError(bytes), "bad header at offset 117: expected a quoted key followed by ':'");
+  EXPECT_EQ(readError(bytes), "bad header at its end: expected a quoted key followed by ':'");
 }
 
 TEST(NpyTest, ReadingMissingFileOrDirectory) {

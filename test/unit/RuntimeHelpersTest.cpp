@@ -24,9 +24,10 @@ TEST(DtypeTest, NamesAndSizes) {
     uint32_t dtype;
     const char *name;
     size_t size;
-  } cases[] = {{KILN_DTYPE_F32, "f32", 4},  {KILN_DTYPE_F64, "f64", 8}, {KILN_DTYPE_F16, "f16", 2},
-               {KILN_DTYPE_BF16, "bf16", 2}, {KILN_DTYPE_BOOL, "i1", 1}, {KILN_DTYPE_I8, "i8", 1},
-               {KILN_DTYPE_I16, "i16", 2},  {KILN_DTYPE_I32, "i32", 4}, {KILN_DTYPE_I64, "i64", 8}};
+  } cases[] = {
+      {KILN_DTYPE_F32, "f32", 4},   {KILN_DTYPE_F64, "f64", 8}, {KILN_DTYPE_F16, "f16", 2},
+      {KILN_DTYPE_BF16, "bf16", 2}, {KILN_DTYPE_BOOL, "i1", 1}, {KILN_DTYPE_I8, "i8", 1},
+      {KILN_DTYPE_I16, "i16", 2},   {KILN_DTYPE_I32, "i32", 4}, {KILN_DTYPE_I64, "i64", 8}};
   for (const Case &c : cases) {
     EXPECT_STREQ(kiln_dtype_name(c.dtype), c.name);
     EXPECT_EQ(kiln_dtype_size(c.dtype), c.size) << c.name;

@@ -54,18 +54,27 @@ std::string formatFloat(double value) {
 }
 
 std::string formatElement(const npy::Array &array, uint64_t index) {
-  auto *bytes = static_cast<const unsigned char *>(array.data()) +
-                index * kiln_dtype_size(array.dtype());
+  auto *bytes =
+      static_cast<const unsigned char *>(array.data()) + index * kiln_dtype_size(array.dtype());
   switch (array.dtype()) {
-  case KILN_DTYPE_F32: return formatFloat(load<float>(bytes));
-  case KILN_DTYPE_F64: return formatFloat(load<double>(bytes));
-  case KILN_DTYPE_F16: return formatFloat(halfToFloat(load<uint16_t>(bytes)));
-  case KILN_DTYPE_BF16: return formatFloat(bfloat16ToFloat(load<uint16_t>(bytes)));
-  case KILN_DTYPE_BOOL: return bytes[0] ? "True" : "False";
-  case KILN_DTYPE_I8: return std::to_string(load<int8_t>(bytes));
-  case KILN_DTYPE_I16: return std::to_string(load<int16_t>(bytes));
-  case KILN_DTYPE_I32: return std::to_string(load<int32_t>(bytes));
-  case KILN_DTYPE_I64: return std::to_string(load<int64_t>(bytes));
+  case KILN_DTYPE_F32:
+    return formatFloat(load<float>(bytes));
+  case KILN_DTYPE_F64:
+    return formatFloat(load<double>(bytes));
+  case KILN_DTYPE_F16:
+    return formatFloat(halfToFloat(load<uint16_t>(bytes)));
+  case KILN_DTYPE_BF16:
+    return formatFloat(bfloat16ToFloat(load<uint16_t>(bytes)));
+  case KILN_DTYPE_BOOL:
+    return bytes[0] ? "True" : "False";
+  case KILN_DTYPE_I8:
+    return std::to_string(load<int8_t>(bytes));
+  case KILN_DTYPE_I16:
+    return std::to_string(load<int16_t>(bytes));
+  case KILN_DTYPE_I32:
+    return std::to_string(load<int32_t>(bytes));
+  case KILN_DTYPE_I64:
+    return std::to_string(load<int64_t>(bytes));
   }
   return "?";
 }

@@ -28,9 +28,8 @@ struct TypeCode {
   uint32_t dtype;
 };
 constexpr TypeCode typeCodes[] = {
-    {"f4", KILN_DTYPE_F32}, {"f8", KILN_DTYPE_F64}, {"f2", KILN_DTYPE_F16},
-    {"b1", KILN_DTYPE_BOOL}, {"i1", KILN_DTYPE_I8},  {"i2", KILN_DTYPE_I16},
-    {"i4", KILN_DTYPE_I32}, {"i8", KILN_DTYPE_I64},
+    {"f4", KILN_DTYPE_F32}, {"f8", KILN_DTYPE_F64}, {"f2", KILN_DTYPE_F16}, {"b1", KILN_DTYPE_BOOL},
+    {"i1", KILN_DTYPE_I8},  {"i2", KILN_DTYPE_I16}, {"i4", KILN_DTYPE_I32}, {"i8", KILN_DTYPE_I64},
 };
 
 bool dtypeFromDescr(const std::string &descr, uint32_t &dtype, std::string &error) {
@@ -44,8 +43,8 @@ bool dtypeFromDescr(const std::string &descr, uint32_t &dtype, std::string &erro
     if (code != entry.code)
       continue;
     if (order == '>' && kiln_dtype_size(entry.dtype) > 1) {
-      error = "big-endian dtype '" + descr + "' is not supported (convert with .astype('<" +
-              code + "'))";
+      error = "big-endian dtype '" + descr + "' is not supported (convert with .astype('<" + code +
+              "'))";
       return false;
     }
     dtype = entry.dtype;
@@ -74,6 +73,7 @@ public:
     if (!expect('{'))
       return failAt("expected '{'", error);
     while (skipSpace(), peek() != '}') {
+      size_t keyStart = pos_;
       std::string key;
       if (!parseString(key) || (skipSpace(), !expect(':')))
         return failAt("expected a quoted key followed by ':'", error);
@@ -93,6 +93,7 @@ public:
           return false;
         sawShape = true;
       } else {
+        pos_ = keyStart;
         return failAt("unexpected or repeated key '" + key + "'", error);
       }
       skipSpace();
@@ -133,7 +134,10 @@ private:
   }
 
   bool failAt(const std::string &what, std::string &error) const {
-    error = "bad header at offset " + std::to_string(pos_) + ": " + what;
+    error =
+        "bad header " +
+        (pos_ < text_.size() ? "at offset " + std::to_string(pos_) : std::string("at its end")) +
+        ": " + what;
     return false;
   }
 
@@ -169,8 +173,10 @@ private:
     constexpr auto limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
       auto digit = static_cast<uint64_t>(text_[pos_++] - '0');
-      if (value > (limit - digit) / 10)
+      if (value > (limit - digit) / 10) {
+        pos_ = start;
         return false;
+      }
       value = value * 10 + digit;
     }
     expect('L'); // Python 2's long suffix, in files from old numpy
@@ -183,11 +189,11 @@ private:
       return failAt("expected a tuple for 'shape'", error);
     shape.clear();
     while (skipSpace(), peek() != ')') {
+      if (shape.size() == KILN_MAX_RANK)
+        return failAt("more than " + std::to_string(KILN_MAX_RANK) + " dimensions", error);
       int64_t dim = 0;
       if (!parseDim(dim))
         return failAt("expected a nonnegative integer dimension", error);
-      if (shape.size() == KILN_MAX_RANK)
-        return failAt("more than " + std::to_string(KILN_MAX_RANK) + " dimensions", error);
       shape.push_back(dim);
       skipSpace();
       if (!expect(',') && peek() != ')')
@@ -231,8 +237,8 @@ bool readHeader(FILE *file, uint64_t fileSize, Header &header, uint64_t &dataOff
   }
   unsigned major = prefix[6], minor = prefix[7];
   if (major < 1 || major > 3) {
-    error = "unsupported .npy format version " + std::to_string(major) + "." +
-            std::to_string(minor);
+    error =
+        "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor);
     return false;
   }
   size_t lengthBytes = major == 1 ? 2 : 4;
@@ -393,8 +399,8 @@ bool read(const std::string &path, Array &out, std::string &error) {
 
 bool write(const std::string &path, const Array &array, std::string &error) {
   if (descrOf(array.dtype()).empty()) {
-    error = "cannot write '" + path + "': " + kiln_dtype_name(array.dtype()) +
-            " has no NumPy dtype";
+    error =
+        "cannot write '" + path + "': " + kiln_dtype_name(array.dtype()) + " has no NumPy dtype";
     return false;
   }
   std::string tempPath;
@@ -405,8 +411,7 @@ bool write(const std::string &path, const Array &array, std::string &error) {
   }
   std::string header = encodeHeader(array);
   int failure = 0;
-  if (!writeAll(fd, header.data(), header.size()) ||
-      !writeAll(fd, array.data(), array.numBytes()))
+  if (!writeAll(fd, header.data(), header.size()) || !writeAll(fd, array.data(), array.numBytes()))
     failure = errno;
   if (::close(fd) != 0 && !failure)
     failure = errno;

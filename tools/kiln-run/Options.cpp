@@ -42,7 +42,7 @@ struct Spec {
 };
 
 constexpr Spec specs[] = {
-    {"--graph", Kind::Value},  {"--input", Kind::List},   {"--output", Kind::List},
+    {"--graph", Kind::Value},  {"--input", Kind::List},    {"--output", Kind::List},
     {"--device", Kind::Value}, {"--threads", Kind::Value}, {"--bench", Kind::Value},
     {"--print", Kind::Flag},   {"--list", Kind::Flag},
 };

@@ -179,8 +179,8 @@ std::string formatDuration(double ns) {
 double callGraph(kiln_graph *graph, kiln_context *ctx, std::vector<kiln_buffer> &inputs,
                  std::vector<kiln_buffer> &outputs) {
   auto start = std::chrono::steady_clock::now();
-  kiln_status status = kiln_graph_call(graph, ctx, inputs.data(), inputs.size(), outputs.data(),
-                                       outputs.size());
+  kiln_status status =
+      kiln_graph_call(graph, ctx, inputs.data(), inputs.size(), outputs.data(), outputs.size());
   std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - start;
   check(status);
   return elapsed.count();

@@ -71,6 +71,13 @@ int fail(Error error) {
   return fail(message);
 }
 
+/// Writes an output, naming it in the error: nothing is left behind on failure.
+int writeOutput(StringRef path, StringRef contents) {
+  if (Error e = kiln::writeOutputFile(path, contents))
+    return fail("cannot write '" + path + "': " + toString(std::move(e)));
+  return 0;
+}
+
 /// A C identifier from the input's file name: "my-model.mlir" -> "my_model".
 std::string defaultModuleName(StringRef path) {
   std::string name = sys::path::stem(path).str();
@@ -114,6 +121,7 @@ int compile() {
   mlir::DialectRegistry registry;
   kiln::registerKilnCompilerDialects(registry);
   mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   mlir::OwningOpRef<mlir::ModuleOp> module = kiln::parseKilnModule(sourceMgr, context);
@@ -121,11 +129,8 @@ int compile() {
     return 1;
   std::vector<kiln::GraphSignature> graphs = kiln::collectGraphSignatures(*module);
   std::string header = kiln::emitHeader(graphs, moduleName);
-  if (emit == Emit::Header) {
-    if (Error e = kiln::writeOutputFile(outputFile, header))
-      return fail(std::move(e));
-    return 0;
-  }
+  if (emit == Emit::Header)
+    return writeOutput(outputFile, header);
 
   if (failed(kiln::lowerToLLVMDialect(*module, kiln::CPUPipelineOptions(),
                                       TimePassesIsEnabled)))
@@ -134,9 +139,7 @@ int compile() {
   if (emit == Emit::Mlir) {
     raw_string_ostream os(text);
     module->print(os);
-    if (Error e = kiln::writeOutputFile(outputFile, text))
-      return fail(std::move(e));
-    return 0;
+    return writeOutput(outputFile, text);
   }
 
   LLVMContext llvmContext;
@@ -163,13 +166,12 @@ int compile() {
       return fail(code.takeError());
     text = std::move(*code);
   }
-  if (!headerFile.empty())
-    if (Error e = kiln::writeOutputFile(headerFile, header))
-      return fail(std::move(e));
-  Error written = emit == Emit::Shared ? kiln::linkSharedArtifact(text, outputFile)
-                                       : kiln::writeOutputFile(outputFile, text);
-  if (written)
-    return fail(std::move(written));
+  if (!headerFile.empty() && writeOutput(headerFile, header))
+    return 1;
+  if (emit != Emit::Shared)
+    return writeOutput(outputFile, text);
+  if (Error e = kiln::linkSharedArtifact(text, outputFile))
+    return fail(std::move(e));
   return 0;
 }
 
@@ -181,6 +183,7 @@ int main(int argc, char **argv) {
   cl::Option *timePasses = cl::getRegisteredOptions().lookup("time-passes");
   timePasses->setDescription("Print the time each MLIR and LLVM pass takes");
   timePasses->addCategory(kilncCategory);
+  timePasses->setHiddenFlag(cl::NotHidden);
   cl::HideUnrelatedOptions(kilncCategory);
   cl::ParseCommandLineOptions(
       argc, argv,

@@ -1,0 +1,4 @@
+kiln.graph @f(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = kiln.frob %a : (tensor<2xf32>) -> tensor<2xf32>
+  kiln.return %0 : tensor<2xf32>
+}
