@@ -90,6 +90,25 @@ kiln_status run(kiln_graph *graph, void **args) {
               code);
 }
 
+// Passes the data pointers the way the packed entry takes them: inputs, then outputs.
+kiln_status packAndRun(kiln_graph *graph, const kiln_buffer *inputs, size_t num_inputs,
+                       const kiln_buffer *outputs, size_t num_outputs) {
+  void *inlineStorage[inlineArgs];
+  std::unique_ptr<void *[]> heapStorage;
+  void **args = inlineStorage;
+  if (num_inputs + num_outputs > inlineArgs) {
+    heapStorage.reset(new (std::nothrow) void *[num_inputs + num_outputs]);
+    if (!heapStorage)
+      return fail(KILN_ERROR_OUT_OF_MEMORY, "graph '%s': out of memory", graphName(graph));
+    args = heapStorage.get();
+  }
+  for (size_t i = 0; i < num_inputs; ++i)
+    args[i] = inputs[i].data;
+  for (size_t i = 0; i < num_outputs; ++i)
+    args[num_inputs + i] = outputs[i].data;
+  return run(graph, args);
+}
+
 kiln_status argInfo(const kiln_graph *graph, size_t index, bool output,
                     const kiln_arg_info **out_info) {
   const char *function = output ? "kiln_graph_output_info" : "kiln_graph_input_info";
@@ -140,22 +159,8 @@ extern "C" kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
   if (!graph)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_graph_call: graph is NULL");
   kiln_status status = checkCall(graph, inputs, num_inputs, outputs, num_outputs);
-  if (status == KILN_OK) {
-    void *inlineStorage[inlineArgs];
-    std::unique_ptr<void *[]> heapStorage;
-    void **args = inlineStorage;
-    if (num_inputs + num_outputs > inlineArgs) {
-      heapStorage.reset(new (std::nothrow) void *[num_inputs + num_outputs]);
-      if (!heapStorage)
-        return fail(KILN_ERROR_OUT_OF_MEMORY, "graph '%s': out of memory", graphName(graph));
-      args = heapStorage.get();
-    }
-    for (size_t i = 0; i < num_inputs; ++i)
-      args[i] = inputs[i].data;
-    for (size_t i = 0; i < num_outputs; ++i)
-      args[num_inputs + i] = outputs[i].data;
-    status = run(graph, args);
-  }
+  if (status == KILN_OK)
+    status = packAndRun(graph, inputs, num_inputs, outputs, num_outputs);
   if (status != KILN_OK && graph->module->log >= kiln::LogLevel::Info)
     kiln::logLine("%s", kiln_last_error());
   return status;

@@ -102,9 +102,10 @@ typedef struct kiln_context kiln_context;
  * RTLD_LOCAL) until kiln_module_unload. On failure *out_module is set to NULL. */
 KILN_API KILN_MUST_USE kiln_status kiln_module_load(const char *path, kiln_module **out_module);
 
-/* Releases a module and everything it owns (graphs, strings, arg infos); closes the artifact.
- * NULL is a no-op that returns KILN_OK. Unloading a module twice, or a pointer that was never a
- * loaded module, is detected and returns KILN_ERROR_INVALID_ARGUMENT instead of crashing. */
+/* Releases a module and closes the artifact: its graph handles, and the names and arg infos that
+ * point into the artifact, become invalid. NULL is a no-op that returns KILN_OK. Unloading a
+ * module twice, or a pointer that was never a loaded module, is detected and returns
+ * KILN_ERROR_INVALID_ARGUMENT instead of crashing (unless a newer module got the same address). */
 KILN_API kiln_status kiln_module_unload(kiln_module *module);
 
 /* The path given to kiln_module_load; NULL for a NULL module. */
@@ -164,8 +165,7 @@ typedef struct kiln_buffer {
 /* Runs the graph. Before anything is called, the counts, every buffer's data pointer and
  * alignment, dtype, rank and each dimension are checked against the graph's signature; the first
  * mismatch is reported ("graph 'mlp' input 1 'w': expected f32[33x5], got f32[5x33]") and nothing
- * runs.
- * `ctx` may be NULL for the defaults. Outputs are written in place. A nonzero code from the
+ * runs. `ctx` may be NULL for the defaults. Outputs are written in place. A nonzero code from the
  * compiled graph gives KILN_ERROR_ENTRY_FAILED; the outputs are then unspecified. */
 KILN_API KILN_MUST_USE kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
                                                    const kiln_buffer *inputs, size_t num_inputs,

@@ -33,7 +33,9 @@ kiln.graph @add_bcast(%a: tensor<3x4xf32>, %b: tensor<4xf32>, %c: tensor<3x1xf32
 // CHECK: math.exp
 // CHECK: math.log
 // CHECK: math.sqrt
-// CHECK: math.rsqrt
+// CHECK: %[[ONE:.+]] = arith.constant 1.0
+// CHECK: %[[SQ:.+]] = math.sqrt
+// CHECK: arith.divf %[[ONE]], %[[SQ]]
 // CHECK: math.tanh
 // CHECK: %[[N:.+]] = arith.negf
 // CHECK: %[[E:.+]] = math.exp %[[N]]
@@ -69,7 +71,9 @@ kiln.graph @float_ops(%a: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK: %[[SAFE:.+]] = arith.select %[[U]]
 // CHECK: arith.divsi %{{.+}}, %[[SAFE]]
 // CHECK: arith.maxsi
-// CHECK: math.absi
+// CHECK: %[[NEG:.+]] = arith.cmpi slt, %[[V:.+]], %{{.+}} : i32
+// CHECK: %[[NEGATED:.+]] = arith.subi %{{.+}}, %[[V]]
+// CHECK: arith.select %[[NEG]], %[[NEGATED]], %[[V]]
 kiln.graph @int_ops(%a: tensor<8xi32>, %b: tensor<8xi32>) -> tensor<8xi32> {
   %0 = kiln.add %a, %b : (tensor<8xi32>, tensor<8xi32>) -> tensor<8xi32>
   %1 = kiln.div %0, %b : (tensor<8xi32>, tensor<8xi32>) -> tensor<8xi32>

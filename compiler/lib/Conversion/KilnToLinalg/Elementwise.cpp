@@ -55,7 +55,11 @@ Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange arg
       .Case([&](ExpOp) { return math::ExpOp::create(b, loc, args[0]); })
       .Case([&](LogOp) { return math::LogOp::create(b, loc, args[0]); })
       .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, args[0]); })
-      .Case([&](RsqrtOp) { return math::RsqrtOp::create(b, loc, args[0]); })
+      .Case([&](RsqrtOp) {
+        // 1 / sqrt rather than math.rsqrt: libm has no rsqrt for math-to-libm to call.
+        Value one = arith::ConstantOp::create(b, loc, b.getFloatAttr(args[0].getType(), 1.0));
+        return arith::DivFOp::create(b, loc, one, math::SqrtOp::create(b, loc, args[0]));
+      })
       .Case([&](TanhOp) { return math::TanhOp::create(b, loc, args[0]); })
       .Case([&](SigmoidOp) {
         Type type = args[0].getType();
@@ -91,7 +95,11 @@ Value buildIntScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args)
       .Case([&](AbsOp) -> Value {
         if (isBool)
           return args[0];
-        return math::AbsIOp::create(b, loc, args[0]);
+        // A select rather than math.absi, which no MLIR 22 pass lowers to LLVM.
+        Value zero = zeroOf(b, loc, args[0].getType());
+        Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, args[0], zero);
+        Value negated = arith::SubIOp::create(b, loc, zero, args[0]);
+        return arith::SelectOp::create(b, loc, negative, negated, args[0]);
       })
       .Case([&](ReluOp) -> Value {
         if (isBool)

@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""End-to-end numerical tests: compile Kiln graphs with kilnc at -O0 and -O3, run them with
+kiln-run on random inputs, and compare every result with a float64 NumPy reference.
+
+usage: e2e.py --op NAME --tools BUILD/bin --tmp DIR     (one op's cases; see CASES in ops.py)
+       e2e.py --list                                     (the op names)
+
+Each op's cases go into one module (one graph per case) so that each opt level is one kilnc
+call. Sizes are deliberately awkward: 1, 7, 33, 1031, and shapes that are no multiple of any
+vector width. A failure prints the op, the case, the opt level and the worst element.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops import CASES  # noqa: E402
+
+OPT_LEVELS = ["-O0", "-O3"]
+
+
+def mlir_type(shape, dtype):
+    dims = "".join(f"{d}x" for d in shape)
+    return f"tensor<{dims}{dtype}>"
+
+
+def module_text(cases):
+    return "\n".join(case.mlir(f"g{i}") for i, case in enumerate(cases)) + "\n"
+
+
+def run(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"FAILED ({r.returncode}): {' '.join(cmd)}\n{r.stdout}{r.stderr}")
+    return r
+
+
+def compare(case, name, got, ref):
+    if got.shape != ref.shape:
+        return f"{name}: shape {got.shape}, expected {ref.shape}"
+    if got.dtype.kind in "biu":
+        bad = np.argwhere(got != ref)
+        if bad.size:
+            i = tuple(bad[0])
+            return f"{name}: {len(bad)} mismatches, first at {i}: got {got[i]}, expected {ref[i]}"
+        return None
+    g = got.astype(np.float64)
+    err = np.abs(g - ref)
+    tol = case.atol + case.rtol * np.abs(ref)
+    both_nan = np.isnan(g) & np.isnan(ref)
+    bad = ~((err <= tol) | both_nan | (g == ref))
+    if bad.any():
+        i = tuple(np.argwhere(bad)[0])
+        return (f"{name}: {int(bad.sum())} elements out of tolerance (rtol={case.rtol}, "
+                f"atol={case.atol}); first at {i}: got {g[i]!r}, expected {ref[i]!r}, "
+                f"max abs error {np.nanmax(err)}")
+    return None
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--op")
+    p.add_argument("--tools")
+    p.add_argument("--tmp")
+    p.add_argument("--list", action="store_true")
+    args = p.parse_args()
+    if args.list:
+        print("\n".join(sorted(CASES)))
+        return
+    cases = CASES[args.op]()
+    kilnc = os.path.join(args.tools, "kilnc")
+    krun = os.path.join(args.tools, "kiln-run")
+    os.makedirs(args.tmp, exist_ok=True)
+    src = os.path.join(args.tmp, f"{args.op}.mlir")
+    with open(src, "w") as f:
+        f.write(module_text(cases))
+
+    rng = np.random.default_rng(sum(map(ord, args.op)))
+    inputs = []
+    for i, case in enumerate(cases):
+        arrays = case.make_inputs(rng)
+        paths = []
+        for j, a in enumerate(arrays):
+            path = os.path.join(args.tmp, f"g{i}.in{j}.npy")
+            np.save(path, a)
+            paths.append(path)
+        inputs.append((arrays, paths))
+
+    failures = []
+    checked = 0
+    for opt in OPT_LEVELS:
+        lib = os.path.join(args.tmp, f"{args.op}{opt}.so")
+        run([kilnc, src, "--emit=shared", opt, "-o", lib])
+        for i, case in enumerate(cases):
+            arrays, paths = inputs[i]
+            refs = case.reference([a.astype(np.float64) if a.dtype.kind == "f" else a
+                                   for a in arrays])
+            outs = [os.path.join(args.tmp, f"g{i}{opt}.out{k}.npy") for k in range(len(refs))]
+            cmd = [krun, lib, "--graph", f"g{i}"]
+            for path in paths:
+                cmd += ["--input", path]
+            for path in outs:
+                cmd += ["--output", path]
+            run(cmd)
+            for k, (out, ref) in enumerate(zip(outs, refs)):
+                got = np.load(out)
+                problem = compare(case, f"{args.op} case {i} ({case.describe()}) {opt} result {k}",
+                                  got, np.asarray(ref))
+                checked += 1
+                if problem:
+                    failures.append(problem)
+    for f in failures:
+        print("FAIL", f)
+    print(f"{args.op}: {checked} results checked, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
