@@ -237,6 +237,20 @@ TEST(GraphCallTest, ScalarOutput) {
   EXPECT_EQ(s, 4321);
 }
 
+TEST(GraphCallTest, ManyArguments) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *wide = findGraph(module.get(), "wide");
+  float x[17], s = 0;
+  kiln_buffer in[17];
+  for (int i = 0; i < 17; ++i) {
+    x[i] = static_cast<float>(i);
+    in[i] = {&x[i], KILN_DTYPE_F32, 0, nullptr};
+  }
+  kiln_buffer out = {&s, KILN_DTYPE_F32, 0, nullptr};
+  ASSERT_EQ(kiln_graph_call(wide, nullptr, in, 17, &out, 1), KILN_OK) << kiln_last_error();
+  EXPECT_EQ(s, 136.0f);
+}
+
 TEST(GraphCallTest, ScalarGivenForATensor) {
   ModulePtr module = loadFixture("good");
   kiln_graph *total = findGraph(module.get(), "total");
@@ -264,9 +278,10 @@ TEST(GraphCallTest, DebugLogShowsLoadsAndCalls) {
     EXPECT_EQ(kiln_graph_call(total, nullptr, &in, 1, &out, 1), KILN_OK);
   }
   std::string log = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(log.find("[kiln] loaded '" + fixture("good") +
-                     "': 3 graphs (add, fails, total), target cpu 'x86-64', cpu features 'sse2'"),
-            std::string::npos)
+  EXPECT_NE(
+      log.find("[kiln] loaded '" + fixture("good") +
+               "': 4 graphs (add, fails, total, wide), target cpu 'x86-64', cpu features 'sse2'"),
+      std::string::npos)
       << log;
   EXPECT_NE(log.find("[kiln] call 'total': "), std::string::npos) << log;
   EXPECT_NE(log.find("[kiln] unloaded '"), std::string::npos) << log;

@@ -113,10 +113,16 @@ TEST_F(KilnRunTest, CommandLineMistakes) {
 TEST_F(KilnRunTest, List) {
   Result result = run({fixture("good"), "--list"});
   EXPECT_EQ(result.exitCode, 0) << result.err;
-  EXPECT_EQ(result.out, fixture("good") + ": target cpu 'x86-64', cpu features 'sse2'\n"
-                                          "  add(a: f32[2x3], b: f32[2x3]) -> (sum: f32[2x3])\n"
-                                          "  fails(x: i32[4]) -> (y: i32[4])\n"
-                                          "  total(x: i64[4]) -> (s: i64[])\n");
+  EXPECT_EQ(result.out,
+            fixture("good") +
+                ": target cpu 'x86-64', cpu features 'sse2'\n"
+                "  add(a: f32[2x3], b: f32[2x3]) -> (sum: f32[2x3])\n"
+                "  fails(x: i32[4]) -> (y: i32[4])\n"
+                "  total(x: i64[4]) -> (s: i64[])\n"
+                "  wide(x0: f32[], x1: f32[], x2: f32[], x3: f32[], x4: f32[], x5: f32[], "
+                "x6: f32[], x7: f32[], x8: f32[], x9: f32[], x10: f32[], x11: f32[], "
+                "x12: f32[], x13: f32[], x14: f32[], x15: f32[], x16: f32[]) -> (s: "
+                "f32[])\n");
 }
 
 TEST_F(KilnRunTest, RunsAndWritesTheResult) {
@@ -156,12 +162,12 @@ TEST_F(KilnRunTest, TheOnlyGraphNeedsNoName) {
 TEST_F(KilnRunTest, SeveralGraphsNeedAName) {
   expectError(run({fixture("good"), "--input", a(), "--input", b()}),
               "'" + fixture("good") +
-                  "' has 3 graphs (add, fails, total); choose one with --graph");
+                  "' has 4 graphs (add, fails, total, wide); choose one with --graph");
 }
 
 TEST_F(KilnRunTest, UnknownGraph) {
   expectError(run({fixture("good"), "--graph", "mul"}),
-              "'" + fixture("good") + "' has no graph 'mul' (it has: add, fails, total)");
+              "'" + fixture("good") + "' has no graph 'mul' (it has: add, fails, total, wide)");
 }
 
 TEST_F(KilnRunTest, NotAnArtifact) {

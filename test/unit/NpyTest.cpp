@@ -255,6 +255,22 @@ TEST_F(NpyCorruptFileTest, BadHeaderInsideAFile) {
   EXPECT_EQ(readError(bytes), "bad header at its end: expected a quoted key followed by ':'");
 }
 
+TEST_F(NpyCorruptFileTest, EveryTruncationIsAnError) {
+  for (size_t size = 0; size < numpyArange6.size(); ++size)
+    EXPECT_NE(readError(numpyArange6.substr(0, size)), "") << size << " bytes";
+}
+
+TEST_F(NpyCorruptFileTest, NoSingleByteChangeCrashes) {
+  // Whether a change is caught depends on the byte; what matters is that every read returns.
+  for (size_t i = 0; i < numpyArange6.size(); ++i) {
+    for (char value : {'\0', '\xff', '(', ')', '\'', ',', '9', ' ', '{', '}'}) {
+      std::string bytes = numpyArange6;
+      bytes[i] = value;
+      readError(bytes);
+    }
+  }
+}
+
 TEST(NpyTest, ReadingMissingFileOrDirectory) {
   ScratchDir dir;
   npy::Array array;
@@ -294,6 +310,28 @@ TEST(NpyTest, WriteOverADirectoryFailsAndCleansUp) {
   EXPECT_EQ(error, "cannot write '" + dir.file("taken") + "': Is a directory");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1)
       << "the temporary file must be removed";
+}
+
+TEST(NpyTest, WriteThroughASymlinkReplacesItsTarget) {
+  ScratchDir dir;
+  std::filesystem::create_directory(dir.file("real"));
+  dir.write("real/x.npy", "old");
+  std::filesystem::create_symlink(dir.file("real/x.npy"), dir.file("link.npy"));
+  npy::Array array = arrayOf(KILN_DTYPE_I32, {3});
+  std::string error;
+  ASSERT_TRUE(npy::write(dir.file("link.npy"), array, error)) << error;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.file("link.npy")));
+  npy::Array copy;
+  ASSERT_TRUE(npy::read(dir.file("real/x.npy"), copy, error)) << error;
+  EXPECT_EQ(copy.shape(), array.shape());
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("real")), {}), 1);
+}
+
+TEST(NpyTest, WriteToADeviceWritesInPlace) {
+  npy::Array array = arrayOf(KILN_DTYPE_I32, {3});
+  std::string error;
+  ASSERT_TRUE(npy::write("/dev/null", array, error)) << error;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
 }
 
 TEST(NpyTest, Bfloat16HasNoNumpyDtype) {

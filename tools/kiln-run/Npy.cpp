@@ -68,34 +68,25 @@ public:
   explicit HeaderParser(const std::string &text) : text_(text) {}
 
   bool parse(Header &out, std::string &error) {
-    bool sawDescr = false, sawOrder = false, sawShape = false, fortranOrder = false;
+    Fields fields;
+    return parseDict(fields, error) && checkFields(fields, out, error);
+  }
+
+private:
+  // What the dict says, before it is checked.
+  struct Fields {
     std::string descr;
+    bool fortranOrder = false;
+    std::vector<int64_t> shape;
+    bool sawDescr = false, sawOrder = false, sawShape = false;
+  };
+
+  bool parseDict(Fields &fields, std::string &error) {
     if (!expect('{'))
       return failAt("expected '{'", error);
     while (skipSpace(), peek() != '}') {
-      size_t keyStart = pos_;
-      std::string key;
-      if (!parseString(key) || (skipSpace(), !expect(':')))
-        return failAt("expected a quoted key followed by ':'", error);
-      skipSpace();
-      if (key == "descr" && !sawDescr) {
-        if (peek() == '[')
-          return failAt("structured dtypes are not supported", error);
-        if (!parseString(descr))
-          return failAt("expected a string for 'descr'", error);
-        sawDescr = true;
-      } else if (key == "fortran_order" && !sawOrder) {
-        if (!parseBool(fortranOrder))
-          return failAt("expected True or False for 'fortran_order'", error);
-        sawOrder = true;
-      } else if (key == "shape" && !sawShape) {
-        if (!parseShape(out.shape, error))
-          return false;
-        sawShape = true;
-      } else {
-        pos_ = keyStart;
-        return failAt("unexpected or repeated key '" + key + "'", error);
-      }
+      if (!parseEntry(fields, error))
+        return false;
       skipSpace();
       if (!expect(',') && peek() != '}')
         return failAt("expected ',' or '}'", error);
@@ -104,21 +95,54 @@ public:
     skipSpace();
     if (pos_ != text_.size())
       return failAt("unexpected text after the header dict", error);
-    for (auto [seen, key] : {std::pair{sawDescr, "descr"}, std::pair{sawOrder, "fortran_order"},
-                             std::pair{sawShape, "shape"}}) {
+    return true;
+  }
+
+  bool parseEntry(Fields &fields, std::string &error) {
+    size_t keyStart = pos_;
+    std::string key;
+    if (!parseString(key) || (skipSpace(), !expect(':')))
+      return failAt("expected a quoted key followed by ':'", error);
+    skipSpace();
+    if (key == "descr" && !fields.sawDescr) {
+      if (peek() == '[')
+        return failAt("structured dtypes are not supported", error);
+      if (!parseString(fields.descr))
+        return failAt("expected a string for 'descr'", error);
+      fields.sawDescr = true;
+      return true;
+    }
+    if (key == "fortran_order" && !fields.sawOrder) {
+      if (!parseBool(fields.fortranOrder))
+        return failAt("expected True or False for 'fortran_order'", error);
+      fields.sawOrder = true;
+      return true;
+    }
+    if (key == "shape" && !fields.sawShape) {
+      fields.sawShape = true;
+      return parseShape(fields.shape, error);
+    }
+    pos_ = keyStart;
+    return failAt("unexpected or repeated key '" + key + "'", error);
+  }
+
+  static bool checkFields(const Fields &fields, Header &out, std::string &error) {
+    for (auto [seen, key] :
+         {std::pair{fields.sawDescr, "descr"}, std::pair{fields.sawOrder, "fortran_order"},
+          std::pair{fields.sawShape, "shape"}}) {
       if (!seen) {
         error = std::string("the header lacks '") + key + "'";
         return false;
       }
     }
-    if (fortranOrder && !sameAsRowMajor(out.shape)) {
+    if (fields.fortranOrder && !sameAsRowMajor(fields.shape)) {
       error = "Fortran-order arrays are not supported (save np.ascontiguousarray(x) instead)";
       return false;
     }
-    return dtypeFromDescr(descr, out.dtype, error);
+    out.shape = fields.shape;
+    return dtypeFromDescr(fields.descr, out.dtype, error);
   }
 
-private:
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
 
   bool expect(char c) {
@@ -129,7 +153,7 @@ private:
   }
 
   void skipSpace() {
-    while (pos_ < text_.size() && std::strchr(" \t\n\r", text_[pos_]))
+    while (pos_ < text_.size() && text_[pos_] != '\0' && std::strchr(" \t\n\r", text_[pos_]))
       ++pos_;
   }
 
@@ -325,6 +349,31 @@ int createTemporary(const std::string &path, std::string &tempPath) {
   return -1;
 }
 
+// Writes an .npy file's bytes to `fd` and closes it; returns 0 or an errno value.
+int writeAndClose(int fd, const std::string &header, const Array &array) {
+  int failure = 0;
+  if (!writeAll(fd, header.data(), header.size()) || !writeAll(fd, array.data(), array.numBytes()))
+    failure = errno;
+  if (::close(fd) != 0 && !failure)
+    failure = errno;
+  return failure;
+}
+
+// Writes a temporary file next to `path` and renames it over `path`, so that `path` is never
+// seen half-written; returns 0 or an errno value.
+int replaceAtomically(const std::string &path, const std::string &header, const Array &array) {
+  std::string tempPath;
+  int fd = createTemporary(path, tempPath);
+  if (fd < 0)
+    return errno;
+  int failure = writeAndClose(fd, header, array);
+  if (!failure && std::rename(tempPath.c_str(), path.c_str()) != 0)
+    failure = errno;
+  if (failure)
+    ::unlink(tempPath.c_str());
+  return failure;
+}
+
 } // namespace
 
 bool Array::allocate(uint32_t dtype, std::vector<int64_t> shape, std::string &error) {
@@ -403,25 +452,22 @@ bool write(const std::string &path, const Array &array, std::string &error) {
         "cannot write '" + path + "': " + kiln_dtype_name(array.dtype()) + " has no NumPy dtype";
     return false;
   }
-  std::string tempPath;
-  int fd = createTemporary(path, tempPath);
-  if (fd < 0) {
-    error = "cannot write '" + path + "': " + std::strerror(errno);
-    return false;
-  }
   std::string header = encodeHeader(array);
+  struct stat info;
+  bool exists = stat(path.c_str(), &info) == 0;
   int failure = 0;
-  if (!writeAll(fd, header.data(), header.size()) || !writeAll(fd, array.data(), array.numBytes()))
-    failure = errno;
-  if (::close(fd) != 0 && !failure)
-    failure = errno;
-  if (!failure && std::rename(tempPath.c_str(), path.c_str()) != 0)
-    failure = errno;
-  if (!failure)
-    return true;
-  ::unlink(tempPath.c_str());
-  error = "cannot write '" + path + "': " + std::strerror(failure);
-  return false;
+  if (exists && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+    // A rename would replace a device or a pipe (/dev/stdout) instead of writing to it.
+    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    failure = fd < 0 ? errno : writeAndClose(fd, header, array);
+  } else {
+    // Through a symlink, replace its target rather than the link.
+    std::unique_ptr<char, Array::Free> target(exists ? realpath(path.c_str(), nullptr) : nullptr);
+    failure = replaceAtomically(target ? target.get() : path, header, array);
+  }
+  if (failure)
+    error = "cannot write '" + path + "': " + std::strerror(failure);
+  return failure == 0;
 }
 
 } // namespace kiln::npy

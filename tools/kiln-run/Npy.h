@@ -27,10 +27,12 @@ public:
   uint64_t numElements() const { return numElements_; }
   uint64_t numBytes() const { return numBytes_; }
 
-private:
+  // Frees what malloc and its kin return.
   struct Free {
     void operator()(void *p) const { std::free(p); }
   };
+
+private:
   uint32_t dtype_ = 0;
   std::vector<int64_t> shape_;
   uint64_t numElements_ = 0;
@@ -56,7 +58,8 @@ std::string formatHeader(uint32_t dtype, const std::vector<int64_t> &shape);
 bool read(const std::string &path, Array &out, std::string &error);
 
 // Writes an .npy file (format 1.0, or 2.0 for huge headers) through a temporary file in the same
-// directory that is renamed into place, so `path` is either untouched or complete.
+// directory that is renamed into place, so `path` is either untouched or complete. A symlink's
+// target is replaced; devices and pipes (/dev/stdout) are written in place.
 bool write(const std::string &path, const Array &array, std::string &error);
 
 } // namespace kiln::npy

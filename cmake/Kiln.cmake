@@ -1,0 +1,52 @@
+# kiln_add_library(<name> SOURCE <module.mlir>
+#                  [TARGET <cpu>] [OPT_LEVEL <0-3>] [MODULE_NAME <c-identifier>])
+#
+# Compiles a Kiln module with kilnc at build time into an object and a C header, and makes
+# <name> a static library that carries both: link it and `#include "<module>.h"`.
+# MODULE_NAME defaults to the source's file name ("mlp.mlir" -> mlp.h, mlp_metadata).
+# TARGET is kilnc's --target (default host), OPT_LEVEL its -O (default 3). kilnc comes from
+# this build when Kiln is a subproject, else from KILNC or PATH.
+function(kiln_add_library name)
+  cmake_parse_arguments(ARG "" "SOURCE;TARGET;OPT_LEVEL;MODULE_NAME" "" ${ARGN})
+  if(NOT ARG_SOURCE)
+    message(FATAL_ERROR "kiln_add_library(${name}): SOURCE is required")
+  endif()
+  if(NOT ARG_TARGET)
+    set(ARG_TARGET host)
+  endif()
+  if(NOT DEFINED ARG_OPT_LEVEL)
+    set(ARG_OPT_LEVEL 3)
+  endif()
+  get_filename_component(source ${ARG_SOURCE} ABSOLUTE)
+  if(NOT ARG_MODULE_NAME)
+    get_filename_component(ARG_MODULE_NAME ${source} NAME_WE)
+    string(MAKE_C_IDENTIFIER ${ARG_MODULE_NAME} ARG_MODULE_NAME)
+  endif()
+
+  if(TARGET kilnc)
+    set(kilnc $<TARGET_FILE:kilnc>)
+    set(kilnc_dep kilnc)
+  else()
+    find_program(KILNC kilnc REQUIRED)
+    set(kilnc ${KILNC})
+    set(kilnc_dep ${KILNC})
+  endif()
+
+  set(include_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.kiln)
+  set(object ${include_dir}/${ARG_MODULE_NAME}.o)
+  set(header ${include_dir}/${ARG_MODULE_NAME}.h)
+  add_custom_command(
+    OUTPUT ${object} ${header}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${include_dir}
+    COMMAND ${kilnc} ${source} -o ${object} --header=${header} --target=${ARG_TARGET}
+            -O${ARG_OPT_LEVEL} --module-name=${ARG_MODULE_NAME}
+    DEPENDS ${source} ${kilnc_dep}
+    COMMENT "kilnc ${ARG_SOURCE} -> ${ARG_MODULE_NAME}.o, ${ARG_MODULE_NAME}.h"
+    VERBATIM)
+  set_source_files_properties(${object} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+  add_library(${name} STATIC ${object} ${header})
+  set_target_properties(${name} PROPERTIES LINKER_LANGUAGE C)
+  target_include_directories(${name} INTERFACE ${include_dir})
+  # Transcendentals that are not approximated inline call libm.
+  target_link_libraries(${name} INTERFACE m)
+endfunction()

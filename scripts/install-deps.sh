@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what Kiln builds and tests with, from Debian 12's package registry.
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  cmake ninja-build gcc g++ make \
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools \
+  libgtest-dev python3 python3-numpy valgrind
