@@ -107,8 +107,8 @@ kiln_graph *selectGraph(kiln_module *module, const Options &options) {
   else if (kiln_module_num_graphs(module) == 0)
     fail("'" + options.artifact + "' has no graphs");
   else
-    fail("'" + options.artifact + "' has " + std::to_string(kiln_module_num_graphs(module)) +
-         " graphs (" + graphNames(module) + "); choose one with --graph");
+    fail("'" + options.artifact + "' has " + countOf(kiln_module_num_graphs(module), "graph") +
+         " (" + graphNames(module) + "); choose one with --graph");
   return graph;
 }
 
@@ -125,10 +125,10 @@ std::vector<npy::Array> readInputs(const kiln_graph *graph, const Options &optio
     if (!npy::read(options.inputs[i], inputs[i], error))
       fail(error);
     const kiln_arg_info &arg = inputInfo(graph, i);
-    std::string expected = typeOf(arg), given = typeOf(inputs[i]);
-    if (expected != given)
+    std::string expected = typeOf(arg), actual = typeOf(inputs[i]);
+    if (expected != actual)
       fail("input " + std::to_string(i) + " '" + arg.name + "' ('" + options.inputs[i] +
-           "'): expected " + expected + ", got " + given);
+           "'): expected " + expected + ", got " + actual);
   }
   return inputs;
 }
