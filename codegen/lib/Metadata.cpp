@@ -80,7 +80,10 @@ private:
       Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, fn->getArg(1), i);
       callArgs.push_back(b.CreateLoad(ptrTy, slot));
     }
-    b.CreateRet(b.CreateCall(entry, callArgs));
+    // Not inlined: the entry is exported too, and one copy of the graph's code is enough.
+    CallInst *call = b.CreateCall(entry, callArgs);
+    call->setIsNoInline();
+    b.CreateRet(call);
     return fn;
   }
 

@@ -219,3 +219,235 @@ kiln.graph @intermediate_too_big(%a: tensor<4xf32>) -> tensor<4xf32> {
   %0 = kiln.broadcast_to %a : (tensor<4xf32>) -> tensor<4611686018427387904x4xf32>
   kiln.return %a : tensor<4xf32>
 }
+
+// -----
+
+kiln.graph @div_bcast(%a: tensor<4x3xi32>, %b: tensor<2x1xi32>) -> tensor<4x3xi32> {
+  // expected-error @+1 {{'kiln.div' op operand shapes 4x3 and 2x1 are not broadcast-compatible}}
+  %0 = kiln.div %a, %b : (tensor<4x3xi32>, tensor<2x1xi32>) -> tensor<4x3xi32>
+  kiln.return %0 : tensor<4x3xi32>
+}
+
+// -----
+
+kiln.graph @max_bcast(%a: tensor<4x3xi32>, %b: tensor<2x1xi32>) -> tensor<4x3xi32> {
+  // expected-error @+1 {{'kiln.max' op operand shapes 4x3 and 2x1 are not broadcast-compatible}}
+  %0 = kiln.max %a, %b : (tensor<4x3xi32>, tensor<2x1xi32>) -> tensor<4x3xi32>
+  kiln.return %0 : tensor<4x3xi32>
+}
+
+// -----
+
+kiln.graph @min_bcast(%a: tensor<4x3xi32>, %b: tensor<2x1xi32>) -> tensor<4x3xi32> {
+  // expected-error @+1 {{'kiln.min' op operand shapes 4x3 and 2x1 are not broadcast-compatible}}
+  %0 = kiln.min %a, %b : (tensor<4x3xi32>, tensor<2x1xi32>) -> tensor<4x3xi32>
+  kiln.return %0 : tensor<4x3xi32>
+}
+
+// -----
+
+kiln.graph @add_bcast(%a: tensor<4x3xi32>, %b: tensor<2x1xi32>) -> tensor<4x3xi32> {
+  // expected-error @+1 {{'kiln.add' op operand shapes 4x3 and 2x1 are not broadcast-compatible}}
+  %0 = kiln.add %a, %b : (tensor<4x3xi32>, tensor<2x1xi32>) -> tensor<4x3xi32>
+  kiln.return %0 : tensor<4x3xi32>
+}
+
+// -----
+
+kiln.graph @neg_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.neg' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.neg %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @abs_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.abs' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.abs %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @relu_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.relu' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.relu %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @log_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.log' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.log %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @sqrt_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.sqrt' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.sqrt %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @rsqrt_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.rsqrt' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.rsqrt %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @sigmoid_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.sigmoid' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.sigmoid %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @tanh_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.tanh' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.tanh %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @exp_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.exp' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.exp %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @softmax_type(%a: tensor<2x3xf32>) -> tensor<2x3xf64> {
+  // expected-error @+1 {{'kiln.softmax' op expected result type 'tensor<2x3xf32>', got 'tensor<2x3xf64>'}}
+  %0 = kiln.softmax %a : (tensor<2x3xf32>) -> tensor<2x3xf64>
+  kiln.return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+kiln.graph @log_int(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'kiln.log' op expects a floating-point operand, got element type 'i8'}}
+  %0 = kiln.log %a : (tensor<3xi8>) -> tensor<3xi8>
+  kiln.return %0 : tensor<3xi8>
+}
+
+// -----
+
+kiln.graph @sqrt_int(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'kiln.sqrt' op expects a floating-point operand, got element type 'i8'}}
+  %0 = kiln.sqrt %a : (tensor<3xi8>) -> tensor<3xi8>
+  kiln.return %0 : tensor<3xi8>
+}
+
+// -----
+
+kiln.graph @rsqrt_int(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'kiln.rsqrt' op expects a floating-point operand, got element type 'i8'}}
+  %0 = kiln.rsqrt %a : (tensor<3xi8>) -> tensor<3xi8>
+  kiln.return %0 : tensor<3xi8>
+}
+
+// -----
+
+kiln.graph @sigmoid_int(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'kiln.sigmoid' op expects a floating-point operand, got element type 'i8'}}
+  %0 = kiln.sigmoid %a : (tensor<3xi8>) -> tensor<3xi8>
+  kiln.return %0 : tensor<3xi8>
+}
+
+// -----
+
+kiln.graph @exp_int(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'kiln.exp' op expects a floating-point operand, got element type 'i8'}}
+  %0 = kiln.exp %a : (tensor<3xi8>) -> tensor<3xi8>
+  kiln.return %0 : tensor<3xi8>
+}
+
+// -----
+
+kiln.graph @softmax_int(%a: tensor<3xi8>) -> tensor<3xi8> {
+  // expected-error @+1 {{'kiln.softmax' op expects a floating-point operand, got element type 'i8'}}
+  %0 = kiln.softmax %a : (tensor<3xi8>) -> tensor<3xi8>
+  kiln.return %0 : tensor<3xi8>
+}
+
+// -----
+
+kiln.graph @reduce_max_result(%a: tensor<2x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.reduce_max' op expected result type 'tensor<2xf32>', got 'tensor<3xf32>'}}
+  %0 = kiln.reduce_max %a {axes = array<i64: 1>} : (tensor<2x3xf32>) -> tensor<3xf32>
+  kiln.return %0 : tensor<3xf32>
+}
+
+// -----
+
+kiln.graph @reduce_mean_axis(%a: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'kiln.reduce_mean' op axis -3 is out of range for rank 2 (expected [-2, 2))}}
+  %0 = kiln.reduce_mean %a {axes = array<i64: -3>} : (tensor<2x3xf32>) -> tensor<2xf32>
+  kiln.return %0 : tensor<2xf32>
+}
+
+// -----
+
+kiln.graph @matmul_i1(%a: tensor<2x2xi1>, %b: tensor<2x2xi1>) -> tensor<2x2xi1> {
+  // expected-error @+1 {{'kiln.matmul' op does not multiply i1 tensors}}
+  %0 = kiln.matmul %a, %b : (tensor<2x2xi1>, tensor<2x2xi1>) -> tensor<2x2xi1>
+  kiln.return %0 : tensor<2x2xi1>
+}
+
+// -----
+
+kiln.graph @matmul_elem(%a: tensor<2x2xf32>, %b: tensor<2x2xf64>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{'kiln.matmul' op operand element types must match, got 'f32' and 'f64'}}
+  %0 = kiln.matmul %a, %b : (tensor<2x2xf32>, tensor<2x2xf64>) -> tensor<2x2xf32>
+  kiln.return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+kiln.graph @transpose_result(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.transpose' op expected result type 'tensor<3x2xf32>', got 'tensor<2x3xf32>'}}
+  %0 = kiln.transpose %a {permutation = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  kiln.return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+kiln.graph @reshape_elem(%a: tensor<6xf32>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{'kiln.reshape' op element types must match, got 'f32' and 'i32'}}
+  %0 = kiln.reshape %a : (tensor<6xf32>) -> tensor<2x3xi32>
+  kiln.return %0 : tensor<2x3xi32>
+}
+
+// -----
+
+kiln.graph @broadcast_rank(%a: tensor<2x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.broadcast_to' op cannot broadcast 2x3 to 3}}
+  %0 = kiln.broadcast_to %a : (tensor<2x3xf32>) -> tensor<3xf32>
+  kiln.return %0 : tensor<3xf32>
+}
+
+// -----
+
+kiln.graph @constant_type() -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.constant' op failed to verify that all of {value, result} have same type}}
+  %0 = "kiln.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
+  kiln.return %0 : tensor<3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{argument 0 has unsupported element type 'ui8'}}
+kiln.graph @unsigned(%a: tensor<3xui8>) -> tensor<3xf32> {
+  %c = kiln.constant dense<0.0> : tensor<3xf32>
+  kiln.return %c : tensor<3xf32>
+}
