@@ -174,8 +174,9 @@ LogicalResult GraphOp::verify() {
                            << " must be a statically shaped tensor, got " << type;
     Type element = tensor.getElementType();
     if (!element.isF32() && !element.isF64() && !element.isF16() && !element.isBF16() &&
-        !element.isInteger(1) && !element.isInteger(8) && !element.isInteger(16) &&
-        !element.isInteger(32) && !element.isInteger(64))
+        !element.isSignlessInteger(1) && !element.isSignlessInteger(8) &&
+        !element.isSignlessInteger(16) && !element.isSignlessInteger(32) &&
+        !element.isSignlessInteger(64))
       return emitOpError() << what << " " << index << " has unsupported element type " << element;
     return success();
   };
