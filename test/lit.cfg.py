@@ -20,6 +20,4 @@ for var in ["HOME", "TMPDIR"]:
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%cxx", config.cxx_compiler))
-config.substitutions.append(("%kiln_include", config.kiln_runtime_include))
-config.substitutions.append(("%kiln_src", config.kiln_src_root))
 config.substitutions.append(("%kiln_tools", config.kiln_tools_dir))

@@ -47,7 +47,7 @@ public:
                                        ConstantArray::get(ArrayType::get(argInfoTy, args.size()),
                                                           args));
     return ConstantStruct::get(graphInfoTy,
-                               {string(graph.name), argv, argArray,
+                               {cString(graph.name), argv, argArray,
                                 ConstantInt::get(i32Ty, graph.inputs.size()),
                                 ConstantInt::get(i32Ty, graph.outputs.size())});
   }
@@ -59,8 +59,8 @@ public:
         moduleTy, {ConstantInt::get(i32Ty, KILN_MODULE_MAGIC),
                    ConstantInt::get(i32Ty, KILN_ABI_VERSION),
                    ConstantInt::get(i32Ty, graphs.size()), ConstantInt::get(i32Ty, 0),
-                   graphArray, string(target.cpu),
-                   string(llvm::join(target.requiredFeatures, ",")),
+                   graphArray, cString(target.cpu),
+                   cString(llvm::join(target.requiredFeatures, ",")),
                    ConstantInt::get(i64Ty, 0)});
     return new GlobalVariable(module, moduleTy, /*isConstant=*/true, GlobalValue::ExternalLinkage,
                               init, prefix + "metadata");
@@ -94,12 +94,12 @@ private:
       shape = privateGlobal(graph.name + "_" + arg.name + "_shape",
                             ConstantDataArray::get(ctx, ArrayRef<uint64_t>(dims)));
     }
-    return ConstantStruct::get(argInfoTy, {string(arg.name), shape,
+    return ConstantStruct::get(argInfoTy, {cString(arg.name), shape,
                                            ConstantInt::get(i32Ty, arg.dtype),
                                            ConstantInt::get(i32Ty, arg.shape.size())});
   }
 
-  Constant *string(StringRef s) {
+  Constant *cString(StringRef s) {
     return privateGlobal("str", ConstantDataArray::getString(ctx, s), /*unnamedAddr=*/true);
   }
 

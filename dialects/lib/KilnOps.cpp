@@ -90,7 +90,7 @@ LogicalResult kiln::detail::verifyReduction(Operation *op) {
 // GraphOp
 //===----------------------------------------------------------------------===//
 
-static bool isCIdentifier(StringRef name) {
+bool kiln::isCIdentifier(StringRef name) {
   return !name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_') &&
          llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }

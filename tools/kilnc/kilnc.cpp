@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "kiln/Codegen/Emitters.h"
 #include "kiln/Compiler/Frontend.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -89,11 +90,6 @@ std::string defaultModuleName(StringRef path) {
   return name;
 }
 
-bool isCIdentifier(StringRef name) {
-  return !name.empty() && (isAlpha(name[0]) || name[0] == '_') &&
-         all_of(name, [](char c) { return isAlnum(c) || c == '_'; });
-}
-
 int compile() {
   if (emit == Emit::Ptx || emit == Emit::Cubin)
     return fail("--emit=ptx and --emit=cubin need a CUDA target, which this kilnc does not "
@@ -105,7 +101,7 @@ int compile() {
   if (StringRef(targetList).contains(','))
     return fail("several targets in one artifact are not supported yet: '" + targetList + "'");
   std::string moduleName = moduleNameOpt.empty() ? defaultModuleName(inputFile) : moduleNameOpt;
-  if (!isCIdentifier(moduleName))
+  if (!kiln::isCIdentifier(moduleName))
     return fail("--module-name '" + moduleName + "' is not a C identifier");
   Expected<kiln::CPUTarget> target = kiln::resolveCPUTarget(targetList);
   if (!target)

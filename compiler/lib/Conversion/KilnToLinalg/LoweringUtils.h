@@ -11,8 +11,8 @@ namespace kiln {
 using ScalarBodyFn =
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
-/// The map from a result's iteration space (rank `resultRank`, sizes `resultShape`) to an
-/// operand broadcast into it with NumPy rules: trailing dims align, size-1 dims read index 0.
+/// The map from a result's iteration space (sizes `resultShape`) to an operand broadcast into
+/// it with NumPy rules: trailing dims align, size-1 dims read index 0.
 mlir::AffineMap broadcastMap(llvm::ArrayRef<int64_t> resultShape,
                              llvm::ArrayRef<int64_t> operandShape, mlir::MLIRContext *ctx);
 

@@ -67,10 +67,10 @@ struct ReductionOpLowering : public OpRewritePattern<OpTy> {
         });
 
     auto reducedType = cast<RankedTensorType>(reduced.getType());
-    int64_t count = 1;
-    for (int64_t axis : axes)
-      count *= inputType.getDimSize(axis);
     if (Kind == ReductionKind::Mean || acc != element) {
+      int64_t count = 1;
+      for (int64_t axis : axes)
+        count *= inputType.getDimSize(axis);
       auto finalType = RankedTensorType::get(reducedType.getShape(), element);
       reduced = buildParallelGeneric(
           rewriter, loc, finalType, reduced,

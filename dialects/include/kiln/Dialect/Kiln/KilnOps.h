@@ -15,4 +15,9 @@
 #define GET_OP_CLASSES
 #include "kiln/Dialect/Kiln/KilnOps.h.inc"
 
+namespace kiln {
+/// Whether `name` can name a C symbol or parameter: [A-Za-z_][A-Za-z0-9_]*.
+bool isCIdentifier(llvm::StringRef name);
+} // namespace kiln
+
 #endif
