@@ -1,4 +1,5 @@
 //===- KilnOps.cpp - Kiln op verifiers, folders and custom assembly -------===//
+#include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
@@ -16,14 +17,60 @@
 using namespace mlir;
 using namespace kiln;
 
-static RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()); }
+using namespace kiln::detail;
 
-/// Checks that `result` has `shape` and element type `elementType`, naming both on mismatch.
-static LogicalResult verifyResultType(Operation *op, RankedTensorType result,
-                                      ArrayRef<int64_t> shape, Type elementType) {
+LogicalResult kiln::detail::verifyResultType(Operation *op, RankedTensorType result,
+                                             ArrayRef<int64_t> shape, Type elementType) {
   auto expected = RankedTensorType::get(shape, elementType);
   if (result != expected)
     return op->emitOpError() << "expected result type " << expected << ", got " << result;
+  return success();
+}
+
+FailureOr<int64_t> kiln::detail::verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  auto normalized = normalizeAxis(axis, rank);
+  if (!normalized)
+    return op->emitOpError() << "axis " << axis << " is out of range for rank " << rank
+                             << " (expected [" << -rank << ", " << rank << "))";
+  return *normalized;
+}
+
+FailureOr<SmallVector<int64_t>> kiln::detail::verifyAxes(Operation *op, ArrayRef<int64_t> axes,
+                                                         int64_t rank) {
+  SmallVector<int64_t> result;
+  for (int64_t axis : axes) {
+    auto normalized = verifyAxis(op, axis, rank);
+    if (failed(normalized))
+      return failure();
+    if (llvm::is_contained(result, *normalized))
+      return op->emitOpError() << "axis " << axis << " is repeated";
+    result.push_back(*normalized);
+  }
+  return result;
+}
+
+LogicalResult kiln::detail::verifyArrayAttr(Operation *op, StringRef name,
+                                            ArrayRef<int64_t> values, size_t size, int64_t min) {
+  if (values.size() != size)
+    return op->emitOpError() << "expects " << size << " entries in '" << name << "', got "
+                             << values.size();
+  for (int64_t v : values)
+    if (v < min)
+      return op->emitOpError() << "expects every entry of '" << name << "' to be >= " << min
+                               << ", got " << v;
+  return success();
+}
+
+LogicalResult kiln::detail::verifyScalarAttr(Operation *op, StringRef name, Attribute attr,
+                                             Type elementType) {
+  bool ok = isa<FloatType>(elementType) ? isa<FloatAttr>(attr) : isa<IntegerAttr>(attr);
+  if (auto integer = dyn_cast<IntegerAttr>(attr); ok && integer)
+    ok = integer.getType().isSignlessInteger();
+  if (!ok)
+    return op->emitOpError() << "'" << name << "' must be a "
+                             << (isa<FloatType>(elementType) ? "float" : "signless integer")
+                             << " attribute for element type " << elementType << ", got "
+                             << attr;
   return success();
 }
 
@@ -56,27 +103,19 @@ LogicalResult kiln::detail::verifyFloatOnly(Operation *op) {
   return success();
 }
 
-/// Normalizes and checks a list of axes: each in [-rank, rank), none repeated.
-static FailureOr<SmallVector<int64_t>> normalizeAxes(Operation *op, ArrayRef<int64_t> axes,
-                                                      int64_t rank) {
-  SmallVector<int64_t> result;
-  for (int64_t axis : axes) {
-    auto normalized = normalizeAxis(axis, rank);
-    if (!normalized)
-      return op->emitOpError() << "axis " << axis << " is out of range for rank " << rank
-                               << " (expected [" << -rank << ", " << rank << "))";
-    if (llvm::is_contained(result, *normalized))
-      return op->emitOpError() << "axis " << axis << " is repeated";
-    result.push_back(*normalized);
-  }
-  return result;
+LogicalResult kiln::detail::verifyNotBool(Operation *op) {
+  for (Value operand : op->getOperands())
+    if (tensorType(operand).getElementType().isInteger(1))
+      return op->emitOpError()
+             << "does not take i1 operands (kiln.cast them to an integer type first)";
+  return success();
 }
 
 LogicalResult kiln::detail::verifyReduction(Operation *op) {
   auto input = tensorType(op->getOperand(0));
   auto axesAttr = op->getAttrOfType<DenseI64ArrayAttr>("axes");
   auto keepDims = op->getAttrOfType<BoolAttr>("keep_dims");
-  auto axes = normalizeAxes(op, axesAttr.asArrayRef(), input.getRank());
+  auto axes = verifyAxes(op, axesAttr.asArrayRef(), input.getRank());
   if (failed(axes))
     return failure();
   if (axes->empty())
@@ -265,19 +304,6 @@ LogicalResult MatmulOp::verify() {
   bool widening = element.isInteger(8) && resultElement.isInteger(32);
   return verifyResultType(*this, tensorType(getResult()), shape,
                           widening ? resultElement : element);
-}
-
-//===----------------------------------------------------------------------===//
-// SoftmaxOp
-//===----------------------------------------------------------------------===//
-
-LogicalResult SoftmaxOp::verify() {
-  int64_t rank = tensorType(getInput()).getRank();
-  auto axis = static_cast<int64_t>(getAxis());
-  if (!normalizeAxis(axis, rank))
-    return emitOpError() << "axis " << axis << " is out of range for rank " << rank
-                         << " (expected [" << -rank << ", " << rank << "))";
-  return success();
 }
 
 //===----------------------------------------------------------------------===//

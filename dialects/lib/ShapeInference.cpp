@@ -39,6 +39,15 @@ SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axe
   return result;
 }
 
+std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHigh, int64_t window,
+                                    int64_t stride, int64_t dilation) {
+  int64_t span = dilation * (window - 1) + 1;
+  int64_t padded = size + padLow + padHigh;
+  if (padded < span)
+    return std::nullopt;
+  return (padded - span) / stride + 1;
+}
+
 std::string formatShape(ArrayRef<int64_t> shape) {
   if (shape.empty())
     return "scalar";

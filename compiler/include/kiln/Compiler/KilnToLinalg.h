@@ -5,16 +5,22 @@
 #include "mlir/IR/PatternMatch.h"
 
 namespace kiln {
-/// add sub mul div max min, the unary math ops, constants.
+/// add sub mul div max min pow, the unary math ops, constants.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// matmul, 2-D and batched.
 void populateMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// reduce_sum reduce_max reduce_mean.
+/// reduce_sum reduce_max reduce_min reduce_mean reduce_prod argmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// softmax.
+/// softmax log_softmax layer_norm rms_norm.
 void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// transpose reshape broadcast_to.
+/// transpose reshape broadcast_to concat slice pad.
 void populateShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// cmp select cast.
+void populateCompareSelectCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// conv2d max_pool2d avg_pool2d.
+void populateConvolutionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// map and reduce with user kernels.
+void populateKernelToLinalgPatterns(mlir::RewritePatternSet &patterns);
 } // namespace kiln
 
 #endif

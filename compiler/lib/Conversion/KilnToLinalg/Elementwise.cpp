@@ -38,6 +38,27 @@ Value buildSafeIntDiv(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return arith::SelectOp::create(b, loc, isZero, zero, byMinusOne);
 }
 
+/// GELU, x * Phi(x): exactly through erf, or with the tanh approximation of Hendrycks & Gimpel.
+Value buildGelu(OpBuilder &b, Location loc, Value x, bool tanhApproximation) {
+  Type type = x.getType();
+  auto constant = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
+  };
+  Value inner;
+  if (tanhApproximation) {
+    Value cube = arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x), x);
+    Value poly = arith::AddFOp::create(b, loc, x,
+                                       arith::MulFOp::create(b, loc, constant(0.044715), cube));
+    inner = math::TanhOp::create(
+        b, loc, arith::MulFOp::create(b, loc, constant(0.7978845608028654), poly));
+  } else {
+    inner = math::ErfOp::create(b, loc,
+                                arith::MulFOp::create(b, loc, x, constant(0.7071067811865476)));
+  }
+  Value half = arith::MulFOp::create(b, loc, constant(0.5), x);
+  return arith::MulFOp::create(b, loc, half, arith::AddFOp::create(b, loc, constant(1.0), inner));
+}
+
 /// The scalar semantics of a float elementwise op, on operands of the compute type.
 Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args) {
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -67,6 +88,16 @@ Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange arg
         Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
         return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, negExp));
       })
+      .Case([&](PowOp) { return math::PowFOp::create(b, loc, args[0], args[1]); })
+      .Case([&](SiluOp) {
+        Value one = arith::ConstantOp::create(b, loc, b.getFloatAttr(args[0].getType(), 1.0));
+        Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, args[0]));
+        return arith::DivFOp::create(b, loc, args[0], arith::AddFOp::create(b, loc, one, negExp));
+      })
+      .Case([&](ErfOp) { return math::ErfOp::create(b, loc, args[0]); })
+      .Case([&](FloorOp) { return math::FloorOp::create(b, loc, args[0]); })
+      .Case([&](CeilOp) { return math::CeilOp::create(b, loc, args[0]); })
+      .Case([&](GeluOp gelu) { return buildGelu(b, loc, args[0], gelu.getApproximate() == "tanh"); })
       .Default([](Operation *) { return Value(); });
 }
 
@@ -114,8 +145,10 @@ struct ElementwiseOpLowering : public RewritePattern {
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
 
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    // Softmax and log_softmax share the unary result-type rule but are row kernels.
     bool elementwise = op->hasTrait<OpTrait::BroadcastingElementwise>() ||
-                       (op->hasTrait<OpTrait::UnaryElementwise>() && !isa<SoftmaxOp>(op));
+                       (op->hasTrait<OpTrait::UnaryElementwise>() &&
+                        !isa<SoftmaxOp, LogSoftmaxOp>(op));
     if (!elementwise || !isa<KilnDialect>(op->getDialect()))
       return failure();
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());

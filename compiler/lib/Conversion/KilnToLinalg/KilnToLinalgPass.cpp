@@ -54,17 +54,23 @@ struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
     populateReductionToLinalgPatterns(patterns);
     populateNormalizationToLinalgPatterns(patterns);
     populateShapeToLinalgPatterns(patterns);
+    populateCompareSelectCastToLinalgPatterns(patterns);
+    populateConvolutionToLinalgPatterns(patterns);
+    populateKernelToLinalgPatterns(patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect, math::MathDialect,
                            tensor::TensorDialect, func::FuncDialect>();
     target.addIllegalDialect<KilnDialect>();
-    target.addLegalOp<GraphOp, ReturnOp>();
+    target.addLegalOp<GraphOp, ReturnOp, KernelOp, YieldOp>();
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();
 
     for (GraphOp graph : llvm::make_early_inc_range(getOperation().getOps<GraphOp>()))
       convertGraphToFunc(graph);
+    // Every use of a kernel has been inlined into a generic.
+    for (KernelOp kernel : llvm::make_early_inc_range(getOperation().getOps<KernelOp>()))
+      kernel.erase();
   }
 };
 

@@ -1,7 +1,8 @@
-//===- Normalization.cpp - kiln.softmax to linalg.generic -----------------===//
+//===- Normalization.cpp - softmax, log_softmax, layer_norm, rms_norm -----===//
 //
-// softmax(x) = exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as three generics (max,
-// exp+sum, divide) that elementwise fusion merges where it can.
+// Each op becomes a few generics (row statistics as reductions, then an elementwise pass that
+// reads them through a broadcasting map) that elementwise fusion merges where it can. All
+// arithmetic is in the compute type (f32 for f16/bf16); the result is rounded once.
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -18,40 +19,171 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-struct SoftmaxOpLowering : public OpRewritePattern<SoftmaxOp> {
+/// What the row kernels share: the input's type, the normalized axes and the maps between the
+/// full iteration space and the row statistics.
+struct RowContext {
+  RowContext(OpBuilder &b, Value input, int64_t firstAxis, bool toEnd)
+      : type(cast<RankedTensorType>(input.getType())),
+        acc(cast<FloatType>(computeType(type.getElementType()))) {
+    int64_t rank = type.getRank();
+    int64_t axis = *normalizeAxis(firstAxis, rank);
+    for (int64_t i = axis; i < (toEnd ? rank : axis + 1); ++i) {
+      axes.push_back(i);
+      count *= type.getDimSize(i);
+    }
+    identity = b.getMultiDimIdentityMap(rank);
+    rowMap = droppedAxesMap(rank, axes, b.getContext());
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i : axes)
+      exprs.push_back(b.getAffineDimExpr(i));
+    paramMap = AffineMap::get(rank, 0, exprs, b.getContext());
+    accType = RankedTensorType::get(type.getShape(), acc);
+  }
+
+  Value constant(OpBuilder &b, Location loc, double v) const {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(acc, v));
+  }
+
+  /// Sums `f(x, stats...)` over the normalized axes of `input`, reading `stats` per row.
+  Value rowSum(OpBuilder &b, Location loc, Value input, ValueRange stats,
+               llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> f) const {
+    Value terms = input;
+    if (f) {
+      SmallVector<Value> operands = {input};
+      SmallVector<AffineMap> maps = {identity};
+      for (Value s : stats) {
+        operands.push_back(s);
+        maps.push_back(rowMap);
+      }
+      terms = buildParallelGeneric(b, loc, accType, operands, maps,
+                                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                                     SmallVector<Value> converted = {
+                                         convertScalar(nb, l, args[0], acc)};
+                                     converted.append(args.begin() + 1, args.end());
+                                     return f(nb, l, converted);
+                                   });
+    }
+    return buildReduction(b, loc, terms, axes, acc, b.getZeroAttr(acc),
+                          [](OpBuilder &nb, Location l, ValueRange args) {
+                            return arith::AddFOp::create(nb, l, args[0], args[1]);
+                          });
+  }
+
+  Value rowMax(OpBuilder &b, Location loc, Value input) const {
+    return buildReduction(
+        b, loc, input, axes, acc,
+        b.getFloatAttr(acc, APFloat::getInf(acc.getFloatSemantics(), /*Negative=*/true)),
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          return arith::MaximumFOp::create(nb, l, args[0], args[1]);
+        });
+  }
+
+  RankedTensorType type;
+  FloatType acc;
+  RankedTensorType accType;
+  SmallVector<int64_t> axes;
+  int64_t count = 1;
+  AffineMap identity, rowMap, paramMap;
+};
+
+/// exp(x - max) / sum(exp(x - max)), or x - max - log(sum(exp(x - max))).
+template <typename OpTy, bool Log>
+struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/false);
+    Type element = row.type.getElementType();
+    Value max = row.rowMax(rewriter, loc, op.getInput());
+    Value sum = row.rowSum(rewriter, loc, op.getInput(), max,
+                           [](OpBuilder &b, Location l, ValueRange args) {
+                             return math::ExpOp::create(b, l,
+                                                        arith::SubFOp::create(b, l, args[0],
+                                                                              args[1]));
+                           });
+    Value result = buildParallelGeneric(
+        rewriter, loc, row.type, {op.getInput(), max, sum},
+        {row.identity, row.rowMap, row.rowMap},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value shifted = arith::SubFOp::create(b, l, convertScalar(b, l, args[0], row.acc),
+                                                args[1]);
+          Value v = Log ? Value(arith::SubFOp::create(b, l, shifted,
+                                                      math::LogOp::create(b, l, args[2])))
+                        : Value(arith::DivFOp::create(
+                              b, l, math::ExpOp::create(b, l, shifted), args[2]));
+          return convertScalar(b, l, v, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// (x - mean) / sqrt(var + eps) * gamma + beta over [axis, rank), with the biased variance
+/// taken as a second pass over the centred values (more accurate than E[x^2] - E[x]^2).
+struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(SoftmaxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(LayerNormOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    int64_t rank = type.getRank();
-    int64_t axis = *normalizeAxis(op.getAxis(), rank);
-    Type element = type.getElementType();
-    auto acc = cast<FloatType>(computeType(element));
-    auto accType = RankedTensorType::get(type.getShape(), acc);
-    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    AffineMap rowMap = droppedAxesMap(rank, {axis}, getContext());
-
-    Value max = buildReduction(
-        rewriter, loc, op.getInput(), {axis}, acc,
-        rewriter.getFloatAttr(acc, APFloat::getInf(acc.getFloatSemantics(), /*Negative=*/true)),
-        [](OpBuilder &b, Location l, ValueRange args) {
-          return arith::MaximumFOp::create(b, l, args[0], args[1]);
-        });
-    Value exp = buildParallelGeneric(
-        rewriter, loc, accType, {op.getInput(), max}, {identity, rowMap},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = convertScalar(b, l, args[0], acc);
-          return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, args[1]));
-        });
-    Value sum = buildReduction(rewriter, loc, exp, {axis}, acc, rewriter.getZeroAttr(acc),
-                               [](OpBuilder &b, Location l, ValueRange args) {
-                                 return arith::AddFOp::create(b, l, args[0], args[1]);
-                               });
+    RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/true);
+    Type element = row.type.getElementType();
+    double n = static_cast<double>(row.count);
+    double eps = op.getEpsilon().convertToDouble();
+    Value sum = row.rowSum(rewriter, loc, op.getInput(), {}, nullptr);
+    Value sumSq = row.rowSum(rewriter, loc, op.getInput(), sum,
+                             [&](OpBuilder &b, Location l, ValueRange args) {
+                               Value mean = arith::DivFOp::create(b, l, args[1],
+                                                                  row.constant(b, l, n));
+                               Value d = arith::SubFOp::create(b, l, args[0], mean);
+                               return arith::MulFOp::create(b, l, d, d);
+                             });
     Value result = buildParallelGeneric(
-        rewriter, loc, type, {exp, sum}, {identity, rowMap},
+        rewriter, loc, row.type, {op.getInput(), sum, sumSq, op.getGamma(), op.getBeta()},
+        {row.identity, row.rowMap, row.rowMap, row.paramMap, row.paramMap},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          return convertScalar(b, l, arith::DivFOp::create(b, l, args[0], args[1]), element);
+          Value x = convertScalar(b, l, args[0], row.acc);
+          Value mean = arith::DivFOp::create(b, l, args[1], row.constant(b, l, n));
+          Value var = arith::DivFOp::create(b, l, args[2], row.constant(b, l, n));
+          Value denom = math::SqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, var, row.constant(b, l, eps)));
+          Value normalized =
+              arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, x, mean), denom);
+          Value scaled = arith::MulFOp::create(b, l, normalized,
+                                               convertScalar(b, l, args[3], row.acc));
+          Value v = arith::AddFOp::create(b, l, scaled, convertScalar(b, l, args[4], row.acc));
+          return convertScalar(b, l, v, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// x / sqrt(mean(x^2) + eps) * gamma over [axis, rank).
+struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RmsNormOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/true);
+    Type element = row.type.getElementType();
+    double n = static_cast<double>(row.count);
+    double eps = op.getEpsilon().convertToDouble();
+    Value sumSq = row.rowSum(rewriter, loc, op.getInput(), {},
+                             [](OpBuilder &b, Location l, ValueRange args) {
+                               return arith::MulFOp::create(b, l, args[0], args[0]);
+                             });
+    Value result = buildParallelGeneric(
+        rewriter, loc, row.type, {op.getInput(), sumSq, op.getGamma()},
+        {row.identity, row.rowMap, row.paramMap},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = convertScalar(b, l, args[0], row.acc);
+          Value meanSq = arith::DivFOp::create(b, l, args[1], row.constant(b, l, n));
+          Value denom = math::SqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, meanSq, row.constant(b, l, eps)));
+          Value v = arith::MulFOp::create(b, l, arith::DivFOp::create(b, l, x, denom),
+                                          convertScalar(b, l, args[2], row.acc));
+          return convertScalar(b, l, v, element);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -61,7 +193,8 @@ struct SoftmaxOpLowering : public OpRewritePattern<SoftmaxOp> {
 } // namespace
 
 void populateNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxOpLowering>(patterns.getContext());
+  patterns.add<SoftmaxLikeLowering<SoftmaxOp, false>, SoftmaxLikeLowering<LogSoftmaxOp, true>,
+               LayerNormOpLowering, RmsNormOpLowering>(patterns.getContext());
 }
 
 } // namespace kiln

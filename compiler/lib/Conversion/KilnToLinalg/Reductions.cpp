@@ -5,6 +5,8 @@
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/APFloat.h"
 
 using namespace mlir;
@@ -22,30 +24,55 @@ static SmallVector<int64_t> sortedAxes(ArrayRef<int64_t> axes, int64_t rank) {
 
 namespace {
 
-enum class ReductionKind { Sum, Max, Mean };
+enum class ReductionKind { Sum, Max, Min, Mean, Prod };
+
+/// The identity of max (-inf, or the smallest integer) or min (+inf, or the largest).
+TypedAttr extremeValue(OpBuilder &b, Type type, bool lowest) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.getFloatAttr(type, APFloat::getInf(floatType.getFloatSemantics(), lowest));
+  unsigned bits = type.getIntOrFloatBitWidth();
+  // i1 orders false < true (unsigned), the other integers are signed.
+  if (type.isInteger(1))
+    return b.getIntegerAttr(type, lowest ? 0 : 1);
+  return b.getIntegerAttr(type, lowest ? APInt::getSignedMinValue(bits)
+                                       : APInt::getSignedMaxValue(bits));
+}
 
 TypedAttr initialValue(OpBuilder &b, ReductionKind kind, Type acc) {
-  if (kind != ReductionKind::Max)
+  switch (kind) {
+  case ReductionKind::Max:
+    return extremeValue(b, acc, /*lowest=*/true);
+  case ReductionKind::Min:
+    return extremeValue(b, acc, /*lowest=*/false);
+  case ReductionKind::Prod:
+    return isa<FloatType>(acc) ? TypedAttr(b.getFloatAttr(acc, 1.0))
+                               : TypedAttr(b.getIntegerAttr(acc, 1));
+  default:
     return cast<TypedAttr>(b.getZeroAttr(acc));
-  if (auto floatType = dyn_cast<FloatType>(acc))
-    return b.getFloatAttr(acc, APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true));
-  if (acc.isInteger(1))
-    return b.getIntegerAttr(acc, 0);
-  return b.getIntegerAttr(acc, APInt::getSignedMinValue(acc.getIntOrFloatBitWidth()));
+  }
 }
 
 Value combine(OpBuilder &b, Location loc, ReductionKind kind, Value x, Value acc) {
   Type type = x.getType();
-  if (kind == ReductionKind::Max) {
-    if (isa<FloatType>(type))
+  bool isFloat = isa<FloatType>(type), isBool = type.isInteger(1);
+  switch (kind) {
+  case ReductionKind::Max:
+    if (isFloat)
       return arith::MaximumFOp::create(b, loc, x, acc);
-    if (type.isInteger(1))
-      return arith::MaxUIOp::create(b, loc, x, acc);
-    return arith::MaxSIOp::create(b, loc, x, acc);
+    return isBool ? Value(arith::MaxUIOp::create(b, loc, x, acc))
+                  : Value(arith::MaxSIOp::create(b, loc, x, acc));
+  case ReductionKind::Min:
+    if (isFloat)
+      return arith::MinimumFOp::create(b, loc, x, acc);
+    return isBool ? Value(arith::MinUIOp::create(b, loc, x, acc))
+                  : Value(arith::MinSIOp::create(b, loc, x, acc));
+  case ReductionKind::Prod:
+    return isFloat ? Value(arith::MulFOp::create(b, loc, x, acc))
+                   : Value(arith::MulIOp::create(b, loc, x, acc));
+  default:
+    return isFloat ? Value(arith::AddFOp::create(b, loc, x, acc))
+                   : Value(arith::AddIOp::create(b, loc, x, acc));
   }
-  if (isa<FloatType>(type))
-    return arith::AddFOp::create(b, loc, x, acc);
-  return arith::AddIOp::create(b, loc, x, acc);
 }
 
 template <typename OpTy, ReductionKind Kind>
@@ -89,12 +116,76 @@ struct ReductionOpLowering : public OpRewritePattern<OpTy> {
   }
 };
 
+/// argmax as one reduction generic with two accumulators, the maximum so far and its index.
+/// A later element replaces the maximum only when strictly greater, or when it is the first
+/// NaN, so ties and NaNs resolve to the first occurrence as in numpy.argmax.
+struct ArgmaxOpLowering : public OpRewritePattern<ArgmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ArgmaxOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = inputType.getRank();
+    int64_t axis = *normalizeAxis(op.getAxes().front(), rank);
+    Type element = inputType.getElementType();
+    Type acc = computeType(element);
+    Type index = rewriter.getI64Type();
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0; i < rank; ++i)
+      if (i != axis)
+        shape.push_back(inputType.getDimSize(i));
+
+    auto fill = [&](Type type, TypedAttr value) {
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type);
+      Value init = arith::ConstantOp::create(rewriter, loc, value);
+      return linalg::FillOp::create(rewriter, loc, init, empty).getResult(0);
+    };
+    Value maxInit = fill(acc, extremeValue(rewriter, acc, /*lowest=*/true));
+    Value indexInit = fill(index, rewriter.getI64IntegerAttr(0));
+
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    iterators[axis] = utils::IteratorType::reduction;
+    AffineMap rowMap = droppedAxesMap(rank, {axis}, getContext());
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank), rowMap, rowMap};
+    bool isFloat = isa<FloatType>(acc), isBool = acc.isInteger(1);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{maxInit.getType(), indexInit.getType()}, op.getInput(),
+        ValueRange{maxInit, indexInit}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = convertScalar(b, l, args[0], acc), best = args[1];
+          Value take;
+          if (isFloat) {
+            Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
+            Value xIsNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
+            Value bestIsNumber =
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::ORD, best, best);
+            take = arith::OrIOp::create(b, l, greater,
+                                        arith::AndIOp::create(b, l, xIsNan, bestIsNumber));
+          } else {
+            take = arith::CmpIOp::create(
+                b, l, isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt, x, best);
+          }
+          Value position = arith::IndexCastOp::create(b, l, index,
+                                                      linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, take, x, best),
+                         arith::SelectOp::create(b, l, take, position, args[2])});
+        });
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, generic.getResult(1), op.getType()));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReductionOpLowering<ReduceSumOp, ReductionKind::Sum>,
                ReductionOpLowering<ReduceMaxOp, ReductionKind::Max>,
-               ReductionOpLowering<ReduceMeanOp, ReductionKind::Mean>>(patterns.getContext());
+               ReductionOpLowering<ReduceMinOp, ReductionKind::Min>,
+               ReductionOpLowering<ReduceMeanOp, ReductionKind::Mean>,
+               ReductionOpLowering<ReduceProdOp, ReductionKind::Prod>, ArgmaxOpLowering>(
+      patterns.getContext());
 }
 
 } // namespace kiln

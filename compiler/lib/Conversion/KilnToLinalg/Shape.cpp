@@ -1,10 +1,14 @@
-//===- Shape.cpp - Kiln shape ops to linalg.transpose / tensor reshapes ---===//
+//===- Shape.cpp - Kiln shape ops to linalg.transpose and tensor ops ------===//
 #include "LoweringUtils.h"
 #include "kiln/Compiler/KilnToLinalg.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -42,11 +46,68 @@ struct BroadcastToOpLowering : public OpRewritePattern<BroadcastToOp> {
   }
 };
 
+/// Each input is inserted at its offset along the axis of one result tensor.
+struct ConcatOpLowering : public OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = *normalizeAxis(op.getAxis(), rank);
+    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+    int64_t offset = 0;
+    for (Value input : op.getInputs()) {
+      auto inputType = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+      offsets[axis] = offset;
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result, ValueRange{},
+                                             ValueRange{}, ValueRange{}, offsets,
+                                             inputType.getShape(), strides);
+      offset += inputType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SliceOpLowering : public OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
+    int64_t rank = op.getType().getRank();
+    SmallVector<int64_t> strides(op.getStrides().value_or(SmallVector<int64_t>(rank, 1)));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, op.getType(), op.getInput(), ValueRange{}, ValueRange{}, ValueRange{},
+        op.getStarts(), op.getType().getShape(), strides);
+    return success();
+  }
+};
+
+struct PadOpLowering : public OpRewritePattern<PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PadOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type element = op.getType().getElementType();
+    TypedAttr value = cast<TypedAttr>(rewriter.getZeroAttr(element));
+    if (auto given = op.getValueAttr()) {
+      if (auto f = dyn_cast<FloatAttr>(given))
+        value = rewriter.getFloatAttr(element, f.getValueAsDouble());
+      else
+        value = rewriter.getIntegerAttr(element, cast<IntegerAttr>(given).getValue().sextOrTrunc(
+                                                     element.getIntOrFloatBitWidth()));
+    }
+    Value padding = arith::ConstantOp::create(rewriter, loc, value);
+    rewriter.replaceOpWithNewOp<tensor::PadOp>(
+        op, op.getType(), op.getInput(), getAsIndexOpFoldResult(getContext(), op.getLow()),
+        getAsIndexOpFoldResult(getContext(), op.getHigh()), padding);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateShapeToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<TransposeOpLowering, ReshapeOpLowering, BroadcastToOpLowering>(
-      patterns.getContext());
+  patterns.add<TransposeOpLowering, ReshapeOpLowering, BroadcastToOpLowering, ConcatOpLowering,
+               SliceOpLowering, PadOpLowering>(patterns.getContext());
 }
 
 } // namespace kiln

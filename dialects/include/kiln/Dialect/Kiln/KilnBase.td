@@ -16,7 +16,7 @@ def Kiln_Dialect : Dialect {
     C function; see DESIGN.md for the contract.
   }];
   let hasConstantMaterializer = 1;
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
 class Kiln_Op<string mnemonic, list<Trait> traits = []>

@@ -9,6 +9,7 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/FunctionInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
 
 // Traits whose verifiers are shared by a family of ops (KilnTraits.h).
 class Kiln_Trait<string name> : NativeOpTrait<name> {
@@ -18,6 +19,7 @@ def Kiln_BroadcastingElementwise : Kiln_Trait<"BroadcastingElementwise">;
 def Kiln_UnaryElementwise : Kiln_Trait<"UnaryElementwise">;
 def Kiln_FloatOnly : Kiln_Trait<"FloatOnly">;
 def Kiln_Reduction : Kiln_Trait<"Reduction">;
+def Kiln_NotBool : Kiln_Trait<"NotBool">;
 
 //===----------------------------------------------------------------------===//
 // Structure
@@ -97,12 +99,18 @@ class Kiln_BinaryOp<string mnemonic, string doc, list<Trait> traits = []>
   let hasFolder = 1;
 }
 
-def Kiln_AddOp : Kiln_BinaryOp<"add", "addition", [Commutative]>;
-def Kiln_SubOp : Kiln_BinaryOp<"sub", "subtraction">;
-def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", [Commutative]>;
-def Kiln_DivOp : Kiln_BinaryOp<"div", "division (integers: truncating, x / 0 = 0)">;
+def Kiln_AddOp : Kiln_BinaryOp<"add", "addition", [Commutative, Kiln_NotBool]>;
+def Kiln_SubOp : Kiln_BinaryOp<"sub", "subtraction", [Kiln_NotBool]>;
+def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", [Commutative, Kiln_NotBool]>;
+def Kiln_DivOp : Kiln_BinaryOp<"div", "division (integers: truncating, x / 0 = 0)",
+                                [Kiln_NotBool]>;
 def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN propagates)", [Commutative]>;
 def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN propagates)", [Commutative]>;
+def Kiln_PowOp : Kiln_ComputeOp<"pow", [Kiln_BroadcastingElementwise, Kiln_FloatOnly]> {
+  let summary = "Elementwise lhs ^ rhs (floating point, as C's pow) with NumPy broadcasting";
+  let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs);
+  let results = (outs Kiln_Tensor:$result);
+}
 
 class Kiln_UnaryOp<string mnemonic, string doc, list<Trait> traits = []>
     : Kiln_ComputeOp<mnemonic, !listconcat([Kiln_UnaryElementwise], traits)> {
@@ -111,15 +119,66 @@ class Kiln_UnaryOp<string mnemonic, string doc, list<Trait> traits = []>
   let results = (outs Kiln_Tensor:$result);
 }
 
-def Kiln_NegOp : Kiln_UnaryOp<"neg", "negation"> { let hasFolder = 1; }
-def Kiln_AbsOp : Kiln_UnaryOp<"abs", "absolute value">;
-def Kiln_ReluOp : Kiln_UnaryOp<"relu", "max(x, 0)">;
+def Kiln_NegOp : Kiln_UnaryOp<"neg", "negation", [Kiln_NotBool]> { let hasFolder = 1; }
+def Kiln_AbsOp : Kiln_UnaryOp<"abs", "absolute value", [Kiln_NotBool]>;
+def Kiln_ReluOp : Kiln_UnaryOp<"relu", "max(x, 0)", [Kiln_NotBool]>;
 def Kiln_ExpOp : Kiln_UnaryOp<"exp", "e^x", [Kiln_FloatOnly]>;
 def Kiln_LogOp : Kiln_UnaryOp<"log", "natural logarithm", [Kiln_FloatOnly]>;
 def Kiln_SqrtOp : Kiln_UnaryOp<"sqrt", "square root", [Kiln_FloatOnly]>;
 def Kiln_RsqrtOp : Kiln_UnaryOp<"rsqrt", "1 / sqrt(x)", [Kiln_FloatOnly]>;
 def Kiln_TanhOp : Kiln_UnaryOp<"tanh", "hyperbolic tangent", [Kiln_FloatOnly]>;
 def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + e^-x)", [Kiln_FloatOnly]>;
+def Kiln_SiluOp : Kiln_UnaryOp<"silu", "x * sigmoid(x)", [Kiln_FloatOnly]>;
+def Kiln_ErfOp : Kiln_UnaryOp<"erf", "error function", [Kiln_FloatOnly]>;
+def Kiln_FloorOp : Kiln_UnaryOp<"floor", "rounding toward -infinity", [Kiln_FloatOnly]>;
+def Kiln_CeilOp : Kiln_UnaryOp<"ceil", "rounding toward +infinity", [Kiln_FloatOnly]>;
+
+def Kiln_GeluOp : Kiln_ComputeOp<"gelu", [Kiln_UnaryElementwise, Kiln_FloatOnly]> {
+  let summary = "Elementwise GELU: x * Phi(x), exact or with the tanh approximation";
+  let description = [{
+    `approximate = "none"` (default) computes `0.5 * x * (1 + erf(x / sqrt(2)))`;
+    `approximate = "tanh"` computes `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3)))`.
+  }];
+  let arguments = (ins Kiln_Tensor:$input,
+                       DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Compare, select, cast
+//===----------------------------------------------------------------------===//
+
+def Kiln_CmpOp : Kiln_ComputeOp<"cmp"> {
+  let summary = "Elementwise comparison with NumPy broadcasting, giving i1";
+  let description = [{
+    `predicate` is one of "eq", "ne", "lt", "le", "gt", "ge". Floats compare as IEEE does:
+    every comparison with NaN is false except "ne". Integers compare as signed, i1 as 0 < 1.
+  }];
+  let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs, StrAttr:$predicate);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_SelectOp : Kiln_ComputeOp<"select"> {
+  let summary = "Elementwise `condition ? on_true : on_false` with three-way broadcasting";
+  let arguments = (ins Kiln_Tensor:$condition, Kiln_Tensor:$on_true, Kiln_Tensor:$on_false);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_CastOp : Kiln_ComputeOp<"cast"> {
+  let summary = "Elementwise conversion to the result's element type";
+  let description = [{
+    float -> int rounds toward zero and saturates, NaN -> 0; float -> i1 and int -> i1 are
+    `x != 0` (NaN -> 0); i1 -> number gives 0 or 1; int -> int wraps (two's complement);
+    int -> float and float -> float round to nearest even.
+  }];
+  let arguments = (ins Kiln_Tensor:$input);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Linear algebra
@@ -140,7 +199,7 @@ def Kiln_MatmulOp : Kiln_ComputeOp<"matmul"> {
 // Reductions and normalization
 //===----------------------------------------------------------------------===//
 
-class Kiln_ReduceOp<string mnemonic, string doc, list<Trait> traits = []>
+class Kiln_ReductionOp<string mnemonic, string doc, list<Trait> traits = []>
     : Kiln_ComputeOp<mnemonic, !listconcat([Kiln_Reduction], traits)> {
   let summary = "Reduces `axes` by " # doc;
   let description = [{
@@ -152,13 +211,56 @@ class Kiln_ReduceOp<string mnemonic, string doc, list<Trait> traits = []>
   let results = (outs Kiln_Tensor:$result);
 }
 
-def Kiln_ReduceSumOp : Kiln_ReduceOp<"reduce_sum", "summation">;
-def Kiln_ReduceMaxOp : Kiln_ReduceOp<"reduce_max", "maximum">;
-def Kiln_ReduceMeanOp : Kiln_ReduceOp<"reduce_mean", "the arithmetic mean", [Kiln_FloatOnly]>;
+def Kiln_ReduceSumOp : Kiln_ReductionOp<"reduce_sum", "summation", [Kiln_NotBool]>;
+def Kiln_ReduceMaxOp : Kiln_ReductionOp<"reduce_max", "maximum">;
+def Kiln_ReduceMinOp : Kiln_ReductionOp<"reduce_min", "minimum">;
+def Kiln_ReduceMeanOp : Kiln_ReductionOp<"reduce_mean", "the arithmetic mean", [Kiln_FloatOnly]>;
+def Kiln_ReduceProdOp : Kiln_ReductionOp<"reduce_prod", "multiplication", [Kiln_NotBool]>;
 
-def Kiln_SoftmaxOp : Kiln_ComputeOp<"softmax", [Kiln_UnaryElementwise, Kiln_FloatOnly]> {
-  let summary = "exp(x - max) / sum(exp(x - max)) along `axis`";
+def Kiln_ArgmaxOp : Kiln_ComputeOp<"argmax"> {
+  let summary = "Index (i64) of the first maximum along the one axis in `axes`";
+  let description = [{
+    Like `numpy.argmax`: NaN counts as the maximum (its first occurrence wins), ties give the
+    first index. `axes` holds exactly one axis; `keep_dims` keeps it with size 1.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+class Kiln_RowNormOp<string mnemonic, string doc>
+    : Kiln_ComputeOp<mnemonic, [Kiln_UnaryElementwise, Kiln_FloatOnly]> {
+  let summary = doc # " along `axis`";
   let arguments = (ins Kiln_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_SoftmaxOp : Kiln_RowNormOp<"softmax", "exp(x - max) / sum(exp(x - max))">;
+def Kiln_LogSoftmaxOp : Kiln_RowNormOp<"log_softmax", "x - max - log(sum(exp(x - max)))">;
+
+def Kiln_LayerNormOp : Kiln_ComputeOp<"layer_norm", [Kiln_FloatOnly]> {
+  let summary = "(x - mean) / sqrt(var + epsilon) * gamma + beta over dims [axis, rank)";
+  let description = [{
+    Mean and (biased) variance are taken over the dimensions `[axis, rank)`; `gamma` and `beta`
+    have exactly the shape of those dimensions.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$gamma, Kiln_Tensor:$beta,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-05">:$epsilon);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_RmsNormOp : Kiln_ComputeOp<"rms_norm", [Kiln_FloatOnly]> {
+  let summary = "x / sqrt(mean(x^2) + epsilon) * gamma over dims [axis, rank)";
+  let description = [{
+    `gamma` has exactly the shape of the dimensions `[axis, rank)`.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$gamma,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-05">:$epsilon);
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
 }
@@ -189,6 +291,135 @@ def Kiln_BroadcastToOp : Kiln_ComputeOp<"broadcast_to"> {
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+def Kiln_ConcatOp : Kiln_ComputeOp<"concat"> {
+  let summary = "Joins tensors along `axis`; the other dimensions must match";
+  let arguments = (ins Variadic<Kiln_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_SliceOp : Kiln_ComputeOp<"slice"> {
+  let summary = "input[starts : limits : strides] in every dimension";
+  let description = [{
+    Per dimension `0 <= start <= limit <= size` and `stride >= 1`; the result has
+    `ceil((limit - start) / stride)` elements in that dimension. `strides` defaults to all ones.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$limits,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_PadOp : Kiln_ComputeOp<"pad"> {
+  let summary = "Pads each dimension with `low` and `high` elements of `value` (default 0)";
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$low, DenseI64ArrayAttr:$high,
+                       OptionalAttr<TypedAttrInterface>:$value);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+def Kiln_Conv2DOp : Kiln_ComputeOp<"conv2d"> {
+  let summary = "2-D convolution of an NHWC input with an HWIO filter";
+  let description = [{
+    `strides = [sh, sw]`, `padding = [top, bottom, left, right]` (zeros), `dilations = [dh, dw]`.
+    The result is `N x Ho x Wo x O` with `Ho = (H + top + bottom - dh * (KH - 1) - 1) / sh + 1`.
+    i8 x i8 accumulates into an i32 result; f16/bf16 accumulate in f32.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+class Kiln_Pool2DOp<string mnemonic, string doc, list<Trait> traits = []>
+    : Kiln_ComputeOp<mnemonic, traits> {
+  let summary = doc # " over `window` of an NHWC input";
+  let description = [{
+    `window = [kh, kw]`, `strides = [sh, sw]` (default: the window),
+    `padding = [top, bottom, left, right]`. Padded positions never contribute: max ignores them
+    and the average divides by the number of in-bounds elements of each window.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$window,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_MaxPool2DOp : Kiln_Pool2DOp<"max_pool2d", "Maximum", [Kiln_NotBool]>;
+def Kiln_AvgPool2DOp : Kiln_Pool2DOp<"avg_pool2d", "Average", [Kiln_FloatOnly]>;
+
+//===----------------------------------------------------------------------===//
+// User kernels
+//===----------------------------------------------------------------------===//
+
+def Kiln_KernelOp : Kiln_Op<"kernel", [
+    IsolatedFromAbove, Symbol, FunctionOpInterface, AutomaticAllocationScope]> {
+  let summary = "A scalar function over arith and math ops, applied by kiln.map / kiln.reduce";
+  let description = [{
+    Arguments and the one result are scalars of Kiln element types; the body is one block of
+    `arith` and `math` ops on scalars, ended by `kiln.yield`.
+
+    ```mlir
+    kiln.kernel @saxpy(%a: f32, %x: f32, %y: f32) -> f32 {
+      %0 = arith.mulf %a, %x : f32
+      %1 = arith.addf %0, %y : f32
+      kiln.yield %1 : f32
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() { return getFunctionType().getInputs(); }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() { return getFunctionType().getResults(); }
+    ::mlir::Region *getCallableRegion() { return &getBody(); }
+  }];
+}
+
+def Kiln_YieldOp : Kiln_Op<"yield", [Pure, HasParent<"KernelOp">, ReturnLike, Terminator]> {
+  let summary = "Returns the result of a kernel";
+  let arguments = (ins Kiln_Element:$value);
+  let assemblyFormat = "attr-dict $value `:` type($value)";
+  let hasVerifier = 1;
+}
+
+def Kiln_MapOp : Kiln_Op<"map", [Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Applies a kernel elementwise, with NumPy broadcasting of the operands";
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<Kiln_Tensor>:$inputs);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = [{
+    $kernel `(` $inputs `)` attr-dict `:` functional-type($inputs, results)
+  }];
+}
+
+def Kiln_ReduceOp : Kiln_Op<"reduce", [Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Folds `axes` with a two-argument kernel, starting from `init`";
+  let description = [{
+    The kernel has type `(T, T) -> T` for the element type T; the fold is
+    `acc = kernel(acc, x)` over the reduced elements in row-major order, `acc` starting at `init`.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Kiln_Tensor:$input, DenseI64ArrayAttr:$axes,
+                       TypedAttrInterface:$init, DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs Kiln_Tensor:$result);
+  let assemblyFormat = [{
+    $kernel `(` $input `)` attr-dict `:` functional-type($input, results)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // KILN_OPS_TD

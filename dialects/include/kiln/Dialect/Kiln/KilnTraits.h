@@ -10,6 +10,7 @@ mlir::LogicalResult verifyBroadcastingElementwise(mlir::Operation *op);
 mlir::LogicalResult verifyUnaryElementwise(mlir::Operation *op);
 mlir::LogicalResult verifyFloatOnly(mlir::Operation *op);
 mlir::LogicalResult verifyReduction(mlir::Operation *op);
+mlir::LogicalResult verifyNotBool(mlir::Operation *op);
 } // namespace detail
 
 namespace OpTrait {
@@ -25,6 +26,7 @@ KILN_DEFINE_VERIFYING_TRAIT(BroadcastingElementwise)
 KILN_DEFINE_VERIFYING_TRAIT(UnaryElementwise)
 KILN_DEFINE_VERIFYING_TRAIT(FloatOnly)
 KILN_DEFINE_VERIFYING_TRAIT(Reduction)
+KILN_DEFINE_VERIFYING_TRAIT(NotBool)
 #undef KILN_DEFINE_VERIFYING_TRAIT
 } // namespace OpTrait
 } // namespace kiln

@@ -20,6 +20,16 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> shape,
                                         llvm::ArrayRef<int64_t> axes, bool keepDims);
 
+/// Number of positions of a window of `window` elements spread by `dilation`, moved by `stride`
+/// over `size` elements padded by `padLow` and `padHigh`; nullopt when not even one fits.
+std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHigh, int64_t window,
+                                    int64_t stride, int64_t dilation);
+
+/// Elements of the range [start, limit) taken with `stride` >= 1.
+inline int64_t stridedCount(int64_t start, int64_t limit, int64_t stride) {
+  return limit <= start ? 0 : (limit - start + stride - 1) / stride;
+}
+
 /// "3x4" for diagnostics; "scalar" for rank 0.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 

@@ -1,0 +1,166 @@
+//===- Convolution.cpp - conv2d and pooling to linalg named ops -----------===//
+//
+// Padding becomes a tensor.pad in front of linalg's NHWC convolution and pooling ops, so the
+// named ops (which later tiling and vectorization know) see only valid windows.
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "kiln/Compiler/KilnToLinalg.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// Pads the H and W dimensions of an NHWC tensor by `padding` = [top, bottom, left, right].
+Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> padding,
+                 TypedAttr value) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> low = {0, padding[0], padding[2], 0};
+  SmallVector<int64_t> high = {0, padding[1], padding[3], 0};
+  SmallVector<int64_t> shape(type.getShape());
+  for (int d = 1; d < 3; ++d)
+    shape[d] += low[d] + high[d];
+  Value padValue = arith::ConstantOp::create(b, loc, value);
+  return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, type.getElementType()), input,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high), padValue);
+}
+
+Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, TypedAttr value) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, value.getType());
+  Value init = arith::ConstantOp::create(b, loc, value);
+  return linalg::FillOp::create(b, loc, init, empty).getResult(0);
+}
+
+/// Rounds an accumulator tensor to the result's element type (f32 -> f16/bf16) if they differ.
+Value toResultType(OpBuilder &b, Location loc, Value acc, RankedTensorType resultType) {
+  if (acc.getType() == resultType)
+    return acc;
+  return buildParallelGeneric(b, loc, resultType, acc,
+                              {b.getMultiDimIdentityMap(resultType.getRank())},
+                              [&](OpBuilder &nb, Location l, ValueRange args) {
+                                return convertScalar(nb, l, args[0],
+                                                     resultType.getElementType());
+                              });
+}
+
+struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type element = op.getInput().getType().getElementType();
+    Type acc = computeType(resultType.getElementType());
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(),
+                             cast<TypedAttr>(rewriter.getZeroAttr(element)));
+    Value init = filled(rewriter, loc, resultType.getShape(),
+                        cast<TypedAttr>(rewriter.getZeroAttr(acc)));
+    // The named op extends both operands to the accumulator's type (sign-extends i8 to i32).
+    auto conv = linalg::Conv2DNhwcHwcfOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{input, op.getFilter()},
+        ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),
+        rewriter.getI64TensorAttr(op.getDilations()));
+    rewriter.replaceOp(op, toResultType(rewriter, loc, conv.getResult(0), resultType));
+    return success();
+  }
+};
+
+template <typename PoolOp>
+SmallVector<int64_t> poolStrides(PoolOp op) {
+  return SmallVector<int64_t>(op.getStrides().value_or(op.getWindow()));
+}
+
+/// Max pooling pads with the lowest value, which never wins: the verifier guarantees every
+/// window holds at least one real element.
+struct MaxPool2DOpLowering : public OpRewritePattern<MaxPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2DOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    TypedAttr lowest;
+    if (auto floatType = dyn_cast<FloatType>(element))
+      lowest = rewriter.getFloatAttr(
+          element, APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true));
+    else
+      lowest = rewriter.getIntegerAttr(
+          element, APInt::getSignedMinValue(element.getIntOrFloatBitWidth()));
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), lowest);
+    Value init = filled(rewriter, loc, type.getShape(), lowest);
+    Value window = tensor::EmptyOp::create(rewriter, loc, op.getWindow(), element);
+    auto pool = linalg::PoolingNhwcMaxOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{input, window}, ValueRange{init},
+        rewriter.getI64TensorAttr(poolStrides(op)), rewriter.getI64TensorAttr({1, 1}));
+    rewriter.replaceOp(op, pool.getResult(0));
+    return success();
+  }
+};
+
+/// The number of rows (or columns) of window `index` that lie inside the unpadded input.
+Value inBoundsCount(OpBuilder &b, Location loc, Value index, int64_t stride, int64_t padLow,
+                    int64_t window, int64_t size) {
+  auto constant = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value start = arith::SubIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, index, constant(stride)), constant(padLow));
+  Value end = arith::AddIOp::create(b, loc, start, constant(window));
+  Value first = arith::MaxSIOp::create(b, loc, start, constant(0));
+  Value last = arith::MinSIOp::create(b, loc, end, constant(size));
+  return arith::SubIOp::create(b, loc, last, first);
+}
+
+/// Average pooling sums zero-padded windows, then divides each by its count of in-bounds
+/// elements, computed from the output position.
+struct AvgPool2DOpLowering : public OpRewritePattern<AvgPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPool2DOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
+    Type acc = computeType(element);
+    auto inputType = op.getInput().getType();
+    ArrayRef<int64_t> window = op.getWindow(), padding = op.getPadding();
+    SmallVector<int64_t> strides = poolStrides(op);
+    Value input = padSpatial(rewriter, loc, op.getInput(), padding,
+                             cast<TypedAttr>(rewriter.getZeroAttr(element)));
+    Value init = filled(rewriter, loc, type.getShape(), cast<TypedAttr>(rewriter.getZeroAttr(acc)));
+    Value windowShape = tensor::EmptyOp::create(rewriter, loc, window, element);
+    Value sums = linalg::PoolingNhwcSumOp::create(
+                     rewriter, loc, TypeRange{init.getType()}, ValueRange{input, windowShape},
+                     ValueRange{init}, rewriter.getI64TensorAttr(strides),
+                     rewriter.getI64TensorAttr({1, 1}))
+                     .getResult(0);
+    Value result = buildParallelGeneric(
+        rewriter, loc, type, sums, {rewriter.getMultiDimIdentityMap(4)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value rows = inBoundsCount(b, l, linalg::IndexOp::create(b, l, 1), strides[0],
+                                     padding[0], window[0], inputType.getDimSize(1));
+          Value cols = inBoundsCount(b, l, linalg::IndexOp::create(b, l, 2), strides[1],
+                                     padding[2], window[1], inputType.getDimSize(2));
+          Value count = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                   arith::MulIOp::create(b, l, rows, cols));
+          Value divisor = arith::SIToFPOp::create(b, l, acc, count);
+          return convertScalar(b, l, arith::DivFOp::create(b, l, args[0], divisor), element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2DOpLowering, MaxPool2DOpLowering, AvgPool2DOpLowering>(
+      patterns.getContext());
+}
+
+} // namespace kiln

@@ -1,0 +1,97 @@
+//===- KilnConvOps.cpp - conv2d and pooling verifiers ---------------------===//
+#include "VerifierUtils.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::detail;
+
+/// Computes the spatial result sizes [Ho, Wo] of a sliding window over an NHWC input, or
+/// reports the dimension where the window does not fit.
+static FailureOr<SmallVector<int64_t>> windowedShape(Operation *op, RankedTensorType input,
+                                                     ArrayRef<int64_t> window,
+                                                     ArrayRef<int64_t> strides,
+                                                     ArrayRef<int64_t> padding,
+                                                     ArrayRef<int64_t> dilations) {
+  SmallVector<int64_t> sizes;
+  for (int d = 0; d < 2; ++d) {
+    auto size = windowedSize(input.getDimSize(1 + d), padding[2 * d], padding[2 * d + 1],
+                             window[d], strides[d], dilations[d]);
+    if (!size)
+      return op->emitOpError() << "window of " << window[d] << " (dilation " << dilations[d]
+                               << ") does not fit the " << (d ? "width" : "height") << " "
+                               << input.getDimSize(1 + d) << " padded by " << padding[2 * d]
+                               << " + " << padding[2 * d + 1];
+    sizes.push_back(*size);
+  }
+  return sizes;
+}
+
+static LogicalResult verifyRank4(Operation *op, StringRef what, RankedTensorType type) {
+  if (type.getRank() != 4)
+    return op->emitOpError() << "expects a rank-4 " << what << ", got "
+                             << formatShape(type.getShape());
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto input = tensorType(getInput()), filter = tensorType(getFilter());
+  if (failed(verifyRank4(*this, "NHWC input", input)) ||
+      failed(verifyRank4(*this, "HWIO filter", filter)) ||
+      failed(verifyArrayAttr(*this, "strides", getStrides(), 2, 1)) ||
+      failed(verifyArrayAttr(*this, "dilations", getDilations(), 2, 1)) ||
+      failed(verifyArrayAttr(*this, "padding", getPadding(), 4, 0)))
+    return failure();
+  Type element = input.getElementType();
+  if (element != filter.getElementType())
+    return emitOpError() << "operand element types must match, got " << element << " and "
+                         << filter.getElementType();
+  if (element.isInteger(1))
+    return emitOpError() << "does not convolve i1 tensors";
+  if (input.getDimSize(3) != filter.getDimSize(2))
+    return emitOpError() << "input has " << input.getDimSize(3)
+                         << " channels but the filter expects " << filter.getDimSize(2);
+  auto spatial = windowedShape(*this, input, filter.getShape().take_front(2), getStrides(),
+                               getPadding(), getDilations());
+  if (failed(spatial))
+    return failure();
+  SmallVector<int64_t> shape = {input.getDimSize(0), (*spatial)[0], (*spatial)[1],
+                                filter.getDimSize(3)};
+  Type resultElement = tensorType(getResult()).getElementType();
+  bool widening = element.isInteger(8) && resultElement.isInteger(32);
+  return verifyResultType(*this, tensorType(getResult()), shape,
+                          widening ? resultElement : element);
+}
+
+/// The strides of a pooling op: as given, or the window.
+template <typename PoolOp>
+static SmallVector<int64_t> poolStrides(PoolOp op) {
+  return SmallVector<int64_t>(op.getStrides().value_or(op.getWindow()));
+}
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  auto input = tensorType(op.getInput());
+  SmallVector<int64_t> strides = poolStrides(op);
+  ArrayRef<int64_t> window = op.getWindow(), padding = op.getPadding();
+  if (failed(verifyRank4(op, "NHWC input", input)) ||
+      failed(verifyArrayAttr(op, "window", window, 2, 1)) ||
+      failed(verifyArrayAttr(op, "strides", strides, 2, 1)) ||
+      failed(verifyArrayAttr(op, "padding", padding, 4, 0)))
+    return failure();
+  // A window lying wholly in the padding would have no element to pool.
+  for (int i = 0; i < 4; ++i)
+    if (padding[i] >= window[i / 2])
+      return op.emitOpError() << "padding " << padding[i] << " must be smaller than the window "
+                              << window[i / 2];
+  auto spatial = windowedShape(op, input, window, strides, padding, {1, 1});
+  if (failed(spatial))
+    return failure();
+  SmallVector<int64_t> shape = {input.getDimSize(0), (*spatial)[0], (*spatial)[1],
+                                input.getDimSize(3)};
+  return verifyResultType(op, tensorType(op.getResult()), shape, input.getElementType());
+}
+
+LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }

@@ -1,0 +1,69 @@
+//===- KilnShapeOps.cpp - concat, slice and pad verifiers -----------------===//
+#include "VerifierUtils.h"
+#include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::detail;
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "expects at least one input";
+  auto first = tensorType(getInputs().front());
+  auto axis = verifyAxis(*this, getAxis(), first.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  shape[*axis] = 0;
+  for (auto [i, value] : llvm::enumerate(getInputs())) {
+    auto type = tensorType(value);
+    if (type.getElementType() != first.getElementType())
+      return emitOpError() << "input " << i << " has element type " << type.getElementType()
+                           << ", expected " << first.getElementType();
+    bool sameRank = type.getRank() == first.getRank();
+    for (int64_t d = 0; sameRank && d < first.getRank(); ++d)
+      if (d != *axis && type.getDimSize(d) != first.getDimSize(d))
+        sameRank = false;
+    if (!sameRank)
+      return emitOpError() << "input " << i << " has shape " << formatShape(type.getShape())
+                           << ", which differs from input 0's " << formatShape(first.getShape())
+                           << " outside axis " << *axis;
+    shape[*axis] += type.getDimSize(*axis);
+  }
+  return verifyResultType(*this, tensorType(getResult()), shape, first.getElementType());
+}
+
+LogicalResult SliceOp::verify() {
+  auto input = tensorType(getInput());
+  size_t rank = input.getRank();
+  SmallVector<int64_t> strides(getStrides().value_or(SmallVector<int64_t>(rank, 1)));
+  if (failed(verifyArrayAttr(*this, "starts", getStarts(), rank, 0)) ||
+      failed(verifyArrayAttr(*this, "limits", getLimits(), rank, 0)) ||
+      failed(verifyArrayAttr(*this, "strides", strides, rank, 1)))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t start = getStarts()[d], limit = getLimits()[d], size = input.getDimSize(d);
+    if (start > limit || limit > size)
+      return emitOpError() << "dimension " << d << " expects 0 <= start <= limit <= " << size
+                           << ", got start " << start << " and limit " << limit;
+    shape.push_back(stridedCount(start, limit, strides[d]));
+  }
+  return verifyResultType(*this, tensorType(getResult()), shape, input.getElementType());
+}
+
+LogicalResult PadOp::verify() {
+  auto input = tensorType(getInput());
+  size_t rank = input.getRank();
+  if (failed(verifyArrayAttr(*this, "low", getLow(), rank, 0)) ||
+      failed(verifyArrayAttr(*this, "high", getHigh(), rank, 0)))
+    return failure();
+  if (auto value = getValueAttr();
+      value && failed(verifyScalarAttr(*this, "value", value, input.getElementType())))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (size_t d = 0; d < rank; ++d)
+    shape.push_back(input.getDimSize(d) + getLow()[d] + getHigh()[d]);
+  return verifyResultType(*this, tensorType(getResult()), shape, input.getElementType());
+}
