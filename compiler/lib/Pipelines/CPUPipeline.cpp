@@ -37,6 +37,7 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
 }
 
 void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  pm.addPass(createKilnCopiesToLinalg());
   pm.addPass(createConvertLinalgToLoopsPass());
   if (options.approximateMath)
     pm.addPass(createKilnApproximateMath());

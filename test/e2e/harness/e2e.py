@@ -17,7 +17,12 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops import CASES  # noqa: E402
+import kernel_ops  # noqa: E402
+import nn_ops  # noqa: E402
+import ops  # noqa: E402
+import typed_ops  # noqa: E402
+
+CASES = {**ops.CASES, **typed_ops.CASES, **nn_ops.CASES, **kernel_ops.CASES}
 
 OPT_LEVELS = ["-O0", "-O3"]
 

@@ -17,9 +17,14 @@ def ttype(shape, dtype):
 class Case:
     """One graph applying `op` to inputs `ins` [(shape, dtype, lo, hi)] giving `outs`."""
 
-    def __init__(self, op, ins, outs, ref, attrs="", rtol=1e-6, atol=1e-6, body=None):
+    def __init__(self, op, ins, outs, ref, attrs="", rtol=1e-6, atol=1e-6, body=None,
+                 prelude="", integral=False):
         self.op, self.ins, self.outs, self.ref = op, ins, outs, ref
         self.attrs, self.rtol, self.atol, self.body = attrs, rtol, atol, body
+        # Module-level text (user kernels); "@K" in it and in `body` names this case's kernel.
+        self.prelude = prelude
+        # Float inputs rounded to integers, so that comparisons meet equal values.
+        self.integral = integral
 
     def describe(self):
         ins = ", ".join(ttype(s, d) for s, d, *_ in self.ins)
@@ -36,7 +41,8 @@ class Case:
             attrs = f" {{{self.attrs}}}" if self.attrs else ""
             body = (f"  %r0 = kiln.{self.op} {operands}{attrs} : ({in_types}) -> {res}\n"
                     f"  kiln.return %r0 : {res}\n")
-        return f"kiln.graph @{name}({args}) -> ({res}) {{\n{body}}}\n"
+        graph = f"kiln.graph @{name}({args}) -> ({res}) {{\n{body}}}\n"
+        return (self.prelude + graph).replace("@K", f"@{name}_kernel")
 
     def make_inputs(self, rng):
         arrays = []
@@ -46,7 +52,8 @@ class Case:
             elif dtype.startswith("i"):
                 arrays.append(rng.integers(lo, hi + 1, shape).astype(NP[dtype]))
             else:
-                arrays.append(rng.uniform(lo, hi, shape).astype(NP[dtype]))
+                a = rng.uniform(lo, hi, shape)
+                arrays.append((np.round(a) if self.integral else a).astype(NP[dtype]))
         return arrays
 
     def reference(self, arrays):
@@ -87,7 +94,7 @@ def binary(op, fn, dtypes=("f32", "f64"), lo=-4.0, hi=4.0, rhs_lo=None, rhs_hi=N
     return cases
 
 
-def unary(op, fn, dtypes=("f32", "f64"), lo=-4.0, hi=4.0, rtol=1e-6, atol=1e-6):
+def unary(op, fn, dtypes=("f32", "f64"), lo=-4.0, hi=4.0, rtol=1e-6, atol=1e-6, attrs=""):
     def cases():
         out = []
         for dtype in dtypes:
@@ -95,7 +102,7 @@ def unary(op, fn, dtypes=("f32", "f64"), lo=-4.0, hi=4.0, rtol=1e-6, atol=1e-6):
                 tol = (1e-3, 1e-3) if dtype == "f16" else (rtol, atol)
                 rng = (int(lo), int(hi)) if dtype.startswith("i") else (lo, hi)
                 out.append(Case(op, [(s, dtype, *rng)], [(s, dtype)], fn, rtol=tol[0],
-                                atol=tol[1]))
+                                atol=tol[1], attrs=attrs))
         return out
     return cases
 
@@ -142,14 +149,14 @@ def reduced(shape, axes, keep):
                  if keep or i not in axes)
 
 
-def reduction(op, fn, dtypes=("f32", "f64", "i32")):
+def reduction(op, fn, dtypes=("f32", "f64", "i32"), flo=-2.0, fhi=2.0):
     def cases():
         out = []
         for dtype in dtypes:
             for shape, axes, keep in REDUCE_SHAPES:
                 n = int(np.prod([shape[a % len(shape)] for a in axes]))
                 eps = {"f32": 1.2e-7, "f64": 2.3e-16}.get(dtype, 0)
-                lo, hi = (-100, 100) if dtype.startswith("i") else (-2.0, 2.0)
+                lo, hi = (-100, 100) if dtype.startswith("i") else (flo, fhi)
                 attrs = f"axes = array<i64: {', '.join(map(str, axes))}>"
                 if keep:
                     attrs += ", keep_dims = true"

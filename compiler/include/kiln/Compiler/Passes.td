@@ -32,4 +32,14 @@ def KilnApproximateMath : Pass<"kiln-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def KilnCopiesToLinalg : Pass<"kiln-copies-to-linalg"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    memref.copy between buffers with non-identity layouts (slices, concatenations, padding)
+    lowers to a call of `memrefCopy` in MLIR's C runner library, which a Kiln artifact must not
+    depend on. As linalg.copy it becomes loops like every other op.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // KILN_COMPILER_PASSES_TD

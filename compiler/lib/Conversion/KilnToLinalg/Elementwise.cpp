@@ -44,19 +44,20 @@ Value buildGelu(OpBuilder &b, Location loc, Value x, bool tanhApproximation) {
   auto constant = [&](double v) -> Value {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
   };
-  Value inner;
   if (tanhApproximation) {
+    // (1 + tanh(u)) / 2 = 1 / (1 + exp(-2u)): the same value without cancellation for x < 0.
     Value cube = arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x), x);
     Value poly = arith::AddFOp::create(b, loc, x,
                                        arith::MulFOp::create(b, loc, constant(0.044715), cube));
-    inner = math::TanhOp::create(
-        b, loc, arith::MulFOp::create(b, loc, constant(0.7978845608028654), poly));
-  } else {
-    inner = math::ErfOp::create(b, loc,
-                                arith::MulFOp::create(b, loc, x, constant(0.7071067811865476)));
+    Value minus2u = arith::MulFOp::create(b, loc, constant(-2 * 0.7978845608028654), poly);
+    Value denom = arith::AddFOp::create(b, loc, constant(1.0), math::ExpOp::create(b, loc, minus2u));
+    return arith::DivFOp::create(b, loc, x, denom);
   }
-  Value half = arith::MulFOp::create(b, loc, constant(0.5), x);
-  return arith::MulFOp::create(b, loc, half, arith::AddFOp::create(b, loc, constant(1.0), inner));
+  // Phi(x) = erfc(-x / sqrt 2) / 2 rather than (1 + erf(x / sqrt 2)) / 2, which cancels
+  // catastrophically for negative x.
+  Value phi2 = math::ErfcOp::create(
+      b, loc, arith::MulFOp::create(b, loc, x, constant(-0.7071067811865476)));
+  return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, constant(0.5), x), phi2);
 }
 
 /// The scalar semantics of a float elementwise op, on operands of the compute type.
@@ -97,7 +98,9 @@ Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange arg
       .Case([&](ErfOp) { return math::ErfOp::create(b, loc, args[0]); })
       .Case([&](FloorOp) { return math::FloorOp::create(b, loc, args[0]); })
       .Case([&](CeilOp) { return math::CeilOp::create(b, loc, args[0]); })
-      .Case([&](GeluOp gelu) { return buildGelu(b, loc, args[0], gelu.getApproximate() == "tanh"); })
+      .Case([&](GeluOp gelu) {
+        return buildGelu(b, loc, args[0], gelu.getApproximate() == "tanh");
+      })
       .Default([](Operation *) { return Value(); });
 }
 
