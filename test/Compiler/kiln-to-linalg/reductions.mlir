@@ -70,3 +70,43 @@ kiln.graph @softmax(%a: tensor<3x10xf32>) -> tensor<3x10xf32> {
   %0 = kiln.softmax %a {axis = -1 : i64} : (tensor<3x10xf32>) -> tensor<3x10xf32>
   kiln.return %0 : tensor<3x10xf32>
 }
+
+// -----
+
+// argmax carries the maximum and its index; a later element wins only when strictly greater or
+// when it is the first NaN, so ties and NaNs resolve to the first index.
+// CHECK-LABEL: func.func @argmax
+// CHECK: %[[R:.+]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.+}} : tensor<3x4xf32>) outs(%{{.+}}, %{{.+}} : tensor<3xf32>, tensor<3xi64>)
+// CHECK: ^bb0(%[[X:.+]]: f32, %[[BEST:.+]]: f32, %[[IDX:.+]]: i64):
+// CHECK:   %[[GT:.+]] = arith.cmpf ogt, %[[X]], %[[BEST]]
+// CHECK:   %[[XNAN:.+]] = arith.cmpf uno, %[[X]], %[[X]]
+// CHECK:   %[[BNUM:.+]] = arith.cmpf ord, %[[BEST]], %[[BEST]]
+// CHECK:   %[[FIRSTNAN:.+]] = arith.andi %[[XNAN]], %[[BNUM]]
+// CHECK:   %[[TAKE:.+]] = arith.ori %[[GT]], %[[FIRSTNAN]]
+// CHECK:   %[[POS:.+]] = linalg.index 1
+// CHECK:   %[[POS64:.+]] = arith.index_cast %[[POS]] : index to i64
+// CHECK:   arith.select %[[TAKE]], %[[POS64]], %[[IDX]] : i64
+// CHECK: return %[[R]]#1
+kiln.graph @argmax(%a: tensor<3x4xf32>) -> tensor<3xi64> {
+  %0 = kiln.argmax %a {axes = array<i64: 1>} : (tensor<3x4xf32>) -> tensor<3xi64>
+  kiln.return %0 : tensor<3xi64>
+}
+
+// -----
+
+// rms_norm: one reduction of x^2 per row, then one elementwise pass reading the row statistic
+// and gamma through broadcasting maps.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[PARAM:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @rms_norm
+// CHECK: arith.mulf %[[IN:.+]], %[[IN]] : f32
+// CHECK: %[[SUMSQ:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[PARAM]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%{{.+}}, %[[SUMSQ]], %{{.+}} :
+// CHECK:   math.sqrt
+// CHECK:   arith.divf
+// CHECK:   arith.mulf
+kiln.graph @rms_norm(%a: tensor<3x4xf32>, %g: tensor<4xf32>) -> tensor<3x4xf32> {
+  %0 = kiln.rms_norm %a, %g : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  kiln.return %0 : tensor<3x4xf32>
+}

@@ -1,0 +1,43 @@
+// RUN: kiln-opt %s --kiln-to-linalg --split-input-file | FileCheck %s
+
+// Padding is a tensor.pad in front of linalg's named convolution; i8 x i8 accumulates in i32.
+// CHECK-LABEL: func.func @conv
+// CHECK: %[[PADDED:.+]] = tensor.pad %{{.+}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[ACC:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<1x4x4x4xi32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[PADDED]], %{{.+}} : tensor<1x10x10x3xi8>, tensor<3x3x3x4xi8>) outs(%[[ACC]] : tensor<1x4x4x4xi32>)
+kiln.graph @conv(%x: tensor<1x8x8x3xi8>, %w: tensor<3x3x3x4xi8>) -> tensor<1x4x4x4xi32> {
+  %0 = kiln.conv2d %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x3xi8>, tensor<3x3x3x4xi8>) -> tensor<1x4x4x4xi32>
+  kiln.return %0 : tensor<1x4x4x4xi32>
+}
+
+// -----
+
+// Max pooling pads with -inf, which never wins.
+// CHECK-LABEL: func.func @max_pool
+// CHECK: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: tensor.pad %{{.+}} low[0, 0, 1, 0] high[0, 0, 1, 0]
+// CHECK:   tensor.yield %[[NEG_INF]]
+// CHECK: linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>}
+kiln.graph @max_pool(%x: tensor<1x5x5x2xf32>) -> tensor<1x4x3x2xf32> {
+  %0 = kiln.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 1, 2>, padding = array<i64: 0, 0, 1, 1>} : (tensor<1x5x5x2xf32>) -> tensor<1x4x3x2xf32>
+  kiln.return %0 : tensor<1x4x3x2xf32>
+}
+
+// -----
+
+// Average pooling sums zero-padded windows in f32 (the input is f16) and divides by the number
+// of in-bounds elements, clamping each window's rows and columns to the input.
+// CHECK-LABEL: func.func @avg_pool
+// CHECK: %[[SUMS:.+]] = linalg.pooling_nhwc_sum {{.*}} outs(%{{.+}} : tensor<1x3x3x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[SUMS]] : tensor<1x3x3x2xf32>) outs(%{{.+}} : tensor<1x3x3x2xf16>)
+// CHECK:   linalg.index 1
+// CHECK:   arith.maxsi
+// CHECK:   arith.minsi
+// CHECK:   linalg.index 2
+// CHECK:   %[[COUNT:.+]] = arith.sitofp %{{.+}} : i64 to f32
+// CHECK:   %[[AVG:.+]] = arith.divf %{{.+}}, %[[COUNT]] : f32
+// CHECK:   arith.truncf %[[AVG]] : f32 to f16
+kiln.graph @avg_pool(%x: tensor<1x5x5x2xf16>) -> tensor<1x3x3x2xf16> {
+  %0 = kiln.avg_pool2d %x {window = array<i64: 2, 2>, padding = array<i64: 1, 0, 1, 0>} : (tensor<1x5x5x2xf16>) -> tensor<1x3x3x2xf16>
+  kiln.return %0 : tensor<1x3x3x2xf16>
+}
