@@ -112,6 +112,22 @@ kiln_graph *selectGraph(kiln_module *module, const Options &options) {
   return graph;
 }
 
+/// .npy has no bf16 type, so a graph that takes or returns bf16 cannot be run from files; the
+/// message says how to write such a graph instead.
+void rejectBf16(const kiln_graph *graph) {
+  auto check = [&](const kiln_arg_info &arg, const char *what, size_t i) {
+    if (arg.dtype == KILN_DTYPE_BF16)
+      fail(std::string(what) + " " + std::to_string(i) + " '" + arg.name + "' of graph '" +
+           kiln_graph_name(graph) +
+           "' is bf16, which .npy files cannot hold: take or return f32 and kiln.cast to or "
+           "from bf16 inside the graph");
+  };
+  for (size_t i = 0; i < kiln_graph_num_inputs(graph); ++i)
+    check(inputInfo(graph, i), "input", i);
+  for (size_t i = 0; i < kiln_graph_num_outputs(graph); ++i)
+    check(outputInfo(graph, i), "output", i);
+}
+
 std::vector<npy::Array> readInputs(const kiln_graph *graph, const Options &options) {
   size_t count = kiln_graph_num_inputs(graph);
   size_t given = options.inputs.size();
@@ -251,6 +267,7 @@ int run(int argc, char **argv) {
          std::string(kiln_module_target_cpu(module.get())) + "')");
   kiln_graph *graph = selectGraph(module.get(), options);
   checkOutputCount(graph, options);
+  rejectBf16(graph);
   std::vector<npy::Array> inputs = readInputs(graph, options);
   std::vector<npy::Array> outputs = allocateOutputs(graph);
   Context ctx = makeContext(options);
