@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """End-to-end numerical tests: compile Kiln graphs with kilnc at -O0 and -O3, run them with
-kiln-run on random inputs, and compare every result with a float64 NumPy reference.
+kiln-run on random inputs, and compare every result with the reference interpreter
+(kiln-interp, which evaluates the IR itself in float64/int64). The interpreter's own results
+are checked against an independent float64 NumPy reference in the same run, so a wrong oracle
+cannot hide a wrong compiler.
 
 usage: e2e.py --op NAME --tools BUILD/bin --tmp DIR     (one op's cases; see CASES in ops.py)
        e2e.py --list                                     (the op names)
@@ -78,6 +81,7 @@ def main():
     cases = CASES[args.op]()
     kilnc = os.path.join(args.tools, "kilnc")
     krun = os.path.join(args.tools, "kiln-run")
+    interp = os.path.join(args.tools, "kiln-interp")
     os.makedirs(args.tmp, exist_ok=True)
     src = os.path.join(args.tmp, f"{args.op}.mlir")
     with open(src, "w") as f:
@@ -96,13 +100,33 @@ def main():
 
     failures = []
     checked = 0
+    oracles = []
+    for i, case in enumerate(cases):
+        arrays, paths = inputs[i]
+        numpy_refs = case.reference([a.astype(np.float64) if a.dtype.kind == "f" else a
+                                     for a in arrays])
+        outs = [os.path.join(args.tmp, f"g{i}.ref{k}.npy") for k in range(len(numpy_refs))]
+        cmd = [interp, src, "--graph", f"g{i}"]
+        for path in paths:
+            cmd += ["--input", path]
+        for path in outs:
+            cmd += ["--output", path]
+        run(cmd)
+        refs = [np.load(out) for out in outs]
+        for k, (ref, numpy_ref) in enumerate(zip(refs, numpy_refs)):
+            problem = compare(case, f"{args.op} case {i} ({case.describe()}) kiln-interp vs "
+                              f"NumPy result {k}", ref, np.asarray(numpy_ref))
+            checked += 1
+            if problem:
+                failures.append(problem)
+        oracles.append([r.astype(np.float64) if r.dtype.kind == "f" else r for r in refs])
+
     for opt in OPT_LEVELS:
         lib = os.path.join(args.tmp, f"{args.op}{opt}.so")
         run([kilnc, src, "--emit=shared", opt, "-o", lib])
         for i, case in enumerate(cases):
             arrays, paths = inputs[i]
-            refs = case.reference([a.astype(np.float64) if a.dtype.kind == "f" else a
-                                   for a in arrays])
+            refs = oracles[i]
             outs = [os.path.join(args.tmp, f"g{i}{opt}.out{k}.npy") for k in range(len(refs))]
             cmd = [krun, lib, "--graph", f"g{i}"]
             for path in paths:
@@ -112,8 +136,8 @@ def main():
             run(cmd)
             for k, (out, ref) in enumerate(zip(outs, refs)):
                 got = np.load(out)
-                problem = compare(case, f"{args.op} case {i} ({case.describe()}) {opt} result {k}",
-                                  got, np.asarray(ref))
+                problem = compare(case, f"{args.op} case {i} ({case.describe()}) {opt} vs "
+                                  f"kiln-interp result {k}", got, np.asarray(ref))
                 checked += 1
                 if problem:
                     failures.append(problem)
