@@ -46,6 +46,16 @@ def run(cmd):
     return r
 
 
+def run_graph(tool, module, graph, inputs, outputs):
+    """Runs `graph` of `module` with kiln-run or kiln-interp (they share a command line)."""
+    cmd = [tool, module, "--graph", graph]
+    for path in inputs:
+        cmd += ["--input", path]
+    for path in outputs:
+        cmd += ["--output", path]
+    run(cmd)
+
+
 def compare(case, name, got, ref):
     if got.shape != ref.shape:
         return f"{name}: shape {got.shape}, expected {ref.shape}"
@@ -106,12 +116,7 @@ def main():
         numpy_refs = case.reference([a.astype(np.float64) if a.dtype.kind == "f" else a
                                      for a in arrays])
         outs = [os.path.join(args.tmp, f"g{i}.ref{k}.npy") for k in range(len(numpy_refs))]
-        cmd = [interp, src, "--graph", f"g{i}"]
-        for path in paths:
-            cmd += ["--input", path]
-        for path in outs:
-            cmd += ["--output", path]
-        run(cmd)
+        run_graph(interp, src, f"g{i}", paths, outs)
         refs = [np.load(out) for out in outs]
         for k, (ref, numpy_ref) in enumerate(zip(refs, numpy_refs)):
             problem = compare(case, f"{args.op} case {i} ({case.describe()}) kiln-interp vs "
@@ -128,12 +133,7 @@ def main():
             arrays, paths = inputs[i]
             refs = oracles[i]
             outs = [os.path.join(args.tmp, f"g{i}{opt}.out{k}.npy") for k in range(len(refs))]
-            cmd = [krun, lib, "--graph", f"g{i}"]
-            for path in paths:
-                cmd += ["--input", path]
-            for path in outs:
-                cmd += ["--output", path]
-            run(cmd)
+            run_graph(krun, lib, f"g{i}", paths, outs)
             for k, (out, ref) in enumerate(zip(outs, refs)):
                 got = np.load(out)
                 problem = compare(case, f"{args.op} case {i} ({case.describe()}) {opt} vs "
