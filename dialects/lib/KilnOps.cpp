@@ -424,12 +424,19 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
   return foldBinary(*this, adaptor.getOperands(),
                     [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); },
-                    [](const APInt &a, const APInt &b) { return a.sge(b) ? a : b; });
+                    [](const APInt &a, const APInt &b) {
+                      // i1 orders false < true: unsigned, as in the lowering.
+                      bool aFirst = a.getBitWidth() == 1 ? a.uge(b) : a.sge(b);
+                      return aFirst ? a : b;
+                    });
 }
 OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
   return foldBinary(*this, adaptor.getOperands(),
                     [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); },
-                    [](const APInt &a, const APInt &b) { return a.sle(b) ? a : b; });
+                    [](const APInt &a, const APInt &b) {
+                      bool aFirst = a.getBitWidth() == 1 ? a.ule(b) : a.sle(b);
+                      return aFirst ? a : b;
+                    });
 }
 
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {

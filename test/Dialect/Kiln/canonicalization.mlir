@@ -65,3 +65,18 @@ kiln.graph @fold_shapes() -> (tensor<2x3xi32>, tensor<4x3xf32>) {
   %2 = kiln.neg %1 : (tensor<4x3xf32>) -> tensor<4x3xf32>
   kiln.return %0, %2 : tensor<2x3xi32>, tensor<4x3xf32>
 }
+
+// -----
+
+// i1 orders false < true, so max folds to "or" and min to "and" (found by kiln-interp).
+// CHECK-LABEL: kiln.graph @bool_max_min
+// CHECK-DAG: %[[MAX:.+]] = kiln.constant dense<[false, true, true, true]> : tensor<4xi1>
+// CHECK-DAG: %[[MIN:.+]] = kiln.constant dense<[false, false, false, true]> : tensor<4xi1>
+// CHECK: kiln.return %[[MAX]], %[[MIN]]
+kiln.graph @bool_max_min() -> (tensor<4xi1>, tensor<4xi1>) {
+  %a = kiln.constant dense<[false, false, true, true]> : tensor<4xi1>
+  %b = kiln.constant dense<[false, true, false, true]> : tensor<4xi1>
+  %0 = kiln.max %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  %1 = kiln.min %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  kiln.return %0, %1 : tensor<4xi1>, tensor<4xi1>
+}

@@ -35,6 +35,14 @@ INT_MIX = """kiln.kernel @K(%x: i32, %y: i32) -> i32 {
 }
 """
 
+# math.absi has no LLVM lowering in MLIR 22; the kernel lowering expands it (found by kiln-interp).
+ABS_DIFF = """kiln.kernel @K(%x: i16, %y: i16) -> i16 {
+  %d = arith.subi %x, %y : i16
+  %a = math.absi %d : i16
+  kiln.yield %a : i16
+}
+"""
+
 ABS_SUM = """kiln.kernel @K(%acc: f32, %x: f32) -> f32 {
   %a = math.absf %x : f32
   %s = arith.addf %acc, %a : f32
@@ -79,6 +87,9 @@ def map_cases():
                  ((1031,), "i32"),
                  lambda x, y: np.maximum(((x.astype(np.int64) * y) >> 3).astype(np.int32) ^ x, y)),
     ]
+    out.append(map_case(ABS_DIFF, [((33, 7), "i16", -9000, 9000), ((7,), "i16", -9000, 9000)],
+                        ((33, 7), "i16"),
+                        lambda x, y: np.abs(x.astype(np.int64) - y).astype(np.int16)))
     # A kernel between built-in elementwise ops: the three fuse into one loop.
     body = ("  %0 = kiln.exp %a1 : (tensor<33xf32>) -> tensor<33xf32>\n"
             "  %1 = kiln.map @K(%a0, %0, %a2) : (tensor<f32>, tensor<33xf32>, tensor<7x33xf32>)"

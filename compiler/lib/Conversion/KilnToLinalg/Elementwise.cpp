@@ -129,11 +129,7 @@ Value buildIntScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args)
       .Case([&](AbsOp) -> Value {
         if (isBool)
           return args[0];
-        // A select rather than math.absi, which no MLIR 22 pass lowers to LLVM.
-        Value zero = zeroOf(b, loc, args[0].getType());
-        Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, args[0], zero);
-        Value negated = arith::SubIOp::create(b, loc, zero, args[0]);
-        return arith::SelectOp::create(b, loc, negative, negated, args[0]);
+        return buildIntAbs(b, loc, args[0]);
       })
       .Case([&](ReluOp) -> Value {
         if (isBool)

@@ -9,6 +9,7 @@
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -22,8 +23,13 @@ Value inlineKernel(OpBuilder &b, KernelOp kernel, ValueRange args) {
   Block &body = kernel.getBody().front();
   IRMapping mapping;
   mapping.map(body.getArguments(), args);
-  for (Operation &op : body.without_terminator())
+  for (Operation &op : body.without_terminator()) {
+    if (auto abs = dyn_cast<math::AbsIOp>(op)) {
+      mapping.map(abs.getResult(), buildIntAbs(b, abs.getLoc(), mapping.lookup(abs.getOperand())));
+      continue;
+    }
     b.clone(op, mapping);
+  }
   return mapping.lookup(cast<YieldOp>(body.getTerminator()).getValue());
 }
 
