@@ -43,6 +43,12 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
     pm.addPass(createKilnApproximateMath());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // Ops with an LLVM intrinsic or expansion (ctlz, copysign, isnan, fpowi, rsqrt, absi, ...)
+  // first; math-to-libm then calls libm for the rest (erf, atan2, ...). The other order would
+  // call functions libm does not have, such as rsqrtf.
+  ConvertMathToLLVMPassOptions mathToLLVM;
+  mathToLLVM.approximateLog1p = false; // log(1 + x) loses all precision for small x.
+  pm.addPass(createConvertMathToLLVMPass(mathToLLVM));
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

@@ -15,8 +15,8 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
     into the caller's output buffers.
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect", "::mlir::LLVM::LLVMDialect"
   ];
 }

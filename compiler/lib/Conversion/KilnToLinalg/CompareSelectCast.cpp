@@ -115,7 +115,7 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
   if (isa<IntegerType>(from) && (to.isF16() || to.isBF16()))
     // Through f64, exact for every integer up to 2^53, so the value is rounded once.
     return convertScalar(b, loc, convertScalar(b, loc, x, b.getF64Type()), to);
-  if (from.isBF16() && to.isF16())
+  if ((from.isBF16() && to.isF16()) || (from.isF16() && to.isBF16()))
     return convertScalar(b, loc, convertScalar(b, loc, x, b.getF32Type()), to);
   if (from.isF64() && to.isBF16())
     // bf16 truncation is expanded from f32 only; the double rounding can differ from a single
