@@ -32,3 +32,16 @@ kiln.graph @two_results(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %1 = kiln.neg %a : (tensor<4xf32>) -> tensor<4xf32>
   kiln.return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// A value returned twice (here after select(c, x, x) folds to x) gets a copy for its second
+// result, so each out-parameter has its own buffer.
+// CHECK-LABEL: func.func @twice(
+// CHECK-SAME: %{{.+}}: !llvm.ptr, %[[X:.+]]: memref<4xf32>, %{{.+}}: memref<4xi1>, %[[OUT0:.+]]: memref<4xf32>, %[[OUT1:.+]]: memref<4xf32>) -> i32
+// CHECK-DAG: memref.copy %[[X]], %[[OUT0]]
+// CHECK-DAG: memref.copy %[[X]], %[[OUT1]]
+kiln.graph @twice(%x: tensor<4xf32>, %c: tensor<4xi1>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0 = kiln.select %c, %x, %x : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  kiln.return %0, %x : tensor<4xf32>, tensor<4xf32>
+}

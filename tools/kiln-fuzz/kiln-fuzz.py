@@ -107,11 +107,7 @@ KNOWN_ISSUES = {
 # Known failures that generation cannot avoid (they appear after kilnc's folds): a failure
 # whose message matches is reported as "known" and does not fail the run.
 KNOWN_PATTERNS = [
-    # (what, regular expression over the failure message).
-    # Two results that become one value after folds (single-operand concat, identity kernel,
-    # select(c, x, x), ...) crash kilnc in BufferResultsToOutParams; 9e50875 fixed only the
-    # literal `kiln.return %0, %0`. test/fuzz/regressions/return-same-value-twice-after-fold.mlir
-    ("kilnc crashes when two results fold to one value", "promoteBufferResultsToOutParams"),
+    # (what, regular expression over the failure message); none open at the moment.
 ]
 INCLUDE_KNOWN = False
 

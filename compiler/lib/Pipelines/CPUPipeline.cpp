@@ -19,6 +19,7 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());
 
+  pm.addNestedPass<func::FuncOp>(createKilnDistinctResults());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;

@@ -3,7 +3,7 @@
 // concat, an identity kernel and select(c, x, x) fold to their operand, which the graph also
 // returns. 9e50875 fixed the literal `kiln.return %0, %0` (return-same-value-twice.mlir),
 // not these. Found by kiln-fuzz (seed 20: graphs 452, 717, 829, 878, 1395, 1415), minimized.
-// XFAIL: *
+// Fixed by kiln-distinct-results (session 2); kept as a regression test.
 // RUN: %python %S/../../../tools/kiln-fuzz/kiln-fuzz.py --replay %s --tools %kiln_tools --tmp %t
 
 // kiln-fuzz: graph @concat1 input-seed=1

@@ -15,8 +15,8 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
     into the caller's output buffers.
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect", "::mlir::LLVM::LLVMDialect"
   ];
 }
@@ -40,6 +40,16 @@ def KilnCopiesToLinalg : Pass<"kiln-copies-to-linalg"> {
     depend on. As linalg.copy it becomes loops like every other op.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def KilnDistinctResults : Pass<"kiln-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Give each returned tensor its own value";
+  let description = [{
+    Each graph result is written into its own caller buffer, but buffer-results-to-out-params
+    cannot promote one buffer into two out-parameters. A value returned twice (written so, or
+    after folding, e.g. `select(c, x, x)`) is copied into a fresh tensor for each repetition.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
 #endif // KILN_COMPILER_PASSES_TD

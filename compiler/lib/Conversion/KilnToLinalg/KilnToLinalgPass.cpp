@@ -3,7 +3,6 @@
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -39,15 +38,7 @@ void convertGraphToFunc(GraphOp graph) {
 
   auto ret = cast<ReturnOp>(entry.getTerminator());
   rewriter.setInsertionPoint(ret);
-  SmallVector<Value> values;
-  for (Value value : ret.getOperands()) {
-    // Each result is written into its own caller buffer, so a value returned twice needs a
-    // distinct tensor per result (the out-parameter promotion cannot handle one buffer twice).
-    if (llvm::is_contained(values, value))
-      value = bufferization::AllocTensorOp::create(
-          rewriter, ret.getLoc(), cast<RankedTensorType>(value.getType()), ValueRange{}, value);
-    values.push_back(value);
-  }
+  SmallVector<Value> values(ret.getOperands());
   values.push_back(arith::ConstantOp::create(rewriter, ret.getLoc(),
                                              rewriter.getI32IntegerAttr(0)));
   rewriter.replaceOpWithNewOp<func::ReturnOp>(ret, values);
