@@ -18,15 +18,15 @@ uint32_t dtypeOf(Type type) {
     return KILN_DTYPE_F16;
   if (type.isBF16())
     return KILN_DTYPE_BF16;
-  if (type.isInteger(1))
+  if (type.isSignlessInteger(1))
     return KILN_DTYPE_BOOL;
-  if (type.isInteger(8))
+  if (type.isSignlessInteger(8))
     return KILN_DTYPE_I8;
-  if (type.isInteger(16))
+  if (type.isSignlessInteger(16))
     return KILN_DTYPE_I16;
-  if (type.isInteger(32))
+  if (type.isSignlessInteger(32))
     return KILN_DTYPE_I32;
-  if (type.isInteger(64))
+  if (type.isSignlessInteger(64))
     return KILN_DTYPE_I64;
   return 0;
 }

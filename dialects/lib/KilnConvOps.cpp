@@ -64,16 +64,10 @@ LogicalResult Conv2DOp::verify() {
                           widening ? resultElement : element);
 }
 
-/// The strides of a pooling op: as given, or the window.
-template <typename PoolOp>
-static SmallVector<int64_t> poolStrides(PoolOp op) {
-  return SmallVector<int64_t>(op.getStrides().value_or(op.getWindow()));
-}
-
 template <typename PoolOp>
 static LogicalResult verifyPool(PoolOp op) {
   auto input = tensorType(op.getInput());
-  SmallVector<int64_t> strides = poolStrides(op);
+  SmallVector<int64_t> strides = op.getStridesOrWindow();
   ArrayRef<int64_t> window = op.getWindow(), padding = op.getPadding();
   if (failed(verifyRank4(op, "NHWC input", input)) ||
       failed(verifyArrayAttr(op, "window", window, 2, 1)) ||

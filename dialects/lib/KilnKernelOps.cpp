@@ -11,13 +11,6 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::detail;
 
-/// The scalar types a kernel may compute with: Kiln's element types.
-static bool isKernelScalar(Type type) {
-  return type.isF32() || type.isF64() || type.isF16() || type.isBF16() ||
-         type.isSignlessInteger(1) || type.isSignlessInteger(8) || type.isSignlessInteger(16) ||
-         type.isSignlessInteger(32) || type.isSignlessInteger(64);
-}
-
 //===----------------------------------------------------------------------===//
 // KernelOp
 //===----------------------------------------------------------------------===//
@@ -40,10 +33,10 @@ void KernelOp::print(OpAsmPrinter &p) {
 
 LogicalResult KernelOp::verify() {
   for (auto [i, type] : llvm::enumerate(getArgumentTypes()))
-    if (!isKernelScalar(type))
+    if (!isElementType(type))
       return emitOpError() << "argument " << i << " must be a scalar of a Kiln element type, got "
                            << type;
-  if (getResultTypes().size() != 1 || !isKernelScalar(getResultTypes().front()))
+  if (getResultTypes().size() != 1 || !isElementType(getResultTypes().front()))
     return emitOpError() << "must return exactly one scalar of a Kiln element type";
   return success();
 }
@@ -54,8 +47,8 @@ LogicalResult KernelOp::verifyRegions() {
     return emitOpError() << "entry block arguments do not match the kernel signature";
   for (Operation &op : entry.without_terminator()) {
     bool scalarDialect = isa<arith::ArithDialect, math::MathDialect>(op.getDialect());
-    bool scalarTypes = llvm::all_of(op.getOperandTypes(), isKernelScalar) &&
-                       llvm::all_of(op.getResultTypes(), isKernelScalar);
+    bool scalarTypes = llvm::all_of(op.getOperandTypes(), isElementType) &&
+                       llvm::all_of(op.getResultTypes(), isElementType);
     if (!scalarDialect || !scalarTypes || op.getNumRegions() != 0)
       return op.emitOpError() << "is not allowed in a kernel: kernel bodies hold only scalar "
                                  "arith and math ops";

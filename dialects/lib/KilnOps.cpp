@@ -129,6 +129,12 @@ LogicalResult kiln::detail::verifyReduction(Operation *op) {
 // GraphOp
 //===----------------------------------------------------------------------===//
 
+bool kiln::isElementType(Type type) {
+  return type.isF32() || type.isF64() || type.isF16() || type.isBF16() ||
+         type.isSignlessInteger(1) || type.isSignlessInteger(8) || type.isSignlessInteger(16) ||
+         type.isSignlessInteger(32) || type.isSignlessInteger(64);
+}
+
 bool kiln::isCIdentifier(StringRef name) {
   return !name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_') &&
          llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
@@ -212,10 +218,7 @@ LogicalResult GraphOp::verify() {
       return emitOpError() << what << " " << index
                            << " must be a statically shaped tensor, got " << type;
     Type element = tensor.getElementType();
-    if (!element.isF32() && !element.isF64() && !element.isF16() && !element.isBF16() &&
-        !element.isSignlessInteger(1) && !element.isSignlessInteger(8) &&
-        !element.isSignlessInteger(16) && !element.isSignlessInteger(32) &&
-        !element.isSignlessInteger(64))
+    if (!isElementType(element))
       return emitOpError() << what << " " << index << " has unsupported element type " << element;
     return success();
   };

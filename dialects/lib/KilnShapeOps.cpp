@@ -37,7 +37,7 @@ LogicalResult ConcatOp::verify() {
 LogicalResult SliceOp::verify() {
   auto input = tensorType(getInput());
   size_t rank = input.getRank();
-  SmallVector<int64_t> strides(getStrides().value_or(SmallVector<int64_t>(rank, 1)));
+  SmallVector<int64_t> strides = getStridesOrOnes();
   if (failed(verifyArrayAttr(*this, "starts", getStarts(), rank, 0)) ||
       failed(verifyArrayAttr(*this, "limits", getLimits(), rank, 0)) ||
       failed(verifyArrayAttr(*this, "strides", strides, rank, 1)))

@@ -1,6 +1,8 @@
 //===- NpyTensors.cpp - .npy arrays to and from interpreter tensors -------===//
 #include "NpyTensors.h"
 
+#include "kiln/Codegen/Signature.h"
+
 #include "kiln/runtime.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -11,29 +13,6 @@ using namespace mlir;
 
 namespace kiln::interp_tool {
 namespace {
-
-/// The kiln_dtype of any Kiln element type, bf16 included (it can be named, not stored).
-std::optional<uint32_t> kilnDtypeOf(Type type) {
-  if (type.isF32())
-    return KILN_DTYPE_F32;
-  if (type.isF64())
-    return KILN_DTYPE_F64;
-  if (type.isF16())
-    return KILN_DTYPE_F16;
-  if (type.isBF16())
-    return KILN_DTYPE_BF16;
-  if (type.isSignlessInteger(1))
-    return KILN_DTYPE_BOOL;
-  if (type.isSignlessInteger(8))
-    return KILN_DTYPE_I8;
-  if (type.isSignlessInteger(16))
-    return KILN_DTYPE_I16;
-  if (type.isSignlessInteger(32))
-    return KILN_DTYPE_I32;
-  if (type.isSignlessInteger(64))
-    return KILN_DTYPE_I64;
-  return std::nullopt;
-}
 
 std::string formatType(uint32_t dtype, llvm::ArrayRef<int64_t> shape) {
   uint32_t rank = static_cast<uint32_t>(shape.size());
@@ -67,20 +46,20 @@ uint16_t doubleToHalf(double value) {
 } // namespace
 
 std::optional<uint32_t> npyDtypeOf(Type elementType) {
-  std::optional<uint32_t> dtype = kilnDtypeOf(elementType);
-  if (dtype == KILN_DTYPE_BF16) // numpy has no bfloat16
+  uint32_t dtype = dtypeOf(elementType);
+  if (dtype == 0 || dtype == KILN_DTYPE_BF16) // numpy has no bfloat16
     return std::nullopt;
   return dtype;
 }
 
 std::string formatType(RankedTensorType type) {
-  std::optional<uint32_t> dtype = kilnDtypeOf(type.getElementType());
-  if (!dtype) {
+  uint32_t dtype = dtypeOf(type.getElementType());
+  if (dtype == 0) {
     std::string text;
     llvm::raw_string_ostream(text) << type;
     return text;
   }
-  return formatType(*dtype, type.getShape());
+  return formatType(dtype, type.getShape());
 }
 
 std::string formatType(const npy::Array &array) {

@@ -89,7 +89,7 @@ namespace {
 template <typename PoolOp, typename Visit, typename Finish>
 void forEachPoolWindow(PoolOp op, const RefTensor &input, const RefTensor &result, Visit visit,
                        Finish finish) {
-  SmallVector<int64_t> strides(op.getStrides().value_or(op.getWindow()));
+  SmallVector<int64_t> strides = op.getStridesOrWindow();
   Window w = windowOf(input.getShape(), result.getShape(), op.getWindow(), strides,
                       op.getPadding());
   int64_t at = 0;

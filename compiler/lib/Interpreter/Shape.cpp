@@ -78,8 +78,7 @@ FailureOr<RefTensor> evaluateConcat(ConcatOp op, Operands operands) {
 FailureOr<RefTensor> evaluateSlice(SliceOp op, Operands operands) {
   const RefTensor &input = *operands[0];
   SmallVector<int64_t> inputStrides = rowMajorStrides(input.getShape());
-  SmallVector<int64_t> steps(op.getStrides().value_or(
-      SmallVector<int64_t>(input.getShape().size(), 1)));
+  SmallVector<int64_t> steps = op.getStridesOrOnes();
   ArrayRef<int64_t> starts = op.getStarts();
   std::vector<int64_t> sources;
   forEachIndex(op.getType().getShape(), [&](ArrayRef<int64_t> index) {

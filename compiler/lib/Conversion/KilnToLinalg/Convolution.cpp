@@ -12,7 +12,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "llvm/ADT/APFloat.h"
 
 using namespace mlir;
 
@@ -36,12 +35,6 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> padd
                                getAsIndexOpFoldResult(b.getContext(), high), padValue);
 }
 
-Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, TypedAttr value) {
-  Value empty = tensor::EmptyOp::create(b, loc, shape, value.getType());
-  Value init = arith::ConstantOp::create(b, loc, value);
-  return linalg::FillOp::create(b, loc, init, empty).getResult(0);
-}
-
 /// Rounds an accumulator tensor to the result's element type (f32 -> f16/bf16) if they differ.
 Value toResultType(OpBuilder &b, Location loc, Value acc, RankedTensorType resultType) {
   if (acc.getType() == resultType)
@@ -63,7 +56,7 @@ struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
     Type acc = computeType(resultType.getElementType());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(),
                              cast<TypedAttr>(rewriter.getZeroAttr(element)));
-    Value init = filled(rewriter, loc, resultType.getShape(),
+    Value init = buildFilled(rewriter, loc, resultType.getShape(),
                         cast<TypedAttr>(rewriter.getZeroAttr(acc)));
     // The named op extends both operands to the accumulator's type (sign-extends i8 to i32).
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
@@ -75,11 +68,6 @@ struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
   }
 };
 
-template <typename PoolOp>
-SmallVector<int64_t> poolStrides(PoolOp op) {
-  return SmallVector<int64_t>(op.getStrides().value_or(op.getWindow()));
-}
-
 /// Max pooling pads with the lowest value, which never wins: the verifier guarantees every
 /// window holds at least one real element.
 struct MaxPool2DOpLowering : public OpRewritePattern<MaxPool2DOp> {
@@ -88,19 +76,13 @@ struct MaxPool2DOpLowering : public OpRewritePattern<MaxPool2DOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     Type element = type.getElementType();
-    TypedAttr lowest;
-    if (auto floatType = dyn_cast<FloatType>(element))
-      lowest = rewriter.getFloatAttr(
-          element, APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true));
-    else
-      lowest = rewriter.getIntegerAttr(
-          element, APInt::getSignedMinValue(element.getIntOrFloatBitWidth()));
+    TypedAttr lowest = extremeValue(rewriter, element, /*lowest=*/true);
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), lowest);
-    Value init = filled(rewriter, loc, type.getShape(), lowest);
+    Value init = buildFilled(rewriter, loc, type.getShape(), lowest);
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getWindow(), element);
     auto pool = linalg::PoolingNhwcMaxOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{input, window}, ValueRange{init},
-        rewriter.getI64TensorAttr(poolStrides(op)), rewriter.getI64TensorAttr({1, 1}));
+        rewriter.getI64TensorAttr(op.getStridesOrWindow()), rewriter.getI64TensorAttr({1, 1}));
     rewriter.replaceOp(op, pool.getResult(0));
     return success();
   }
@@ -129,10 +111,10 @@ struct AvgPool2DOpLowering : public OpRewritePattern<AvgPool2DOp> {
     Type acc = computeType(element);
     auto inputType = op.getInput().getType();
     ArrayRef<int64_t> window = op.getWindow(), padding = op.getPadding();
-    SmallVector<int64_t> strides = poolStrides(op);
+    SmallVector<int64_t> strides = op.getStridesOrWindow();
     Value input = padSpatial(rewriter, loc, op.getInput(), padding,
                              cast<TypedAttr>(rewriter.getZeroAttr(element)));
-    Value init = filled(rewriter, loc, type.getShape(), cast<TypedAttr>(rewriter.getZeroAttr(acc)));
+    Value init = buildFilled(rewriter, loc, type.getShape(), cast<TypedAttr>(rewriter.getZeroAttr(acc)));
     Value windowShape = tensor::EmptyOp::create(rewriter, loc, window, element);
     Value sums = linalg::PoolingNhwcSumOp::create(
                      rewriter, loc, TypeRange{init.getType()}, ValueRange{input, windowShape},

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -57,6 +58,22 @@ AffineMap droppedAxesMap(int64_t rank, ArrayRef<int64_t> axes, MLIRContext *ctx)
   return AffineMap::get(rank, 0, exprs, ctx);
 }
 
+Value buildFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, TypedAttr value) {
+  Value init = arith::ConstantOp::create(b, loc, value);
+  Value empty = tensor::EmptyOp::create(b, loc, shape, value.getType());
+  return linalg::FillOp::create(b, loc, init, empty).getResult(0);
+}
+
+TypedAttr extremeValue(OpBuilder &b, Type type, bool lowest) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.getFloatAttr(type, APFloat::getInf(floatType.getFloatSemantics(), lowest));
+  unsigned bits = type.getIntOrFloatBitWidth();
+  if (type.isInteger(1))
+    return b.getIntegerAttr(type, lowest ? 0 : 1);
+  return b.getIntegerAttr(type, lowest ? APInt::getSignedMinValue(bits)
+                                       : APInt::getSignedMaxValue(bits));
+}
+
 Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
                      Type accType, TypedAttr init, ScalarBodyFn combine) {
   auto inputType = cast<RankedTensorType>(input.getType());
@@ -67,9 +84,7 @@ Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> 
       shape.push_back(inputType.getDimSize(i));
   auto resultType = RankedTensorType::get(shape, accType);
 
-  Value initValue = arith::ConstantOp::create(b, loc, init);
-  Value empty = tensor::EmptyOp::create(b, loc, shape, accType);
-  Value filled = linalg::FillOp::create(b, loc, initValue, empty).getResult(0);
+  Value filled = buildFilled(b, loc, shape, init);
 
   SmallVector<utils::IteratorType> iterators;
   for (int64_t i = 0; i < rank; ++i)

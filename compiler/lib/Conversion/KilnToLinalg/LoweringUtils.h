@@ -34,6 +34,14 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value i
                            llvm::ArrayRef<int64_t> axes, mlir::Type accType,
                            mlir::TypedAttr init, ScalarBodyFn combine);
 
+/// A tensor of `shape` with every element `value` (tensor.empty + linalg.fill).
+mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
+                        mlir::TypedAttr value);
+
+/// The identity of max (`lowest`: -inf, or the smallest integer) or of min (+inf, or the
+/// largest). i1 orders false < true.
+mlir::TypedAttr extremeValue(mlir::OpBuilder &b, mlir::Type type, bool lowest);
+
 /// The map that reads a tensor whose `axes` were reduced away from the full iteration space.
 mlir::AffineMap droppedAxesMap(int64_t rank, llvm::ArrayRef<int64_t> axes,
                                mlir::MLIRContext *ctx);

@@ -17,9 +17,7 @@ namespace {
 Type accumulatorType(RankedTensorType result) { return computeType(result.getElementType()); }
 
 Value zeroFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type type) {
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-  Value empty = tensor::EmptyOp::create(b, loc, shape, type);
-  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  return buildFilled(b, loc, shape, cast<TypedAttr>(b.getZeroAttr(type)));
 }
 
 /// Batched matmul with broadcast batch dimensions as one generic over (batch..., m, n, k).

@@ -12,7 +12,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "llvm/ADT/APFloat.h"
 
 using namespace mlir;
 
@@ -44,6 +43,18 @@ struct RowContext {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(acc, v));
   }
 
+  /// A row sum divided by the number of elements in a row.
+  Value mean(OpBuilder &b, Location loc, Value sum) const {
+    return arith::DivFOp::create(b, loc, sum, constant(b, loc, static_cast<double>(count)));
+  }
+
+  /// sqrt(mean + epsilon) of a row sum of squares: the denominator of layer_norm and rms_norm.
+  Value rootMeanPlus(OpBuilder &b, Location loc, Value sumOfSquares, double epsilon) const {
+    return math::SqrtOp::create(
+        b, loc, arith::AddFOp::create(b, loc, mean(b, loc, sumOfSquares),
+                                      constant(b, loc, epsilon)));
+  }
+
   /// Sums `f(x, stats...)` over the normalized axes of `input`, reading `stats` per row.
   Value rowSum(OpBuilder &b, Location loc, Value input, ValueRange stats,
                llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> f) const {
@@ -71,8 +82,7 @@ struct RowContext {
 
   Value rowMax(OpBuilder &b, Location loc, Value input) const {
     return buildReduction(
-        b, loc, input, axes, acc,
-        b.getFloatAttr(acc, APFloat::getInf(acc.getFloatSemantics(), /*Negative=*/true)),
+        b, loc, input, axes, acc, extremeValue(b, acc, /*lowest=*/true),
         [](OpBuilder &nb, Location l, ValueRange args) {
           return arith::MaximumFOp::create(nb, l, args[0], args[1]);
         });
@@ -128,14 +138,12 @@ struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
     Location loc = op.getLoc();
     RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/true);
     Type element = row.type.getElementType();
-    double n = static_cast<double>(row.count);
     double eps = op.getEpsilon().convertToDouble();
     Value sum = row.rowSum(rewriter, loc, op.getInput(), {}, nullptr);
     Value sumSq = row.rowSum(rewriter, loc, op.getInput(), sum,
                              [&](OpBuilder &b, Location l, ValueRange args) {
-                               Value mean = arith::DivFOp::create(b, l, args[1],
-                                                                  row.constant(b, l, n));
-                               Value d = arith::SubFOp::create(b, l, args[0], mean);
+                               Value d = arith::SubFOp::create(b, l, args[0],
+                                                               row.mean(b, l, args[1]));
                                return arith::MulFOp::create(b, l, d, d);
                              });
     Value result = buildParallelGeneric(
@@ -143,12 +151,9 @@ struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
         {row.identity, row.rowMap, row.rowMap, row.paramMap, row.paramMap},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], row.acc);
-          Value mean = arith::DivFOp::create(b, l, args[1], row.constant(b, l, n));
-          Value var = arith::DivFOp::create(b, l, args[2], row.constant(b, l, n));
-          Value denom = math::SqrtOp::create(
-              b, l, arith::AddFOp::create(b, l, var, row.constant(b, l, eps)));
+          Value centred = arith::SubFOp::create(b, l, x, row.mean(b, l, args[1]));
           Value normalized =
-              arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, x, mean), denom);
+              arith::DivFOp::create(b, l, centred, row.rootMeanPlus(b, l, args[2], eps));
           Value scaled = arith::MulFOp::create(b, l, normalized,
                                                convertScalar(b, l, args[3], row.acc));
           Value v = arith::AddFOp::create(b, l, scaled, convertScalar(b, l, args[4], row.acc));
@@ -167,7 +172,6 @@ struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
     Location loc = op.getLoc();
     RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/true);
     Type element = row.type.getElementType();
-    double n = static_cast<double>(row.count);
     double eps = op.getEpsilon().convertToDouble();
     Value sumSq = row.rowSum(rewriter, loc, op.getInput(), {},
                              [](OpBuilder &b, Location l, ValueRange args) {
@@ -178,9 +182,7 @@ struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
         {row.identity, row.rowMap, row.paramMap},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], row.acc);
-          Value meanSq = arith::DivFOp::create(b, l, args[1], row.constant(b, l, n));
-          Value denom = math::SqrtOp::create(
-              b, l, arith::AddFOp::create(b, l, meanSq, row.constant(b, l, eps)));
+          Value denom = row.rootMeanPlus(b, l, args[1], eps);
           Value v = arith::MulFOp::create(b, l, arith::DivFOp::create(b, l, x, denom),
                                           convertScalar(b, l, args[2], row.acc));
           return convertScalar(b, l, v, element);

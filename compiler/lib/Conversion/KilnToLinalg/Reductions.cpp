@@ -7,7 +7,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "llvm/ADT/APFloat.h"
 
 using namespace mlir;
 
@@ -25,18 +24,6 @@ static SmallVector<int64_t> sortedAxes(ArrayRef<int64_t> axes, int64_t rank) {
 namespace {
 
 enum class ReductionKind { Sum, Max, Min, Mean, Prod };
-
-/// The identity of max (-inf, or the smallest integer) or min (+inf, or the largest).
-TypedAttr extremeValue(OpBuilder &b, Type type, bool lowest) {
-  if (auto floatType = dyn_cast<FloatType>(type))
-    return b.getFloatAttr(type, APFloat::getInf(floatType.getFloatSemantics(), lowest));
-  unsigned bits = type.getIntOrFloatBitWidth();
-  // i1 orders false < true (unsigned), the other integers are signed.
-  if (type.isInteger(1))
-    return b.getIntegerAttr(type, lowest ? 0 : 1);
-  return b.getIntegerAttr(type, lowest ? APInt::getSignedMinValue(bits)
-                                       : APInt::getSignedMaxValue(bits));
-}
 
 TypedAttr initialValue(OpBuilder &b, ReductionKind kind, Type acc) {
   switch (kind) {
@@ -135,13 +122,8 @@ struct ArgmaxOpLowering : public OpRewritePattern<ArgmaxOp> {
       if (i != axis)
         shape.push_back(inputType.getDimSize(i));
 
-    auto fill = [&](Type type, TypedAttr value) {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type);
-      Value init = arith::ConstantOp::create(rewriter, loc, value);
-      return linalg::FillOp::create(rewriter, loc, init, empty).getResult(0);
-    };
-    Value maxInit = fill(acc, extremeValue(rewriter, acc, /*lowest=*/true));
-    Value indexInit = fill(index, rewriter.getI64IntegerAttr(0));
+    Value maxInit = buildFilled(rewriter, loc, shape, extremeValue(rewriter, acc, /*lowest=*/true));
+    Value indexInit = buildFilled(rewriter, loc, shape, rewriter.getI64IntegerAttr(0));
 
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     iterators[axis] = utils::IteratorType::reduction;

@@ -73,11 +73,9 @@ struct ConcatOpLowering : public OpRewritePattern<ConcatOp> {
 struct SliceOpLowering : public OpRewritePattern<SliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
-    int64_t rank = op.getType().getRank();
-    SmallVector<int64_t> strides(op.getStrides().value_or(SmallVector<int64_t>(rank, 1)));
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, op.getType(), op.getInput(), ValueRange{}, ValueRange{}, ValueRange{},
-        op.getStarts(), op.getType().getShape(), strides);
+        op.getStarts(), op.getType().getShape(), op.getStridesOrOnes());
     return success();
   }
 };

@@ -310,6 +310,13 @@ def Kiln_SliceOp : Kiln_ComputeOp<"slice"> {
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `strides`, or all ones when it is absent.
+    ::llvm::SmallVector<int64_t> getStridesOrOnes() {
+      return ::llvm::SmallVector<int64_t>(getStrides().value_or(
+          ::llvm::SmallVector<int64_t>(getInput().getType().getRank(), 1)));
+    }
+  }];
 }
 
 def Kiln_PadOp : Kiln_ComputeOp<"pad"> {
@@ -352,6 +359,12 @@ class Kiln_Pool2DOp<string mnemonic, string doc, list<Trait> traits = []>
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `strides`, or the window when it is absent.
+    ::llvm::SmallVector<int64_t> getStridesOrWindow() {
+      return ::llvm::SmallVector<int64_t>(getStrides().value_or(getWindow()));
+    }
+  }];
 }
 
 def Kiln_MaxPool2DOp : Kiln_Pool2DOp<"max_pool2d", "Maximum", [Kiln_NotBool]>;
