@@ -42,6 +42,15 @@ def KilnCopiesToLinalg : Pass<"kiln-copies-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def KilnExpandMath : Pass<"kiln-expand-math"> {
+  let summary = "Expand the math ops that no MLIR 22 pass lowers to LLVM";
+  let description = [{
+    `math.absi` becomes `x < 0 ? 0 - x : x` and `math.isinf` becomes `|x| == inf`. Kiln's
+    own lowerings and user kernels may both produce them.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def KilnDistinctResults : Pass<"kiln-distinct-results", "::mlir::func::FuncOp"> {
   let summary = "Give each returned tensor its own value";
   let description = [{

@@ -129,7 +129,7 @@ Value buildIntScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args)
       .Case([&](AbsOp) -> Value {
         if (isBool)
           return args[0];
-        return buildIntAbs(b, loc, args[0]);
+        return math::AbsIOp::create(b, loc, args[0]);
       })
       .Case([&](ReluOp) -> Value {
         if (isBool)

@@ -9,8 +9,6 @@
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -24,25 +22,8 @@ Value inlineKernel(OpBuilder &b, KernelOp kernel, ValueRange args) {
   Block &body = kernel.getBody().front();
   IRMapping mapping;
   mapping.map(body.getArguments(), args);
-  for (Operation &op : body.without_terminator()) {
-    // The two math ops that no MLIR 22 pass lowers to LLVM are expanded here.
-    if (auto abs = dyn_cast<math::AbsIOp>(op)) {
-      mapping.map(abs.getResult(), buildIntAbs(b, abs.getLoc(), mapping.lookup(abs.getOperand())));
-      continue;
-    }
-    if (auto isInf = dyn_cast<math::IsInfOp>(op)) {
-      Location loc = isInf.getLoc();
-      Value x = mapping.lookup(isInf.getOperand());
-      auto type = cast<FloatType>(x.getType());
-      Value inf = arith::ConstantOp::create(
-          b, loc, b.getFloatAttr(type, APFloat::getInf(type.getFloatSemantics())));
-      mapping.map(isInf.getResult(),
-                  arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                        math::AbsFOp::create(b, loc, x), inf));
-      continue;
-    }
+  for (Operation &op : body.without_terminator())
     b.clone(op, mapping);
-  }
   return mapping.lookup(cast<YieldOp>(body.getTerminator()).getValue());
 }
 

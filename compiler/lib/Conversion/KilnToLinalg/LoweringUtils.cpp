@@ -150,11 +150,4 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
   return arith::FPToSIOp::create(b, loc, to, value);
 }
 
-Value buildIntAbs(OpBuilder &b, Location loc, Value x) {
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(x.getType()));
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
-  Value negated = arith::SubIOp::create(b, loc, zero, x);
-  return arith::SelectOp::create(b, loc, negative, negated, x);
-}
-
 } // namespace kiln

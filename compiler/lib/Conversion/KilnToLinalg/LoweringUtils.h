@@ -57,9 +57,6 @@ mlir::Type computeType(mlir::Type elementType);
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
                           mlir::Type to);
 
-/// |x| for a signed integer, as a select: no MLIR 22 pass lowers math.absi to LLVM.
-mlir::Value buildIntAbs(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
-
 } // namespace kiln
 
 #endif
