@@ -44,11 +44,14 @@ Expected<CPUTarget> resolveCPUTarget(StringRef name) {
     target.cpu = name.str();
     if (level >= 2)
       appendLevel(target.requiredFeatures, kV2Features);
-    if (level >= 3)
+    if (level >= 3) {
       appendLevel(target.requiredFeatures, kV3Features);
+      target.vectorRegisterBits = 256;
+    }
     if (level >= 4) {
       appendLevel(target.requiredFeatures, kV4Features);
       target.preferredVectorWidth = 512;
+      target.vectorRegisterBits = 512;
     }
     return target;
   }
@@ -66,6 +69,9 @@ Expected<CPUTarget> resolveCPUTarget(StringRef name) {
     for (const char *feature : level)
       if (hostFeatures.lookup(feature))
         target.requiredFeatures.push_back(feature);
+  target.vectorRegisterBits = hostFeatures.lookup("avx512f") ? 512
+                              : hostFeatures.lookup("avx2")  ? 256
+                                                             : 128;
   return target;
 }
 

@@ -128,8 +128,9 @@ int compile() {
   if (emit == Emit::Header)
     return writeOutput(outputFile, header);
 
-  if (failed(kiln::lowerToLLVMDialect(*module, kiln::CPUPipelineOptions(),
-                                      TimePassesIsEnabled)))
+  kiln::CPUPipelineOptions pipelineOptions;
+  pipelineOptions.vectorBits = target->vectorRegisterBits;
+  if (failed(kiln::lowerToLLVMDialect(*module, pipelineOptions, TimePassesIsEnabled)))
     return 1;
   std::string text;
   if (emit == Emit::Mlir) {

@@ -38,6 +38,9 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
 }
 
 void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  KilnPackedMatmulOptions packedMatmul;
+  packedMatmul.vectorBits = options.vectorBits;
+  pm.addPass(createKilnPackedMatmul(packedMatmul));
   pm.addPass(createKilnCopiesToLinalg());
   pm.addPass(createConvertLinalgToLoopsPass());
   if (options.approximateMath)
@@ -52,6 +55,7 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   mathToLLVM.approximateLog1p = false; // log(1 + x) loses all precision for small x.
   pm.addPass(createConvertMathToLLVMPass(mathToLLVM));
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Static shapes are in the metadata, so entries take bare pointers: the C ABI of DESIGN.md.

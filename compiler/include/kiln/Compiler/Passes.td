@@ -61,4 +61,29 @@ def KilnDistinctResults : Pass<"kiln-distinct-results", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
+  let summary = "Rewrite f32 linalg.matmul on buffers as packed panels and a register micro-kernel";
+  let description = [{
+    The loop nest of GotoBLAS/BLIS: for each `nc`-column block of B and `kc`-deep slice of K,
+    B is packed into `kc x NR` panels (zero-padded) and, for each `mc`-row block of A, A into
+    `MR`-row panels; an `MR x NR` micro-kernel keeps `MR * NR / lanes` accumulator vectors in
+    registers across the k loop (one vector load of B per `lanes` columns, one broadcast of A
+    per row, one FMA per accumulator). `NR` is two vectors of `vector-bits`. Rows past the end
+    of C are skipped and columns past the end masked, so any static shape is handled.
+    Only static shapes with identity layouts are rewritten; other matmuls are left to the
+    generic lowering.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "512",
+           "Width of the target's vector registers in bits (512 with AVX-512, 256 with AVX2)">,
+    Option<"microKernelRows", "mr", "int64_t", "0",
+           "Rows of the micro-kernel; 0 picks 12 for 512-bit vectors and 6 otherwise">,
+    Option<"cacheBlockRows", "mc", "int64_t", "144", "Rows of A packed per block (L2)">,
+    Option<"cacheBlockColumns", "nc", "int64_t", "4096", "Columns of B packed per block (L3)">,
+    Option<"cacheBlockDepth", "kc", "int64_t", "256", "Depth of the packed panels (L1)">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif // KILN_COMPILER_PASSES_TD

@@ -12,6 +12,10 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
                                llvm::cl::desc("Use polynomial approximations for f32 "
                                               "transcendentals (vectorizable)"),
                                llvm::cl::init(true)};
+  Option<int64_t> vectorBits{*this, "vector-bits",
+                             llvm::cl::desc("Width of the target's vector registers in bits "
+                                            "(512 with AVX-512, 256 with AVX2, 128 below)"),
+                             llvm::cl::init(512)};
 };
 
 /// Kiln -> linalg on tensors -> fused -> bufferized into the caller's buffers.

@@ -1,0 +1,54 @@
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s
+// RUN: kiln-opt %s --kiln-lower-to-llvm="vector-bits=256" | FileCheck %s --check-prefix=LLVM
+
+// 20x8 * 8x40 with a 6x16 micro-kernel of 8-lane vectors: B packs into three 8x16 panels
+// (the last one zero-padded), A into four 6-row panels (20 rows padded to 24), and the
+// micro-kernel carries 6 x 2 accumulators through the k loop, one FMA each per step.
+// CHECK-LABEL: func.func @ragged
+// CHECK-DAG: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<3x8x16xf32>
+// CHECK-DAG: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<4x8x6xf32>
+// CHECK: vector.transfer_read %arg1{{.*}} : memref<8x40xf32>, vector<8xf32>
+// CHECK: vector.store {{.*}}, %[[PB]]
+// CHECK-COUNT-6: memref.store {{.*}}, %[[PA]]
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK-COUNT-2: vector.load %[[PB]]
+// CHECK: memref.load %[[PA]]
+// CHECK-NEXT: vector.broadcast
+// CHECK-NEXT: vector.fma
+// CHECK-NEXT: vector.fma
+// CHECK-COUNT-10: vector.fma
+// CHECK: scf.yield
+// Rows past 20 are skipped, columns past 40 masked (transfer ops not marked in_bounds).
+// CHECK: scf.if
+// CHECK: vector.transfer_read %arg2
+// CHECK-NOT: in_bounds
+// CHECK: vector.transfer_write {{.*}}, %arg2
+// CHECK-NOT: linalg.matmul
+// CHECK-DAG: memref.dealloc %[[PA]]
+// CHECK-DAG: memref.dealloc %[[PB]]
+// LLVM-LABEL: llvm.func @ragged
+// LLVM: llvm.intr.masked.load
+// LLVM: llvm.intr.fmuladd
+// LLVM: llvm.intr.masked.store
+func.func @ragged(%a: memref<20x8xf32>, %b: memref<8x40xf32>, %c: memref<20x40xf32>) {
+  linalg.matmul ins(%a, %b : memref<20x8xf32>, memref<8x40xf32>) outs(%c : memref<20x40xf32>)
+  return
+}
+
+// Whole tiles need neither the row guard nor masks.
+// CHECK-LABEL: func.func @whole_tiles
+// CHECK-NOT: scf.if
+// CHECK: vector.transfer_write {{.*}} {in_bounds = [true]}
+// CHECK-NOT: linalg.matmul
+func.func @whole_tiles(%a: memref<12x4xf32>, %b: memref<4x32xf32>, %c: memref<12x32xf32>) {
+  linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x32xf32>) outs(%c : memref<12x32xf32>)
+  return
+}
+
+// Other element types keep the generic lowering.
+// CHECK-LABEL: func.func @integer
+// CHECK: linalg.matmul
+func.func @integer(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4x4xi32>) {
+  linalg.matmul ins(%a, %b : memref<4x4xi32>, memref<4x4xi32>) outs(%c : memref<4x4xi32>)
+  return
+}
