@@ -8,4 +8,5 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build gcc g++ make \
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools \
-  libgtest-dev python3 python3-numpy valgrind
+  libgtest-dev python3 python3-numpy valgrind \
+  libbenchmark-dev libopenblas-dev libeigen3-dev

@@ -13,13 +13,27 @@ extern "C" kiln_status kiln_context_create(const kiln_context_options *options,
   if (!ctx)
     return kiln::fail(KILN_ERROR_OUT_OF_MEMORY, "kiln_context_create: out of memory");
   uint32_t threads = options ? options->num_threads : 0;
-  if (threads == 0) {
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    threads = online > 0 ? static_cast<uint32_t>(online) : 1;
+  ctx->num_threads = threads ? threads : kiln::onlineCpus();
+  if (options) {
+    ctx->parallel_for = options->parallel_for;
+    ctx->parallel_for_user = options->parallel_for_user;
   }
-  ctx->num_threads = threads;
   *out_ctx = ctx;
   return KILN_OK;
+}
+
+uint32_t kiln::onlineCpus() {
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? static_cast<uint32_t>(online) : 1;
+}
+
+kiln_context *kiln::defaultContext() {
+  static kiln_context ctx = [] {
+    kiln_context defaults;
+    defaults.num_threads = onlineCpus();
+    return defaults;
+  }();
+  return &ctx;
 }
 
 extern "C" void kiln_context_destroy(kiln_context *ctx) { delete ctx; }

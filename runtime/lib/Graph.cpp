@@ -72,9 +72,9 @@ kiln_status checkCall(const kiln_graph *graph, const kiln_buffer *inputs, size_t
   return KILN_OK;
 }
 
-kiln_status run(kiln_graph *graph, void **args) {
+kiln_status run(kiln_graph *graph, kiln_context *ctx, void **args) {
   auto start = std::chrono::steady_clock::now();
-  int32_t code = graph->info->entry_argv(nullptr, args);
+  int32_t code = graph->info->entry_argv(ctx ? ctx : kiln::defaultContext(), args);
   auto elapsed = std::chrono::steady_clock::now() - start;
   auto ns = static_cast<uint64_t>(std::chrono::nanoseconds(elapsed).count());
   graph->calls.fetch_add(1, std::memory_order_relaxed);
@@ -91,7 +91,7 @@ kiln_status run(kiln_graph *graph, void **args) {
 }
 
 // Passes the data pointers the way the packed entry takes them: inputs, then outputs.
-kiln_status packAndRun(kiln_graph *graph, const kiln_buffer *inputs, size_t num_inputs,
+kiln_status packAndRun(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs, size_t num_inputs,
                        const kiln_buffer *outputs, size_t num_outputs) {
   void *inlineStorage[inlineArgs];
   std::unique_ptr<void *[]> heapStorage;
@@ -106,7 +106,7 @@ kiln_status packAndRun(kiln_graph *graph, const kiln_buffer *inputs, size_t num_
     args[i] = inputs[i].data;
   for (size_t i = 0; i < num_outputs; ++i)
     args[num_inputs + i] = outputs[i].data;
-  return run(graph, args);
+  return run(graph, ctx, args);
 }
 
 kiln_status argInfo(const kiln_graph *graph, size_t index, bool output,
@@ -154,13 +154,11 @@ extern "C" kiln_status kiln_graph_output_info(const kiln_graph *graph, size_t in
 extern "C" kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
                                        const kiln_buffer *inputs, size_t num_inputs,
                                        kiln_buffer *outputs, size_t num_outputs) {
-  // The compiled code takes no runtime context at this ABI version (see runtime.h).
-  (void)ctx;
   if (!graph)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_graph_call: graph is NULL");
   kiln_status status = checkCall(graph, inputs, num_inputs, outputs, num_outputs);
   if (status == KILN_OK)
-    status = packAndRun(graph, inputs, num_inputs, outputs, num_outputs);
+    status = packAndRun(graph, ctx, inputs, num_inputs, outputs, num_outputs);
   if (status != KILN_OK && graph->module->log >= kiln::LogLevel::Info)
     kiln::logLine("%s", kiln_last_error());
   return status;

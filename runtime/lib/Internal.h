@@ -53,7 +53,17 @@ struct kiln_module {
 };
 
 struct kiln_context {
+  kiln_context_abi abi{kiln_parallel_for}; // first: generated code reads it (kiln/abi.h)
   uint32_t num_threads = 1;
+  kiln_parallel_for_fn parallel_for = nullptr;
+  void *parallel_for_user = nullptr;
 };
+
+namespace kiln {
+// The number of online CPUs, at least 1.
+uint32_t onlineCpus();
+// What a NULL context means: the runtime's pool, one thread per online CPU.
+kiln_context *defaultContext();
+} // namespace kiln
 
 #endif // KILN_RUNTIME_INTERNAL_H

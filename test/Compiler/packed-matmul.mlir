@@ -1,15 +1,18 @@
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=6" --canonicalize --cse | FileCheck %s --check-prefix=MC
 // RUN: kiln-opt %s --kiln-lower-to-llvm="vector-bits=256" | FileCheck %s --check-prefix=LLVM
 
 // 20x8 * 8x40 with a 6x16 micro-kernel of 8-lane vectors: B packs into three 8x16 panels
-// (the last one zero-padded), A into four 6-row panels (20 rows padded to 24), and the
-// micro-kernel carries 6 x 2 accumulators through the k loop, one FMA each per step.
+// (the last one zero-padded, one panel per parallel iteration), A into one block of four
+// 6-row panels (20 rows padded to 24), and the micro-kernel carries 6 x 2 accumulators
+// through the k loop, one FMA each per step.
 // CHECK-LABEL: func.func @ragged
 // CHECK-DAG: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<3x8x16xf32>
-// CHECK-DAG: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<4x8x6xf32>
+// CHECK-DAG: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x8x6xf32>
+// CHECK: scf.parallel
 // CHECK: vector.transfer_read %arg1{{.*}} : memref<8x40xf32>, vector<8xf32>
 // CHECK: vector.store {{.*}}, %[[PB]]
-// CHECK-COUNT-6: memref.store {{.*}}, %[[PA]]
+// CHECK-COUNT-6: memref.store {{.*}}, %[[PA]][%c0,
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK-COUNT-2: vector.load %[[PB]]
 // CHECK: memref.load %[[PA]]
@@ -42,6 +45,18 @@ func.func @ragged(%a: memref<20x8xf32>, %b: memref<8x40xf32>, %c: memref<20x40xf
 // CHECK-NOT: linalg.matmul
 func.func @whole_tiles(%a: memref<12x4xf32>, %b: memref<4x32xf32>, %c: memref<12x32xf32>) {
   linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x32xf32>) outs(%c : memref<12x32xf32>)
+  return
+}
+
+// Row blocks (mc = 6 here) are the iterations of a parallel loop, each with its own packed
+// block of A, so that threads can share them.
+// MC-LABEL: func.func @row_blocks
+// MC: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<4x1x8x6xf32>
+// MC: scf.parallel (%[[BLOCK:.+]]) = (%{{.+}}) to (%{{.+}}) step
+// MC: memref.store {{.*}}, %[[PA]][%[[BLOCK]],
+// MC: vector.fma
+func.func @row_blocks(%a: memref<24x8xf32>, %b: memref<8x16xf32>, %c: memref<24x16xf32>) {
+  linalg.matmul ins(%a, %b : memref<24x8xf32>, memref<8x16xf32>) outs(%c : memref<24x16xf32>)
   return
 }
 

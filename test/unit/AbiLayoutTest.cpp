@@ -13,7 +13,7 @@ namespace {
 constexpr bool isLP64 = sizeof(void *) == 8 && sizeof(long) == 8;
 
 TEST(AbiLayoutTest, VersionMagicAndSymbol) {
-  EXPECT_EQ(KILN_ABI_VERSION, 1u);
+  EXPECT_EQ(KILN_ABI_VERSION, 2u);
   uint32_t magic = KILN_MODULE_MAGIC;
   EXPECT_EQ(std::memcmp(&magic, "KILN", 4), 0) << "the magic reads \"KILN\" in memory";
   EXPECT_STREQ(KILN_METADATA_SYMBOL, "kiln_module_metadata");
@@ -29,6 +29,15 @@ TEST(AbiLayoutTest, DtypeValues) {
   EXPECT_EQ(KILN_DTYPE_I16, 7);
   EXPECT_EQ(KILN_DTYPE_I32, 8);
   EXPECT_EQ(KILN_DTYPE_I64, 9);
+}
+
+TEST(AbiLayoutTest, ContextHead) {
+  if (!isLP64)
+    GTEST_SKIP() << "the documented sizes are for LP64";
+  EXPECT_EQ(sizeof(kiln_context_abi), 8u);
+  EXPECT_EQ(offsetof(kiln_context_abi, parallel_for), 0u);
+  static_assert(std::is_same_v<decltype(&kiln_parallel_for), kiln_context_parallel_for_fn>,
+                "kiln_parallel_for must fit the context's slot");
 }
 
 TEST(AbiLayoutTest, ArgInfo) {

@@ -23,8 +23,8 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
                     time and the bandwidth (bytes of inputs and outputs / median time), in GB/s
   --device D        cpu or auto (both run on the CPU), or cuda (refused: artifacts of this ABI
                     version hold CPU code only)
-  --threads N       accepted and checked (a positive integer), but graphs run on the calling
-                    thread until the runtime's thread pool lands
+  --threads N       threads a call may use, the calling thread included (default: one per
+                    online CPU); 1 runs everything on the calling thread
   --list            print the artifact's target, CPU features and graph signatures, then exit
   -h, --help        print this help
 

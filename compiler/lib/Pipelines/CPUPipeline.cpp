@@ -42,7 +42,8 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   packedMatmul.vectorBits = options.vectorBits;
   pm.addPass(createKilnPackedMatmul(packedMatmul));
   pm.addPass(createKilnCopiesToLinalg());
-  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createKilnOutlineParallelLoops());
   if (options.approximateMath)
     pm.addPass(createKilnApproximateMath());
   pm.addPass(createLowerAffinePass());
@@ -64,6 +65,7 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createKilnLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -33,6 +33,7 @@ struct MatmulTiling {
   int64_t mr, nr;   // micro-kernel: mr rows x nr columns (nr = vectorsPerRow * lanes)
   int64_t vectorsPerRow;
   int64_t mc, nc, kc; // cache blocks; mc % mr == 0, nc % nr == 0
+  int64_t rowBlocks;  // ceil(m / mc)
 };
 
 int64_t roundUp(int64_t x, int64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
@@ -50,7 +51,9 @@ MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_
   // must fit the register file: 32 registers with AVX-512, 16 below it.
   t.mr = mr > 0 ? mr : (lanes >= 16 ? 12 : 6);
   t.kc = std::min(k, kcDepth);
-  t.mc = std::min(roundUp(m, t.mr), roundUp(mcRows, t.mr));
+  // Row blocks of equal size (what threads share), none larger than mcRows.
+  t.rowBlocks = (m + mcRows - 1) / mcRows;
+  t.mc = roundUp((m + t.rowBlocks - 1) / t.rowBlocks, t.mr);
   t.nc = std::min(roundUp(n, t.nr), roundUp(ncColumns, t.nr));
   return t;
 }
@@ -65,18 +68,21 @@ public:
 
   void emit() {
     Value packedB = allocate({t.nc / t.nr, t.kc, t.nr});
-    Value packedA = allocate({t.mc / t.mr, t.kc, t.mr});
+    // One packed block of A per row block, so that row blocks can run on different threads.
+    Value packedA = allocate({t.rowBlocks, t.mc / t.mr, t.kc, t.mr});
     forLoop(0, t.n, t.nc, [&](Value jc) {
       Value ncCur = minIndex(index(t.nc), sub(index(t.n), jc));
       forLoop(0, t.k, t.kc, [&](Value pc) {
         Value kcCur = minIndex(index(t.kc), sub(index(t.k), pc));
-        packB(packedB, jc, ncCur, pc, kcCur);
-        forLoop(0, t.m, t.mc, [&](Value ic) {
+        parallelLoop(index(0), ncCur, index(t.nr),
+                     [&](Value jr) { packBPanel(packedB, jc, jr, pc, kcCur); });
+        parallelLoop(index(0), index(t.rowBlocks), index(1), [&](Value block) {
+          Value ic = mul(block, index(t.mc));
           Value mcCur = minIndex(index(t.mc), sub(index(t.m), ic));
-          packA(packedA, ic, mcCur, pc, kcCur);
+          packA(packedA, block, ic, mcCur, pc, kcCur);
           forLoop(index(0), ncCur, index(t.nr), [&](Value jr) {
             forLoop(index(0), mcCur, index(t.mr), [&](Value ir) {
-              microKernel(packedA, packedB, ic, ir, jc, jr, kcCur);
+              microKernel(packedA, block, packedB, ic, ir, jc, jr, kcCur);
             });
           });
         });
@@ -99,6 +105,14 @@ private:
     return memref::AllocOp::create(b, MemRefType::get(shape, f32), b.getI64IntegerAttr(64));
   }
 
+  /// Iterations that may run on different threads (kiln-outline-parallel-loops).
+  void parallelLoop(Value lb, Value ub, Value step, function_ref<void(Value)> body) {
+    auto loop = scf::ParallelOp::create(b, ValueRange{lb}, ValueRange{ub}, ValueRange{step});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVars()[0]);
+  }
+
   void forLoop(int64_t lb, int64_t ub, int64_t step, function_ref<void(Value)> body) {
     forLoop(index(lb), index(ub), index(step), body);
   }
@@ -118,23 +132,21 @@ private:
   }
 
   /// packedB[jr / nr][kk][:] = B[pc + kk][jc + jr : jc + jr + nr], zero-padded on the right.
-  void packB(Value packedB, Value jc, Value ncCur, Value pc, Value kcCur) {
-    forLoop(index(0), ncCur, index(t.nr), [&](Value jr) {
-      Value panel = divIndex(jr, t.nr);
-      forLoop(index(0), kcCur, index(1), [&](Value kk) {
-        Value row = add(pc, kk);
-        for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
-          Value col = add(add(jc, jr), index(v * t.lanes));
-          Value values = readRow(bMat, row, col, t.n);
-          vector::StoreOp::create(b, values, packedB, ValueRange{panel, kk, index(v * t.lanes)});
-        }
-      });
+  void packBPanel(Value packedB, Value jc, Value jr, Value pc, Value kcCur) {
+    Value panel = divIndex(jr, t.nr);
+    forLoop(index(0), kcCur, index(1), [&](Value kk) {
+      Value row = add(pc, kk);
+      for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
+        Value col = add(add(jc, jr), index(v * t.lanes));
+        Value values = readRow(bMat, row, col, t.n);
+        vector::StoreOp::create(b, values, packedB, ValueRange{panel, kk, index(v * t.lanes)});
+      }
     });
   }
 
-  /// packedA[ir / mr][kk][r] = A[ic + ir + r][pc + kk]. Rows past the end repeat the last row:
+  /// packedA[block][ir / mr][kk][r] = A[ic + ir + r][pc + kk]. Rows past the end repeat the last row:
   /// their results are never stored, and reading them stays in bounds without a branch.
-  void packA(Value packedA, Value ic, Value mcCur, Value pc, Value kcCur) {
+  void packA(Value packedA, Value block, Value ic, Value mcCur, Value pc, Value kcCur) {
     Value lastRow = index(t.m - 1);
     forLoop(index(0), mcCur, index(t.mr), [&](Value ir) {
       Value panel = divIndex(ir, t.mr);
@@ -145,15 +157,15 @@ private:
         Value col = add(pc, kk);
         for (int64_t r = 0; r < t.mr; ++r) {
           Value value = memref::LoadOp::create(b, a, ValueRange{rows[r], col});
-          memref::StoreOp::create(b, value, packedA, ValueRange{panel, kk, index(r)});
+          memref::StoreOp::create(b, value, packedA, ValueRange{block, panel, kk, index(r)});
         }
       });
     });
   }
 
   /// C[ic + ir : +mr][jc + jr : +nr] += Apanel * Bpanel over kcCur steps.
-  void microKernel(Value packedA, Value packedB, Value ic, Value ir, Value jc, Value jr,
-                   Value kcCur) {
+  void microKernel(Value packedA, Value block, Value packedB, Value ic, Value ir, Value jc,
+                   Value jr, Value kcCur) {
     Value aPanel = divIndex(ir, t.mr);
     Value bPanel = divIndex(jr, t.nr);
     Value zeroVector = arith::ConstantOp::create(
@@ -170,7 +182,7 @@ private:
                                                   ValueRange{bPanel, kk, index(v * t.lanes)}));
       SmallVector<Value> next;
       for (int64_t r = 0; r < t.mr; ++r) {
-        Value scalar = memref::LoadOp::create(b, packedA, ValueRange{aPanel, kk, index(r)});
+        Value scalar = memref::LoadOp::create(b, packedA, ValueRange{block, aPanel, kk, index(r)});
         Value broadcast = vector::BroadcastOp::create(b, vectorType, scalar);
         for (int64_t v = 0; v < t.vectorsPerRow; ++v)
           next.push_back(vector::FMAOp::create(b, broadcast, bVectors[v],

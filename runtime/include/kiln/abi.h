@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change to the structures below. */
-#define KILN_ABI_VERSION 1u
+#define KILN_ABI_VERSION 2u
 /* "KILN" read as a little-endian uint32_t; a first sanity check on a metadata pointer. */
 #define KILN_MODULE_MAGIC 0x4E4C494Bu
 /* The symbol every shared artifact exports (a kiln_module_metadata). Objects for static linking
@@ -72,6 +72,26 @@ typedef struct kiln_module_metadata {
   const char *cpu_features;
   uint64_t workspace_size;  /* bytes of scratch the graphs need; 0 for now */
 } kiln_module_metadata;
+
+/* Parallel loops. Generated code runs each outer parallel loop as a call
+ *   parallel_for(ctx, count, task, data)
+ * where task(data, begin, end) runs iterations [begin, end) of [0, count) and parallel_for
+ * returns when all of them are done. ctx is the context pointer the graph was called with:
+ * - not NULL: it points at a struct that starts with a kiln_context_abi (the runtime's
+ *   kiln_context does; so may an application's own), and its parallel_for is called;
+ * - NULL: kiln_parallel_for is called, which the runtime defines (runtime.h). Generated code
+ *   references that symbol weakly: an app that links a Kiln object without the runtime gets
+ *   the iterations run in order on the calling thread. */
+typedef void (*kiln_task_fn)(void *data, int64_t begin, int64_t end);
+typedef void (*kiln_context_parallel_for_fn)(void *ctx, int64_t count, kiln_task_fn task,
+                                             void *data);
+
+/* The head of a context, as generated code reads it. 8 bytes on LP64. */
+typedef struct kiln_context_abi {
+  kiln_context_parallel_for_fn parallel_for;
+} kiln_context_abi;
+
+void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
 
 #ifdef __cplusplus
 }

@@ -191,16 +191,24 @@ KILN_API void kiln_graph_reset_stats(kiln_graph *graph);
  * Contexts
  * ---------------------------------------------------------------------------------------------- */
 
+/* An application's own thread pool: run task(data, begin, end) over [0, count), split as the
+ * pool likes, and return when every iteration is done. `user` is parallel_for_user. */
+typedef void (*kiln_parallel_for_fn)(void *user, int64_t count, kiln_task_fn task, void *data);
+
 /* Settings for the calls made with a context. Zero-initialize, then set what you need. */
 typedef struct kiln_context_options {
-  /* Worker threads the graph may use; 0 picks the default (the number of online CPUs). Recorded
-   * and reported, but graphs run on the calling thread until the thread pool lands. */
+  /* Threads a call may use, the calling thread included; 0 picks the default (the number of
+   * online CPUs). 1 runs everything on the calling thread. */
   uint32_t num_threads;
+  /* When set, parallel loops run on the application's pool instead of the runtime's, and
+   * num_threads is only reported. */
+  kiln_parallel_for_fn parallel_for;
+  void *parallel_for_user;
 } kiln_context_options;
 
 /* Creates a context. `options` may be NULL for the defaults. A context may be shared by many
- * graphs and modules; it must outlive the calls that use it. At this ABI version the compiled
- * code always receives its defaults (a NULL context argument). */
+ * graphs and modules, and by concurrent calls; it must outlive the calls that use it. A NULL
+ * context in a call means the defaults: the runtime's pool with one thread per online CPU. */
 KILN_API KILN_MUST_USE kiln_status kiln_context_create(const kiln_context_options *options,
                                                        kiln_context **out_ctx);
 
@@ -209,6 +217,14 @@ KILN_API void kiln_context_destroy(kiln_context *ctx);
 
 /* The resolved number of threads (never 0); 0 for a NULL context. */
 KILN_API uint32_t kiln_context_num_threads(const kiln_context *ctx);
+
+/* The runtime's implementation of kiln/abi.h's kiln_parallel_for, which compiled graphs call:
+ * runs task(data, begin, end) over [0, count) on up to the context's number of threads, the
+ * calling thread taking the first share, and returns when all are done. `ctx` is a
+ * kiln_context or NULL. Workers start on first use and then wait, spinning briefly, for the next
+ * loop; a call made while the pool is busy (another application thread, or a task that itself
+ * calls kiln_parallel_for) runs on its calling thread. */
+KILN_API void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
 
 #ifdef __cplusplus
 }

@@ -86,4 +86,35 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
                            "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
 }
 
+def KilnOutlineParallelLoops : Pass<"kiln-outline-parallel-loops", "::mlir::ModuleOp"> {
+  let summary = "Outline the outermost parallel loops of graph functions into thread tasks";
+  let description = [{
+    Each outermost `scf.parallel` (no reductions) of a function whose first argument is the
+    context pointer, with an estimated work of at least `min-work` operations, becomes a private
+    function `@<graph>_parallel<N>(%begin, %end, captures...)` that runs iterations
+    `[begin, end)` of its first dimension, marked `kiln.parallel_task`, and the loop becomes a
+    call of it over `[0, count)`. Captured memrefs must have static shapes and identity layouts
+    (they cross the C ABI as bare pointers); loops capturing others stay serial.
+    `kiln-lower-parallel-calls` finishes the job on the LLVM dialect.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "262144",
+           "Estimated operations below which a loop stays on the calling thread">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def KilnLowerParallelCalls : Pass<"kiln-lower-parallel-calls", "::mlir::ModuleOp"> {
+  let summary = "Turn calls of parallel tasks into kiln_parallel_for (LLVM dialect)";
+  let description = [{
+    Each `llvm.call` of a `kiln.parallel_task` function, `call @task(0, count, captures...)`,
+    stores the captures into a struct on the caller's frame and calls
+    `kiln_parallel_for(ctx, count, @task_thunk, &struct)` (kiln/abi.h) through an internal
+    wrapper that runs the task inline when the weak `kiln_parallel_for` is not linked in.
+    `ctx` is the caller's first argument.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // KILN_COMPILER_PASSES_TD
