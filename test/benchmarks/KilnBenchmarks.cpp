@@ -72,9 +72,21 @@ void parallelRows(int threads, int64_t count, const std::function<void(int64_t, 
       const_cast<void *>(static_cast<const void *>(&fn)));
 }
 
+// OpenBLAS and OpenMP workers keep spinning for a while after a multithreaded call; a Kiln
+// case that starts then would share the cores with them. Library cases set this flag, and the
+// next Kiln case waits for the spinning to end before it is timed.
+bool librariesMaySpin = false;
+
 void setLibraryThreads(int threads) {
   openblas_set_num_threads(threads);
   Eigen::setNbThreads(threads);
+  librariesMaySpin |= threads > 1;
+}
+
+void letLibraryThreadsSettle() {
+  if (librariesMaySpin)
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  librariesMaySpin = false;
 }
 
 bool failed = false;
@@ -244,6 +256,7 @@ void registerMlp() {
   for (int threads : {1, 2}) {
     std::string name = "mlp_256x1024x3/t" + std::to_string(threads);
     add(name + "/kiln", [=](benchmark::State &state) {
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         data->kiln(ctx);
@@ -275,6 +288,7 @@ void registerStreaming() {
   for (int threads : {1, 2}) {
     std::string t = "/t" + std::to_string(threads);
     add("chain_16M" + t + "/kiln", [=](benchmark::State &state) {
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         chain(ctx, a->data(), b->data(), y->data());
@@ -314,6 +328,7 @@ void registerRows() {
   for (int threads : {1, 2}) {
     std::string t = "/t" + std::to_string(threads);
     add("softmax_4096x1024" + t + "/kiln", [=](benchmark::State &state) {
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         softmax(ctx, x->data(), y->data());
@@ -327,6 +342,7 @@ void registerRows() {
       rate(state);
     });
     add("layer_norm_4096x1024" + t + "/kiln", [=](benchmark::State &state) {
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         layer_norm(ctx, x->data(), gamma->data(), beta->data(), y->data());
@@ -383,6 +399,7 @@ void registerConvAndInteger() {
     std::string name = "conv2d_3x3_56x56x64/t" + std::to_string(threads);
     add(name + "/kiln", [=](benchmark::State &state) {
       std::vector<float> out(conv->y.size());
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         conv2d(ctx, conv->x.data(), conv->filter.data(), out.data());
@@ -421,11 +438,13 @@ void registerConvAndInteger() {
   for (int threads : {1, 2}) {
     std::string name = "matmul_1024_i8/t" + std::to_string(threads);
     add(name + "/kiln_i8", [=](benchmark::State &state) {
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         imatmul_1024(ctx, a->data(), b->data(), c->data());
     });
     add(name + "/kiln_f32", [=](benchmark::State &state) {
+      letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
         sgemm_1024(ctx, f32->a.data(), f32->b.data(), f32->c.data());

@@ -16,8 +16,11 @@ namespace kiln {
 
 void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
   pm.addPass(createKilnToLinalg());
+  // Before fusion: the flag then travels with the combiner into fused generics, while the
+  // generic of a user kernel's kiln.reduce still carries its kiln.ordered_reduction mark.
+  pm.addPass(createKilnReassociateReductions());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createKilnFuseElementwise());
 
   pm.addNestedPass<func::FuncOp>(createKilnDistinctResults());
   bufferization::OneShotBufferizePassOptions bufferize;

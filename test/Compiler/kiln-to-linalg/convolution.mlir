@@ -41,3 +41,20 @@ kiln.graph @avg_pool(%x: tensor<1x5x5x2xf16>) -> tensor<1x3x3x2xf16> {
   %0 = kiln.avg_pool2d %x {window = array<i64: 2, 2>, padding = array<i64: 1, 0, 1, 0>} : (tensor<1x5x5x2xf16>) -> tensor<1x3x3x2xf16>
   kiln.return %0 : tensor<1x3x3x2xf16>
 }
+
+// -----
+
+// An f32 convolution is a matrix product: the strided, dilated windows of the padded input are
+// copied into [N*OH*OW, KH*KW*C] (im2col), which multiplies the filter seen as [KH*KW*C, F].
+// CHECK-DAG: #[[WINDOW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3 * 2, d2 + d4, d5)>
+// CHECK-LABEL: func.func @conv_f32
+// CHECK: %[[PADDED:.+]] = tensor.pad %{{.+}} low[0, 2, 0, 0] high[0, 2, 0, 0]
+// CHECK: %[[COLUMNS:.+]] = linalg.generic {indexing_maps = [#[[WINDOW]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PADDED]] : tensor<1x10x6x3xf32>) outs(%{{.+}} : tensor<1x3x4x3x3x3xf32>)
+// CHECK: %[[LHS:.+]] = tensor.collapse_shape %[[COLUMNS]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x3x4x3x3x3xf32> into tensor<12x27xf32>
+// CHECK: %[[RHS:.+]] = tensor.collapse_shape %{{.+}} {{\[\[}}0, 1, 2], [3]] : tensor<3x3x3x5xf32> into tensor<27x5xf32>
+// CHECK: %[[PRODUCT:.+]] = linalg.matmul ins(%[[LHS]], %[[RHS]] : tensor<12x27xf32>, tensor<27x5xf32>)
+// CHECK: tensor.expand_shape %[[PRODUCT]] {{\[\[}}0, 1, 2], [3]] output_shape [1, 3, 4, 5]
+kiln.graph @conv_f32(%x: tensor<1x6x6x3xf32>, %w: tensor<3x3x3x5xf32>) -> tensor<1x3x4x5xf32> {
+  %0 = kiln.conv2d %x, %w {strides = array<i64: 2, 1>, padding = array<i64: 2, 2, 0, 0>, dilations = array<i64: 2, 1>} : (tensor<1x6x6x3xf32>, tensor<3x3x3x5xf32>) -> tensor<1x3x4x5xf32>
+  kiln.return %0 : tensor<1x3x4x5xf32>
+}

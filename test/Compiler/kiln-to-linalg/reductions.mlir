@@ -61,11 +61,13 @@ kiln.graph @mean(%a: tensor<2x5xf32>) -> tensor<f32> {
 // CHECK:   math.exp
 // CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[EXP]] :
 // CHECK:   arith.addf
-// The result recomputes exp from the input rather than storing a temporary of the input's size.
+// The result recomputes exp from the input rather than storing a temporary of the input's size,
+// and multiplies by the reciprocal of the row sum (hoisted out of the row by LLVM).
 // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%{{.+}}, %[[MAX]], %[[SUM]] :
 // CHECK:   arith.subf
-// CHECK:   math.exp
-// CHECK:   arith.divf
+// CHECK:   %[[INV:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
+// CHECK:   %[[E:.+]] = math.exp
+// CHECK:   arith.mulf %[[E]], %[[INV]]
 kiln.graph @softmax(%a: tensor<3x10xf32>) -> tensor<3x10xf32> {
   %0 = kiln.softmax %a {axis = -1 : i64} : (tensor<3x10xf32>) -> tensor<3x10xf32>
   kiln.return %0 : tensor<3x10xf32>

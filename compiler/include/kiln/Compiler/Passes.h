@@ -2,6 +2,7 @@
 #ifndef KILN_COMPILER_PASSES_H
 #define KILN_COMPILER_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -15,6 +16,10 @@
 #include "mlir/Pass/Pass.h"
 
 namespace kiln {
+
+/// Marks a linalg.generic whose reduction must run in row-major order (kiln.reduce with a user
+/// kernel), which kiln-reassociate-reductions leaves alone.
+inline constexpr llvm::StringLiteral kOrderedReductionAttr = "kiln.ordered_reduction";
 
 #define GEN_PASS_DECL
 #include "kiln/Compiler/Passes.h.inc"

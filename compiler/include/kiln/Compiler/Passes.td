@@ -117,4 +117,26 @@ def KilnLowerParallelCalls : Pass<"kiln-lower-parallel-calls", "::mlir::ModuleOp
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def KilnReassociateReductions : Pass<"kiln-reassociate-reductions"> {
+  let summary = "Let float reductions be reassociated so that they vectorize";
+  let description = [{
+    The combining operation of every reducing `linalg.generic` (addf, mulf, maximumf,
+    minimumf, maxnumf, minnumf taking the accumulator) gets the `reassoc` fast-math flag,
+    which lets LLVM's loop vectorizer keep one partial result per vector lane. Kiln's
+    reductions do not promise an evaluation order (docs/language.md); nothing else changes.
+  }];
+}
+
+def KilnFuseElementwise : Pass<"kiln-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops on tensors, keeping contractions whole";
+  let description = [{
+    The patterns of upstream's `linalg-fuse-elementwise-ops` (producer/consumer fusion of
+    generics, reshape propagation by expansion, constant folding) with a control function
+    that never fuses into or out of a contraction such as `linalg.matmul`, so that every
+    matmul reaches `kiln-packed-matmul` as a matmul.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 #endif // KILN_COMPILER_PASSES_TD

@@ -1,7 +1,8 @@
 //===- Convolution.cpp - conv2d and pooling to linalg named ops -----------===//
 //
 // Padding becomes a tensor.pad in front of linalg's NHWC convolution and pooling ops, so the
-// named ops (which later tiling and vectorization know) see only valid windows.
+// named ops (which later tiling and vectorization know) see only valid windows. f32
+// convolutions become a matrix product instead (convolveAsMatmul).
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -47,6 +48,50 @@ Value toResultType(OpBuilder &b, Location loc, Value acc, RankedTensorType resul
                               });
 }
 
+/// f32 convolution as a matrix product (im2col): the windows of the padded input are copied
+/// into a [N*OH*OW, KH*KW*C] matrix, which multiplies the filter seen as [KH*KW*C, F]. The
+/// product then runs on the packed matmul micro-kernel (kiln-packed-matmul); the copy costs
+/// one pass over KH*KW times the input, far less than the convolution's loops lose without
+/// register blocking.
+Value convolveAsMatmul(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
+  RankedTensorType resultType = op.getType();
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  int64_t n = resultType.getDimSize(0), oh = resultType.getDimSize(1),
+          ow = resultType.getDimSize(2), f = resultType.getDimSize(3);
+  int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
+          c = filterType.getDimSize(2);
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+  Type element = resultType.getElementType();
+
+  // columns[n, y, x, i, j, ch] = padded[n, y * sh + i * dh, x * sw + j * dw, ch]
+  MLIRContext *ctx = b.getContext();
+  AffineExpr dn, dy, dx, di, dj, dc;
+  bindDims(ctx, dn, dy, dx, di, dj, dc);
+  auto window = AffineMap::get(6, 0,
+                               {dn, dy * strides[0] + di * dilations[0],
+                                dx * strides[1] + dj * dilations[1], dc},
+                               ctx);
+  auto columnsType = RankedTensorType::get({n, oh, ow, kh, kw, c}, element);
+  Value columns = buildParallelGeneric(b, loc, columnsType, padded,
+                                       {window},
+                                       [](OpBuilder &, Location, ValueRange args) {
+                                         return args[0];
+                                       });
+  auto matrix = [&](Value v, int64_t rows, int64_t cols,
+                    ArrayRef<ReassociationIndices> groups) -> Value {
+    return tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({rows, cols}, element), v, groups);
+  };
+  Value lhs = matrix(columns, n * oh * ow, kh * kw * c, {{0, 1, 2}, {3, 4, 5}});
+  Value rhs = matrix(op.getFilter(), kh * kw * c, f, {{0, 1, 2}, {3}});
+  Value init = buildFilled(b, loc, {n * oh * ow, f}, cast<TypedAttr>(b.getZeroAttr(element)));
+  Value product = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                           ValueRange{lhs, rhs}, ValueRange{init})
+                      .getResult(0);
+  return tensor::ExpandShapeOp::create(b, loc, resultType, product,
+                                       ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+}
+
 struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DOp op, PatternRewriter &rewriter) const override {
@@ -56,6 +101,10 @@ struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
     Type acc = computeType(resultType.getElementType());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(),
                              cast<TypedAttr>(rewriter.getZeroAttr(element)));
+    if (element.isF32()) {
+      rewriter.replaceOp(op, convolveAsMatmul(rewriter, loc, op, input));
+      return success();
+    }
     Value init = buildFilled(rewriter, loc, resultType.getShape(),
                         cast<TypedAttr>(rewriter.getZeroAttr(acc)));
     // The named op extends both operands to the accumulator's type (sign-extends i8 to i32).

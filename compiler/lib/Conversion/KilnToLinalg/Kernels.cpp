@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "kiln/Compiler/KilnToLinalg.h"
+#include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
@@ -60,6 +61,8 @@ struct ReduceOpLowering : public OpRewritePattern<ReduceOp> {
                                    [&](OpBuilder &b, Location, ValueRange args) {
                                      return inlineKernel(b, kernel, {args[1], args[0]});
                                    });
+    // Keeps kiln-reassociate-reductions off: built-in reductions may be reordered, kernels not.
+    reduced.getDefiningOp()->setAttr(kOrderedReductionAttr, rewriter.getUnitAttr());
     rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), reduced, op.getType()));
     return success();
   }

@@ -48,11 +48,20 @@ struct RowContext {
     return arith::DivFOp::create(b, loc, sum, constant(b, loc, static_cast<double>(count)));
   }
 
-  /// sqrt(mean + epsilon) of a row sum of squares: the denominator of layer_norm and rms_norm.
-  Value rootMeanPlus(OpBuilder &b, Location loc, Value sumOfSquares, double epsilon) const {
-    return math::SqrtOp::create(
-        b, loc, arith::AddFOp::create(b, loc, mean(b, loc, sumOfSquares),
-                                      constant(b, loc, epsilon)));
+  /// 1 / sqrt(mean + epsilon) of a row sum of squares: the scale of layer_norm and rms_norm.
+  /// It depends on the row only, so LLVM hoists it out of the loop over a row, which is left
+  /// with one multiplication per element instead of a division.
+  Value inverseRootMeanPlus(OpBuilder &b, Location loc, Value sumOfSquares,
+                            double epsilon) const {
+    return reciprocal(b, loc,
+                      math::SqrtOp::create(b, loc,
+                                           arith::AddFOp::create(b, loc,
+                                                                 mean(b, loc, sumOfSquares),
+                                                                 constant(b, loc, epsilon))));
+  }
+
+  Value reciprocal(OpBuilder &b, Location loc, Value v) const {
+    return arith::DivFOp::create(b, loc, constant(b, loc, 1.0), v);
   }
 
   /// Sums `f(x, stats...)` over the normalized axes of `input`, reading `stats` per row.
@@ -120,8 +129,8 @@ struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
                                                 args[1]);
           Value v = Log ? Value(arith::SubFOp::create(b, l, shifted,
                                                       math::LogOp::create(b, l, args[2])))
-                        : Value(arith::DivFOp::create(
-                              b, l, math::ExpOp::create(b, l, shifted), args[2]));
+                        : Value(arith::MulFOp::create(b, l, math::ExpOp::create(b, l, shifted),
+                                                      row.reciprocal(b, l, args[2])));
           return convertScalar(b, l, v, element);
         });
     rewriter.replaceOp(op, result);
@@ -129,7 +138,7 @@ struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
   }
 };
 
-/// (x - mean) / sqrt(var + eps) * gamma + beta over [axis, rank), with the biased variance
+/// (x - mean) * (1 / sqrt(var + eps)) * gamma + beta over [axis, rank), with the biased variance
 /// taken as a second pass over the centred values (more accurate than E[x^2] - E[x]^2).
 struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -152,8 +161,8 @@ struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], row.acc);
           Value centred = arith::SubFOp::create(b, l, x, row.mean(b, l, args[1]));
-          Value normalized =
-              arith::DivFOp::create(b, l, centred, row.rootMeanPlus(b, l, args[2], eps));
+          Value normalized = arith::MulFOp::create(
+              b, l, centred, row.inverseRootMeanPlus(b, l, args[2], eps));
           Value scaled = arith::MulFOp::create(b, l, normalized,
                                                convertScalar(b, l, args[3], row.acc));
           Value v = arith::AddFOp::create(b, l, scaled, convertScalar(b, l, args[4], row.acc));
@@ -164,7 +173,7 @@ struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
   }
 };
 
-/// x / sqrt(mean(x^2) + eps) * gamma over [axis, rank).
+/// x * (1 / sqrt(mean(x^2) + eps)) * gamma over [axis, rank).
 struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -182,8 +191,8 @@ struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
         {row.identity, row.rowMap, row.paramMap},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], row.acc);
-          Value denom = row.rootMeanPlus(b, l, args[1], eps);
-          Value v = arith::MulFOp::create(b, l, arith::DivFOp::create(b, l, x, denom),
+          Value scale = row.inverseRootMeanPlus(b, l, args[1], eps);
+          Value v = arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, x, scale),
                                           convertScalar(b, l, args[2], row.acc));
           return convertScalar(b, l, v, element);
         });
