@@ -60,10 +60,34 @@ func.func @row_blocks(%a: memref<24x8xf32>, %b: memref<8x16xf32>, %c: memref<24x
   return
 }
 
-// Other element types keep the generic lowering.
-// CHECK-LABEL: func.func @integer
+// i8 x i8 -> i32: operands are sign-extended once, when packed, and the micro-kernel
+// multiplies and adds in i32.
+// CHECK-LABEL: func.func @int8
+// CHECK-DAG: memref.alloc() {alignment = 64 : i64} : memref<1x4x16xi32>
+// CHECK-DAG: memref.alloc() {alignment = 64 : i64} : memref<1x1x4x6xi32>
+// CHECK: vector.transfer_read %arg1{{.*}} : memref<4x16xi8>, vector<8xi8>
+// CHECK: arith.extsi {{.*}} : vector<8xi8> to vector<8xi32>
+// CHECK: memref.load %arg0{{.*}} : memref<6x4xi8>
+// CHECK: arith.extsi {{.*}} : i8 to i32
+// CHECK: scf.for {{.*}} -> (vector<8xi32>,
+// CHECK: arith.muli {{.*}} : vector<8xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<8xi32>
+// CHECK-NOT: linalg.matmul
+func.func @int8(%a: memref<6x4xi8>, %b: memref<4x16xi8>, %c: memref<6x16xi32>) {
+  linalg.matmul ins(%a, %b : memref<6x4xi8>, memref<4x16xi8>) outs(%c : memref<6x16xi32>)
+  return
+}
+
+// Other element types, and unsigned integer products, keep the generic lowering.
+// CHECK-LABEL: func.func @float64
 // CHECK: linalg.matmul
-func.func @integer(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4x4xi32>) {
-  linalg.matmul ins(%a, %b : memref<4x4xi32>, memref<4x4xi32>) outs(%c : memref<4x4xi32>)
+func.func @float64(%a: memref<4x4xf64>, %b: memref<4x4xf64>, %c: memref<4x4xf64>) {
+  linalg.matmul ins(%a, %b : memref<4x4xf64>, memref<4x4xf64>) outs(%c : memref<4x4xf64>)
+  return
+}
+// CHECK-LABEL: func.func @unsigned
+// CHECK: linalg.matmul
+func.func @unsigned(%a: memref<4x4xi8>, %b: memref<4x4xi8>, %c: memref<4x4xi32>) {
+  linalg.matmul {cast = #linalg.type_fn<cast_unsigned>} ins(%a, %b : memref<4x4xi8>, memref<4x4xi8>) outs(%c : memref<4x4xi32>)
   return
 }

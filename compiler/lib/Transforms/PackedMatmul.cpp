@@ -1,9 +1,11 @@
 //===- PackedMatmul.cpp - The kiln-packed-matmul pass ---------------------===//
 //
-// f32 linalg.matmul on buffers becomes the GotoBLAS/BLIS loop nest: B is packed into
+// f32 and integer (i8/i16/i32 -> i32) linalg.matmul on buffers becomes the GotoBLAS/BLIS loop
+// nest: B is packed into
 // kc x NR panels that stay in L1, A into MC x kc blocks of MR-row panels that stay in L2,
 // and an MR x NR register-blocked micro-kernel of vector FMAs runs over them. The accumulators
-// are loop-carried vectors, so LLVM keeps them in registers for the whole k loop.
+// are loop-carried vectors, so LLVM keeps them in registers for the whole k loop. Integer
+// operands are sign-extended to i32 once, when packed, and multiplied and added in i32.
 //
 // Why not linalg tiling + transform.structured.vectorize: at MLIR 22 that route lowers the
 // broadcast of A to scalar inserts and no FMA chain (MACHINE-NOTES: 0.2 GFLOP/s). Building the
@@ -29,7 +31,7 @@ namespace {
 /// Block sizes of one matmul, all static.
 struct MatmulTiling {
   int64_t m, n, k;  // problem
-  int64_t lanes;    // f32 lanes per vector register
+  int64_t lanes;    // 32-bit lanes per vector register
   int64_t mr, nr;   // micro-kernel: mr rows x nr columns (nr = vectorsPerRow * lanes)
   int64_t vectorsPerRow;
   int64_t mc, nc, kc; // cache blocks; mc % mr == 0, nc % nr == 0
@@ -63,8 +65,9 @@ class PackedMatmulEmitter {
 public:
   PackedMatmulEmitter(ImplicitLocOpBuilder &b, const MatmulTiling &t, Value a, Value bMat,
                       Value c)
-      : b(b), t(t), a(a), bMat(bMat), c(c), f32(b.getF32Type()),
-        vectorType(VectorType::get({t.lanes}, b.getF32Type())) {}
+      : b(b), t(t), a(a), bMat(bMat), c(c),
+        acc(cast<MemRefType>(c.getType()).getElementType()),
+        vectorType(VectorType::get({t.lanes}, acc)) {}
 
   void emit() {
     Value packedB = allocate({t.nc / t.nr, t.kc, t.nr});
@@ -102,7 +105,7 @@ private:
 
   Value allocate(ArrayRef<int64_t> shape) {
     // 64-byte alignment: every vector load from a packed panel is one aligned cache line.
-    return memref::AllocOp::create(b, MemRefType::get(shape, f32), b.getI64IntegerAttr(64));
+    return memref::AllocOp::create(b, MemRefType::get(shape, acc), b.getI64IntegerAttr(64));
   }
 
   /// Iterations that may run on different threads (kiln-outline-parallel-loops).
@@ -123,12 +126,36 @@ private:
     body(loop.getInductionVar());
   }
 
-  /// A row of `lanes` floats of `matrix` at (row, col), zero past its last column.
+  /// A row of `lanes` elements of `matrix` at (row, col), zero past its last column, in the
+  /// accumulator type.
   Value readRow(Value matrix, Value row, Value col, int64_t columns) {
-    Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+    Type element = cast<MemRefType>(matrix.getType()).getElementType();
+    Value zero = arith::ConstantOp::create(b, cast<TypedAttr>(b.getZeroAttr(element)));
     bool inBounds = columns % t.nr == 0;
-    return vector::TransferReadOp::create(b, vectorType, matrix, ValueRange{row, col}, zero,
-                                          ArrayRef<bool>{inBounds});
+    Value values = vector::TransferReadOp::create(
+        b, VectorType::get({t.lanes}, element), matrix, ValueRange{row, col}, zero,
+        ArrayRef<bool>{inBounds});
+    return extend(values);
+  }
+
+  /// Sign-extends narrower integers to the accumulator type (matmul's semantics for i8 x i8).
+  Value extend(Value value) {
+    Type target = acc;
+    if (auto vector = dyn_cast<VectorType>(value.getType()))
+      target = VectorType::get(vector.getShape(), acc);
+    return value.getType() == target ? value : arith::ExtSIOp::create(b, target, value);
+  }
+
+  Value multiplyAdd(Value x, Value y, Value sum) {
+    if (isa<FloatType>(acc))
+      return vector::FMAOp::create(b, x, y, sum);
+    return arith::AddIOp::create(b, arith::MulIOp::create(b, x, y), sum);
+  }
+
+  Value addition(Value x, Value y) {
+    if (isa<FloatType>(acc))
+      return arith::AddFOp::create(b, x, y);
+    return arith::AddIOp::create(b, x, y);
   }
 
   /// packedB[jr / nr][kk][:] = B[pc + kk][jc + jr : jc + jr + nr], zero-padded on the right.
@@ -156,7 +183,7 @@ private:
       forLoop(index(0), kcCur, index(1), [&](Value kk) {
         Value col = add(pc, kk);
         for (int64_t r = 0; r < t.mr; ++r) {
-          Value value = memref::LoadOp::create(b, a, ValueRange{rows[r], col});
+          Value value = extend(memref::LoadOp::create(b, a, ValueRange{rows[r], col}));
           memref::StoreOp::create(b, value, packedA, ValueRange{block, panel, kk, index(r)});
         }
       });
@@ -169,7 +196,7 @@ private:
     Value aPanel = divIndex(ir, t.mr);
     Value bPanel = divIndex(jr, t.nr);
     Value zeroVector = arith::ConstantOp::create(
-        b, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0.0f)));
+        b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
     SmallVector<Value> init(t.mr * t.vectorsPerRow, zeroVector);
     auto loop = scf::ForOp::create(b, index(0), kcCur, index(1), init);
     {
@@ -185,8 +212,8 @@ private:
         Value scalar = memref::LoadOp::create(b, packedA, ValueRange{block, aPanel, kk, index(r)});
         Value broadcast = vector::BroadcastOp::create(b, vectorType, scalar);
         for (int64_t v = 0; v < t.vectorsPerRow; ++v)
-          next.push_back(vector::FMAOp::create(b, broadcast, bVectors[v],
-                                               loop.getRegionIterArg(r * t.vectorsPerRow + v)));
+          next.push_back(multiplyAdd(broadcast, bVectors[v],
+                                     loop.getRegionIterArg(r * t.vectorsPerRow + v)));
       }
       scf::YieldOp::create(b, next);
     }
@@ -200,8 +227,7 @@ private:
       auto storeRow = [&] {
         for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
           Value col = add(col0, index(v * t.lanes));
-          Value sum = arith::AddFOp::create(b, readRow(c, row, col, t.n),
-                                            accumulators[r * t.vectorsPerRow + v]);
+          Value sum = addition(readRow(c, row, col, t.n), accumulators[r * t.vectorsPerRow + v]);
           vector::TransferWriteOp::create(b, sum, c, ValueRange{row, col},
                                           ArrayRef<bool>{t.n % t.nr == 0});
         }
@@ -222,20 +248,32 @@ private:
   ImplicitLocOpBuilder &b;
   const MatmulTiling &t;
   Value a, bMat, c;
-  Type f32;
+  Type acc; // f32 or i32: C's element type, and what the panels are packed as
   VectorType vectorType;
 };
 
+/// f32 x f32 -> f32, or signed i8/i16/i32 operands -> i32.
+bool hasPackableTypes(Type a, Type b, Type c) {
+  if (c.isF32())
+    return a.isF32() && b.isF32();
+  auto narrowInteger = [](Type t) {
+    return t.isInteger(8) || t.isInteger(16) || t.isInteger(32);
+  };
+  return c.isInteger(32) && narrowInteger(a) && narrowInteger(b);
+}
+
 bool isPackable(linalg::MatmulOp op) {
-  if (!op.hasPureBufferSemantics() || op.hasUserDefinedMaps())
+  if (!op.hasPureBufferSemantics() || op.hasUserDefinedMaps() ||
+      op.getCast() != linalg::TypeFn::cast_signed)
     return false;
+  SmallVector<Type> elements;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
-        !type.getLayout().isIdentity())
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
       return false;
+    elements.push_back(type.getElementType());
   }
-  return true;
+  return hasPackableTypes(elements[0], elements[1], elements[2]);
 }
 
 struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmulPass> {
