@@ -101,8 +101,10 @@ TEST(AbiLayoutTest, RuntimeStatsAndOptions) {
   EXPECT_EQ(offsetof(kiln_graph_stats, failures), 8u);
   EXPECT_EQ(offsetof(kiln_graph_stats, total_ns), 16u);
   EXPECT_EQ(offsetof(kiln_graph_stats, last_ns), 24u);
-  EXPECT_EQ(sizeof(kiln_context_options), 4u);
+  EXPECT_EQ(sizeof(kiln_context_options), 24u);
   EXPECT_EQ(offsetof(kiln_context_options, num_threads), 0u);
+  EXPECT_EQ(offsetof(kiln_context_options, parallel_for), 8u);
+  EXPECT_EQ(offsetof(kiln_context_options, parallel_for_user), 16u);
 }
 
 TEST(AbiLayoutTest, StatusValues) {

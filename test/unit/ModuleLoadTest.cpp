@@ -88,7 +88,7 @@ TEST(ModuleLoadTest, BadMagic) {
 TEST(ModuleLoadTest, WrongAbiVersion) {
   EXPECT_EQ(loadFailure(fixture("bad_abi"), KILN_ERROR_ABI_MISMATCH),
             "cannot load '" + fixture("bad_abi") +
-                "': written for Kiln ABI version 2, but this runtime reads version 1 (rebuild "
+                "': written for Kiln ABI version 3, but this runtime reads version 2 (rebuild "
                 "it with a matching kilnc)");
 }
 
