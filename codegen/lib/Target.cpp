@@ -44,14 +44,11 @@ Expected<CPUTarget> resolveCPUTarget(StringRef name) {
     target.cpu = name.str();
     if (level >= 2)
       appendLevel(target.requiredFeatures, kV2Features);
-    if (level >= 3) {
+    if (level >= 3)
       appendLevel(target.requiredFeatures, kV3Features);
-      target.vectorRegisterBits = 256;
-    }
     if (level >= 4) {
       appendLevel(target.requiredFeatures, kV4Features);
       target.preferredVectorWidth = 512;
-      target.vectorRegisterBits = 512;
     }
     return target;
   }
@@ -69,10 +66,15 @@ Expected<CPUTarget> resolveCPUTarget(StringRef name) {
     for (const char *feature : level)
       if (hostFeatures.lookup(feature))
         target.requiredFeatures.push_back(feature);
-  target.vectorRegisterBits = hostFeatures.lookup("avx512f") ? 512
-                              : hostFeatures.lookup("avx2")  ? 256
-                                                             : 128;
   return target;
+}
+
+unsigned CPUTarget::vectorRegisterBits() const {
+  if (llvm::is_contained(requiredFeatures, "avx512f"))
+    return 512;
+  if (llvm::is_contained(requiredFeatures, "avx2"))
+    return 256;
+  return 128;
 }
 
 Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const CPUTarget &target,

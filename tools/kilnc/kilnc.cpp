@@ -129,7 +129,7 @@ int compile() {
     return writeOutput(outputFile, header);
 
   kiln::CPUPipelineOptions pipelineOptions;
-  pipelineOptions.vectorBits = target->vectorRegisterBits;
+  pipelineOptions.vectorBits = target->vectorRegisterBits();
   if (failed(kiln::lowerToLLVMDialect(*module, pipelineOptions, TimePassesIsEnabled)))
     return 1;
   std::string text;

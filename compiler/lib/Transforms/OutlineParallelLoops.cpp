@@ -94,10 +94,9 @@ private:
     // back to induction values); constants are rematerialized there instead of passed.
     captured.insert(loop.getLowerBound()[0]);
     captured.insert(loop.getStep()[0]);
-    SmallVector<Value> passed;
+    SmallVector<Value> passed, constants;
     for (Value value : captured)
-      if (!matchPattern(value, m_Constant()))
-        passed.push_back(value);
+      (matchPattern(value, m_Constant()) ? constants : passed).push_back(value);
     if (!llvm::all_of(passed, isPassable))
       return;
 
@@ -112,14 +111,15 @@ private:
         b, loc, arith::AddIOp::create(b, loc, span, arith::SubIOp::create(b, loc, step, one)),
         step);
 
-    func::FuncOp task = createTask(func, loop, passed);
+    func::FuncOp task = createTask(func, loop, passed, constants);
     SmallVector<Value> operands{arith::ConstantIndexOp::create(b, loc, 0), count};
     operands.append(passed.begin(), passed.end());
     func::CallOp::create(b, loc, task, operands);
     loop.erase();
   }
 
-  func::FuncOp createTask(func::FuncOp func, scf::ParallelOp loop, ArrayRef<Value> passed) {
+  func::FuncOp createTask(func::FuncOp func, scf::ParallelOp loop, ArrayRef<Value> passed,
+                          ArrayRef<Value> constants) {
     Location loc = loop.getLoc();
     MLIRContext *ctx = module.getContext();
     SmallVector<Type> argTypes{IndexType::get(ctx), IndexType::get(ctx)};
@@ -137,7 +137,8 @@ private:
     IRMapping mapping;
     for (auto [value, arg] : llvm::zip(passed, entry->getArguments().drop_front(2)))
       mapping.map(value, arg);
-    cloneConstants(loop, b, mapping);
+    for (Value constant : constants)
+      mapping.map(constant, b.clone(*constant.getDefiningOp())->getResult(0));
     Value lb = mapping.lookup(loop.getLowerBound()[0]);
     Value step = mapping.lookup(loop.getStep()[0]);
     auto range = scf::ForOp::create(b, loc, entry->getArgument(0), entry->getArgument(1),
@@ -165,18 +166,6 @@ private:
         b.clone(op, mapping);
     }
     return task;
-  }
-
-  static void cloneConstants(scf::ParallelOp loop, OpBuilder &b, IRMapping &mapping) {
-    SetVector<Value> captured;
-    getUsedValuesDefinedAbove(loop->getRegions(), captured);
-    for (Value bound : llvm::concat<Value>(loop.getLowerBound(), loop.getUpperBound(),
-                                           loop.getStep()))
-      captured.insert(bound);
-    for (Value value : captured)
-      if (Operation *def = value.getDefiningOp(); def && matchPattern(value, m_Constant()))
-        if (!mapping.contains(value))
-          mapping.map(value, b.clone(*def)->getResult(0));
   }
 
   static SmallVector<Value> mapValues(ValueRange values, IRMapping &mapping) {

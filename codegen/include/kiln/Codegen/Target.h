@@ -20,8 +20,10 @@ struct CPUTarget {
   std::vector<std::string> requiredFeatures;
   /// 512 where zmm registers should be used for vectorized loops; 0 leaves LLVM's tuning.
   unsigned preferredVectorWidth = 0;
-  /// Width of the widest vector registers the code may use: 512 (AVX-512), 256 (AVX2) or 128.
-  unsigned vectorRegisterBits = 128;
+
+  /// Width of the widest vector registers the code may use, from requiredFeatures:
+  /// 512 (AVX-512), 256 (AVX2) or 128.
+  unsigned vectorRegisterBits() const;
 };
 
 /// Resolves a target name; the error lists the supported names.
