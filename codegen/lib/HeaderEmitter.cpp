@@ -40,7 +40,27 @@ std::string describe(const ArgSignature &arg) {
   return std::string(dtypeName(arg.dtype)) + "[" + shape + "]";
 }
 
-void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph) {
+/// The entry's declaration: `int32_t <name>(<leading>, const T *in..., T *out...);`.
+void emitEntry(raw_ostream &os, const std::string &name, StringRef leading,
+               const GraphSignature &graph) {
+  os << "int32_t " << name << "(" << leading;
+  for (const ArgSignature &arg : graph.inputs)
+    os << ",\n    const " << dtypeCType(arg.dtype) << " *" << arg.name;
+  for (const ArgSignature &arg : graph.outputs)
+    os << ",\n    " << dtypeCType(arg.dtype) << " *" << arg.name;
+  os << ");\n";
+}
+
+void emitCUDAEntries(raw_ostream &os, const GraphSignature &graph) {
+  os << "/* The CUDA entry: the same buffers as device pointers; the work is queued on `stream`\n"
+        " * (a CUstream, NULL for the runtime's). Returns 0 when all was queued. Needs the Kiln\n"
+        " * runtime, which loads the CUDA driver. */\n";
+  emitEntry(os, graph.name + "_cuda", "struct kiln_context *kiln_ctx, void *stream", graph);
+  os << "int32_t " << graph.name
+     << "_cuda_argv(struct kiln_context *kiln_ctx, void *stream, void **args);\n\n";
+}
+
+void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph, bool cuda) {
   std::string macro = "KILN_" + module.upper() + "_" + StringRef(graph.name).upper();
   os << "/* Graph @" << graph.name << ".\n";
   for (const ArgSignature &arg : graph.inputs)
@@ -53,19 +73,16 @@ void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph) {
     emitArgMacros(os, macro, arg);
   for (const ArgSignature &arg : graph.outputs)
     emitArgMacros(os, macro, arg);
-  os << "int32_t " << graph.name << "(struct kiln_context *kiln_ctx";
-  for (const ArgSignature &arg : graph.inputs)
-    os << ",\n    const " << dtypeCType(arg.dtype) << " *" << arg.name;
-  for (const ArgSignature &arg : graph.outputs)
-    os << ",\n    " << dtypeCType(arg.dtype) << " *" << arg.name;
-  os << ");\n";
+  emitEntry(os, graph.name, "struct kiln_context *kiln_ctx", graph);
   os << "/* The same entry with arguments packed as args[0..N): inputs, then outputs. */\n";
   os << "int32_t " << graph.name << "_argv(struct kiln_context *kiln_ctx, void **args);\n\n";
+  if (cuda)
+    emitCUDAEntries(os, graph);
 }
 
 } // namespace
 
-std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName) {
+std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName, bool cuda) {
   std::string text;
   raw_string_ostream os(text);
   std::string guard = "KILN_GENERATED_" + moduleName.upper() + "_H";
@@ -79,7 +96,7 @@ std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName) {
      << "/* Scratch memory the graphs need beyond their arguments (none yet). */\n"
      << "#define KILN_" << moduleName.upper() << "_WORKSPACE_SIZE 0\n\n";
   for (const GraphSignature &graph : graphs)
-    emitGraph(os, moduleName, graph);
+    emitGraph(os, moduleName, graph, cuda);
   os << "/* Describes every graph above for the Kiln runtime. */\n"
      << "extern const struct kiln_module_metadata " << moduleName << "_metadata;\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";

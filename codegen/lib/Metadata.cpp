@@ -28,9 +28,12 @@ public:
     i64Ty = Type::getInt64Ty(ctx);
     argInfoTy = StructType::create(ctx, {ptrTy, ptrTy, i32Ty, i32Ty}, "kiln_arg_info");
     graphInfoTy =
-        StructType::create(ctx, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty}, "kiln_graph_info");
-    moduleTy = StructType::create(
-        ctx, {i32Ty, i32Ty, i32Ty, i32Ty, ptrTy, ptrTy, ptrTy, i64Ty}, "kiln_module_metadata");
+        StructType::create(ctx, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy}, "kiln_graph_info");
+    moduleTy = StructType::create(ctx, {i32Ty, i32Ty, i32Ty, i32Ty, ptrTy, ptrTy, ptrTy, i64Ty,
+                                        ptrTy},
+                                  "kiln_module_metadata");
+    cudaImageTy = StructType::create(ctx, {i32Ty, i32Ty, ptrTy, i64Ty}, "kiln_cuda_image");
+    cudaModuleTy = StructType::create(ctx, {i32Ty, i32Ty, ptrTy}, "kiln_cuda_module");
   }
 
   Expected<Constant *> buildGraphInfo(const GraphSignature &graph) {
@@ -38,6 +41,9 @@ public:
     if (!entry)
       return createStringError("graph '%s' has no compiled entry", graph.name.c_str());
     Function *argv = buildArgvEntry(graph, entry);
+    Constant *cudaArgv = nullPtr;
+    if (Function *cudaEntry = module.getFunction(graph.name + "_cuda"))
+      cudaArgv = buildCUDAArgvEntry(graph, cudaEntry);
     std::vector<Constant *> args;
     for (const ArgSignature &arg : graph.inputs)
       args.push_back(buildArgInfo(graph, arg));
@@ -49,10 +55,46 @@ public:
     return ConstantStruct::get(graphInfoTy,
                                {cString(graph.name), argv, argArray,
                                 ConstantInt::get(i32Ty, graph.inputs.size()),
-                                ConstantInt::get(i32Ty, graph.outputs.size())});
+                                ConstantInt::get(i32Ty, graph.outputs.size()), cudaArgv});
   }
 
-  GlobalVariable *buildModule(ArrayRef<Constant *> graphs, const CPUTarget &target) {
+  /// Defines the `__kiln_cuda_module` that the host code of CUDA entries declares
+  /// (kiln-lower-cuda-launches) as a kiln_cuda_module of `images`; null without CUDA entries.
+  Expected<Constant *> buildCUDAModule(ArrayRef<CUDAImage> images) {
+    GlobalVariable *declared = module.getGlobalVariable("__kiln_cuda_module");
+    if (!declared) {
+      if (!images.empty())
+        return createStringError("CUDA images without CUDA entries to use them");
+      return nullPtr;
+    }
+    if (images.empty())
+      return createStringError("the CUDA entries have no images to launch");
+    std::vector<Constant *> entries;
+    for (const CUDAImage &image : images) {
+      Constant *data = privateGlobal("cuda_image_sm" + Twine(image.sm),
+                                     ConstantDataArray::getString(ctx, image.data,
+                                                                  /*AddNull=*/image.format ==
+                                                                      KILN_CUDA_PTX));
+      // The driver reads cubins as ELF: 8-byte alignment keeps its headers aligned.
+      cast<GlobalVariable>(data)->setAlignment(Align(8));
+      entries.push_back(ConstantStruct::get(
+          cudaImageTy, {ConstantInt::get(i32Ty, image.sm), ConstantInt::get(i32Ty, image.format),
+                        data, ConstantInt::get(i64Ty, image.data.size())}));
+    }
+    Constant *array = privateGlobal(
+        "cuda_images", ConstantArray::get(ArrayType::get(cudaImageTy, entries.size()), entries));
+    auto *defined = new GlobalVariable(
+        module, cudaModuleTy, /*isConstant=*/true, GlobalValue::PrivateLinkage,
+        ConstantStruct::get(cudaModuleTy, {ConstantInt::get(i32Ty, entries.size()),
+                                           ConstantInt::get(i32Ty, 0), array}),
+        "__kiln_" + prefix + "cuda_module");
+    declared->replaceAllUsesWith(defined);
+    declared->eraseFromParent();
+    return defined;
+  }
+
+  GlobalVariable *buildModule(ArrayRef<Constant *> graphs, const CPUTarget &target,
+                              Constant *cudaModule) {
     Constant *graphArray = privateGlobal(
         "graphs", ConstantArray::get(ArrayType::get(graphInfoTy, graphs.size()), graphs));
     Constant *init = ConstantStruct::get(
@@ -61,7 +103,7 @@ public:
                    ConstantInt::get(i32Ty, graphs.size()), ConstantInt::get(i32Ty, 0),
                    graphArray, cString(target.cpu),
                    cString(llvm::join(target.requiredFeatures, ",")),
-                   ConstantInt::get(i64Ty, 0)});
+                   ConstantInt::get(i64Ty, 0), cudaModule});
     return new GlobalVariable(module, moduleTy, /*isConstant=*/true, GlobalValue::ExternalLinkage,
                               init, prefix + "metadata");
   }
@@ -70,14 +112,27 @@ private:
   /// `int32_t <graph>_argv(void *ctx, void **args)`: unpacks args and calls the entry, so that
   /// the runtime can call any graph without knowing its arity at compile time.
   Function *buildArgvEntry(const GraphSignature &graph, Function *entry) {
-    auto *type = FunctionType::get(i32Ty, {ptrTy, ptrTy}, false);
-    Function *fn =
-        Function::Create(type, GlobalValue::ExternalLinkage, graph.name + "_argv", module);
+    return buildPackedEntry(graph, entry, graph.name + "_argv", /*leadingArgs=*/1);
+  }
+
+  /// `int32_t <graph>_cuda_argv(void *ctx, void *stream, void **args)`, the CUDA entry's.
+  Function *buildCUDAArgvEntry(const GraphSignature &graph, Function *entry) {
+    return buildPackedEntry(graph, entry, graph.name + "_cuda_argv", /*leadingArgs=*/2);
+  }
+
+  /// `int32_t name(leading pointers..., void **args)` calling `entry(leading..., args[0..N))`.
+  Function *buildPackedEntry(const GraphSignature &graph, Function *entry,
+                             const std::string &name, unsigned leadingArgs) {
+    std::vector<Type *> params(leadingArgs + 1, ptrTy);
+    auto *type = FunctionType::get(i32Ty, params, false);
+    Function *fn = Function::Create(type, GlobalValue::ExternalLinkage, name, module);
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));
-    std::vector<Value *> callArgs = {fn->getArg(0)};
+    std::vector<Value *> callArgs;
+    for (unsigned i = 0; i < leadingArgs; ++i)
+      callArgs.push_back(fn->getArg(i));
     size_t count = graph.inputs.size() + graph.outputs.size();
     for (size_t i = 0; i < count; ++i) {
-      Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, fn->getArg(1), i);
+      Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, fn->getArg(leadingArgs), i);
       callArgs.push_back(b.CreateLoad(ptrTy, slot));
     }
     // Not inlined: the entry is exported too, and one copy of the graph's code is enough.
@@ -118,13 +173,14 @@ private:
   PointerType *ptrTy;
   Type *i32Ty, *i64Ty;
   Constant *nullPtr;
-  StructType *argInfoTy, *graphInfoTy, *moduleTy;
+  StructType *argInfoTy, *graphInfoTy, *moduleTy, *cudaImageTy, *cudaModuleTy;
 };
 
 } // namespace
 
 Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs, const CPUTarget &target,
-                        StringRef moduleName, bool exportRuntimeSymbol) {
+                        StringRef moduleName, bool exportRuntimeSymbol,
+                        ArrayRef<CUDAImage> cudaImages) {
   MetadataBuilder builder(module, (moduleName + "_").str());
   std::vector<Constant *> infos;
   for (const GraphSignature &graph : graphs) {
@@ -133,7 +189,10 @@ Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs, const C
       return info.takeError();
     infos.push_back(*info);
   }
-  GlobalVariable *metadata = builder.buildModule(infos, target);
+  Expected<Constant *> cudaModule = builder.buildCUDAModule(cudaImages);
+  if (!cudaModule)
+    return cudaModule.takeError();
+  GlobalVariable *metadata = builder.buildModule(infos, target, *cudaModule);
   if (exportRuntimeSymbol)
     GlobalAlias::create(KILN_METADATA_SYMBOL, metadata);
   return Error::success();

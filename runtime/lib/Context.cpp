@@ -14,7 +14,15 @@ extern "C" kiln_status kiln_context_create(const kiln_context_options *options,
     return kiln::fail(KILN_ERROR_OUT_OF_MEMORY, "kiln_context_create: out of memory");
   uint32_t threads = options ? options->num_threads : 0;
   ctx->num_threads = threads ? threads : kiln::onlineCpus();
+  if (options && options->device > KILN_DEVICE_AUTO) {
+    uint32_t device = options->device;
+    delete ctx;
+    return kiln::fail(KILN_ERROR_INVALID_ARGUMENT,
+                      "kiln_context_create: device %u is not a kiln_device (0 cpu, 1 cuda, 2 auto)",
+                      device);
+  }
   if (options) {
+    ctx->device = options->device;
     ctx->parallel_for = options->parallel_for;
     ctx->parallel_for_user = options->parallel_for_user;
   }

@@ -32,6 +32,12 @@ extern "C" const char *kiln_status_string(kiln_status status) {
     return "graph returned an error";
   case KILN_ERROR_OUT_OF_MEMORY:
     return "out of memory";
+  case KILN_ERROR_DEVICE_UNAVAILABLE:
+    return "no CUDA device";
+  case KILN_ERROR_NO_MATCHING_BINARY:
+    return "no cubin for this GPU";
+  case KILN_ERROR_DEVICE_FAILED:
+    return "CUDA call failed";
   }
   return "unknown status";
 }

@@ -72,16 +72,64 @@ kiln_status checkCall(const kiln_graph *graph, const kiln_buffer *inputs, size_t
   return KILN_OK;
 }
 
+void count(kiln_graph *graph, uint64_t ns, bool failed) {
+  graph->calls.fetch_add(1, std::memory_order_relaxed);
+  graph->total_ns.fetch_add(ns, std::memory_order_relaxed);
+  graph->last_ns.store(ns, std::memory_order_relaxed);
+  if (failed)
+    graph->failures.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Which device a call with `ctx` runs on; fails when CUDA is asked for and impossible.
+kiln_status chooseDevice(const kiln_graph *graph, const kiln_context *ctx, kiln_device &device) {
+  device = KILN_DEVICE_CPU;
+  uint32_t wanted = ctx ? ctx->device : uint32_t(KILN_DEVICE_CPU);
+  if (wanted == KILN_DEVICE_CPU)
+    return KILN_OK;
+  bool hasCuda = graph->info->cuda_entry_argv != nullptr;
+  if (wanted == KILN_DEVICE_AUTO) {
+    if (hasCuda && kiln::cuda::available())
+      device = KILN_DEVICE_CUDA;
+    return KILN_OK;
+  }
+  if (!hasCuda)
+    return fail(KILN_ERROR_NO_MATCHING_BINARY,
+                "graph '%s' has no CUDA code: '%s' was compiled for the CPU only (add "
+                "--target=...,cuda:sm_NN to kilnc)",
+                graphName(graph), graph->module->path.c_str());
+  if (kiln_status status = kiln_cuda_device(nullptr, nullptr))
+    return fail(status, "graph '%s' on CUDA: %s", graphName(graph), kiln_last_error());
+  device = KILN_DEVICE_CUDA;
+  return KILN_OK;
+}
+
+kiln_status runOnCuda(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs,
+                      kiln_buffer *outputs) {
+  auto start = std::chrono::steady_clock::now();
+  kiln::cuda::CallReceipt receipt;
+  kiln_status status = kiln::cuda::callGraph(graph, ctx, inputs, outputs, receipt);
+  auto ns = static_cast<uint64_t>(
+      std::chrono::nanoseconds(std::chrono::steady_clock::now() - start).count());
+  count(graph, ns, status != KILN_OK);
+  graph->last_device.store(KILN_DEVICE_CUDA, std::memory_order_relaxed);
+  graph->cuda_calls.fetch_add(1, std::memory_order_relaxed);
+  graph->kernel_launches.fetch_add(receipt.launches, std::memory_order_relaxed);
+  graph->bytes_copied.fetch_add(receipt.bytes_copied, std::memory_order_relaxed);
+  graph->device_ns.fetch_add(receipt.device_ns, std::memory_order_relaxed);
+  if (graph->module->log >= kiln::LogLevel::Debug)
+    kiln::logLine("call '%s' on cuda: %.3f us, %llu kernels, %.3f us on the GPU%s",
+                  graphName(graph), ns / 1e3, (unsigned long long)receipt.launches,
+                  receipt.device_ns / 1e3, status ? " (failed)" : "");
+  return status;
+}
+
 kiln_status run(kiln_graph *graph, kiln_context *ctx, void **args) {
   auto start = std::chrono::steady_clock::now();
   int32_t code = graph->info->entry_argv(ctx ? ctx : kiln::defaultContext(), args);
   auto elapsed = std::chrono::steady_clock::now() - start;
   auto ns = static_cast<uint64_t>(std::chrono::nanoseconds(elapsed).count());
-  graph->calls.fetch_add(1, std::memory_order_relaxed);
-  graph->total_ns.fetch_add(ns, std::memory_order_relaxed);
-  graph->last_ns.store(ns, std::memory_order_relaxed);
-  if (code != 0)
-    graph->failures.fetch_add(1, std::memory_order_relaxed);
+  count(graph, ns, code != 0);
+  graph->last_device.store(KILN_DEVICE_CPU, std::memory_order_relaxed);
   if (graph->module->log >= kiln::LogLevel::Debug)
     kiln::logLine("call '%s': %.3f us%s", graphName(graph), ns / 1e3, code ? " (failed)" : "");
   if (code == 0)
@@ -157,8 +205,13 @@ extern "C" kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
   if (!graph)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "kiln_graph_call: graph is NULL");
   kiln_status status = checkCall(graph, inputs, num_inputs, outputs, num_outputs);
+  kiln_device device = KILN_DEVICE_CPU;
   if (status == KILN_OK)
-    status = packAndRun(graph, ctx, inputs, num_inputs, outputs, num_outputs);
+    status = chooseDevice(graph, ctx, device);
+  if (status == KILN_OK)
+    status = device == KILN_DEVICE_CUDA
+                 ? runOnCuda(graph, ctx, inputs, outputs)
+                 : packAndRun(graph, ctx, inputs, num_inputs, outputs, num_outputs);
   if (status != KILN_OK && graph->module->log >= kiln::LogLevel::Info)
     kiln::logLine("%s", kiln_last_error());
   return status;
@@ -172,6 +225,12 @@ extern "C" kiln_status kiln_graph_get_stats(const kiln_graph *graph, kiln_graph_
   out_stats->failures = graph->failures.load(std::memory_order_relaxed);
   out_stats->total_ns = graph->total_ns.load(std::memory_order_relaxed);
   out_stats->last_ns = graph->last_ns.load(std::memory_order_relaxed);
+  out_stats->last_device = graph->last_device.load(std::memory_order_relaxed);
+  out_stats->reserved = 0;
+  out_stats->cuda_calls = graph->cuda_calls.load(std::memory_order_relaxed);
+  out_stats->kernel_launches = graph->kernel_launches.load(std::memory_order_relaxed);
+  out_stats->bytes_copied = graph->bytes_copied.load(std::memory_order_relaxed);
+  out_stats->device_ns = graph->device_ns.load(std::memory_order_relaxed);
   return KILN_OK;
 }
 
@@ -182,4 +241,8 @@ extern "C" void kiln_graph_reset_stats(kiln_graph *graph) {
   graph->failures.store(0, std::memory_order_relaxed);
   graph->total_ns.store(0, std::memory_order_relaxed);
   graph->last_ns.store(0, std::memory_order_relaxed);
+  graph->cuda_calls.store(0, std::memory_order_relaxed);
+  graph->kernel_launches.store(0, std::memory_order_relaxed);
+  graph->bytes_copied.store(0, std::memory_order_relaxed);
+  graph->device_ns.store(0, std::memory_order_relaxed);
 }

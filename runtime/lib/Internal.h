@@ -41,12 +41,18 @@ struct kiln_graph {
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> total_ns{0};
   std::atomic<uint64_t> last_ns{0};
+  std::atomic<uint32_t> last_device{KILN_DEVICE_CPU};
+  std::atomic<uint64_t> cuda_calls{0};
+  std::atomic<uint64_t> kernel_launches{0};
+  std::atomic<uint64_t> bytes_copied{0};
+  std::atomic<uint64_t> device_ns{0};
 };
 
 struct kiln_module {
   void *handle = nullptr; // from dlopen
   std::string path;
   const kiln_module_metadata *metadata = nullptr; // lives in the artifact until dlclose
+  std::string cudaArchitectures; // "sm_80,sm_90" from the metadata
   std::unique_ptr<kiln_graph[]> graphs;
   kiln::LogLevel log = kiln::LogLevel::Off;
   kiln_module *nextLive = nullptr; // the registry of loaded modules (Module.cpp)
@@ -55,6 +61,7 @@ struct kiln_module {
 struct kiln_context {
   kiln_context_abi abi{kiln_parallel_for}; // first: generated code reads it (kiln/abi.h)
   uint32_t num_threads = 1;
+  uint32_t device = KILN_DEVICE_CPU;
   kiln_parallel_for_fn parallel_for = nullptr;
   void *parallel_for_user = nullptr;
 };
@@ -65,5 +72,19 @@ uint32_t onlineCpus();
 // What a NULL context means: the runtime's pool, one thread per online CPU.
 kiln_context *defaultContext();
 } // namespace kiln
+
+namespace kiln::cuda {
+// What one CUDA call did, for the graph's counters.
+struct CallReceipt {
+  uint64_t launches = 0;
+  uint64_t bytes_copied = 0;
+  uint64_t device_ns = 0;
+};
+// Whether the driver loaded and found a GPU (initializing the backend on first use).
+bool available();
+// Runs the graph's CUDA entry on host buffers that checkCall validated: copies, entry, copies.
+kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs,
+                      kiln_buffer *outputs, CallReceipt &receipt);
+} // namespace kiln::cuda
 
 #endif // KILN_RUNTIME_INTERNAL_H

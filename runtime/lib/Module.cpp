@@ -128,6 +128,14 @@ Problem checkMetadata(const kiln_module_metadata &meta) {
     if (!names.insert(meta.graphs[i].name).second)
       return corrupt(std::string("two graphs are named '") + meta.graphs[i].name + "'");
   }
+  if (meta.cuda && (meta.cuda->num_images == 0 || !meta.cuda->images || meta.cuda->reserved))
+    return corrupt("a CUDA module without images");
+  for (uint32_t i = 0; meta.cuda && i < meta.cuda->num_images; ++i) {
+    const kiln_cuda_image &image = meta.cuda->images[i];
+    if (!image.data || image.size == 0 ||
+        (image.format != KILN_CUDA_CUBIN && image.format != KILN_CUDA_PTX))
+      return corrupt("CUDA image " + std::to_string(i) + " is malformed");
+  }
   std::string cpuError;
   if (kiln_status status = kiln::checkCpuFeatures(meta.cpu_features, cpuError))
     return problem(status, cpuError);
@@ -215,6 +223,10 @@ kiln_status loadModule(const char *path, kiln_module **out_module) {
   module->metadata = meta;
   module->graphs.reset(graphs);
   module->log = log;
+  for (uint32_t i = 0; meta->cuda && i < meta->cuda->num_images; ++i)
+    if (meta->cuda->images[i].format == KILN_CUDA_CUBIN)
+      module->cudaArchitectures += (module->cudaArchitectures.empty() ? "sm_" : ",sm_") +
+                                   std::to_string(meta->cuda->images[i].sm);
   for (uint32_t i = 0; i < meta->num_graphs; ++i) {
     graphs[i].module = module;
     graphs[i].info = &meta->graphs[i];
@@ -265,6 +277,10 @@ extern "C" const char *kiln_module_target_cpu(const kiln_module *module) {
 
 extern "C" const char *kiln_module_cpu_features(const kiln_module *module) {
   return module ? orEmpty(module->metadata->cpu_features) : nullptr;
+}
+
+extern "C" const char *kiln_module_cuda_architectures(const kiln_module *module) {
+  return module ? module->cudaArchitectures.c_str() : "";
 }
 
 extern "C" size_t kiln_module_num_graphs(const kiln_module *module) {

@@ -13,7 +13,7 @@ namespace {
 constexpr bool isLP64 = sizeof(void *) == 8 && sizeof(long) == 8;
 
 TEST(AbiLayoutTest, VersionMagicAndSymbol) {
-  EXPECT_EQ(KILN_ABI_VERSION, 2u);
+  EXPECT_EQ(KILN_ABI_VERSION, 3u);
   uint32_t magic = KILN_MODULE_MAGIC;
   EXPECT_EQ(std::memcmp(&magic, "KILN", 4), 0) << "the magic reads \"KILN\" in memory";
   EXPECT_STREQ(KILN_METADATA_SYMBOL, "kiln_module_metadata");
@@ -54,19 +54,43 @@ TEST(AbiLayoutTest, ArgInfo) {
 TEST(AbiLayoutTest, GraphInfo) {
   if (!isLP64)
     GTEST_SKIP() << "the documented sizes are for LP64";
-  EXPECT_EQ(sizeof(kiln_graph_info), 32u);
+  EXPECT_EQ(sizeof(kiln_graph_info), 40u);
   EXPECT_EQ(alignof(kiln_graph_info), 8u);
   EXPECT_EQ(offsetof(kiln_graph_info, name), 0u);
   EXPECT_EQ(offsetof(kiln_graph_info, entry_argv), 8u);
   EXPECT_EQ(offsetof(kiln_graph_info, args), 16u);
   EXPECT_EQ(offsetof(kiln_graph_info, num_inputs), 24u);
   EXPECT_EQ(offsetof(kiln_graph_info, num_outputs), 28u);
+  EXPECT_EQ(offsetof(kiln_graph_info, cuda_entry_argv), 32u);
+}
+
+TEST(AbiLayoutTest, CudaImages) {
+  if (!isLP64)
+    GTEST_SKIP() << "the documented sizes are for LP64";
+  EXPECT_EQ(KILN_CUDA_CUBIN, 1);
+  EXPECT_EQ(KILN_CUDA_PTX, 2);
+  EXPECT_EQ(sizeof(kiln_cuda_image), 24u);
+  EXPECT_EQ(offsetof(kiln_cuda_image, sm), 0u);
+  EXPECT_EQ(offsetof(kiln_cuda_image, format), 4u);
+  EXPECT_EQ(offsetof(kiln_cuda_image, data), 8u);
+  EXPECT_EQ(offsetof(kiln_cuda_image, size), 16u);
+  EXPECT_EQ(sizeof(kiln_cuda_module), 16u);
+  EXPECT_EQ(offsetof(kiln_cuda_module, num_images), 0u);
+  EXPECT_EQ(offsetof(kiln_cuda_module, reserved), 4u);
+  EXPECT_EQ(offsetof(kiln_cuda_module, images), 8u);
+  // The calls that CUDA entries make must fit what kiln-lower-cuda-launches declares.
+  static_assert(std::is_same_v<decltype(&kiln_cuda_launch),
+                               void (*)(void *, void *, const kiln_cuda_module *, const char *,
+                                        int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+                                        uint32_t, void **)>);
+  static_assert(std::is_same_v<decltype(&kiln_cuda_alloc), void *(*)(void *, void *, uint64_t)>);
+  static_assert(std::is_same_v<decltype(&kiln_cuda_finish), int32_t (*)(void *, void *)>);
 }
 
 TEST(AbiLayoutTest, ModuleMetadata) {
   if (!isLP64)
     GTEST_SKIP() << "the documented sizes are for LP64";
-  EXPECT_EQ(sizeof(kiln_module_metadata), 48u);
+  EXPECT_EQ(sizeof(kiln_module_metadata), 56u);
   EXPECT_EQ(alignof(kiln_module_metadata), 8u);
   EXPECT_EQ(offsetof(kiln_module_metadata, magic), 0u);
   EXPECT_EQ(offsetof(kiln_module_metadata, abi_version), 4u);
@@ -76,6 +100,7 @@ TEST(AbiLayoutTest, ModuleMetadata) {
   EXPECT_EQ(offsetof(kiln_module_metadata, target_cpu), 24u);
   EXPECT_EQ(offsetof(kiln_module_metadata, cpu_features), 32u);
   EXPECT_EQ(offsetof(kiln_module_metadata, workspace_size), 40u);
+  EXPECT_EQ(offsetof(kiln_module_metadata, cuda), 48u);
 }
 
 TEST(AbiLayoutTest, EntrySignature) {
@@ -96,13 +121,19 @@ TEST(AbiLayoutTest, RuntimeBuffer) {
 }
 
 TEST(AbiLayoutTest, RuntimeStatsAndOptions) {
-  EXPECT_EQ(sizeof(kiln_graph_stats), 32u);
+  EXPECT_EQ(sizeof(kiln_graph_stats), 72u);
   EXPECT_EQ(offsetof(kiln_graph_stats, calls), 0u);
   EXPECT_EQ(offsetof(kiln_graph_stats, failures), 8u);
   EXPECT_EQ(offsetof(kiln_graph_stats, total_ns), 16u);
   EXPECT_EQ(offsetof(kiln_graph_stats, last_ns), 24u);
+  EXPECT_EQ(offsetof(kiln_graph_stats, last_device), 32u);
+  EXPECT_EQ(offsetof(kiln_graph_stats, cuda_calls), 40u);
+  EXPECT_EQ(offsetof(kiln_graph_stats, kernel_launches), 48u);
+  EXPECT_EQ(offsetof(kiln_graph_stats, bytes_copied), 56u);
+  EXPECT_EQ(offsetof(kiln_graph_stats, device_ns), 64u);
   EXPECT_EQ(sizeof(kiln_context_options), 24u);
   EXPECT_EQ(offsetof(kiln_context_options, num_threads), 0u);
+  EXPECT_EQ(offsetof(kiln_context_options, device), 4u);
   EXPECT_EQ(offsetof(kiln_context_options, parallel_for), 8u);
   EXPECT_EQ(offsetof(kiln_context_options, parallel_for_user), 16u);
 }
@@ -119,6 +150,12 @@ TEST(AbiLayoutTest, StatusValues) {
   EXPECT_EQ(KILN_ERROR_SHAPE_MISMATCH, 8);
   EXPECT_EQ(KILN_ERROR_ENTRY_FAILED, 9);
   EXPECT_EQ(KILN_ERROR_OUT_OF_MEMORY, 10);
+  EXPECT_EQ(KILN_ERROR_DEVICE_UNAVAILABLE, 11);
+  EXPECT_EQ(KILN_ERROR_NO_MATCHING_BINARY, 12);
+  EXPECT_EQ(KILN_ERROR_DEVICE_FAILED, 13);
+  EXPECT_EQ(KILN_DEVICE_CPU, 0);
+  EXPECT_EQ(KILN_DEVICE_CUDA, 1);
+  EXPECT_EQ(KILN_DEVICE_AUTO, 2);
 }
 
 } // namespace

@@ -115,7 +115,7 @@ TEST_F(KilnRunTest, List) {
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out,
             fixture("good") +
-                ": target cpu 'x86-64', cpu features 'sse2'\n"
+                ": target cpu 'x86-64', cpu features 'sse2', cuda 'none'\n"
                 "  add(a: f32[2x3], b: f32[2x3]) -> (sum: f32[2x3])\n"
                 "  fails(x: i32[4]) -> (y: i32[4])\n"
                 "  total(x: i64[4]) -> (s: i64[])\n"
@@ -233,7 +233,7 @@ TEST_F(KilnRunTest, Devices) {
   }
   expectError(run({fixture("good"), "--graph", "add", "--device=cuda"}),
               "--device cuda: this artifact has no CUDA code (it holds CPU code for target "
-              "'x86-64')");
+              "'x86-64'; compile with --target=...,cuda:sm_NN)");
 }
 
 TEST_F(KilnRunTest, Threads) {

@@ -21,8 +21,10 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
   --print           print every result: name, dtype, shape and values (big arrays abridged)
   --bench N         one warm-up run, then N timed runs; prints the device, the min and median
                     time and the bandwidth (bytes of inputs and outputs / median time), in GB/s
-  --device D        cpu or auto (both run on the CPU), or cuda (refused: artifacts of this ABI
-                    version hold CPU code only)
+  --device D        cpu, cuda (the graph's CUDA entry on GPU 0; an error without one), or auto
+                    (default: cuda when the artifact has CUDA code and a GPU is there, else
+                    cpu). With CUDA code in the artifact, the device that ran is printed on
+                    stderr, e.g. `device: cuda (NVIDIA H100 80GB HBM3, sm_90)`, or the CPU and why
   --threads N       threads a call may use, the calling thread included (default: one per
                     online CPU); 1 runs everything on the calling thread
   --list            print the artifact's target, CPU features and graph signatures, then exit

@@ -88,8 +88,10 @@ std::string graphNames(kiln_module *module) {
 
 void listModule(kiln_module *module) {
   const char *features = kiln_module_cpu_features(module);
-  std::printf("%s: target cpu '%s', cpu features '%s'\n", kiln_module_path(module),
-              kiln_module_target_cpu(module), *features ? features : "none");
+  const char *cuda = kiln_module_cuda_architectures(module);
+  std::printf("%s: target cpu '%s', cpu features '%s', cuda '%s'\n", kiln_module_path(module),
+              kiln_module_target_cpu(module), *features ? features : "none",
+              *cuda ? cuda : "none");
   for (size_t i = 0; i < kiln_module_num_graphs(module); ++i) {
     kiln_graph *graph = nullptr;
     check(kiln_module_graph_at(module, i, &graph));
@@ -168,11 +170,16 @@ std::vector<kiln_buffer> buffersOf(std::vector<npy::Array> &arrays) {
   return buffers;
 }
 
+kiln_device deviceOf(const Options &options) {
+  if (options.device == "cuda")
+    return KILN_DEVICE_CUDA;
+  return options.device == "auto" ? KILN_DEVICE_AUTO : KILN_DEVICE_CPU;
+}
+
 Context makeContext(const Options &options) {
-  if (options.threads == 0)
-    return nullptr;
   kiln_context_options settings = {};
   settings.num_threads = options.threads;
+  settings.device = deviceOf(options);
   kiln_context *ctx = nullptr;
   check(kiln_context_create(&settings, &ctx));
   return Context(ctx);
@@ -202,6 +209,27 @@ double callGraph(kiln_graph *graph, kiln_context *ctx, std::vector<kiln_buffer> 
   return elapsed.count();
 }
 
+/// "cuda (NVIDIA H100 80GB HBM3, sm_90)" or "cpu": the device of the graph's last run.
+std::string describeDevice(const kiln_graph *graph) {
+  kiln_graph_stats stats = {};
+  check(kiln_graph_get_stats(graph, &stats));
+  if (stats.last_device != KILN_DEVICE_CUDA)
+    return "cpu";
+  uint32_t sm = 0;
+  const char *name = "";
+  check(kiln_cuda_device(&sm, &name));
+  return std::string("cuda (") + name + ", sm_" + std::to_string(sm) + ")";
+}
+
+/// Why a run with CUDA code in the artifact stayed on the CPU.
+std::string whyCpu(const kiln_module *module, const Options &options) {
+  if (options.device == "cpu")
+    return "--device cpu";
+  if (kiln_cuda_device(nullptr, nullptr) != KILN_OK)
+    return std::string("auto: ") + kiln_last_error();
+  return "auto";
+}
+
 void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy::Array> &inputs,
            std::vector<npy::Array> &outputs) {
   std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
@@ -215,7 +243,7 @@ void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy:
   for (const auto *arrays : {&inputs, &outputs})
     for (const npy::Array &array : *arrays)
       bytes += array.numBytes();
-  std::printf("device: cpu\n");
+  std::printf("device: %s\n", describeDevice(graph).c_str());
   std::printf("graph '%s': %u runs after 1 warm-up: min %s, median %s, %.3f GB/s "
               "(%llu bytes in and out per run)\n",
               kiln_graph_name(graph), runs, formatDuration(times.front()).c_str(),
@@ -262,9 +290,10 @@ int run(int argc, char **argv) {
     listModule(module.get());
     return 0;
   }
-  if (options.device == "cuda")
+  if (options.device == "cuda" && !*kiln_module_cuda_architectures(module.get()))
     fail("--device cuda: this artifact has no CUDA code (it holds CPU code for target '" +
-         std::string(kiln_module_target_cpu(module.get())) + "')");
+         std::string(kiln_module_target_cpu(module.get())) +
+         "'; compile with --target=...,cuda:sm_NN)");
   kiln_graph *graph = selectGraph(module.get(), options);
   checkOutputCount(graph, options);
   rejectBf16(graph);
@@ -276,6 +305,12 @@ int run(int argc, char **argv) {
   } else {
     std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
     callGraph(graph, ctx.get(), in, out);
+  }
+  if (*kiln_module_cuda_architectures(module.get())) {
+    std::string device = describeDevice(graph);
+    if (device == "cpu")
+      device += " (" + whyCpu(module.get(), options) + ")";
+    std::fprintf(stderr, "device: %s\n", device.c_str());
   }
   writeOutputs(options, outputs);
   if (options.print)

@@ -14,7 +14,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
+#include "kiln/abi.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -45,15 +47,28 @@ cl::opt<Emit> emit(
                                               "Kiln pipeline"),
                clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly"),
-               clEnumValN(Emit::Ptx, "ptx", "PTX (CUDA targets; not available yet)"),
-               clEnumValN(Emit::Cubin, "cubin", "cubin (CUDA targets; not available yet)")),
+               clEnumValN(Emit::Ptx, "ptx", "the kernels' PTX for the one CUDA target given"),
+               clEnumValN(Emit::Cubin, "cubin",
+                          "the kernels' cubin for the one CUDA target given (ptxas)")),
     cl::cat(kilncCategory));
 cl::opt<std::string> headerFile("header", cl::desc("Also write the C header to this file"),
                                 cl::value_desc("file"), cl::cat(kilncCategory));
-cl::opt<std::string> targetList("target",
-                                cl::desc("CPU to compile for: host (default), x86-64, "
-                                         "x86-64-v2, x86-64-v3, x86-64-v4"),
-                                cl::init("host"), cl::cat(kilncCategory));
+cl::opt<std::string> targetList(
+    "target",
+    cl::desc("Comma list of targets: one CPU (host (default), x86-64, x86-64-v2, x86-64-v3, "
+             "x86-64-v4) and any CUDA architectures (cuda:sm_80, cuda:sm_90, ...). CUDA "
+             "targets add a <graph>_cuda entry per graph and a cubin per architecture; the "
+             "CPU entries are always there"),
+    cl::init("host"), cl::cat(kilncCategory));
+cl::opt<std::string> cudaPath("cuda-path",
+                              cl::desc("CUDA toolkit for ptxas and libdevice (default: "
+                                       "$CUDA_PATH, else /usr/local/cuda)"),
+                              cl::value_desc("dir"), cl::cat(kilncCategory));
+cl::opt<bool> embedPtx("embed-ptx",
+                       cl::desc("Also embed the PTX of each CUDA target, which the runtime "
+                                "JIT-compiles only when KILN_ALLOW_PTX_JIT=1 and no cubin "
+                                "matches the GPU"),
+                       cl::cat(kilncCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimization level: -O0, -O1, -O2 or -O3 (default)"),
                            cl::Prefix, cl::init(3), cl::cat(kilncCategory));
 cl::opt<std::string> moduleNameOpt(
@@ -90,20 +105,106 @@ std::string defaultModuleName(StringRef path) {
   return name;
 }
 
-int compile() {
+/// The --target list: one CPU target (host when none is named) and CUDA chips ("sm_90").
+struct TargetList {
+  std::string cpu = "host";
+  std::vector<std::string> cudaChips;
+};
+
+Expected<TargetList> parseTargetList(StringRef list) {
+  TargetList targets;
+  SmallVector<StringRef> entries;
+  list.split(entries, ',');
+  bool cpuNamed = false;
+  for (StringRef entry : entries) {
+    entry = entry.trim();
+    if (entry.consume_front("cuda:")) {
+      if (Expected<unsigned> sm = kiln::parseSMArchitecture(entry); !sm)
+        return sm.takeError();
+      if (llvm::is_contained(targets.cudaChips, entry))
+        return createStringError("target 'cuda:%s' is given twice", entry.str().c_str());
+      targets.cudaChips.push_back(entry.str());
+      continue;
+    }
+    if (cpuNamed)
+      return createStringError("several CPU targets in one artifact are not supported yet: "
+                               "'%s'",
+                               list.str().c_str());
+    cpuNamed = true;
+    targets.cpu = entry.str();
+  }
+  return targets;
+}
+
+/// Lowers a copy of `module` for the CUDA chips, assembles its PTX with ptxas and returns the
+/// host code (translated into `llvmContext`) and the images; for --emit=ptx|cubin, writes
+/// the one chip's code to -o instead and returns a null module.
+struct CUDACode {
+  std::unique_ptr<Module> host;
+  std::vector<kiln::CUDAImage> images;
+};
+
+Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
+                               LLVMContext &llvmContext) {
+  std::string toolkit = kiln::resolveCUDAPath(cudaPath);
+  // Before any lowering: a missing toolkit is the likeliest failure and the cheapest to check.
+  std::string ptxas;
+  if (emit != Emit::Ptx) {
+    Expected<std::string> found = kiln::findPtxas(toolkit);
+    if (!found)
+      return found.takeError();
+    ptxas = std::move(*found);
+  }
+  if (Error e = kiln::checkLibdevice(toolkit))
+    return std::move(e);
+  mlir::OwningOpRef<mlir::ModuleOp> cuda = module.clone();
+  kiln::CUDAPipelineOptions options;
+  options.chips = targets.cudaChips;
+  options.cudaPath = toolkit;
+  if (failed(kiln::lowerToCUDA(*cuda, options, TimePassesIsEnabled)))
+    return createStringError("the CUDA lowering failed");
+  mlir::FailureOr<std::vector<kiln::KernelPTX>> kernels = kiln::takeKernelPTX(*cuda);
+  if (failed(kernels))
+    return createStringError("the CUDA lowering produced no PTX");
+  CUDACode code;
+  for (const kiln::KernelPTX &kernel : *kernels) {
+    unsigned sm = cantFail(kiln::parseSMArchitecture(kernel.chip));
+    if (emit == Emit::Ptx) {
+      code.images.push_back({sm, KILN_CUDA_PTX, kernel.ptx});
+      continue;
+    }
+    Expected<std::string> cubin = kiln::assemblePTX(ptxas, kernel.ptx, kernel.chip, 3);
+    if (!cubin)
+      return cubin.takeError();
+    code.images.push_back({sm, KILN_CUDA_CUBIN, std::move(*cubin)});
+    if (embedPtx)
+      code.images.push_back({sm, KILN_CUDA_PTX, kernel.ptx});
+  }
   if (emit == Emit::Ptx || emit == Emit::Cubin)
-    return fail("--emit=ptx and --emit=cubin need a CUDA target, which this kilnc does not "
-                "support yet");
+    return code;
+  code.host = mlir::translateModuleToLLVMIR(*cuda, llvmContext, "kiln_cuda_host");
+  if (!code.host)
+    return createStringError("cannot translate the CUDA host code to LLVM IR");
+  return code;
+}
+
+int compile() {
   if (outputFile.empty())
     return fail("no output file; use -o FILE");
   if (optLevel > 3)
     return fail("invalid optimization level -O" + Twine(optLevel) + " (expected 0-3)");
-  if (StringRef(targetList).contains(','))
-    return fail("several targets in one artifact are not supported yet: '" + targetList + "'");
   std::string moduleName = moduleNameOpt.empty() ? defaultModuleName(inputFile) : moduleNameOpt;
   if (!kiln::isCIdentifier(moduleName))
     return fail("--module-name '" + moduleName + "' is not a C identifier");
-  Expected<kiln::CPUTarget> target = kiln::resolveCPUTarget(targetList);
+  Expected<TargetList> targets = parseTargetList(targetList);
+  if (!targets)
+    return fail(targets.takeError());
+  bool emitsKernels = emit == Emit::Ptx || emit == Emit::Cubin;
+  if (emitsKernels && targets->cudaChips.size() != 1)
+    return fail(Twine("--emit=") + (emit == Emit::Ptx ? "ptx" : "cubin") +
+                " writes the code of one CUDA target; name exactly one, e.g. "
+                "--target=cuda:sm_90");
+  Expected<kiln::CPUTarget> target = kiln::resolveCPUTarget(targets->cpu);
   if (!target)
     return fail(target.takeError());
 
@@ -124,9 +225,21 @@ int compile() {
   if (!module)
     return 1;
   std::vector<kiln::GraphSignature> graphs = kiln::collectGraphSignatures(*module);
-  std::string header = kiln::emitHeader(graphs, moduleName);
+  bool cuda = !targets->cudaChips.empty();
+  std::string header = kiln::emitHeader(graphs, moduleName, cuda);
   if (emit == Emit::Header)
     return writeOutput(outputFile, header);
+
+  LLVMContext llvmContext;
+  CUDACode cudaCode;
+  if (cuda) {
+    Expected<CUDACode> compiled = compileCUDA(*module, *targets, llvmContext);
+    if (!compiled)
+      return fail(compiled.takeError());
+    cudaCode = std::move(*compiled);
+    if (emitsKernels)
+      return writeOutput(outputFile, cudaCode.images.front().data);
+  }
 
   kiln::CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target->vectorRegisterBits();
@@ -139,17 +252,19 @@ int compile() {
     return writeOutput(outputFile, text);
   }
 
-  LLVMContext llvmContext;
   std::unique_ptr<Module> llvmModule =
       mlir::translateModuleToLLVMIR(*module, llvmContext, moduleName);
   if (!llvmModule)
     return fail("cannot translate '" + inputFile + "' to LLVM IR");
+  if (cudaCode.host && Linker::linkModules(*llvmModule, std::move(cudaCode.host)))
+    return fail("cannot link the CUDA host code with the CPU code");
   Expected<std::unique_ptr<TargetMachine>> machine =
       kiln::createTargetMachine(*target, optLevel);
   if (!machine)
     return fail(machine.takeError());
   if (Error e = kiln::addModuleMetadata(*llvmModule, graphs, *target, moduleName,
-                                        /*exportRuntimeSymbol=*/emit == Emit::Shared))
+                                        /*exportRuntimeSymbol=*/emit == Emit::Shared,
+                                        cudaCode.images))
     return fail(std::move(e));
   kiln::optimizeModule(*llvmModule, **machine, *target, optLevel);
 
@@ -187,6 +302,7 @@ int main(int argc, char **argv) {
       "kilnc: compiles Kiln graphs (.mlir) ahead of time to objects, shared artifacts and C "
       "headers\n\n"
       "  kilnc model.mlir -o model.o --header=model.h\n"
-      "  kilnc model.mlir --emit=shared -o model.so\n");
+      "  kilnc model.mlir --emit=shared -o model.so\n"
+      "  kilnc model.mlir --emit=shared --target=host,cuda:sm_80,cuda:sm_90 -o model.so\n");
   return compile();
 }

@@ -3,6 +3,8 @@
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -49,6 +51,31 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUPipelineOptions &opti
     pm.enableTiming();
   buildKilnCPUPipeline(pm, options);
   return pm.run(module);
+}
+
+LogicalResult lowerToCUDA(ModuleOp module, const CUDAPipelineOptions &options, bool timing) {
+  PassManager pm(module.getContext());
+  if (timing)
+    pm.enableTiming();
+  buildKilnCUDAPipeline(pm, options);
+  return pm.run(module);
+}
+
+FailureOr<std::vector<KernelPTX>> takeKernelPTX(ModuleOp module) {
+  std::vector<KernelPTX> kernels;
+  for (auto binary : llvm::make_early_inc_range(module.getOps<gpu::BinaryOp>())) {
+    if (!kernels.empty())
+      return binary.emitError("expected the kernels of a module in one gpu.binary");
+    for (Attribute attr : binary.getObjects()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      auto target = dyn_cast<NVVM::NVVMTargetAttr>(object.getTarget());
+      if (!target || object.getFormat() != gpu::CompilationTarget::Assembly)
+        return binary.emitError("expected PTX for an NVVM target");
+      kernels.push_back({target.getChip().str(), object.getObject().getValue().str()});
+    }
+    binary.erase();
+  }
+  return kernels;
 }
 
 } // namespace kiln

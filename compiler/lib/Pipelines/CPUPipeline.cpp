@@ -87,6 +87,10 @@ void registerKilnPipelines() {
       buildKilnLowerToLLVMPipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "kiln-cpu-pipeline", "The whole CPU pipeline: Kiln -> LLVM dialect", buildKilnCPUPipeline);
+  PassPipelineRegistration<CUDAPipelineOptions>(
+      "kiln-cuda-pipeline",
+      "The whole CUDA pipeline: Kiln -> host code in the LLVM dialect + PTX per chip",
+      buildKilnCUDAPipeline);
 }
 
 } // namespace kiln

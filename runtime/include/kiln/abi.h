@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change to the structures below. */
-#define KILN_ABI_VERSION 2u
+#define KILN_ABI_VERSION 3u
 /* "KILN" read as a little-endian uint32_t; a first sanity check on a metadata pointer. */
 #define KILN_MODULE_MAGIC 0x4E4C494Bu
 /* The symbol every shared artifact exports (a kiln_module_metadata). Objects for static linking
@@ -50,16 +50,39 @@ typedef struct kiln_arg_info {
   uint32_t rank;
 } kiln_arg_info;
 
-/* One exported graph. 32 bytes on LP64. */
+/* The packed CUDA entry of a graph: like kiln_entry_argv_fn, but args[i] are device pointers and
+ * the work is queued on `stream` (a CUstream; NULL for the runtime's stream). Returns 0 when
+ * everything was queued, else the first failure (kiln_cuda_finish below). */
+typedef int32_t (*kiln_cuda_entry_argv_fn)(void *ctx, void *stream, void **args);
+
+/* One exported graph. 40 bytes on LP64. */
 typedef struct kiln_graph_info {
   const char *name;             /* the graph's symbol name; also its C entry's name */
   kiln_entry_argv_fn entry_argv; /* the packed entry (the "<name>_argv" symbol) */
   const kiln_arg_info *args;    /* num_inputs + num_outputs entries, inputs first */
   uint32_t num_inputs;
   uint32_t num_outputs;
+  /* The packed CUDA entry ("<name>_cuda_argv"); NULL when the module has no CUDA target. */
+  kiln_cuda_entry_argv_fn cuda_entry_argv;
 } kiln_graph_info;
 
-/* The module. 48 bytes on LP64. */
+/* GPU code for one SM architecture. 24 bytes on LP64. */
+typedef enum kiln_cuda_format { KILN_CUDA_CUBIN = 1, KILN_CUDA_PTX = 2 } kiln_cuda_format;
+typedef struct kiln_cuda_image {
+  uint32_t sm;     /* compute capability * 10: 80 for sm_80, 90 for sm_90 */
+  uint32_t format; /* a kiln_cuda_format; PTX only with kilnc --embed-ptx */
+  const void *data; /* the cubin (ELF), or NUL-terminated PTX text */
+  uint64_t size;    /* bytes of data (PTX: without the NUL) */
+} kiln_cuda_image;
+
+/* Every kernel of the module, as one image per SM. 16 bytes on LP64. */
+typedef struct kiln_cuda_module {
+  uint32_t num_images;
+  uint32_t reserved; /* zero */
+  const kiln_cuda_image *images;
+} kiln_cuda_module;
+
+/* The module. 56 bytes on LP64. */
 typedef struct kiln_module_metadata {
   uint32_t magic;       /* KILN_MODULE_MAGIC */
   uint32_t abi_version; /* KILN_ABI_VERSION of the kilnc that wrote it */
@@ -71,6 +94,7 @@ typedef struct kiln_module_metadata {
    * __builtin_cpu_supports ("avx2,fma,avx512f"); empty when it needs nothing beyond x86-64. */
   const char *cpu_features;
   uint64_t workspace_size;  /* bytes of scratch the graphs need; 0 for now */
+  const kiln_cuda_module *cuda; /* NULL when the module has no CUDA target */
 } kiln_module_metadata;
 
 /* Parallel loops. Generated code runs each outer parallel loop as a call
@@ -92,6 +116,21 @@ typedef struct kiln_context_abi {
 } kiln_context_abi;
 
 void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
+
+/* CUDA entries. The host code of a CUDA entry makes only these calls, which the runtime
+ * defines (it loads libcuda with dlopen). ctx and stream are the entry's. The first failure is
+ * recorded for the calling thread; later calls of the same entry then do nothing, and
+ * kiln_cuda_finish returns it (nonzero; the message is in kiln_last_error) and clears it.
+ * - kiln_cuda_alloc: device memory ordered on the stream (NULL after a failure).
+ * - kiln_cuda_launch: kernel `name` of `module` (the image for this device's SM) with a grid of
+ *   grid_x * grid_y * grid_z blocks of block_x * block_y * block_z threads; args[i] points at
+ *   the kernel's i-th parameter, as in cuLaunchKernel. */
+void *kiln_cuda_alloc(void *ctx, void *stream, uint64_t bytes);
+void kiln_cuda_free(void *ctx, void *stream, void *pointer);
+void kiln_cuda_launch(void *ctx, void *stream, const kiln_cuda_module *module, const char *name,
+                      int64_t grid_x, int64_t grid_y, int64_t grid_z, int64_t block_x,
+                      int64_t block_y, int64_t block_z, uint32_t shared_bytes, void **args);
+int32_t kiln_cuda_finish(void *ctx, void *stream);
 
 #ifdef __cplusplus
 }

@@ -58,7 +58,10 @@ typedef enum kiln_status {
   KILN_ERROR_DTYPE_MISMATCH = 7,   /* a buffer's dtype differs from the graph's signature */
   KILN_ERROR_SHAPE_MISMATCH = 8,   /* a buffer's rank or a dimension differs from the signature */
   KILN_ERROR_ENTRY_FAILED = 9,     /* the compiled graph returned a nonzero code */
-  KILN_ERROR_OUT_OF_MEMORY = 10
+  KILN_ERROR_OUT_OF_MEMORY = 10,      /* host memory, or GPU memory in a CUDA call */
+  KILN_ERROR_DEVICE_UNAVAILABLE = 11, /* no CUDA driver, or no GPU */
+  KILN_ERROR_NO_MATCHING_BINARY = 12, /* no cubin for this GPU's architecture in the artifact */
+  KILN_ERROR_DEVICE_FAILED = 13       /* a CUDA call failed (launch, copy, module load) */
 } kiln_status;
 
 /* A short, static description of a status ("invalid argument"); "unknown status" otherwise. */
@@ -118,6 +121,10 @@ KILN_API const char *kiln_module_target_cpu(const kiln_module *module);
  * none. All of them were checked against this CPU by kiln_module_load. */
 KILN_API const char *kiln_module_cpu_features(const kiln_module *module);
 
+/* The CUDA architectures the module has cubins for, as "sm_80,sm_90"; "" when it has no CUDA
+ * code (or for a NULL module). */
+KILN_API const char *kiln_module_cuda_architectures(const kiln_module *module);
+
 /* The number of graphs; 0 for a NULL module. */
 KILN_API size_t kiln_module_num_graphs(const kiln_module *module);
 
@@ -176,8 +183,15 @@ KILN_API KILN_MUST_USE kiln_status kiln_graph_call(kiln_graph *graph, kiln_conte
 typedef struct kiln_graph_stats {
   uint64_t calls;    /* times the compiled graph ran */
   uint64_t failures; /* of those, how many returned a nonzero code */
-  uint64_t total_ns; /* wall time spent in the compiled graph, summed */
+  uint64_t total_ns; /* wall time spent in the compiled graph, summed (CUDA: with copies) */
   uint64_t last_ns;  /* wall time of the most recent run */
+  uint32_t last_device;     /* the kiln_device of the most recent run: KILN_DEVICE_CPU or _CUDA */
+  uint32_t reserved;
+  uint64_t cuda_calls;      /* of the calls, how many ran on the GPU */
+  uint64_t kernel_launches; /* GPU kernels launched, summed */
+  uint64_t bytes_copied;    /* bytes copied between host and GPU, summed */
+  uint64_t device_ns;       /* GPU time from the first launch to the last kernel's end
+                               (CUDA events), summed */
 } kiln_graph_stats;
 
 /* Copies the graph's counters into *out_stats. */
@@ -195,11 +209,21 @@ KILN_API void kiln_graph_reset_stats(kiln_graph *graph);
  * pool likes, and return when every iteration is done. `user` is parallel_for_user. */
 typedef void (*kiln_parallel_for_fn)(void *user, int64_t count, kiln_task_fn task, void *data);
 
+/* Where a call runs. */
+typedef enum kiln_device {
+  KILN_DEVICE_CPU = 0,  /* the CPU code (the default) */
+  KILN_DEVICE_CUDA = 1, /* the graph's CUDA entry on GPU 0; fails when there is none or no GPU */
+  KILN_DEVICE_AUTO = 2  /* CUDA when the graph has CUDA code and a GPU is there, else the CPU */
+} kiln_device;
+
 /* Settings for the calls made with a context. Zero-initialize, then set what you need. */
 typedef struct kiln_context_options {
   /* Threads a call may use, the calling thread included; 0 picks the default (the number of
    * online CPUs). 1 runs everything on the calling thread. */
   uint32_t num_threads;
+  /* A kiln_device. A CUDA call copies the inputs to the GPU, runs the graph's kernels and
+   * copies the outputs back before it returns. */
+  uint32_t device;
   /* When set, parallel loops run on the application's pool instead of the runtime's, and
    * num_threads is only reported. */
   kiln_parallel_for_fn parallel_for;
@@ -225,6 +249,15 @@ KILN_API uint32_t kiln_context_num_threads(const kiln_context *ctx);
  * loop; a call made while the pool is busy (another application thread, or a task that itself
  * calls kiln_parallel_for) runs on its calling thread. */
 KILN_API void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
+
+/* ------------------------------------------------------------------------------------------------
+ * CUDA
+ * ---------------------------------------------------------------------------------------------- */
+
+/* The GPU that CUDA calls use (device 0): its architecture (90 for sm_90) and name. Loads the
+ * driver (libcuda.so.1, with dlopen) on first use. Fails with KILN_ERROR_DEVICE_UNAVAILABLE and
+ * the reason (no driver, no GPU) otherwise; out parameters may be NULL. */
+KILN_API KILN_MUST_USE kiln_status kiln_cuda_device(uint32_t *out_sm, const char **out_name);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,21 @@ mlir::OwningOpRef<mlir::ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr,
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, const CPUPipelineOptions &options,
                                        bool timing);
 
+/// Runs the CUDA pipeline in place: the graphs become CUDA entries in the LLVM dialect, and
+/// their kernels one gpu.binary holding PTX per chip.
+mlir::LogicalResult lowerToCUDA(mlir::ModuleOp module, const CUDAPipelineOptions &options,
+                                bool timing);
+
+/// The PTX of one chip, from the gpu.binary of a lowered CUDA module.
+struct KernelPTX {
+  std::string chip; ///< "sm_90"
+  std::string ptx;
+};
+
+/// Removes the gpu.binary ops of a module lowered by lowerToCUDA and returns their PTX, one
+/// entry per chip in the order of the pipeline's chips. What remains is the host code.
+mlir::FailureOr<std::vector<KernelPTX>> takeKernelPTX(mlir::ModuleOp module);
+
 } // namespace kiln
 
 #endif

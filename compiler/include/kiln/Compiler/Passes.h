@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -20,6 +21,9 @@ namespace kiln {
 /// Marks a linalg.generic whose reduction must run in row-major order (kiln.reduce with a user
 /// kernel), which kiln-reassociate-reductions leaves alone.
 inline constexpr llvm::StringLiteral kOrderedReductionAttr = "kiln.ordered_reduction";
+
+/// Marks the host function of a graph's CUDA entry (kiln-cuda-entries).
+inline constexpr llvm::StringLiteral kCUDAEntryAttr = "kiln.cuda_entry";
 
 #define GEN_PASS_DECL
 #include "kiln/Compiler/Passes.h.inc"

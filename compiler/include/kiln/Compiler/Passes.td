@@ -139,4 +139,65 @@ def KilnFuseElementwise : Pass<"kiln-fuse-elementwise"> {
                            "::mlir::affine::AffineDialect"];
 }
 
+
+//===----------------------------------------------------------------------===//
+// The CUDA path (docs/cuda.md)
+//===----------------------------------------------------------------------===//
+
+def KilnCUDAEntries : Pass<"kiln-cuda-entries", "::mlir::ModuleOp"> {
+  let summary = "Turn bufferized graph functions into CUDA device-pointer entries";
+  let description = [{
+    Each graph function `@g(%ctx, buffers...) -> i32` becomes `@g_cuda(%ctx, %stream,
+    buffers...) -> i32`, marked `kiln.cuda_entry`: the same buffers, now device pointers, and
+    the CUDA stream (a `CUstream`, NULL for the runtime's) that every launch goes to.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Tile the parallel loops of CUDA entries into blocks and threads";
+  let description = [{
+    In each function marked `kiln.cuda_entry`, every outermost `scf.parallel` is tiled so that
+    a block of up to `block-size` threads covers its innermost dimension (one thread per
+    element, consecutive threads on consecutive addresses, so global loads coalesce) and the
+    remaining dimensions become the grid, innermost first (x, y, z); loops nested in it run
+    whole in each thread (as scf.for), and constants it reads get their own get_global so that
+    outlining moves them to the device. Serial code left at the top level (0-d elementwise
+    ops, whole-tensor reductions) is wrapped into a one-thread loop. Then upstream's
+    convert-parallel-loops-to-gpu patterns make the launches, and the pass checks that the host
+    side only allocates, describes buffers and launches.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256", "Threads per block (a multiple of 32)">,
+  ];
+  // affine: the launch conversion computes indices with affine.apply.
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Move every outlined kernel into one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` makes one `gpu.module` per kernel; Kiln ships one binary per SM
+    with all of a module's kernels, so they are moved into a single `gpu.module @kiln_kernels`
+    and the launches renamed accordingly.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def KilnLowerCUDALaunches : Pass<"kiln-lower-cuda-launches", "::mlir::ModuleOp"> {
+  let summary = "Lower the host side of CUDA entries to calls of the Kiln runtime (LLVM dialect)";
+  let description = [{
+    In the LLVM-dialect functions marked `kiln.cuda_entry` (first argument the context, second
+    the stream): each `gpu.launch_func` becomes `kiln_cuda_launch(ctx, stream, module, name,
+    grid, block, shared, args)` with the kernel's arguments stored in a stack array;
+    `malloc`/`free` of intermediate buffers become `kiln_cuda_alloc`/`kiln_cuda_free` (device
+    memory, ordered on the stream); the returned status becomes `kiln_cuda_finish(ctx, stream)`,
+    which reports the first failure of the call. `module` is the address of the external
+    `__kiln_cuda_module`, which kilnc defines with the cubins (kiln/abi.h).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // KILN_COMPILER_PASSES_TD

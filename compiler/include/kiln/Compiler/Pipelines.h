@@ -18,6 +18,19 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
                              llvm::cl::init(512)};
 };
 
+struct CUDAPipelineOptions : public mlir::PassPipelineOptions<CUDAPipelineOptions> {
+  ListOption<std::string> chips{*this, "chips",
+                                llvm::cl::desc("SM architectures to generate PTX for, "
+                                               "e.g. sm_80,sm_90")};
+  Option<std::string> cudaPath{*this, "cuda-path",
+                               llvm::cl::desc("CUDA toolkit whose libdevice is linked into the "
+                                              "kernels (default: /usr/local/cuda)"),
+                               llvm::cl::init("/usr/local/cuda")};
+  Option<int64_t> blockSize{*this, "block-size",
+                            llvm::cl::desc("Threads per block of elementwise kernels"),
+                            llvm::cl::init(256)};
+};
+
 /// Kiln -> linalg on tensors -> fused -> bufferized into the caller's buffers.
 void buildKilnBufferizePipeline(mlir::OpPassManager &pm, const CPUPipelineOptions &options);
 /// Bufferized linalg -> loops -> LLVM dialect.
@@ -25,7 +38,12 @@ void buildKilnLowerToLLVMPipeline(mlir::OpPassManager &pm, const CPUPipelineOpti
 /// The whole CPU pipeline: the two above in sequence.
 void buildKilnCPUPipeline(mlir::OpPassManager &pm, const CPUPipelineOptions &options);
 
-/// Registers the pipelines above (kiln-bufferize, kiln-lower-to-llvm, kiln-cpu-pipeline).
+/// Kiln -> the host side of CUDA entries in the LLVM dialect (launches as calls of the Kiln
+/// runtime) + one gpu.binary holding the kernels' PTX for each chip.
+void buildKilnCUDAPipeline(mlir::OpPassManager &pm, const CUDAPipelineOptions &options);
+
+/// Registers the pipelines above (kiln-bufferize, kiln-lower-to-llvm, kiln-cpu-pipeline,
+/// kiln-cuda-pipeline).
 void registerKilnPipelines();
 
 } // namespace kiln

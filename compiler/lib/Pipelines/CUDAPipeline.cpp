@@ -1,0 +1,88 @@
+//===- CUDAPipeline.cpp - Kiln's CUDA pass pipeline -----------------------===//
+//
+// The shape of upstream's gpu-lower-to-nvvm-pipeline (GPUToNVVMPipeline.cpp), with Kiln's own
+// loop mapping in front and its own host lowering behind:
+//   Kiln -> bufferized linalg (shared with the CPU) -> parallel loops -> tiled and mapped to
+//   blocks and threads -> gpu.launch -> outlined kernels in one gpu.module
+//   device: -> NVVM -> PTX per chip (gpu-module-to-binary, format isa, libdevice linked)
+//   host:   -> LLVM dialect -> launches and allocations as calls of the Kiln runtime
+// kilnc then assembles each PTX with ptxas (codegen/lib/Ptxas.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/Compiler/Passes.h"
+#include "kiln/Compiler/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
+  pm.addPass(createKilnCUDAEntries());
+  pm.addPass(createKilnCopiesToLinalg());
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  KilnMapParallelLoopsToGPUOptions mapping;
+  mapping.blockSize = options.blockSize;
+  pm.addNestedPass<func::FuncOp>(createKilnMapParallelLoopsToGPU(mapping));
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createKilnMergeGPUModules());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void addDeviceLowering(OpPassManager &pm, const CUDAPipelineOptions &options) {
+  for (const std::string &chip : options.chips) {
+    GpuNVVMAttachTargetOptions target;
+    target.chip = chip;
+    target.optLevel = 3;
+    pm.addPass(createGpuNVVMAttachTarget(target));
+  }
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(memref::createExpandStridedMetadataPass());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+  device.addPass(createKilnExpandMath());
+  // Kernels take bare pointers, as the host passes them (addHostLowering): every shape, offset
+  // and stride is static, so the kernel rebuilds each descriptor from its type.
+  ConvertGpuOpsToNVVMOpsOptions toNVVM;
+  toNVVM.useBarePtrCallConv = true;
+  device.addPass(createConvertGpuOpsToNVVMOps(toNVVM));
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void addHostLowering(OpPassManager &pm) {
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Entries take bare pointers (the C ABI), and so do kernels (addDeviceLowering).
+  GpuToLLVMConversionPassOptions gpuToLLVM;
+  gpuToLLVM.hostBarePtrCallConv = true;
+  gpuToLLVM.kernelBarePtrCallConv = true;
+  pm.addPass(createGpuToLLVMConversionPass(gpuToLLVM));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createKilnLowerCUDALaunches());
+}
+
+} // namespace
+
+void buildKilnCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options) {
+  buildKilnBufferizePipeline(pm, CPUPipelineOptions());
+  addLoopMapping(pm, options);
+  addDeviceLowering(pm, options);
+  addHostLowering(pm);
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  binary.toolkitPath = options.cudaPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createCanonicalizerPass());
+}
+
+} // namespace kiln
