@@ -1,5 +1,7 @@
 # Kiln's lit configuration: finds the build's tools and LLVM's FileCheck/not.
 import os
+import shutil
+
 import lit.formats
 
 config.name = "Kiln"
@@ -21,3 +23,22 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%kiln_tools", config.kiln_tools_dir))
+
+
+def cuda_gpu_present():
+    """Whether the CUDA driver loads here and sees a GPU: the GPU tests run only then, and lit
+    reports them as unsupported otherwise."""
+    import ctypes
+    try:
+        driver = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return driver.cuInit(0) == 0 and driver.cuDeviceGetCount(ctypes.byref(count)) == 0 \
+        and count.value > 0
+
+
+if cuda_gpu_present():
+    config.available_features.add("cuda-gpu")
+if shutil.which("cuobjdump", path="/usr/local/cuda/bin:" + path):
+    config.available_features.add("cuobjdump")

@@ -20,7 +20,8 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
                     not written. Files are replaced atomically, never left half-written.
   --print           print every result: name, dtype, shape and values (big arrays abridged)
   --bench N         one warm-up run, then N timed runs; prints the device, the min and median
-                    time and the bandwidth (bytes of inputs and outputs / median time), in GB/s
+                    time and the bandwidth (bytes of inputs and outputs / median time), in GB/s;
+                    on CUDA also the kernels' own time (CUDA events, without the copies)
   --device D        cpu, cuda (the graph's CUDA entry on GPU 0; an error without one), or auto
                     (default: cuda when the artifact has CUDA code and a GPU is there, else
                     cpu). With CUDA code in the artifact, the device that ran is printed on

@@ -230,25 +230,45 @@ std::string whyCpu(const kiln_module *module, const Options &options) {
   return "auto";
 }
 
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy::Array> &inputs,
            std::vector<npy::Array> &outputs) {
   std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
-  callGraph(graph, ctx, in, out); // warm-up: page faults, caches, lazy binding
-  std::vector<double> times;
-  for (uint32_t i = 0; i < runs; ++i)
+  callGraph(graph, ctx, in, out); // warm-up: page faults, caches, lazy binding, module loads
+  std::vector<double> times, gpuTimes;
+  kiln_graph_stats before = {}, after = {};
+  for (uint32_t i = 0; i < runs; ++i) {
+    check(kiln_graph_get_stats(graph, &before));
     times.push_back(callGraph(graph, ctx, in, out));
-  std::sort(times.begin(), times.end());
-  double median = runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+    check(kiln_graph_get_stats(graph, &after));
+    gpuTimes.push_back(double(after.device_ns - before.device_ns));
+  }
   uint64_t bytes = 0;
   for (const auto *arrays : {&inputs, &outputs})
     for (const npy::Array &array : *arrays)
       bytes += array.numBytes();
+  double mid = median(times);
   std::printf("device: %s\n", describeDevice(graph).c_str());
   std::printf("graph '%s': %u runs after 1 warm-up: min %s, median %s, %.3f GB/s "
               "(%llu bytes in and out per run)\n",
-              kiln_graph_name(graph), runs, formatDuration(times.front()).c_str(),
-              formatDuration(median).c_str(), median > 0 ? bytes / median : 0.0,
+              kiln_graph_name(graph), runs,
+              formatDuration(*std::min_element(times.begin(), times.end())).c_str(),
+              formatDuration(mid).c_str(), mid > 0 ? bytes / mid : 0.0,
               static_cast<unsigned long long>(bytes));
+  if (after.last_device == KILN_DEVICE_CUDA) {
+    // The wall times above include the copies between host and GPU; the kernels alone:
+    double gpuMid = median(gpuTimes);
+    std::printf("gpu time (kernels, CUDA events): min %s, median %s, %.3f GB/s; %llu kernel "
+                "launches per run\n",
+                formatDuration(*std::min_element(gpuTimes.begin(), gpuTimes.end())).c_str(),
+                formatDuration(gpuMid).c_str(), gpuMid > 0 ? bytes / gpuMid : 0.0,
+                static_cast<unsigned long long>((after.kernel_launches - before.kernel_launches)));
+  }
 }
 
 void checkOutputCount(const kiln_graph *graph, const Options &options) {

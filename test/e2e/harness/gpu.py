@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """End-to-end tests of the CUDA path, in two halves so that the GPU machine needs no compiler.
 
+  gpu.py compile --tools BUILD/bin --out DIR [--op NAME]...
+      Only the compilation of `prepare`: every op's cases for sm_80 and sm_90, through ptxas.
   gpu.py prepare --tools BUILD/bin --out DIR [--op NAME]...
       For each op (default: all of CASES in e2e.py): compiles its cases for
       --target=x86-64,cuda:sm_80,cuda:sm_90 (ptxas assembles every kernel, so this half alone
@@ -10,8 +12,6 @@
   gpu.py check --kiln-run PATH DIR
       Runs every case of a prepared DIR with `kiln-run --device cuda` and compares each result
       with the reference within the case's tolerance. Needs a GPU, kiln-run and NumPy.
-  gpu.py has-gpu --kiln-run PATH
-      Exit 0 when kiln-run can use a CUDA GPU here (used by lit to enable the GPU tests).
 """
 import argparse
 import concurrent.futures
@@ -29,20 +29,34 @@ import e2e  # noqa: E402
 TARGETS = "x86-64,cuda:sm_80,cuda:sm_90"
 
 
+def compile_op(args, op):
+    """Writes the op's module and compiles it for TARGETS; returns (cases, source, library)."""
+    cases = e2e.CASES[op]()
+    src = os.path.join(args.out, f"{op}.mlir")
+    with open(src, "w") as f:
+        f.write(e2e.module_text(cases))
+    lib = f"{op}.so"
+    e2e.run([os.path.join(args.tools, "kilnc"), src, "--emit=shared", "-O3",
+             f"--target={TARGETS}", "-o", os.path.join(args.out, lib)])
+    return cases, src, lib
+
+
+def compile_all(args):
+    os.makedirs(args.out, exist_ok=True)
+    ops = args.op or sorted(e2e.CASES)
+    for op in ops:
+        compile_op(args, op)
+    print(f"compiled {len(ops)} ops for {TARGETS}")
+    return 0
+
+
 def prepare(args):
-    kilnc = os.path.join(args.tools, "kilnc")
     interp = os.path.join(args.tools, "kiln-interp")
     os.makedirs(args.out, exist_ok=True)
     manifest = []
     failures = []
     for op in args.op or sorted(e2e.CASES):
-        cases = e2e.CASES[op]()
-        src = os.path.join(args.out, f"{op}.mlir")
-        with open(src, "w") as f:
-            f.write(e2e.module_text(cases))
-        lib = f"{op}.so"
-        e2e.run([kilnc, src, "--emit=shared", "-O3", f"--target={TARGETS}", "-o",
-                 os.path.join(args.out, lib)])
+        cases, src, lib = compile_op(args, op)
         rng = np.random.default_rng(sum(map(ord, op)))
         entries = []
         for i, case in enumerate(cases):
@@ -116,32 +130,22 @@ def check(args):
     return 1 if failures else 0
 
 
-def has_gpu(args):
-    # A CPU-free probe: kiln-run reports the device of an artifact-less query through --help?
-    # No: ask the runtime directly by running the smallest prepared case is too slow for lit's
-    # configuration, so the driver library and a device node are the signal.
-    r = subprocess.run(["sh", "-c", "ls /dev/nvidia0 && ldconfig -p | grep -q libcuda.so.1"],
-                       capture_output=True)
-    return r.returncode
-
-
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
-    pp = sub.add_parser("prepare")
-    pp.add_argument("--tools", required=True)
-    pp.add_argument("--out", required=True)
-    pp.add_argument("--op", action="append")
+    for name in ["compile", "prepare"]:
+        pp = sub.add_parser(name)
+        pp.add_argument("--tools", required=True)
+        pp.add_argument("--out", required=True)
+        pp.add_argument("--op", action="append")
     pc = sub.add_parser("check")
     pc.add_argument("--kiln-run", required=True)
     pc.add_argument("--tmp", default="/tmp/kiln-gpu-check")
     pc.add_argument("--jobs", type=int, default=8)
     pc.add_argument("--op", action="append")
     pc.add_argument("dir")
-    ph = sub.add_parser("has-gpu")
-    ph.add_argument("--kiln-run")
     args = p.parse_args()
-    return {"prepare": prepare, "check": check, "has-gpu": has_gpu}[args.cmd](args)
+    return {"compile": compile_all, "prepare": prepare, "check": check}[args.cmd](args)
 
 
 if __name__ == "__main__":

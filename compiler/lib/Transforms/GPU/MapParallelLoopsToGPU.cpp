@@ -189,7 +189,8 @@ struct MapParallelLoopsToGPUPass
     if (!func->hasAttr(kCUDAEntryAttr))
       return;
     if (blockSize <= 0 || blockSize % 32 != 0) {
-      func.emitError() << "block-size must be a positive multiple of 32, got " << blockSize;
+      func.emitError() << "block-size must be a positive multiple of 32, got "
+                     << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
     if (!func.getBody().hasOneBlock()) {

@@ -1,0 +1,20 @@
+// RUN: kiln-opt %s --kiln-cuda-pipeline='chips=sm_80,sm_90' | FileCheck %s
+
+// The host side of a CUDA entry only launches, through the runtime (kiln/abi.h): the kernel's
+// arguments (the tile size and three bare pointers) go into a stack array; the status is what
+// kiln_cuda_finish reports.
+// CHECK: llvm.mlir.global external constant @__kiln_cuda_module()
+// CHECK: llvm.mlir.global private constant @__kiln_kernel_name_chain_cuda_kernel("chain_cuda_kernel\00")
+// CHECK: llvm.func @chain_cuda(%[[CTX:.*]]: !llvm.ptr, %[[STREAM:.*]]: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32 attributes {kiln.cuda_entry}
+// CHECK: %[[ARGS:.*]] = llvm.alloca %{{.*}} x !llvm.array<4 x ptr>
+// CHECK: llvm.call @kiln_cuda_launch(%[[CTX]], %[[STREAM]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ARGS]])
+// CHECK-NOT: gpu.launch_func
+// CHECK: %[[STATUS:.*]] = llvm.call @kiln_cuda_finish(%[[CTX]], %[[STREAM]])
+// CHECK: llvm.return %[[STATUS]] : i32
+// One binary holds every kernel, as PTX for each chip (kilnc assembles them with ptxas).
+// CHECK: gpu.binary @kiln_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_80">, {{.*}}assembly = "{{.*}}.target sm_80{{.*}}.visible .entry chain_cuda_kernel({{.*}}">, #gpu.object<#nvvm.target<O = 3, chip = "sm_90">, {{.*}}assembly = "{{.*}}.target sm_90
+kiln.graph @chain(%a: tensor<1024xf32>, %b: tensor<1024xf32>) -> tensor<1024xf32> {
+  %0 = kiln.add %a, %b : (tensor<1024xf32>, tensor<1024xf32>) -> tensor<1024xf32>
+  %1 = kiln.exp %0 : (tensor<1024xf32>) -> tensor<1024xf32>
+  kiln.return %1 : tensor<1024xf32>
+}
