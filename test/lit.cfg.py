@@ -38,6 +38,15 @@ def cuda_gpu_present():
         and count.value > 0
 
 
+# The CUDA toolkit that kilnc uses by default ($CUDA_PATH, else /usr/local/cuda): tests that run
+# ptxas need it, and are reported unsupported on a machine without it.
+cuda_path = os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+if os.access(os.path.join(cuda_path, "bin", "ptxas"), os.X_OK) and os.path.exists(
+        os.path.join(cuda_path, "nvvm", "libdevice", "libdevice.10.bc")):
+    config.available_features.add("cuda-toolkit")
+if "CUDA_PATH" in os.environ:
+    config.environment["CUDA_PATH"] = os.environ["CUDA_PATH"]
+
 if cuda_gpu_present():
     config.available_features.add("cuda-gpu")
 if shutil.which("cuobjdump", path="/usr/local/cuda/bin:" + path):

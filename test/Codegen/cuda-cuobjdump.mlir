@@ -1,4 +1,5 @@
 // The toolkit's own view of an artifact's cubins: one ELF per SM, holding the kernels.
+// REQUIRES: cuda-toolkit
 // REQUIRES: cuobjdump
 // RUN: kilnc %s --emit=shared --target=x86-64,cuda:sm_80,cuda:sm_90 -o %t.so
 // RUN: env PATH=/usr/local/cuda/bin:$PATH cuobjdump --list-elf %t.so | FileCheck %s

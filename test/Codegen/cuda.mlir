@@ -1,4 +1,5 @@
 // PTX and cubin for CUDA targets, and artifacts that carry both CPU and GPU code.
+// REQUIRES: cuda-toolkit
 // RUN: kilnc %s --emit=ptx --target=cuda:sm_90 -o - | FileCheck %s --check-prefix=PTX90
 // RUN: kilnc %s --emit=ptx --target=cuda:sm_80 -o - | FileCheck %s --check-prefix=PTX80
 // RUN: kilnc %s --emit=cubin --target=cuda:sm_90 -o %t.cubin

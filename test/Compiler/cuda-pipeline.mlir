@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --kiln-cuda-pipeline='chips=sm_80,sm_90' | FileCheck %s
+// REQUIRES: cuda-toolkit
 
 // The host side of a CUDA entry only launches, through the runtime (kiln/abi.h): the kernel's
 // arguments (the tile size and three bare pointers) go into a stack array; the status is what
