@@ -26,6 +26,9 @@ namespace {
 void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnCUDAEntries());
   pm.addPass(createKilnCopiesToLinalg());
+  KilnGPUBlockReductionsOptions reductions;
+  reductions.blockSize = options.blockSize;
+  pm.addNestedPass<func::FuncOp>(createKilnGPUBlockReductions(reductions));
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   KilnMapParallelLoopsToGPUOptions mapping;
   mapping.blockSize = options.blockSize;

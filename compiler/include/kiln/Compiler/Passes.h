@@ -25,6 +25,10 @@ inline constexpr llvm::StringLiteral kOrderedReductionAttr = "kiln.ordered_reduc
 /// Marks the host function of a graph's CUDA entry (kiln-cuda-entries).
 inline constexpr llvm::StringLiteral kCUDAEntryAttr = "kiln.cuda_entry";
 
+/// Marks the outer loop of a block-wide reduction (kiln-gpu-block-reductions), which
+/// kiln-map-parallel-loops-to-gpu maps to blocks and its inner loop to threads.
+inline constexpr llvm::StringLiteral kGPUBlockLoopAttr = "kiln.gpu_block_loop";
+
 #define GEN_PASS_DECL
 #include "kiln/Compiler/Passes.h.inc"
 

@@ -176,6 +176,26 @@ def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::
                            "::mlir::memref::MemRefDialect"];
 }
 
+def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Reduce rows with a block of threads in CUDA entries";
+  let description = [{
+    Each `linalg.generic` on buffers in a `kiln.cuda_entry` function whose last loop is its
+    only reduction (row sums, maxima, the reductions of softmax and the normalizations), with a
+    combiner that `gpu.all_reduce` has (add, mul, min/max, and/or/xor on f32 and i32), becomes
+    one block per output element: each thread accumulates a strided part of the row, a
+    `gpu.all_reduce` combines the parts, and thread 0 folds the total into the output. The
+    outer loop is marked `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. Float
+    reductions are reordered, as Kiln's built-in reductions may be (docs/language.md);
+    generics marked `kiln.ordered_reduction` (user kernels' kiln.reduce) are left alone.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256", "Threads per row (a multiple of 32)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {
   let summary = "Move every outlined kernel into one gpu.module";
   let description = [{

@@ -218,9 +218,31 @@ struct MapParallelLoopsToGPUPass
     return success();
   }
 
+  /// A loop of kiln-gpu-block-reductions: its dimensions are the grid, the loop directly
+  /// inside it the threads of each block.
+  LogicalResult mapBlockLoop(scf::ParallelOp loop) {
+    loop->removeAttr(kGPUBlockLoopAttr);
+    auto lanes = dyn_cast<scf::ParallelOp>(&loop.getBody()->front());
+    if (!lanes || lanes.getNumLoops() != 1)
+      return loop.emitError("a block loop must start with its loop over the threads");
+    if (failed(sequentializeNestedLoops(lanes)))
+      return failure();
+    sinkGlobals(loop);
+    SmallVector<std::optional<int64_t>> counts;
+    for (unsigned dim = 0; dim < loop.getNumLoops(); ++dim)
+      counts.push_back(constantTripCount(loop, dim));
+    if (failed(gpu::setMappingAttr(
+            loop, dimensionMapping(loop.getContext(), counts, Processor::BlockX,
+                                   Processor::BlockY, Processor::BlockZ, /*limitYZ=*/true))))
+      return failure();
+    return gpu::setMappingAttr(lanes, {mapping(loop.getContext(), Processor::ThreadX)});
+  }
+
   LogicalResult mapLoop(scf::ParallelOp loop) {
     if (!loop.getInitVals().empty())
       return loop.emitError("a parallel loop with reductions cannot be mapped to the GPU yet");
+    if (loop->hasAttr(kGPUBlockLoopAttr))
+      return mapBlockLoop(loop);
     if (failed(sequentializeNestedLoops(loop)))
       return failure();
     sinkGlobals(loop);
