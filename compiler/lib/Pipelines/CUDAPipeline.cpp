@@ -29,6 +29,7 @@ void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   KilnGPUBlockReductionsOptions reductions;
   reductions.blockSize = options.blockSize;
   pm.addNestedPass<func::FuncOp>(createKilnGPUBlockReductions(reductions));
+  pm.addNestedPass<func::FuncOp>(createKilnGPUTiledMatmul());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   KilnMapParallelLoopsToGPUOptions mapping;
   mapping.blockSize = options.blockSize;

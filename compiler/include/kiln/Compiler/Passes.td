@@ -196,6 +196,20 @@ def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::func::Fu
                            "::mlir::memref::MemRefDialect"];
 }
 
+def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Register-tiled matmuls in CUDA entries";
+  let description = [{
+    Each `linalg.matmul` on static buffers in a `kiln.cuda_entry` function becomes a grid of
+    64 x 64 tiles of C, one block of 16 x 16 threads per tile, each thread summing a 4 x 4
+    register tile (rows and columns 16 apart, so that neighbouring threads read neighbouring
+    columns of B) over k and adding it to C once. The outer loop is marked
+    `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. No shared memory or tensor cores
+    yet.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {
   let summary = "Move every outlined kernel into one gpu.module";
   let description = [{

@@ -223,7 +223,7 @@ struct MapParallelLoopsToGPUPass
   LogicalResult mapBlockLoop(scf::ParallelOp loop) {
     loop->removeAttr(kGPUBlockLoopAttr);
     auto lanes = dyn_cast<scf::ParallelOp>(&loop.getBody()->front());
-    if (!lanes || lanes.getNumLoops() != 1)
+    if (!lanes || lanes.getNumLoops() > 3)
       return loop.emitError("a block loop must start with its loop over the threads");
     if (failed(sequentializeNestedLoops(lanes)))
       return failure();
@@ -235,7 +235,12 @@ struct MapParallelLoopsToGPUPass
             loop, dimensionMapping(loop.getContext(), counts, Processor::BlockX,
                                    Processor::BlockY, Processor::BlockZ, /*limitYZ=*/true))))
       return failure();
-    return gpu::setMappingAttr(lanes, {mapping(loop.getContext(), Processor::ThreadX)});
+    SmallVector<std::optional<int64_t>> laneCounts;
+    for (unsigned dim = 0; dim < lanes.getNumLoops(); ++dim)
+      laneCounts.push_back(constantTripCount(lanes, dim));
+    return gpu::setMappingAttr(lanes, dimensionMapping(loop.getContext(), laneCounts,
+                                                       Processor::ThreadX, Processor::ThreadY,
+                                                       Processor::ThreadZ, /*limitYZ=*/false));
   }
 
   LogicalResult mapLoop(scf::ParallelOp loop) {
