@@ -1,11 +1,12 @@
 # kiln_add_library(<name> SOURCE <module.mlir>
-#                  [TARGET <cpu>] [OPT_LEVEL <0-3>] [MODULE_NAME <c-identifier>])
+#                  [TARGET <targets>] [OPT_LEVEL <0-3>] [MODULE_NAME <c-identifier>])
 #
 # Compiles a Kiln module with kilnc at build time into an object and a C header, and makes
 # <name> a static library that carries both: link it and `#include "<module>.h"`.
 # MODULE_NAME defaults to the source's file name ("mlp.mlir" -> mlp.h, mlp_metadata).
-# TARGET is kilnc's --target (default host), OPT_LEVEL its -O (default 3). kilnc comes from
-# this build when Kiln is a subproject, else from KILNC or PATH.
+# TARGET is kilnc's --target (default host; "host,cuda:sm_80,cuda:sm_90" adds the CUDA entries,
+# which call the Kiln runtime: the library then links kiln_runtime), OPT_LEVEL its -O (default
+# 3). kilnc comes from this build when Kiln is a subproject, else from KILNC or PATH.
 function(kiln_add_library name)
   cmake_parse_arguments(ARG "" "SOURCE;TARGET;OPT_LEVEL;MODULE_NAME" "" ${ARGN})
   if(NOT ARG_SOURCE)
@@ -49,4 +50,11 @@ function(kiln_add_library name)
   target_include_directories(${name} INTERFACE ${include_dir})
   # Transcendentals that are not approximated inline call libm.
   target_link_libraries(${name} INTERFACE m)
+  if(ARG_TARGET MATCHES "cuda:")
+    if(NOT TARGET kiln_runtime)
+      message(FATAL_ERROR "kiln_add_library(${name}): CUDA targets need the kiln_runtime "
+                          "library (build Kiln's runtime in this project)")
+    endif()
+    target_link_libraries(${name} INTERFACE kiln_runtime)
+  endif()
 endfunction()
