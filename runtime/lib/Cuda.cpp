@@ -261,6 +261,83 @@ uint64_t bytesOf(const kiln_arg_info &arg) {
 
 bool available() { return device().status == KILN_OK; }
 
+namespace {
+
+// Allocates a device buffer per argument and queues the copies of the inputs; failures are
+// recorded in the call state.
+std::vector<void *> copyInputs(Device &d, kiln_context *ctx, const kiln_graph_info &info,
+                               const kiln_buffer *inputs, CallReceipt &receipt) {
+  std::vector<void *> buffers(info.num_inputs + info.num_outputs, nullptr);
+  for (uint32_t i = 0; i < buffers.size(); ++i) {
+    uint64_t bytes = bytesOf(info.args[i]);
+    // Zero-size buffers still get a distinct valid pointer.
+    buffers[i] = kiln_cuda_alloc(ctx, nullptr, bytes ? bytes : 1);
+    if (i >= info.num_inputs || !buffers[i])
+      continue;
+    if (CUresult r = d.api.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(buffers[i]),
+                                              inputs[i].data, bytes, d.stream))
+      record(KILN_ERROR_DEVICE_FAILED, "copying input %u to the GPU failed: %s", i,
+             errorString(d, r));
+    receipt.bytes_copied += bytes;
+  }
+  return buffers;
+}
+
+// Queues the copies of the outputs back to the host; returns the failure, if any.
+std::string copyOutputs(Device &d, const kiln_graph_info &info, kiln_buffer *outputs,
+                        const std::vector<void *> &buffers, CallReceipt &receipt) {
+  for (uint32_t i = 0; i < info.num_outputs; ++i) {
+    uint64_t bytes = bytesOf(info.args[info.num_inputs + i]);
+    auto source = reinterpret_cast<CUdeviceptr>(buffers[info.num_inputs + i]);
+    if (CUresult r = d.api.cuMemcpyDtoHAsync(outputs[i].data, source, bytes, d.stream))
+      return "copying output " + std::to_string(i) + " from the GPU failed: " +
+             errorString(d, r);
+    receipt.bytes_copied += bytes;
+  }
+  return "";
+}
+
+// Two events around the kernels of a call, destroyed with it.
+struct KernelTimer {
+  Device &d;
+  CUevent start = nullptr, stop = nullptr;
+  explicit KernelTimer(Device &d) : d(d) {
+    d.api.cuEventCreate(&start, CU_EVENT_DEFAULT);
+    d.api.cuEventCreate(&stop, CU_EVENT_DEFAULT);
+  }
+  ~KernelTimer() {
+    if (start)
+      d.api.cuEventDestroy(start);
+    if (stop)
+      d.api.cuEventDestroy(stop);
+  }
+  void record(CUevent event) {
+    if (event)
+      d.api.cuEventRecord(event, d.stream);
+  }
+  // Valid once the stream has been synchronized.
+  uint64_t elapsedNs() {
+    float ms = 0;
+    if (!start || !stop || d.api.cuEventElapsedTime(&ms, start, stop) != CUDA_SUCCESS)
+      return 0;
+    return static_cast<uint64_t>(ms * 1e6);
+  }
+};
+
+// Runs the graph's CUDA entry; returns its code (0, or the first failure's status).
+int32_t runEntry(kiln_context *ctx, const kiln_graph_info &info, std::vector<void *> &buffers,
+                 KernelTimer &timer, CallReceipt &receipt) {
+  timer.record(timer.start);
+  // The entry ends with kiln_cuda_finish, which reports and clears this thread's failure.
+  int32_t code = call.status == KILN_OK ? info.cuda_entry_argv(ctx, nullptr, buffers.data())
+                                        : kiln_cuda_finish(ctx, nullptr);
+  receipt.launches = call.launches;
+  timer.record(timer.stop);
+  return code;
+}
+
+} // namespace
+
 kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs,
                       kiln_buffer *outputs, CallReceipt &receipt) {
   const kiln_graph_info &info = *graph->info;
@@ -268,61 +345,19 @@ kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *i
   Device *d = readyDevice();
   if (!d)
     return fail(call.status, "graph '%s' on CUDA: %s", info.name, call.message.c_str());
-  uint32_t count = info.num_inputs + info.num_outputs;
-  std::vector<void *> buffers(count, nullptr);
-  CUevent start = nullptr, stop = nullptr;
-  d->api.cuEventCreate(&start, CU_EVENT_DEFAULT);
-  d->api.cuEventCreate(&stop, CU_EVENT_DEFAULT);
-  for (uint32_t i = 0; i < count; ++i) {
-    // Zero-size buffers still get a distinct valid pointer.
-    buffers[i] = kiln_cuda_alloc(ctx, nullptr, bytesOf(info.args[i]) ? bytesOf(info.args[i]) : 1);
-    if (i < info.num_inputs && buffers[i]) {
-      uint64_t bytes = bytesOf(info.args[i]);
-      if (CUresult r = d->api.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(buffers[i]),
-                                                 inputs[i].data, bytes, d->stream))
-        record(KILN_ERROR_DEVICE_FAILED, "copying input %u to the GPU failed: %s", i,
-               errorString(*d, r));
-      receipt.bytes_copied += bytes;
-    }
-  }
-  call.launches = 0;
-  if (start)
-    d->api.cuEventRecord(start, d->stream);
-  // The entry ends with kiln_cuda_finish, which reports and clears this thread's call state.
-  int32_t code = call.status == KILN_OK ? info.cuda_entry_argv(ctx, nullptr, buffers.data())
-                                        : kiln_cuda_finish(ctx, nullptr);
-  receipt.launches = call.launches;
-  if (stop)
-    d->api.cuEventRecord(stop, d->stream);
-  std::string failure = code ? kiln_last_error() : "";
-  for (uint32_t i = 0; code == 0 && i < info.num_outputs; ++i) {
-    uint64_t bytes = bytesOf(info.args[info.num_inputs + i]);
-    if (CUresult r = d->api.cuMemcpyDtoHAsync(
-            outputs[i].data, reinterpret_cast<CUdeviceptr>(buffers[info.num_inputs + i]), bytes,
-            d->stream)) {
-      failure = std::string("copying output ") + std::to_string(i) +
-                " from the GPU failed: " + errorString(*d, r);
-      code = KILN_ERROR_DEVICE_FAILED;
-    }
-    receipt.bytes_copied += bytes;
-  }
+  std::vector<void *> buffers = copyInputs(*d, ctx, info, inputs, receipt);
+  KernelTimer timer(*d);
+  int32_t code = runEntry(ctx, info, buffers, timer, receipt);
+  std::string failure = code ? kiln_last_error() : copyOutputs(*d, info, outputs, buffers, receipt);
   for (void *buffer : buffers)
     if (buffer)
       d->api.cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(buffer), d->stream);
   CUresult synced = d->api.cuStreamSynchronize(d->stream);
-  if (synced && code == 0) {
+  if (synced && failure.empty())
     failure = std::string("the GPU failed while running the graph: ") + errorString(*d, synced);
-    code = KILN_ERROR_DEVICE_FAILED;
-  }
-  float ms = 0;
-  if (start && stop && d->api.cuEventElapsedTime(&ms, start, stop) == CUDA_SUCCESS)
-    receipt.device_ns = static_cast<uint64_t>(ms * 1e6);
-  if (start)
-    d->api.cuEventDestroy(start);
-  if (stop)
-    d->api.cuEventDestroy(stop);
+  receipt.device_ns = timer.elapsedNs();
   call = CallState();
-  if (code)
+  if (!failure.empty())
     return fail(KILN_ERROR_ENTRY_FAILED, "graph '%s' on CUDA: %s", info.name, failure.c_str());
   return KILN_OK;
 }
@@ -382,11 +417,11 @@ extern "C" void kiln_cuda_launch(void *, void *stream, const kiln_cuda_module *m
 }
 
 extern "C" int32_t kiln_cuda_finish(void *, void *) {
+  // The launch count stays for the runtime's receipt (callGraph resets the whole state).
   kiln_status status = call.status;
-  std::string message = call.message;
-  uint64_t launches = call.launches;
-  call = CallState();
-  call.launches = launches;
+  std::string message = std::move(call.message);
+  call.status = KILN_OK;
+  call.message.clear();
   if (status == KILN_OK)
     return 0;
   kiln::fail(status, "%s", message.c_str());
