@@ -28,12 +28,12 @@ void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnCopiesToLinalg());
   KilnGPUBlockReductionsOptions reductions;
   reductions.blockSize = options.blockSize;
-  pm.addNestedPass<func::FuncOp>(createKilnGPUBlockReductions(reductions));
-  pm.addNestedPass<func::FuncOp>(createKilnGPUTiledMatmul());
+  pm.addPass(createKilnGPUBlockReductions(reductions));
+  pm.addPass(createKilnGPUTiledMatmul());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   KilnMapParallelLoopsToGPUOptions mapping;
   mapping.blockSize = options.blockSize;
-  pm.addNestedPass<func::FuncOp>(createKilnMapParallelLoopsToGPU(mapping));
+  pm.addPass(createKilnMapParallelLoopsToGPU(mapping));
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createKilnMergeGPUModules());

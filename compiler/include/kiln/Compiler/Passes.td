@@ -154,7 +154,7 @@ def KilnCUDAEntries : Pass<"kiln-cuda-entries", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
+def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Tile the parallel loops of CUDA entries into blocks and threads";
   let description = [{
     In each function marked `kiln.cuda_entry`, every outermost `scf.parallel` is tiled so that
@@ -176,7 +176,7 @@ def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::
                            "::mlir::memref::MemRefDialect"];
 }
 
-def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::func::FuncOp"> {
+def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::ModuleOp"> {
   let summary = "Reduce rows with a block of threads in CUDA entries";
   let description = [{
     Each `linalg.generic` on buffers in a `kiln.cuda_entry` function whose last loop is its
@@ -196,7 +196,7 @@ def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::func::Fu
                            "::mlir::memref::MemRefDialect"];
 }
 
-def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::func::FuncOp"> {
+def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::ModuleOp"> {
   let summary = "Register-tiled matmuls in CUDA entries";
   let description = [{
     Each `linalg.matmul` on static buffers in a `kiln.cuda_entry` function becomes a grid of

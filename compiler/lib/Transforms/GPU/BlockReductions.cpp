@@ -196,14 +196,13 @@ struct GPUBlockReductionsPass : impl::KilnGPUBlockReductionsBase<GPUBlockReducti
   using Base::Base;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (!func->hasAttr(kCUDAEntryAttr))
-      return;
     SmallVector<RowReduction> reductions;
-    func.walk([&](linalg::GenericOp op) {
-      if (std::optional<RowReduction> reduction = matchRowReduction(op))
-        reductions.push_back(std::move(*reduction));
-    });
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func->hasAttr(kCUDAEntryAttr))
+        func.walk([&](linalg::GenericOp op) {
+          if (std::optional<RowReduction> reduction = matchRowReduction(op))
+            reductions.push_back(std::move(*reduction));
+        });
     for (const RowReduction &reduction : reductions)
       rewrite(reduction, blockSize);
   }

@@ -184,26 +184,30 @@ struct MapParallelLoopsToGPUPass
     : impl::KilnMapParallelLoopsToGPUBase<MapParallelLoopsToGPUPass> {
   using Base::Base;
 
+  // A module pass, the functions one after the other: run on functions in parallel, the
+  // upstream launch conversion crashed now and then (Attribute::getContext on a null
+  // attribute) in MLIR 22.
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (!func->hasAttr(kCUDAEntryAttr))
-      return;
-    if (blockSize <= 0 || blockSize % 32 != 0) {
-      func.emitError() << "block-size must be a positive multiple of 32, got "
-                     << static_cast<int64_t>(blockSize);
-      return signalPassFailure();
-    }
-    if (!func.getBody().hasOneBlock()) {
-      func.emitError("a CUDA entry must have a single block before its loops are mapped");
-      return signalPassFailure();
-    }
+    for (auto func : llvm::to_vector(getOperation().getOps<func::FuncOp>()))
+      if (func->hasAttr(kCUDAEntryAttr) && failed(mapFunction(func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult mapFunction(func::FuncOp func) {
+    if (blockSize <= 0 || blockSize % 32 != 0)
+      return func.emitError() << "block-size must be a positive multiple of 32, got "
+                              << static_cast<int64_t>(blockSize);
+    if (!func.getBody().hasOneBlock())
+      return func.emitError("a CUDA entry must have a single block before its loops are "
+                            "mapped");
     if (failed(wrapSerialCode(func)))
-      return signalPassFailure();
+      return failure();
     for (auto loop : llvm::to_vector(func.getBody().front().getOps<scf::ParallelOp>()))
       if (failed(mapLoop(loop)))
-        return signalPassFailure();
-    if (failed(convertToLaunches(func)) || failed(verifyHostCode(func)))
-      return signalPassFailure();
+        return failure();
+    if (failed(convertToLaunches(func)))
+      return failure();
+    return verifyHostCode(func);
   }
 
   LogicalResult convertToLaunches(func::FuncOp func) {

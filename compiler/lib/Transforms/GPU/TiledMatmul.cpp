@@ -150,11 +150,10 @@ void rewrite(linalg::MatmulOp op, Operation *combine, Value product) {
 
 struct GPUTiledMatmulPass : impl::KilnGPUTiledMatmulBase<GPUTiledMatmulPass> {
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    if (!func->hasAttr(kCUDAEntryAttr))
-      return;
     SmallVector<linalg::MatmulOp> matmuls;
-    func.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func->hasAttr(kCUDAEntryAttr))
+        func.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
     for (linalg::MatmulOp op : matmuls)
       if (auto match = matchMatmul(op))
         rewrite(op, match->first, match->second);
