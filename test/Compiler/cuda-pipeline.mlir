@@ -7,7 +7,7 @@
 // CHECK: llvm.mlir.global external constant @__kiln_cuda_module()
 // CHECK: llvm.mlir.global private constant @__kiln_kernel_name_chain_cuda_kernel("chain_cuda_kernel\00")
 // CHECK: llvm.func @chain_cuda(%[[CTX:.*]]: !llvm.ptr, %[[STREAM:.*]]: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32 attributes {kiln.cuda_entry}
-// CHECK: %[[ARGS:.*]] = llvm.alloca %{{.*}} x !llvm.array<4 x ptr>
+// CHECK: %[[ARGS:.*]] = llvm.alloca %{{.*}} x !llvm.struct<(ptr, ptr, ptr, ptr)>
 // CHECK: llvm.call @kiln_cuda_launch(%[[CTX]], %[[STREAM]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ARGS]])
 // CHECK-NOT: gpu.launch_func
 // CHECK: %[[STATUS:.*]] = llvm.call @kiln_cuda_finish(%[[CTX]], %[[STREAM]])

@@ -222,7 +222,7 @@ std::string describeDevice(const kiln_graph *graph) {
 }
 
 /// Why a run with CUDA code in the artifact stayed on the CPU.
-std::string whyCpu(const kiln_module *module, const Options &options) {
+std::string whyCpu(const Options &options) {
   if (options.device == "cpu")
     return "--device cpu";
   if (kiln_cuda_device(nullptr, nullptr) != KILN_OK)
@@ -329,7 +329,7 @@ int run(int argc, char **argv) {
   if (*kiln_module_cuda_architectures(module.get())) {
     std::string device = describeDevice(graph);
     if (device == "cpu")
-      device += " (" + whyCpu(module.get(), options) + ")";
+      device += " (" + whyCpu(options) + ")";
     std::fprintf(stderr, "device: %s\n", device.c_str());
   }
   writeOutputs(options, outputs);

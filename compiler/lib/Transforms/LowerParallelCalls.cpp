@@ -11,6 +11,7 @@
 // weakly), or runs the task inline when no runtime is linked.
 //
 //===----------------------------------------------------------------------===//
+#include "FrameStruct.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -65,19 +66,9 @@ private:
         module.getContext(), llvm::to_vector(captures.getTypes()));
     LLVM::LLVMFuncOp thunk = getOrCreateThunk(task, dataType);
 
-    // The struct lives in the entry block: an alloca inside the loops around the call would
-    // grow the stack on every iteration.
-    OpBuilder b(caller.getBody());
+    OpBuilder b(call);
     Location loc = call.getLoc();
-    Value one = LLVM::ConstantOp::create(b, loc, i64Type, b.getI64IntegerAttr(1));
-    Value data = LLVM::AllocaOp::create(b, loc, ptrType, dataType, one);
-
-    b.setInsertionPoint(call);
-    for (auto [index, value] : llvm::enumerate(captures)) {
-      Value field = LLVM::GEPOp::create(b, loc, ptrType, dataType, data,
-                                        ArrayRef<LLVM::GEPArg>{0, int32_t(index)});
-      LLVM::StoreOp::create(b, loc, value, field);
-    }
+    Value data = storeInFrameStruct(b, caller, loc, captures);
     Value thunkAddress = LLVM::AddressOfOp::create(b, loc, thunk);
     LLVM::CallOp::create(b, loc, getOrCreateParallelFor(), 
                          ValueRange{caller.getArgument(0), call.getOperand(1), thunkAddress, data});

@@ -14,6 +14,7 @@
 // kiln_cuda_finish returns it.
 //
 //===----------------------------------------------------------------------===//
+#include "../FrameStruct.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -71,26 +72,12 @@ private:
         launch.getAsyncToken())
       return launch.emitError("only plain synchronous launches are supported");
     Location loc = launch.getLoc();
-    ValueRange args = launch.getKernelOperands();
-    auto argsType =
-        LLVM::LLVMStructType::getLiteral(ctx, llvm::to_vector(args.getTypes()));
-    auto pointersType = LLVM::LLVMArrayType::get(ptrType, std::max<size_t>(args.size(), 1));
-
-    // In the entry block: an alloca between the launches would grow the stack per launch.
-    OpBuilder b(entry.getBody());
-    Value one = LLVM::ConstantOp::create(b, loc, i64Type, b.getI64IntegerAttr(1));
-    Value values = LLVM::AllocaOp::create(b, loc, ptrType, argsType, one);
-    Value pointers = LLVM::AllocaOp::create(b, loc, ptrType, pointersType, one);
-
-    b.setInsertionPoint(launch);
-    for (auto [index, value] : llvm::enumerate(args)) {
-      Value field = LLVM::GEPOp::create(b, loc, ptrType, argsType, values,
-                                        ArrayRef<LLVM::GEPArg>{0, int32_t(index)});
-      LLVM::StoreOp::create(b, loc, value, field);
-      Value slot = LLVM::GEPOp::create(b, loc, ptrType, pointersType, pointers,
-                                       ArrayRef<LLVM::GEPArg>{0, int32_t(index)});
-      LLVM::StoreOp::create(b, loc, field, slot);
-    }
+    // cuLaunchKernel takes the address of each argument: the arguments go into one stack
+    // struct, the addresses of its fields into another (laid out as an array of pointers).
+    OpBuilder b(launch);
+    SmallVector<Value> fields;
+    storeInFrameStruct(b, entry, loc, launch.getKernelOperands(), &fields);
+    Value pointers = storeInFrameStruct(b, entry, loc, fields);
     Value kernelName = getKernelName(b, loc, launch.getKernelName().getValue());
     Value shared = launch.getDynamicSharedMemorySize();
     if (!shared)

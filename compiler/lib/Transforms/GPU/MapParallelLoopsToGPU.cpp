@@ -102,6 +102,14 @@ std::optional<int64_t> constantTripCount(scf::ParallelOp loop, unsigned dim) {
   return llvm::divideCeil(*ub - *lb, *step);
 }
 
+/// The trip count of each dimension of `loop`, where it is a constant.
+SmallVector<std::optional<int64_t>> tripCounts(scf::ParallelOp loop) {
+  SmallVector<std::optional<int64_t>> counts;
+  for (unsigned dim = 0; dim < loop.getNumLoops(); ++dim)
+    counts.push_back(constantTripCount(loop, dim));
+  return counts;
+}
+
 gpu::ParallelLoopDimMappingAttr mapping(MLIRContext *ctx, Processor processor) {
   AffineMap identity = AffineMap::getMultiDimIdentityMap(1, ctx);
   return gpu::ParallelLoopDimMappingAttr::get(ctx, processor, identity, identity);
@@ -232,17 +240,12 @@ struct MapParallelLoopsToGPUPass
     if (failed(sequentializeNestedLoops(lanes)))
       return failure();
     sinkGlobals(loop);
-    SmallVector<std::optional<int64_t>> counts;
-    for (unsigned dim = 0; dim < loop.getNumLoops(); ++dim)
-      counts.push_back(constantTripCount(loop, dim));
+    SmallVector<std::optional<int64_t>> counts = tripCounts(loop);
     if (failed(gpu::setMappingAttr(
             loop, dimensionMapping(loop.getContext(), counts, Processor::BlockX,
                                    Processor::BlockY, Processor::BlockZ, /*limitYZ=*/true))))
       return failure();
-    SmallVector<std::optional<int64_t>> laneCounts;
-    for (unsigned dim = 0; dim < lanes.getNumLoops(); ++dim)
-      laneCounts.push_back(constantTripCount(lanes, dim));
-    return gpu::setMappingAttr(lanes, dimensionMapping(loop.getContext(), laneCounts,
+    return gpu::setMappingAttr(lanes, dimensionMapping(loop.getContext(), tripCounts(lanes),
                                                        Processor::ThreadX, Processor::ThreadY,
                                                        Processor::ThreadZ, /*limitYZ=*/false));
   }
@@ -256,9 +259,7 @@ struct MapParallelLoopsToGPUPass
       return failure();
     sinkGlobals(loop);
     unsigned rank = loop.getNumLoops();
-    SmallVector<std::optional<int64_t>> counts;
-    for (unsigned dim = 0; dim < rank; ++dim)
-      counts.push_back(constantTripCount(loop, dim));
+    SmallVector<std::optional<int64_t>> counts = tripCounts(loop);
     if (!counts.back())
       return gpu::setMappingAttr(loop, dimensionMapping(loop.getContext(), counts,
                                                         Processor::BlockX, Processor::BlockY,
