@@ -14,8 +14,10 @@ using namespace mlir;
 
 namespace kiln {
 
-void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
-  pm.addPass(createKilnToLinalg());
+void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  KilnToLinalgOptions toLinalg;
+  toLinalg.softmaxScalesInPlace = options.rowKernels;
+  pm.addPass(createKilnToLinalg(toLinalg));
   // Before fusion: the flag then travels with the combiner into fused generics, while the
   // generic of a user kernel's kiln.reduce still carries its kiln.ordered_reduction mark.
   pm.addPass(createKilnReassociateReductions());
@@ -46,6 +48,8 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   pm.addPass(createKilnPackedMatmul(packedMatmul));
   pm.addPass(createKilnCopiesToLinalg());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
+  if (options.rowKernels)
+    pm.addNestedPass<func::FuncOp>(createKilnFuseRowLoops());
   pm.addPass(createKilnOutlineParallelLoops());
   if (options.approximateMath)
     pm.addPass(createKilnApproximateMath());

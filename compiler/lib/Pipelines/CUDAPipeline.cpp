@@ -78,7 +78,11 @@ void addHostLowering(OpPassManager &pm) {
 } // namespace
 
 void buildKilnCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options) {
-  buildKilnBufferizePipeline(pm, CPUPipelineOptions());
+  // One pass per row statistic suits the GPU's block reductions; exp(x - max) written to the
+  // output and read back would cost a pass over global memory.
+  CPUPipelineOptions front;
+  front.rowKernels = false;
+  buildKilnBufferizePipeline(pm, front);
   addLoopMapping(pm, options);
   addDeviceLowering(pm, options);
   addHostLowering(pm);

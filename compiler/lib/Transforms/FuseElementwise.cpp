@@ -26,11 +26,22 @@ namespace {
 
 bool isContraction(Operation *op) { return op && isa<linalg::ContractionOpInterface>(op); }
 
-/// Upstream's default (fuse a producer with a single use), never into or out of a contraction.
+/// Whether `op` reads the value of its output (an in-place update, such as softmax's scaling
+/// of the exponentials it wrote). Fused into a consumer that iterates over more dimensions, it
+/// would keep that output and rewrite it once per extra iteration, reading its own result.
+bool updatesInPlace(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  return linalgOp && llvm::any_of(linalgOp.getDpsInitsMutable(), [&](OpOperand &init) {
+           return linalgOp.payloadUsesValueFromOperand(&init);
+         });
+}
+
+/// Upstream's default (fuse a producer with a single use), never into or out of a contraction,
+/// nor a producer that updates its output in place.
 bool shouldFuse(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
   return producer && producer->hasOneUse() && !isContraction(producer) &&
-         !isContraction(fused->getOwner());
+         !isContraction(fused->getOwner()) && !updatesInPlace(producer);
 }
 
 struct KilnFuseElementwisePass : public impl::KilnFuseElementwiseBase<KilnFuseElementwisePass> {

@@ -11,8 +11,11 @@ void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// reduce_sum reduce_max reduce_min reduce_mean reduce_prod argmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// softmax log_softmax layer_norm rms_norm.
-void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// softmax log_softmax layer_norm rms_norm. With `softmaxScalesInPlace`, f32/f64 softmax writes
+/// exp(x - max) to its result and scales it in place (the CPU's row kernels) instead of
+/// computing the exponential in both the row sum and the output (the GPU's).
+void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                           bool softmaxScalesInPlace);
 /// transpose reshape broadcast_to concat slice pad.
 void populateShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// cmp select cast.

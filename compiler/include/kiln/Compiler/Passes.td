@@ -14,6 +14,11 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
     pointer and the status result of the C ABI, so that bufferization can turn the tensor results
     into the caller's output buffers.
   }];
+  let options = [
+    Option<"softmaxScalesInPlace", "softmax-scales-in-place", "bool", "false",
+           "f32/f64 softmax writes exp(x - max) to its result, sums it and scales it in place "
+           "(one exponential per element; the CPU's row kernels)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
@@ -84,6 +89,20 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
+}
+
+def KilnFuseRowLoops : Pass<"kiln-fuse-row-loops", "::mlir::func::FuncOp"> {
+  let summary = "Fuse sibling parallel loops that stay within their rows";
+  let description = [{
+    Sibling `scf.parallel` loops (no reductions) with the same bounds in their first dimension
+    are fused into one loop over that dimension when every buffer that one of them writes and
+    the other touches is accessed only through `memref.load`/`memref.store` whose first index
+    is the loop's first induction variable. n-D loops become a 1-D loop around an (n-1)-D one
+    first. The ops between fused loops (allocations, constants) move above them. The passes of
+    softmax, layer_norm and rms_norm over a row (statistics, then the output) thereby run
+    back to back while the row is in cache.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
 def KilnOutlineParallelLoops : Pass<"kiln-outline-parallel-loops", "::mlir::ModuleOp"> {

@@ -16,6 +16,11 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
                              llvm::cl::desc("Width of the target's vector registers in bits "
                                             "(512 with AVX-512, 256 with AVX2, 128 below)"),
                              llvm::cl::init(512)};
+  Option<bool> rowKernels{*this, "row-kernels",
+                          llvm::cl::desc("Run the passes of softmax, layer_norm and rms_norm "
+                                         "over a row back to back (kiln-fuse-row-loops), "
+                                         "softmax with one exponential per element"),
+                          llvm::cl::init(true)};
 };
 
 struct CUDAPipelineOptions : public mlir::PassPipelineOptions<CUDAPipelineOptions> {

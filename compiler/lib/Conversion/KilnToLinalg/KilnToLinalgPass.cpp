@@ -46,13 +46,15 @@ void convertGraphToFunc(GraphOp graph) {
 }
 
 struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     populateElementwiseToLinalgPatterns(patterns);
     populateMatmulToLinalgPatterns(patterns);
     populateReductionToLinalgPatterns(patterns);
-    populateNormalizationToLinalgPatterns(patterns);
+    populateNormalizationToLinalgPatterns(patterns, softmaxScalesInPlace);
     populateShapeToLinalgPatterns(patterns);
     populateCompareSelectCastToLinalgPatterns(patterns);
     populateConvolutionToLinalgPatterns(patterns);

@@ -108,13 +108,18 @@ struct RowContext {
 /// exp(x - max) / sum(exp(x - max)), or x - max - log(sum(exp(x - max))).
 template <typename OpTy, bool Log>
 struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+  SoftmaxLikeLowering(MLIRContext *ctx, bool scaleInPlace)
+      : OpRewritePattern<OpTy>(ctx), scaleInPlace(scaleInPlace) {}
 
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/false);
     Type element = row.type.getElementType();
     Value max = row.rowMax(rewriter, loc, op.getInput());
+    if (!Log && scaleInPlace && element == row.acc) {
+      rewriter.replaceOp(op, scaleExponentialsInPlace(rewriter, loc, row, op.getInput(), max));
+      return success();
+    }
     Value sum = row.rowSum(rewriter, loc, op.getInput(), max,
                            [](OpBuilder &b, Location l, ValueRange args) {
                              return math::ExpOp::create(b, l,
@@ -136,6 +141,31 @@ struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
     rewriter.replaceOp(op, result);
     return success();
   }
+
+private:
+  /// e = exp(x - max) in the result's buffer, then e * (1 / sum(e)) in place: one exponential
+  /// per element, as a hand-written row loop does, once kiln-fuse-row-loops has fused the
+  /// passes over a row. The two-uses of e keep elementwise fusion from recomputing it.
+  static Value scaleExponentialsInPlace(OpBuilder &b, Location loc, const RowContext &row,
+                                        Value input, Value max) {
+    Value exps = buildParallelGeneric(b, loc, row.type, {input, max}, {row.identity, row.rowMap},
+                                      [](OpBuilder &nb, Location l, ValueRange args) {
+                                        return math::ExpOp::create(
+                                            nb, l, arith::SubFOp::create(nb, l, args[0], args[1]));
+                                      });
+    Value sum = row.rowSum(b, loc, exps, {}, nullptr);
+    SmallVector<utils::IteratorType> iterators(row.type.getRank(),
+                                               utils::IteratorType::parallel);
+    auto scaled = linalg::GenericOp::create(
+        b, loc, row.type, sum, exps, ArrayRef<AffineMap>{row.rowMap, row.identity}, iterators,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value v = arith::MulFOp::create(nb, l, args[1], row.reciprocal(nb, l, args[0]));
+          linalg::YieldOp::create(nb, l, v);
+        });
+    return scaled.getResult(0);
+  }
+
+  bool scaleInPlace;
 };
 
 /// (x - mean) * (1 / sqrt(var + eps)) * gamma + beta over [axis, rank), with the biased variance
@@ -203,9 +233,12 @@ struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
 
 } // namespace
 
-void populateNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxLikeLowering<SoftmaxOp, false>, SoftmaxLikeLowering<LogSoftmaxOp, true>,
-               LayerNormOpLowering, RmsNormOpLowering>(patterns.getContext());
+void populateNormalizationToLinalgPatterns(RewritePatternSet &patterns,
+                                           bool softmaxScalesInPlace) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<SoftmaxLikeLowering<SoftmaxOp, false>, SoftmaxLikeLowering<LogSoftmaxOp, true>>(
+      ctx, softmaxScalesInPlace);
+  patterns.add<LayerNormOpLowering, RmsNormOpLowering>(ctx);
 }
 
 } // namespace kiln

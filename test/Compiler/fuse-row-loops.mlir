@@ -1,0 +1,185 @@
+// RUN: kiln-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(kiln-fuse-row-loops))" | FileCheck %s
+
+// softmax's loops after bufferization: the row maximum, exp(x - max) into the output, the row
+// sum and the in-place scaling become one loop over rows; the allocation between them moves
+// above it, and the 2-D loops become a 1-D loop around a loop over the columns.
+// CHECK-LABEL: func.func @softmax
+// CHECK: %[[MAX:.+]] = memref.alloc() : memref<64xf32>
+// CHECK: %[[SUM:.+]] = memref.alloc() : memref<64xf32>
+// CHECK: scf.parallel (%[[ROW:.+]]) =
+// CHECK-NEXT: memref.store %{{.+}}, %[[MAX]][%[[ROW]]]
+// CHECK-NEXT: scf.for
+// CHECK: scf.parallel (%[[COL:.+]]) =
+// CHECK: memref.store %{{.+}}, %arg1[%[[ROW]], %[[COL]]]
+// CHECK: memref.store %{{.+}}, %[[SUM]][%[[ROW]]]
+// CHECK: scf.for
+// CHECK: scf.parallel
+// CHECK: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NOT: scf.parallel
+// CHECK: return
+func.func @softmax(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %lowest = arith.constant 0xFF800000 : f32
+  %max = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %lowest, %max[%i] : memref<64xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    scf.for %j = %c0 to %c1024 step %c1 {
+      %v = memref.load %x[%i, %j] : memref<64x1024xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %n = arith.maximumf %v, %m : f32
+      memref.store %n, %max[%i] : memref<64xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c1024) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<64x1024xf32>
+    %m = memref.load %max[%i] : memref<64xf32>
+    %d = arith.subf %v, %m : f32
+    %e = math.exp %d : f32
+    memref.store %e, %y[%i, %j] : memref<64x1024xf32>
+    scf.reduce
+  }
+  %sum = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %zero, %sum[%i] : memref<64xf32>
+    scf.for %j = %c0 to %c1024 step %c1 {
+      %e = memref.load %y[%i, %j] : memref<64x1024xf32>
+      %s = memref.load %sum[%i] : memref<64xf32>
+      %t = arith.addf %e, %s : f32
+      memref.store %t, %sum[%i] : memref<64xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c1024) step (%c1, %c1) {
+    %s = memref.load %sum[%i] : memref<64xf32>
+    %e = memref.load %y[%i, %j] : memref<64x1024xf32>
+    %r = arith.divf %one, %s : f32
+    %o = arith.mulf %e, %r : f32
+    memref.store %o, %y[%i, %j] : memref<64x1024xf32>
+    scf.reduce
+  }
+  memref.dealloc %max : memref<64xf32>
+  memref.dealloc %sum : memref<64xf32>
+  return
+}
+
+// -----
+
+// The second loop reads the first one's output at another row (a transpose): not fused.
+// CHECK-LABEL: func.func @other_row
+// CHECK: scf.parallel (%{{[^,]+}}, %{{[^)]+}}) =
+// CHECK: memref.store %{{.+}}, %arg1
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.parallel (%{{[^,]+}}, %{{[^)]+}}) =
+func.func @other_row(%x: memref<64x64xf32>, %t: memref<64x64xf32>, %y: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<64x64xf32>
+    memref.store %v, %t[%i, %j] : memref<64x64xf32>
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+    %v = memref.load %t[%j, %i] : memref<64x64xf32>
+    memref.store %v, %y[%i, %j] : memref<64x64xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A loop that only reads what the previous one reads (g, not indexed by the row) is fused
+// with it; a loop over another range is not.
+// CHECK-LABEL: func.func @bounds_and_shared_reads
+// CHECK: scf.parallel (%[[I:.+]]) = (%c0) to (%c64)
+// CHECK: scf.parallel (%{{.+}}) = (%c0) to (%c64)
+// CHECK: memref.store %{{.+}}, %arg3[%[[I]]]
+// CHECK: scf.parallel (%{{.+}}) = (%c0) to (%c32)
+// CHECK: return
+func.func @bounds_and_shared_reads(%g: memref<64xf32>, %a: memref<64x64xf32>,
+                                   %b: memref<32xf32>, %c: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+    %v = memref.load %g[%j] : memref<64xf32>
+    memref.store %v, %a[%i, %j] : memref<64x64xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %v = memref.load %g[%i] : memref<64xf32>
+    memref.store %v, %c[%i] : memref<64xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c32) step (%c1) {
+    %v = memref.load %g[%i] : memref<64xf32>
+    memref.store %v, %b[%i] : memref<32xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A copy between the loops touches memory: it stays where it is, and so do the loops.
+// CHECK-LABEL: func.func @copy_between
+// CHECK: scf.parallel
+// CHECK: memref.copy
+// CHECK: scf.parallel
+func.func @copy_between(%x: memref<64xf32>, %y: memref<64xf32>, %z: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %v = memref.load %x[%i] : memref<64xf32>
+    memref.store %v, %y[%i] : memref<64xf32>
+    scf.reduce
+  }
+  memref.copy %y, %z : memref<64xf32> to memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %v = memref.load %z[%i] : memref<64xf32>
+    memref.store %v, %x[%i] : memref<64xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A loop that writes through a view of a buffer the other loop reads is not fused: the pass
+// does not reason about views.
+// CHECK-LABEL: func.func @through_view
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+func.func @through_view(%x: memref<64x2xf32>, %y: memref<64x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %col = memref.subview %x[0, 1] [64, 1] [1, 1] : memref<64x2xf32> to memref<64xf32, strided<[2], offset: 1>>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %v = memref.load %x[%i, %c0] : memref<64x2xf32>
+    memref.store %v, %y[%i, %c0] : memref<64x2xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %v = memref.load %y[%i, %c1] : memref<64x2xf32>
+    memref.store %v, %col[%i] : memref<64xf32, strided<[2], offset: 1>>
+    scf.reduce
+  }
+  return
+}
