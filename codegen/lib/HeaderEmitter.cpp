@@ -99,6 +99,9 @@ std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName, bo
     emitGraph(os, moduleName, graph, cuda);
   os << "/* Describes every graph above for the Kiln runtime. */\n"
      << "extern const struct kiln_module_metadata " << moduleName << "_metadata;\n\n"
+     << "/* The CPU variant the entries run on this CPU, e.g. \"x86-64-v4\": with several CPU\n"
+     << " * targets (kilnc --target=x86-64-v3,x86-64-v4), the best one it supports. */\n"
+     << "const char *" << cpuVariantSymbol(moduleName) << "(void);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }

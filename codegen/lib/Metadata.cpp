@@ -30,7 +30,7 @@ public:
     graphInfoTy =
         StructType::create(ctx, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy}, "kiln_graph_info");
     moduleTy = StructType::create(ctx, {i32Ty, i32Ty, i32Ty, i32Ty, ptrTy, ptrTy, ptrTy, i64Ty,
-                                        ptrTy},
+                                        ptrTy, ptrTy, ptrTy},
                                   "kiln_module_metadata");
     cudaImageTy = StructType::create(ctx, {i32Ty, i32Ty, ptrTy, i64Ty}, "kiln_cuda_image");
     cudaModuleTy = StructType::create(ctx, {i32Ty, i32Ty, ptrTy}, "kiln_cuda_module");
@@ -93,17 +93,22 @@ public:
     return defined;
   }
 
-  GlobalVariable *buildModule(ArrayRef<Constant *> graphs, const CPUTarget &target,
-                              Constant *cudaModule) {
+  GlobalVariable *buildModule(ArrayRef<Constant *> graphs, ArrayRef<CPUTarget> cpuVariants,
+                              Function *variantName, Constant *cudaModule) {
+    const CPUTarget &baseline = cpuVariants.back();
+    std::vector<std::string> names;
+    for (const CPUTarget &variant : cpuVariants)
+      names.push_back(variant.name);
     Constant *graphArray = privateGlobal(
         "graphs", ConstantArray::get(ArrayType::get(graphInfoTy, graphs.size()), graphs));
     Constant *init = ConstantStruct::get(
         moduleTy, {ConstantInt::get(i32Ty, KILN_MODULE_MAGIC),
                    ConstantInt::get(i32Ty, KILN_ABI_VERSION),
                    ConstantInt::get(i32Ty, graphs.size()), ConstantInt::get(i32Ty, 0),
-                   graphArray, cString(target.cpu),
-                   cString(llvm::join(target.requiredFeatures, ",")),
-                   ConstantInt::get(i64Ty, 0), cudaModule});
+                   graphArray, cString(baseline.cpu),
+                   cString(llvm::join(baseline.requiredFeatures, ",")),
+                   ConstantInt::get(i64Ty, 0), cudaModule, cString(llvm::join(names, ",")),
+                   variantName});
     return new GlobalVariable(module, moduleTy, /*isConstant=*/true, GlobalValue::ExternalLinkage,
                               init, prefix + "metadata");
   }
@@ -178,8 +183,9 @@ private:
 
 } // namespace
 
-Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs, const CPUTarget &target,
-                        StringRef moduleName, bool exportRuntimeSymbol,
+Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
+                        ArrayRef<CPUTarget> cpuVariants, StringRef moduleName,
+                        bool exportRuntimeSymbol,
                         ArrayRef<CUDAImage> cudaImages) {
   MetadataBuilder builder(module, (moduleName + "_").str());
   std::vector<Constant *> infos;
@@ -192,7 +198,12 @@ Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs, const C
   Expected<Constant *> cudaModule = builder.buildCUDAModule(cudaImages);
   if (!cudaModule)
     return cudaModule.takeError();
-  GlobalVariable *metadata = builder.buildModule(infos, target, *cudaModule);
+  Function *variantName = module.getFunction(cpuVariantSymbol(moduleName));
+  if (!variantName)
+    return createStringError("the module has no '%s' (addCPUDispatch)",
+                             cpuVariantSymbol(moduleName).c_str());
+  GlobalVariable *metadata =
+      builder.buildModule(infos, cpuVariants, variantName, *cudaModule);
   if (exportRuntimeSymbol)
     GlobalAlias::create(KILN_METADATA_SYMBOL, metadata);
   return Error::success();

@@ -16,17 +16,11 @@ void optimizeModule(Module &module, TargetMachine &machine, const CPUTarget &tar
                     unsigned optLevel) {
   module.setTargetTriple(machine.getTargetTriple());
   module.setDataLayout(machine.createDataLayout());
-  for (Function &fn : module) {
-    if (fn.isDeclaration())
-      continue;
-    fn.addFnAttr("target-cpu", target.cpu);
-    if (!target.features.empty())
-      fn.addFnAttr("target-features", target.features);
-    if (target.preferredVectorWidth)
-      fn.addFnAttr("prefer-vector-width", std::to_string(target.preferredVectorWidth));
-    // Graph entries never unwind into C callers.
-    fn.addFnAttr(Attribute::NoUnwind);
-  }
+  applyCPUTarget(module, target);
+  // Graph entries never unwind into C callers.
+  for (Function &fn : module)
+    if (!fn.isDeclaration())
+      fn.addFnAttr(Attribute::NoUnwind);
 
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;

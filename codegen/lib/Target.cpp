@@ -81,6 +81,8 @@ Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const CPUTarget &ta
                                                              unsigned optLevel) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
+  // The CPU variant dispatch reads cpuid with inline assembly, which the object streamer parses.
+  InitializeNativeTargetAsmParser();
   std::string error;
   Triple triple(target.triple);
   const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);

@@ -128,6 +128,8 @@ Problem checkMetadata(const kiln_module_metadata &meta) {
     if (!names.insert(meta.graphs[i].name).second)
       return corrupt(std::string("two graphs are named '") + meta.graphs[i].name + "'");
   }
+  if (!meta.cpu_variant || !meta.cpu_variants)
+    return corrupt("no CPU variant function");
   if (meta.cuda && (meta.cuda->num_images == 0 || !meta.cuda->images || meta.cuda->reserved))
     return corrupt("a CUDA module without images");
   for (uint32_t i = 0; meta.cuda && i < meta.cuda->num_images; ++i) {
@@ -194,9 +196,11 @@ void logLoad(const kiln_module &module) {
   std::string names;
   for (uint32_t i = 0; i < meta.num_graphs; ++i)
     names += (i ? ", " : "") + std::string(meta.graphs[i].name);
-  kiln::logLine("loaded '%s': %s (%s), target cpu '%s', cpu features '%s'", module.path.c_str(),
-                kiln::countOf(meta.num_graphs, "graph").c_str(), names.c_str(),
-                orEmpty(meta.target_cpu), orEmpty(meta.cpu_features));
+  kiln::logLine("loaded '%s': %s (%s), target cpu '%s', cpu features '%s', cpu variant '%s' "
+                "(of '%s')",
+                module.path.c_str(), kiln::countOf(meta.num_graphs, "graph").c_str(),
+                names.c_str(), orEmpty(meta.target_cpu), orEmpty(meta.cpu_features),
+                module.cpuVariant, orEmpty(meta.cpu_variants));
 }
 
 kiln_status loadModule(const char *path, kiln_module **out_module) {
@@ -223,6 +227,8 @@ kiln_status loadModule(const char *path, kiln_module **out_module) {
   module->metadata = meta;
   module->graphs.reset(graphs);
   module->log = log;
+  // Safe to call: checkMetadata found the baseline's CPU features on this CPU.
+  module->cpuVariant = orEmpty(meta->cpu_variant());
   for (uint32_t i = 0; meta->cuda && i < meta->cuda->num_images; ++i)
     if (meta->cuda->images[i].format == KILN_CUDA_CUBIN)
       module->cudaArchitectures += (module->cudaArchitectures.empty() ? "sm_" : ",sm_") +
@@ -277,6 +283,14 @@ extern "C" const char *kiln_module_target_cpu(const kiln_module *module) {
 
 extern "C" const char *kiln_module_cpu_features(const kiln_module *module) {
   return module ? orEmpty(module->metadata->cpu_features) : nullptr;
+}
+
+extern "C" const char *kiln_module_cpu_variants(const kiln_module *module) {
+  return module ? orEmpty(module->metadata->cpu_variants) : "";
+}
+
+extern "C" const char *kiln_module_cpu_variant(const kiln_module *module) {
+  return module ? module->cpuVariant : "";
 }
 
 extern "C" const char *kiln_module_cuda_architectures(const kiln_module *module) {

@@ -13,7 +13,7 @@ namespace {
 constexpr bool isLP64 = sizeof(void *) == 8 && sizeof(long) == 8;
 
 TEST(AbiLayoutTest, VersionMagicAndSymbol) {
-  EXPECT_EQ(KILN_ABI_VERSION, 3u);
+  EXPECT_EQ(KILN_ABI_VERSION, 4u);
   uint32_t magic = KILN_MODULE_MAGIC;
   EXPECT_EQ(std::memcmp(&magic, "KILN", 4), 0) << "the magic reads \"KILN\" in memory";
   EXPECT_STREQ(KILN_METADATA_SYMBOL, "kiln_module_metadata");
@@ -90,7 +90,7 @@ TEST(AbiLayoutTest, CudaImages) {
 TEST(AbiLayoutTest, ModuleMetadata) {
   if (!isLP64)
     GTEST_SKIP() << "the documented sizes are for LP64";
-  EXPECT_EQ(sizeof(kiln_module_metadata), 56u);
+  EXPECT_EQ(sizeof(kiln_module_metadata), 72u);
   EXPECT_EQ(alignof(kiln_module_metadata), 8u);
   EXPECT_EQ(offsetof(kiln_module_metadata, magic), 0u);
   EXPECT_EQ(offsetof(kiln_module_metadata, abi_version), 4u);
@@ -101,6 +101,9 @@ TEST(AbiLayoutTest, ModuleMetadata) {
   EXPECT_EQ(offsetof(kiln_module_metadata, cpu_features), 32u);
   EXPECT_EQ(offsetof(kiln_module_metadata, workspace_size), 40u);
   EXPECT_EQ(offsetof(kiln_module_metadata, cuda), 48u);
+  EXPECT_EQ(offsetof(kiln_module_metadata, cpu_variants), 56u);
+  EXPECT_EQ(offsetof(kiln_module_metadata, cpu_variant), 64u);
+  static_assert(std::is_same_v<kiln_cpu_variant_fn, const char *(*)(void)>);
 }
 
 TEST(AbiLayoutTest, EntrySignature) {

@@ -25,6 +25,8 @@ TEST(ModuleLoadTest, LoadsTheGoodFixture) {
   EXPECT_EQ(kiln_module_path(module.get()), fixture("good"));
   EXPECT_STREQ(kiln_module_target_cpu(module.get()), "x86-64");
   EXPECT_STREQ(kiln_module_cpu_features(module.get()), "sse2");
+  EXPECT_STREQ(kiln_module_cpu_variants(module.get()), "x86-64");
+  EXPECT_STREQ(kiln_module_cpu_variant(module.get()), "x86-64");
 }
 
 TEST(ModuleLoadTest, NullArguments) {
@@ -135,7 +137,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "graph 'add' input 0 'a' of type f32[4611686018427387904x3] is too large "
                     "to address"},
         CorruptCase{"null_entry", "graph 'add' has no entry function"},
-        CorruptCase{"duplicate_graph", "two graphs are named 'add'"}),
+        CorruptCase{"duplicate_graph", "two graphs are named 'add'"},
+        CorruptCase{"no_cpu_variant", "no CPU variant function"}),
     [](const ::testing::TestParamInfo<CorruptCase> &info) { return info.param.fixture; });
 
 TEST(ModuleLoadTest, RelativePathWithoutSlashMeansTheCurrentDirectory) {
@@ -196,6 +199,8 @@ TEST(ModuleLoadTest, NullModuleAccessors) {
   EXPECT_EQ(kiln_module_path(nullptr), nullptr);
   EXPECT_EQ(kiln_module_target_cpu(nullptr), nullptr);
   EXPECT_EQ(kiln_module_cpu_features(nullptr), nullptr);
+  EXPECT_STREQ(kiln_module_cpu_variants(nullptr), "");
+  EXPECT_STREQ(kiln_module_cpu_variant(nullptr), "");
   EXPECT_EQ(kiln_module_num_graphs(nullptr), 0u);
 }
 

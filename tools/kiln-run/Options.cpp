@@ -25,10 +25,14 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
   --device D        cpu, cuda (the graph's CUDA entry on GPU 0; an error without one), or auto
                     (default: cuda when the artifact has CUDA code and a GPU is there, else
                     cpu). With CUDA code in the artifact, the device that ran is printed on
-                    stderr, e.g. `device: cuda (NVIDIA H100 80GB HBM3, sm_90)`, or the CPU and why
+                    stderr, e.g. `device: cuda (NVIDIA H100 80GB HBM3, sm_90)`, or the CPU and why.
+                    With several CPU variants in the artifact (kilnc --target=x86-64-v3,
+                    x86-64-v4), a CPU run prints the one that ran, e.g.
+                    `cpu variant: x86-64-v4 (of x86-64-v4,x86-64-v3)`
   --threads N       threads a call may use, the calling thread included (default: one per
                     online CPU); 1 runs everything on the calling thread
-  --list            print the artifact's target, CPU features and graph signatures, then exit
+  --list            print the artifact's target, CPU features, CPU variants (with several
+                    CPU targets: the one this CPU runs) and graph signatures, then exit
   -h, --help        print this help
 
 Options take their value as --opt=value or --opt value. Set KILN_LOG=info or debug to see

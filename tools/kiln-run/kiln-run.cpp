@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 
@@ -86,12 +87,25 @@ std::string graphNames(kiln_module *module) {
   return names;
 }
 
+bool hasSeveralCpuVariants(const kiln_module *module) {
+  return std::strchr(kiln_module_cpu_variants(module), ',') != nullptr;
+}
+
+/// "x86-64-v4 (of x86-64-v4,x86-64-v3,x86-64-v2)": the CPU code that ran.
+std::string describeCpuVariant(const kiln_module *module) {
+  return std::string(kiln_module_cpu_variant(module)) + " (of " +
+         kiln_module_cpu_variants(module) + ")";
+}
+
 void listModule(kiln_module *module) {
   const char *features = kiln_module_cpu_features(module);
   const char *cuda = kiln_module_cuda_architectures(module);
   std::printf("%s: target cpu '%s', cpu features '%s', cuda '%s'\n", kiln_module_path(module),
               kiln_module_target_cpu(module), *features ? features : "none",
               *cuda ? cuda : "none");
+  if (hasSeveralCpuVariants(module))
+    std::printf("  cpu variants '%s'; this CPU runs '%s'\n", kiln_module_cpu_variants(module),
+                kiln_module_cpu_variant(module));
   for (size_t i = 0; i < kiln_module_num_graphs(module); ++i) {
     kiln_graph *graph = nullptr;
     check(kiln_module_graph_at(module, i, &graph));
@@ -326,12 +340,13 @@ int run(int argc, char **argv) {
     std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
     callGraph(graph, ctx.get(), in, out);
   }
-  if (*kiln_module_cuda_architectures(module.get())) {
-    std::string device = describeDevice(graph);
-    if (device == "cpu")
-      device += " (" + whyCpu(options) + ")";
-    std::fprintf(stderr, "device: %s\n", device.c_str());
-  }
+  std::string device = describeDevice(graph);
+  if (*kiln_module_cuda_architectures(module.get()))
+    std::fprintf(stderr, "device: %s\n",
+                 device == "cpu" ? (device + " (" + whyCpu(options) + ")").c_str()
+                                 : device.c_str());
+  if (device == "cpu" && hasSeveralCpuVariants(module.get()))
+    std::fprintf(stderr, "cpu variant: %s\n", describeCpuVariant(module.get()).c_str());
   writeOutputs(options, outputs);
   if (options.print)
     printOutputs(graph, outputs);

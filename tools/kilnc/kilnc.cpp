@@ -55,10 +55,11 @@ cl::opt<std::string> headerFile("header", cl::desc("Also write the C header to t
                                 cl::value_desc("file"), cl::cat(kilncCategory));
 cl::opt<std::string> targetList(
     "target",
-    cl::desc("Comma list of targets: one CPU (host (default), x86-64, x86-64-v2, x86-64-v3, "
-             "x86-64-v4) and any CUDA architectures (cuda:sm_80, cuda:sm_90, ...). CUDA "
-             "targets add a <graph>_cuda entry per graph and a cubin per architecture; the "
-             "CPU entries are always there"),
+    cl::desc("Comma list of targets: CPUs (host (default), x86-64, x86-64-v2, x86-64-v3, "
+             "x86-64-v4) and CUDA architectures (cuda:sm_80, cuda:sm_90, ...). Several x86-64 "
+             "levels make one artifact whose entries run the best level the CPU supports "
+             "(cpuid, first call). CUDA targets add a <graph>_cuda entry per graph and a cubin "
+             "per architecture; the CPU entries are always there"),
     cl::init("host"), cl::cat(kilncCategory));
 cl::opt<std::string> cudaPath("cuda-path",
                               cl::desc("CUDA toolkit for ptxas and libdevice (default: "
@@ -105,9 +106,10 @@ std::string defaultModuleName(StringRef path) {
   return name;
 }
 
-/// The --target list: one CPU target (host when none is named) and CUDA chips ("sm_90").
+/// The --target list: CPU targets (host when none is named), best first, and CUDA chips
+/// ("sm_90").
 struct TargetList {
-  std::string cpu = "host";
+  std::vector<kiln::CPUTarget> cpus;
   std::vector<std::string> cudaChips;
 };
 
@@ -115,7 +117,6 @@ Expected<TargetList> parseTargetList(StringRef list) {
   TargetList targets;
   SmallVector<StringRef> entries;
   list.split(entries, ',');
-  bool cpuNamed = false;
   for (StringRef entry : entries) {
     entry = entry.trim();
     if (entry.consume_front("cuda:")) {
@@ -126,14 +127,52 @@ Expected<TargetList> parseTargetList(StringRef list) {
       targets.cudaChips.push_back(entry.str());
       continue;
     }
-    if (cpuNamed)
-      return createStringError("several CPU targets in one artifact are not supported yet: "
-                               "'%s'",
-                               list.str().c_str());
-    cpuNamed = true;
-    targets.cpu = entry.str();
+    Expected<kiln::CPUTarget> cpu = kiln::resolveCPUTarget(entry);
+    if (!cpu)
+      return cpu.takeError();
+    if (llvm::any_of(targets.cpus,
+                     [&](const kiln::CPUTarget &t) { return t.name == cpu->name; }))
+      return createStringError("target '%s' is given twice", entry.str().c_str());
+    targets.cpus.push_back(std::move(*cpu));
   }
+  if (targets.cpus.empty())
+    targets.cpus.push_back(cantFail(kiln::resolveCPUTarget("host")));
+  if (targets.cpus.size() > 1 && llvm::any_of(targets.cpus, [](const kiln::CPUTarget &t) {
+        return t.name == "host";
+      }))
+    return createStringError("'host' (this machine's exact CPU) cannot be one of several CPU "
+                             "targets; list x86-64 levels, e.g. "
+                             "--target=x86-64-v2,x86-64-v3,x86-64-v4");
+  // Best first: each x86-64 level requires all the features of the levels below it.
+  llvm::stable_sort(targets.cpus, [](const kiln::CPUTarget &a, const kiln::CPUTarget &b) {
+    return a.requiredFeatures.size() > b.requiredFeatures.size();
+  });
   return targets;
+}
+
+/// Lowers `module` for one CPU target and translates it to LLVM IR; with several targets, a
+/// copy, renamed as that target's variant.
+std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const kiln::CPUTarget &target,
+                                          bool several, LLVMContext &llvmContext,
+                                          StringRef moduleName) {
+  mlir::OwningOpRef<mlir::ModuleOp> copy;
+  if (several)
+    copy = module.clone();
+  mlir::ModuleOp lowered = several ? *copy : module;
+  kiln::CPUPipelineOptions pipelineOptions;
+  pipelineOptions.vectorBits = target.vectorRegisterBits();
+  if (failed(kiln::lowerToLLVMDialect(lowered, pipelineOptions, TimePassesIsEnabled)))
+    return nullptr;
+  std::unique_ptr<Module> code = mlir::translateModuleToLLVMIR(lowered, llvmContext, moduleName);
+  if (!code) {
+    lowered.emitError("cannot translate the module to LLVM IR");
+    return nullptr;
+  }
+  if (several) {
+    kiln::renameCPUVariant(*code, target);
+    kiln::applyCPUTarget(*code, target);
+  }
+  return code;
 }
 
 /// Lowers a copy of `module` for the CUDA chips, assembles its PTX with ptxas and returns the
@@ -204,9 +243,10 @@ int compile() {
     return fail(Twine("--emit=") + (emit == Emit::Ptx ? "ptx" : "cubin") +
                 " writes the code of one CUDA target; name exactly one, e.g. "
                 "--target=cuda:sm_90");
-  Expected<kiln::CPUTarget> target = kiln::resolveCPUTarget(targets->cpu);
-  if (!target)
-    return fail(target.takeError());
+  bool severalCPUs = targets->cpus.size() > 1;
+  if (severalCPUs && emit == Emit::Mlir)
+    return fail("--emit=mlir writes the module of one CPU target; name one");
+  const kiln::CPUTarget &baseline = targets->cpus.back();
 
   std::string openError;
   std::unique_ptr<MemoryBuffer> input = mlir::openInputFile(inputFile, &openError);
@@ -241,32 +281,41 @@ int compile() {
       return writeOutput(outputFile, cudaCode.images.front().data);
   }
 
-  kiln::CPUPipelineOptions pipelineOptions;
-  pipelineOptions.vectorBits = target->vectorRegisterBits();
-  if (failed(kiln::lowerToLLVMDialect(*module, pipelineOptions, TimePassesIsEnabled)))
-    return 1;
   std::string text;
   if (emit == Emit::Mlir) {
+    kiln::CPUPipelineOptions pipelineOptions;
+    pipelineOptions.vectorBits = baseline.vectorRegisterBits();
+    if (failed(kiln::lowerToLLVMDialect(*module, pipelineOptions, TimePassesIsEnabled)))
+      return 1;
     raw_string_ostream os(text);
     module->print(os);
     return writeOutput(outputFile, text);
   }
 
-  std::unique_ptr<Module> llvmModule =
-      mlir::translateModuleToLLVMIR(*module, llvmContext, moduleName);
-  if (!llvmModule)
-    return fail("cannot translate '" + inputFile + "' to LLVM IR");
+  std::unique_ptr<Module> llvmModule;
+  for (const kiln::CPUTarget &target : targets->cpus) {
+    std::unique_ptr<Module> variant =
+        compileCPUVariant(*module, target, severalCPUs, llvmContext, moduleName);
+    if (!variant)
+      return 1;
+    if (!llvmModule)
+      llvmModule = std::move(variant);
+    else if (Linker::linkModules(*llvmModule, std::move(variant)))
+      return fail("cannot link the code of target '" + target.name + "'");
+  }
   if (cudaCode.host && Linker::linkModules(*llvmModule, std::move(cudaCode.host)))
     return fail("cannot link the CUDA host code with the CPU code");
   Expected<std::unique_ptr<TargetMachine>> machine =
-      kiln::createTargetMachine(*target, optLevel);
+      kiln::createTargetMachine(baseline, optLevel);
   if (!machine)
     return fail(machine.takeError());
-  if (Error e = kiln::addModuleMetadata(*llvmModule, graphs, *target, moduleName,
+  if (Error e = kiln::addCPUDispatch(*llvmModule, graphs, targets->cpus, moduleName))
+    return fail(std::move(e));
+  if (Error e = kiln::addModuleMetadata(*llvmModule, graphs, targets->cpus, moduleName,
                                         /*exportRuntimeSymbol=*/emit == Emit::Shared,
                                         cudaCode.images))
     return fail(std::move(e));
-  kiln::optimizeModule(*llvmModule, **machine, *target, optLevel);
+  kiln::optimizeModule(*llvmModule, **machine, baseline, optLevel);
 
   if (emit == Emit::Llvm) {
     raw_string_ostream os(text);

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change to the structures below. */
-#define KILN_ABI_VERSION 3u
+#define KILN_ABI_VERSION 4u
 /* "KILN" read as a little-endian uint32_t; a first sanity check on a metadata pointer. */
 #define KILN_MODULE_MAGIC 0x4E4C494Bu
 /* The symbol every shared artifact exports (a kiln_module_metadata). Objects for static linking
@@ -82,19 +82,28 @@ typedef struct kiln_cuda_module {
   const kiln_cuda_image *images;
 } kiln_cuda_module;
 
-/* The module. 56 bytes on LP64. */
+/* The name of the CPU variant the graphs' entries run on this CPU ("<module>_cpu_variant"). */
+typedef const char *(*kiln_cpu_variant_fn)(void);
+
+/* The module. 72 bytes on LP64. */
 typedef struct kiln_module_metadata {
   uint32_t magic;       /* KILN_MODULE_MAGIC */
   uint32_t abi_version; /* KILN_ABI_VERSION of the kilnc that wrote it */
   uint32_t num_graphs;
   uint32_t reserved;    /* zero */
   const kiln_graph_info *graphs;
-  const char *target_cpu;   /* the CPU the code was compiled for, e.g. "x86-64-v4" */
-  /* Comma-separated CPU features the code requires, in the spelling of GCC's
+  /* The CPU of the baseline variant (the last of cpu_variants), e.g. "x86-64-v2". */
+  const char *target_cpu;
+  /* Comma-separated CPU features the baseline variant requires, in the spelling of GCC's
    * __builtin_cpu_supports ("avx2,fma,avx512f"); empty when it needs nothing beyond x86-64. */
   const char *cpu_features;
   uint64_t workspace_size;  /* bytes of scratch the graphs need; 0 for now */
   const kiln_cuda_module *cuda; /* NULL when the module has no CUDA target */
+  /* Comma-separated CPU variants, best first ("x86-64-v4,x86-64-v3,x86-64-v2"): one per CPU
+   * target given to kilnc. The entries run the first one whose features the CPU has, chosen by
+   * cpuid on the first call; cpu_variant names it (and makes that choice if no call has). */
+  const char *cpu_variants;
+  kiln_cpu_variant_fn cpu_variant;
 } kiln_module_metadata;
 
 /* Parallel loops. Generated code runs each outer parallel loop as a call

@@ -121,6 +121,14 @@ KILN_API const char *kiln_module_target_cpu(const kiln_module *module);
  * none. All of them were checked against this CPU by kiln_module_load. */
 KILN_API const char *kiln_module_cpu_features(const kiln_module *module);
 
+/* The CPU variants in the artifact, best first, e.g. "x86-64-v4,x86-64-v3,x86-64-v2" (kilnc
+ * --target with several CPU targets); "" for a NULL module. */
+KILN_API const char *kiln_module_cpu_variants(const kiln_module *module);
+
+/* The CPU variant the graphs run on this CPU: the first of kiln_module_cpu_variants whose
+ * features the CPU has, chosen by cpuid when the module was loaded; "" for a NULL module. */
+KILN_API const char *kiln_module_cpu_variant(const kiln_module *module);
+
 /* The CUDA architectures the module has cubins for, as "sm_80,sm_90"; "" when it has no CUDA
  * code (or for a NULL module). */
 KILN_API const char *kiln_module_cuda_architectures(const kiln_module *module);

@@ -17,12 +17,30 @@ namespace kiln {
 /// entry (`<graph>_cuda`) also get `<graph>_cuda_argv`, and `cudaImages` (one per SM) define the
 /// kernels those entries launch.
 llvm::Error addModuleMetadata(llvm::Module &module, llvm::ArrayRef<GraphSignature> graphs,
-                              const CPUTarget &target, llvm::StringRef moduleName,
+                              llvm::ArrayRef<CPUTarget> cpuVariants, llvm::StringRef moduleName,
                               bool exportRuntimeSymbol,
                               llvm::ArrayRef<CUDAImage> cudaImages = {});
 
-/// Sets the triple, data layout and per-function target attributes, then runs LLVM's default
-/// O0-O3 pipeline for `machine`.
+/// Several CPU targets in one artifact (CPUVariants.cpp). `variants` are ordered best first;
+/// the last is the baseline, which the artifact requires and the TargetMachine is made for.
+///
+/// The suffix that a variant's definitions get: ".x86_64_v4".
+std::string cpuVariantSuffix(const CPUTarget &target);
+/// Renames every definition of `module` (the code of one variant) with the target's suffix, so
+/// that the variants link into one module (addCPUDispatch then gives them local linkage).
+void renameCPUVariant(llvm::Module &module, const CPUTarget &target);
+/// Gives every function defined in `module` that has no target yet the attributes of `target`.
+void applyCPUTarget(llvm::Module &module, const CPUTarget &target);
+/// The name of the function `const char *<module>_cpu_variant(void)`.
+std::string cpuVariantSymbol(llvm::StringRef moduleName);
+/// Defines `<module>_cpu_variant()`, which names the variant the entries run on this CPU, and,
+/// with several variants, each graph's entry, which calls the best variant this CPU supports
+/// (chosen by cpuid on the first call).
+llvm::Error addCPUDispatch(llvm::Module &module, llvm::ArrayRef<GraphSignature> graphs,
+                           llvm::ArrayRef<CPUTarget> variants, llvm::StringRef moduleName);
+
+/// Sets the triple, data layout and the attributes of `target` on functions without a target
+/// (applyCPUTarget), then runs LLVM's default O0-O3 pipeline for `machine`.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, const CPUTarget &target,
                     unsigned optLevel);
 
