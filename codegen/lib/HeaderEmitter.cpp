@@ -73,6 +73,7 @@ void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph, b
     emitArgMacros(os, macro, arg);
   for (const ArgSignature &arg : graph.outputs)
     emitArgMacros(os, macro, arg);
+  os << "#define " << macro << "_WORKSPACE_SIZE " << graph.workspaceBytes << "ULL\n";
   emitEntry(os, graph.name, "struct kiln_context *kiln_ctx", graph);
   os << "/* The same entry with arguments packed as args[0..N): inputs, then outputs. */\n";
   os << "int32_t " << graph.name << "_argv(struct kiln_context *kiln_ctx, void **args);\n\n";
@@ -81,6 +82,13 @@ void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph, b
 }
 
 } // namespace
+
+uint64_t maxWorkspace(ArrayRef<GraphSignature> graphs) {
+  uint64_t bytes = 0;
+  for (const GraphSignature &graph : graphs)
+    bytes = std::max(bytes, graph.workspaceBytes);
+  return bytes;
+}
 
 std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName, bool cuda) {
   std::string text;
@@ -93,8 +101,11 @@ std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName, bo
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "struct kiln_context;\n"
      << "struct kiln_module_metadata; /* kiln/abi.h */\n\n"
-     << "/* Scratch memory the graphs need beyond their arguments (none yet). */\n"
-     << "#define KILN_" << moduleName.upper() << "_WORKSPACE_SIZE 0\n\n";
+     << "/* Scratch memory the graphs need beyond their arguments: the largest workspace of\n"
+     << " * one call, in bytes (kiln/abi.h: a context's workspace function supplies it, else a\n"
+     << " * per-thread arena allocated on the thread's first call). */\n"
+     << "#define KILN_" << moduleName.upper() << "_WORKSPACE_SIZE " << maxWorkspace(graphs)
+     << "ULL\n\n";
   for (const GraphSignature &graph : graphs)
     emitGraph(os, moduleName, graph, cuda);
   os << "/* Describes every graph above for the Kiln runtime. */\n"

@@ -94,7 +94,8 @@ public:
   }
 
   GlobalVariable *buildModule(ArrayRef<Constant *> graphs, ArrayRef<CPUTarget> cpuVariants,
-                              Function *variantName, Constant *cudaModule) {
+                              Function *variantName, Constant *cudaModule,
+                              uint64_t workspaceBytes) {
     const CPUTarget &baseline = cpuVariants.back();
     std::vector<std::string> names;
     for (const CPUTarget &variant : cpuVariants)
@@ -107,7 +108,8 @@ public:
                    ConstantInt::get(i32Ty, graphs.size()), ConstantInt::get(i32Ty, 0),
                    graphArray, cString(baseline.cpu),
                    cString(llvm::join(baseline.requiredFeatures, ",")),
-                   ConstantInt::get(i64Ty, 0), cudaModule, cString(llvm::join(names, ",")),
+                   ConstantInt::get(i64Ty, workspaceBytes), cudaModule,
+                   cString(llvm::join(names, ",")),
                    variantName});
     return new GlobalVariable(module, moduleTy, /*isConstant=*/true, GlobalValue::ExternalLinkage,
                               init, prefix + "metadata");
@@ -203,7 +205,7 @@ Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
     return createStringError("the module has no '%s' (addCPUDispatch)",
                              cpuVariantSymbol(moduleName).c_str());
   GlobalVariable *metadata =
-      builder.buildModule(infos, cpuVariants, variantName, *cudaModule);
+      builder.buildModule(infos, cpuVariants, variantName, *cudaModule, maxWorkspace(graphs));
   if (exportRuntimeSymbol)
     GlobalAlias::create(KILN_METADATA_SYMBOL, metadata);
   return Error::success();

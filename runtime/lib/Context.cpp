@@ -1,8 +1,34 @@
 // Context.cpp - per-caller settings for graph calls.
 #include "Internal.h"
 
+#include <cstdlib>
 #include <new>
 #include <unistd.h>
+
+namespace {
+
+// The workspace of the calling thread: one buffer for every module and context, since a thread
+// runs one graph call at a time (parallel tasks get the caller's pointers).
+struct Arena {
+  void *data = nullptr;
+  uint64_t bytes = 0;
+  ~Arena() { std::free(data); }
+};
+
+constexpr uint64_t kWorkspaceAlignment = 64;
+
+} // namespace
+
+void *kiln::threadWorkspace(void *, uint64_t bytes) {
+  thread_local Arena arena;
+  if (bytes <= arena.bytes)
+    return arena.data;
+  std::free(arena.data);
+  uint64_t rounded = (bytes + kWorkspaceAlignment - 1) & ~(kWorkspaceAlignment - 1);
+  arena.data = std::aligned_alloc(kWorkspaceAlignment, rounded);
+  arena.bytes = arena.data ? bytes : 0;
+  return arena.data;
+}
 
 extern "C" kiln_status kiln_context_create(const kiln_context_options *options,
                                            kiln_context **out_ctx) {

@@ -134,6 +134,10 @@ kiln_status run(kiln_graph *graph, kiln_context *ctx, void **args) {
     kiln::logLine("call '%s': %.3f us%s", graphName(graph), ns / 1e3, code ? " (failed)" : "");
   if (code == 0)
     return KILN_OK;
+  if (code == KILN_ENTRY_OUT_OF_MEMORY)
+    return fail(KILN_ERROR_OUT_OF_MEMORY, "graph '%s': no memory for its workspace (up to %llu bytes)",
+                graphName(graph),
+                static_cast<unsigned long long>(graph->module->metadata->workspace_size));
   return fail(KILN_ERROR_ENTRY_FAILED, "graph '%s' returned error code %" PRId32, graphName(graph),
               code);
 }

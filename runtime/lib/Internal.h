@@ -31,6 +31,10 @@ std::string formatType(uint32_t dtype, uint32_t rank, const int64_t *shape);
 // Checks that this CPU supports every feature of a comma list; on failure fills `error`.
 kiln_status checkCpuFeatures(const char *list, std::string &error);
 
+// The runtime contexts' workspace (kiln/abi.h): a per-thread buffer, grown when a call needs
+// more and freed when the thread ends; NULL when there is no memory.
+void *threadWorkspace(void *ctx, uint64_t bytes);
+
 } // namespace kiln
 
 struct kiln_graph {
@@ -60,7 +64,8 @@ struct kiln_module {
 };
 
 struct kiln_context {
-  kiln_context_abi abi{kiln_parallel_for}; // first: generated code reads it (kiln/abi.h)
+  // First: generated code reads it (kiln/abi.h).
+  kiln_context_abi abi{kiln_parallel_for, kiln::threadWorkspace};
   uint32_t num_threads = 1;
   uint32_t device = KILN_DEVICE_CPU;
   kiln_parallel_for_fn parallel_for = nullptr;

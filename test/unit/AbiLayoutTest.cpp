@@ -34,8 +34,11 @@ TEST(AbiLayoutTest, DtypeValues) {
 TEST(AbiLayoutTest, ContextHead) {
   if (!isLP64)
     GTEST_SKIP() << "the documented sizes are for LP64";
-  EXPECT_EQ(sizeof(kiln_context_abi), 8u);
+  EXPECT_EQ(sizeof(kiln_context_abi), 16u);
   EXPECT_EQ(offsetof(kiln_context_abi, parallel_for), 0u);
+  EXPECT_EQ(offsetof(kiln_context_abi, workspace), 8u);
+  static_assert(std::is_same_v<kiln_context_workspace_fn, void *(*)(void *, uint64_t)>);
+  EXPECT_EQ(KILN_ENTRY_OUT_OF_MEMORY, static_cast<int>(KILN_ERROR_OUT_OF_MEMORY));
   static_assert(std::is_same_v<decltype(&kiln_parallel_for), kiln_context_parallel_for_fn>,
                 "kiln_parallel_for must fit the context's slot");
 }

@@ -154,7 +154,8 @@ Expected<TargetList> parseTargetList(StringRef list) {
 /// copy, renamed as that target's variant.
 std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const kiln::CPUTarget &target,
                                           bool several, LLVMContext &llvmContext,
-                                          StringRef moduleName) {
+                                          StringRef moduleName,
+                                          std::vector<kiln::GraphSignature> &graphs) {
   mlir::OwningOpRef<mlir::ModuleOp> copy;
   if (several)
     copy = module.clone();
@@ -168,6 +169,14 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const kiln::CPU
     lowered.emitError("cannot translate the module to LLVM IR");
     return nullptr;
   }
+  Expected<std::vector<uint64_t>> workspace =
+      kiln::addWorkspaceEntries(*code, graphs, moduleName);
+  if (!workspace) {
+    lowered.emitError(toString(workspace.takeError()));
+    return nullptr;
+  }
+  for (size_t i = 0; i < graphs.size(); ++i)
+    graphs[i].workspaceBytes = std::max(graphs[i].workspaceBytes, (*workspace)[i]);
   if (several) {
     kiln::renameCPUVariant(*code, target);
     kiln::applyCPUTarget(*code, target);
@@ -266,13 +275,10 @@ int compile() {
     return 1;
   std::vector<kiln::GraphSignature> graphs = kiln::collectGraphSignatures(*module);
   bool cuda = !targets->cudaChips.empty();
-  std::string header = kiln::emitHeader(graphs, moduleName, cuda);
-  if (emit == Emit::Header)
-    return writeOutput(outputFile, header);
 
   LLVMContext llvmContext;
   CUDACode cudaCode;
-  if (cuda) {
+  if (cuda && emit != Emit::Header) {
     Expected<CUDACode> compiled = compileCUDA(*module, *targets, llvmContext);
     if (!compiled)
       return fail(compiled.takeError());
@@ -292,10 +298,11 @@ int compile() {
     return writeOutput(outputFile, text);
   }
 
+  // The header reports the workspace that lowering plans, so it comes after lowering too.
   std::unique_ptr<Module> llvmModule;
   for (const kiln::CPUTarget &target : targets->cpus) {
     std::unique_ptr<Module> variant =
-        compileCPUVariant(*module, target, severalCPUs, llvmContext, moduleName);
+        compileCPUVariant(*module, target, severalCPUs, llvmContext, moduleName, graphs);
     if (!variant)
       return 1;
     if (!llvmModule)
@@ -303,6 +310,10 @@ int compile() {
     else if (Linker::linkModules(*llvmModule, std::move(variant)))
       return fail("cannot link the code of target '" + target.name + "'");
   }
+  std::string header = kiln::emitHeader(graphs, moduleName, cuda);
+  if (emit == Emit::Header)
+    return writeOutput(outputFile, header);
+  kiln::defineWorkspaceProvider(*llvmModule, moduleName);
   if (cudaCode.host && Linker::linkModules(*llvmModule, std::move(cudaCode.host)))
     return fail("cannot link the CUDA host code with the CPU code");
   Expected<std::unique_ptr<TargetMachine>> machine =

@@ -47,6 +47,7 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   packedMatmul.vectorBits = options.vectorBits;
   pm.addPass(createKilnPackedMatmul(packedMatmul));
   pm.addPass(createKilnCopiesToLinalg());
+  pm.addPass(createKilnPlanWorkspace());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   if (options.rowKernels)
     pm.addNestedPass<func::FuncOp>(createKilnFuseRowLoops());

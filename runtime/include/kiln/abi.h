@@ -97,7 +97,7 @@ typedef struct kiln_module_metadata {
   /* Comma-separated CPU features the baseline variant requires, in the spelling of GCC's
    * __builtin_cpu_supports ("avx2,fma,avx512f"); empty when it needs nothing beyond x86-64. */
   const char *cpu_features;
-  uint64_t workspace_size;  /* bytes of scratch the graphs need; 0 for now */
+  uint64_t workspace_size;  /* the largest workspace a graph needs, in bytes (see below) */
   const kiln_cuda_module *cuda; /* NULL when the module has no CUDA target */
   /* Comma-separated CPU variants, best first ("x86-64-v4,x86-64-v3,x86-64-v2"): one per CPU
    * target given to kilnc. The entries run the first one whose features the CPU has, chosen by
@@ -119,9 +119,20 @@ typedef void (*kiln_task_fn)(void *data, int64_t begin, int64_t end);
 typedef void (*kiln_context_parallel_for_fn)(void *ctx, int64_t count, kiln_task_fn task,
                                              void *data);
 
-/* The head of a context, as generated code reads it. 8 bytes on LP64. */
+/* Workspace. A graph whose intermediates kilnc planned into one buffer (KILN_<M>_WORKSPACE_SIZE
+ * in the header) gets it, per call, from
+ * - ctx->workspace(ctx, bytes) when ctx is not NULL and that field is not NULL: at least
+ *   `bytes` bytes, 64-byte aligned, for this call only, or NULL when there is no memory;
+ * - otherwise a per-thread arena of the module, aligned_alloc'd when a call needs more than
+ *   the thread's arena holds (so once per thread and module) and never freed.
+ * Without a workspace the entry returns KILN_ENTRY_OUT_OF_MEMORY. */
+typedef void *(*kiln_context_workspace_fn)(void *ctx, uint64_t bytes);
+#define KILN_ENTRY_OUT_OF_MEMORY 10 /* the runtime's KILN_ERROR_OUT_OF_MEMORY */
+
+/* The head of a context, as generated code reads it. 16 bytes on LP64. */
 typedef struct kiln_context_abi {
   kiln_context_parallel_for_fn parallel_for;
+  kiln_context_workspace_fn workspace; /* NULL: the module's per-thread arena */
 } kiln_context_abi;
 
 void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);

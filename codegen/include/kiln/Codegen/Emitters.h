@@ -39,6 +39,15 @@ std::string cpuVariantSymbol(llvm::StringRef moduleName);
 llvm::Error addCPUDispatch(llvm::Module &module, llvm::ArrayRef<GraphSignature> graphs,
                            llvm::ArrayRef<CPUTarget> variants, llvm::StringRef moduleName);
 
+/// Defines each graph's C entry around the `<graph>.body` that kiln-plan-workspace gave a
+/// workspace argument (Workspace.cpp); returns each graph's workspace bytes (0 for a graph
+/// without). The entries call `__kiln_<module>_workspace`, which defineWorkspaceProvider
+/// defines once the CPU variants are linked.
+llvm::Expected<std::vector<uint64_t>> addWorkspaceEntries(llvm::Module &module,
+                                                          llvm::ArrayRef<GraphSignature> graphs,
+                                                          llvm::StringRef moduleName);
+void defineWorkspaceProvider(llvm::Module &module, llvm::StringRef moduleName);
+
 /// Sets the triple, data layout and the attributes of `target` on functions without a target
 /// (applyCPUTarget), then runs LLVM's default O0-O3 pipeline for `machine`.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, const CPUTarget &target,
@@ -47,6 +56,9 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, const CP
 /// Object code or assembly of an optimized module.
 llvm::Expected<std::string> emitMachineCode(llvm::Module &module, llvm::TargetMachine &machine,
                                             bool assembly);
+
+/// The largest workspace of the graphs, in bytes.
+uint64_t maxWorkspace(llvm::ArrayRef<GraphSignature> graphs);
 
 /// The C header for `graphs` (C99 and C++17 clean with -Wall -Wextra -Werror); with `cuda`,
 /// each graph's CUDA entries too.

@@ -19,6 +19,9 @@ struct GraphSignature {
   std::string name;
   std::vector<ArgSignature> inputs;
   std::vector<ArgSignature> outputs;
+  /// Bytes of workspace its intermediates take (kiln-plan-workspace), known after lowering;
+  /// the largest over the CPU variants.
+  uint64_t workspaceBytes = 0;
 };
 
 /// The signatures of every kiln.graph in `module`, in source order. Read before lowering: they

@@ -29,6 +29,10 @@ inline constexpr llvm::StringLiteral kCUDAEntryAttr = "kiln.cuda_entry";
 /// kiln-map-parallel-loops-to-gpu maps to blocks and its inner loop to threads.
 inline constexpr llvm::StringLiteral kGPUBlockLoopAttr = "kiln.gpu_block_loop";
 
+/// The suffix of a graph function that kiln-plan-workspace gave a workspace argument: codegen
+/// defines the graph's C entry around `<graph>.body`.
+inline constexpr llvm::StringLiteral kWorkspaceBodySuffix = ".body";
+
 #define GEN_PASS_DECL
 #include "kiln/Compiler/Passes.h.inc"
 

@@ -105,6 +105,22 @@ def KilnFuseRowLoops : Pass<"kiln-fuse-row-loops", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def KilnPlanWorkspace : Pass<"kiln-plan-workspace", "::mlir::ModuleOp"> {
+  let summary = "Place the intermediate buffers of graph functions in one workspace";
+  let description = [{
+    Each `memref.alloc` at the top level of a graph function (first argument the context
+    pointer) with a static shape, an identity layout and no use that lets it escape becomes a
+    `memref.view` at an offset of one workspace buffer, `memref<Nxi8>`, which the function
+    takes as its second argument (64-byte aligned, `llvm.dereferenceable = N`); its deallocs go
+    away. A buffer is live from its allocation to its last use (through views), in the
+    function's top-level order; buffers that are never live at the same time share bytes
+    (largest first, lowest free offset). The function is renamed `<graph>.body`; codegen
+    defines the C entry `<graph>` around it.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 def KilnOutlineParallelLoops : Pass<"kiln-outline-parallel-loops", "::mlir::ModuleOp"> {
   let summary = "Outline the outermost parallel loops of graph functions into thread tasks";
   let description = [{

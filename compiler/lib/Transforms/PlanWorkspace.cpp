@@ -1,0 +1,183 @@
+//===- PlanWorkspace.cpp - The kiln-plan-workspace pass -------------------===//
+//
+// Static memory planning. Bufferization leaves each intermediate a memref.alloc, and the
+// deallocation pipeline frees them all at the end of the graph; called in a loop, a graph would
+// malloc and free its intermediates on every call. This pass gives each top-level allocation of
+// a graph function an offset in one workspace buffer instead, reusing the bytes of buffers
+// whose last use is behind, and passes the workspace as the function's second argument. Codegen
+// (Workspace.cpp) wraps the function, renamed `<graph>.body`, in the C entry, which takes the workspace from the context
+// (kiln/abi.h) or from a per-thread arena, allocated once per thread.
+//
+// The placement is the greedy one of TFLite's arena planner and XLA's heap simulator: largest
+// buffers first, each at the lowest offset that no buffer live at the same time occupies.
+//
+//===----------------------------------------------------------------------===//
+#include "kiln/Compiler/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_KILNPLANWORKSPACE
+#include "kiln/Compiler/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+constexpr int64_t kWorkspaceAlignment = 64;
+
+int64_t alignUp(int64_t bytes) {
+  return static_cast<int64_t>(llvm::alignTo(bytes, kWorkspaceAlignment));
+}
+
+/// One planned allocation: its bytes, the span of top-level ops it is live across (both
+/// included), and the offset it gets.
+struct Buffer {
+  memref::AllocOp alloc;
+  SmallVector<memref::DeallocOp> deallocs;
+  int64_t bytes = 0;
+  unsigned first = 0, last = 0;
+  int64_t offset = 0;
+};
+
+/// Bytes of a memref the workspace can hold: static shape, identity layout, int or float
+/// elements (i1 takes a byte, as LLVM stores it).
+std::optional<int64_t> plannableBytes(MemRefType type) {
+  if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      !type.getElementType().isIntOrFloat() || type.getMemorySpace())
+    return std::nullopt;
+  int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  return type.getNumElements() * elementBytes;
+}
+
+/// Finds the live span of `buffer` from the uses of its value and of the views of it; fails
+/// when the buffer escapes (returned, passed to a call, or used by something unknown to
+/// reach it through a view).
+LogicalResult computeLiveness(Buffer &buffer, Block &body,
+                              const DenseMap<Operation *, unsigned> &position) {
+  buffer.first = buffer.last = position.lookup(buffer.alloc);
+  SmallVector<Value> worklist = {buffer.alloc.getResult()};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
+        if (dealloc->getBlock() != &body)
+          return failure();
+        buffer.deallocs.push_back(dealloc);
+        continue;
+      }
+      if (isa<func::ReturnOp, func::CallOp, CallOpInterface>(user))
+        return failure();
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == value)
+          llvm::append_range(worklist, user->getResults());
+      Operation *top = body.findAncestorOpInBlock(*user);
+      if (!top)
+        return failure();
+      buffer.last = std::max(buffer.last, position.lookup(top));
+    }
+  }
+  return success();
+}
+
+bool overlapInTime(const Buffer &a, const Buffer &b) {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/// Places the buffers (largest first, at the lowest free offset) and returns the size.
+int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
+  SmallVector<Buffer *> order;
+  for (Buffer &buffer : buffers)
+    order.push_back(&buffer);
+  llvm::stable_sort(order, [](const Buffer *a, const Buffer *b) {
+    return a->bytes != b->bytes ? a->bytes > b->bytes : a->first < b->first;
+  });
+  SmallVector<Buffer *> placed;
+  int64_t size = 0;
+  for (Buffer *buffer : order) {
+    SmallVector<Buffer *> live;
+    for (Buffer *other : placed)
+      if (overlapInTime(*buffer, *other))
+        live.push_back(other);
+    llvm::sort(live, [](const Buffer *a, const Buffer *b) { return a->offset < b->offset; });
+    int64_t offset = 0;
+    for (Buffer *other : live) {
+      if (offset + buffer->bytes <= other->offset)
+        break;
+      offset = std::max(offset, alignUp(other->offset + other->bytes));
+    }
+    buffer->offset = offset;
+    size = std::max(size, alignUp(offset + buffer->bytes));
+    placed.push_back(buffer);
+  }
+  return size;
+}
+
+/// Replaces each buffer by a view of the workspace, the function's new second argument.
+void rewriteIntoWorkspace(func::FuncOp func, MutableArrayRef<Buffer> buffers, int64_t size) {
+  MLIRContext *ctx = func.getContext();
+  Builder b(ctx);
+  auto workspaceType = MemRefType::get({size}, b.getI8Type());
+  NamedAttrList argAttrs;
+  argAttrs.append(LLVM::LLVMDialect::getAlignAttrName(), b.getI64IntegerAttr(kWorkspaceAlignment));
+  argAttrs.append(LLVM::LLVMDialect::getNoAliasAttrName(), b.getUnitAttr());
+  argAttrs.append(LLVM::LLVMDialect::getDereferenceableAttrName(), b.getI64IntegerAttr(size));
+  if (failed(func.insertArgument(1, workspaceType, argAttrs.getDictionary(ctx), func.getLoc())))
+    llvm_unreachable("a function with a body takes another argument");
+  Value workspace = func.getArgument(1);
+  for (Buffer &buffer : buffers) {
+    OpBuilder builder(buffer.alloc);
+    Location loc = buffer.alloc.getLoc();
+    Value offset = arith::ConstantIndexOp::create(builder, loc, buffer.offset);
+    Value view = memref::ViewOp::create(builder, loc, buffer.alloc.getType(), workspace, offset,
+                                       ValueRange{});
+    buffer.alloc.getResult().replaceAllUsesWith(view);
+    for (memref::DeallocOp dealloc : buffer.deallocs)
+      dealloc.erase();
+    buffer.alloc.erase();
+  }
+  // The C entry of that name is codegen's wrapper, which finds the size in the attributes of
+  // the workspace argument (dereferenceable).
+  func.setSymName((func.getSymName() + kWorkspaceBodySuffix).str());
+}
+
+void planFunction(func::FuncOp func) {
+  if (func.isExternal() || !func.getBody().hasOneBlock() || func.getNumArguments() == 0 ||
+      !isa<LLVM::LLVMPointerType>(func.getArgumentTypes()[0]))
+    return;
+  Block &body = func.front();
+  DenseMap<Operation *, unsigned> position;
+  unsigned index = 0;
+  for (Operation &op : body)
+    position[&op] = index++;
+  SmallVector<Buffer> buffers;
+  for (memref::AllocOp alloc : body.getOps<memref::AllocOp>()) {
+    std::optional<int64_t> bytes = plannableBytes(alloc.getType());
+    if (!bytes || !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
+      continue;
+    if (alloc.getAlignment() && *alloc.getAlignment() > kWorkspaceAlignment)
+      continue;
+    Buffer buffer;
+    buffer.alloc = alloc;
+    buffer.bytes = std::max<int64_t>(*bytes, 1);
+    if (succeeded(computeLiveness(buffer, body, position)))
+      buffers.push_back(std::move(buffer));
+  }
+  if (buffers.empty())
+    return;
+  int64_t size = placeBuffers(buffers);
+  rewriteIntoWorkspace(func, buffers, size);
+}
+
+struct KilnPlanWorkspacePass : public impl::KilnPlanWorkspaceBase<KilnPlanWorkspacePass> {
+  void runOnOperation() override {
+    for (func::FuncOp func : getOperation().getOps<func::FuncOp>())
+      planFunction(func);
+  }
+};
+
+} // namespace
+} // namespace kiln
