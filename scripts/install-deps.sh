@@ -9,4 +9,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build gcc g++ make \
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools \
   libgtest-dev python3 python3-numpy valgrind \
-  libbenchmark-dev libopenblas-dev libeigen3-dev
+  libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev

@@ -6,6 +6,9 @@
 // Kiln result is checked against its reference before it is timed; a wrong answer fails the
 // run instead of being reported fast.
 #include "HandVectorized.h"
+#ifdef KILN_BENCH_HAVE_ONEDNN
+#include "OneDNN.h"
+#endif
 #include "kiln/runtime.h"
 
 #include "chain.h"
@@ -18,6 +21,7 @@
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 #include <Eigen/Core>
+#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -33,6 +37,11 @@
 #include <vector>
 
 namespace {
+
+#ifdef KILN_BENCH_HAVE_ONEDNN
+using kiln::bench::OneDnnConv;
+using kiln::bench::oneDnnSgemm;
+#endif
 
 using Clock = std::chrono::steady_clock;
 const int kRepetitions = 5;
@@ -80,6 +89,7 @@ bool librariesMaySpin = false;
 void setLibraryThreads(int threads) {
   openblas_set_num_threads(threads);
   Eigen::setNbThreads(threads);
+  omp_set_num_threads(threads); // oneDNN's threads
   librariesMaySpin |= threads > 1;
 }
 
@@ -201,6 +211,14 @@ void registerSgemm() {
           openblasSgemm(*data, data->c.data());
         rate(state);
       });
+#ifdef KILN_BENCH_HAVE_ONEDNN
+      add(name + "/onednn", [=](benchmark::State &state) {
+        setLibraryThreads(threads);
+        for (auto _ : state)
+          oneDnnSgemm(n, data->a.data(), data->b.data(), data->c.data());
+        rate(state);
+      });
+#endif
       add(name + "/eigen", [=](benchmark::State &state) {
         setLibraryThreads(threads);
         using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -394,6 +412,18 @@ void registerConvAndInteger() {
   setLibraryThreads(2);
   conv->reference();
   expectClose("conv2d", got.data(), conv->y.data(), got.size(), 1e-3f, 1e-4f);
+#ifdef KILN_BENCH_HAVE_ONEDNN
+  // A oneDNN primitive keeps the thread count it was created with: one per count.
+  std::shared_ptr<OneDnnConv> oneDnn[3];
+  auto oneDnnOut = std::make_shared<std::vector<float>>(conv->y.size());
+  for (int threads : {1, 2}) {
+    setLibraryThreads(threads);
+    oneDnn[threads] = std::make_shared<OneDnnConv>(ConvData::h, ConvData::w, ConvData::c,
+                                                   ConvData::k, conv->filter.data());
+    oneDnn[threads]->run(conv->x.data(), oneDnnOut->data());
+    expectClose("conv2d (oneDNN)", oneDnnOut->data(), conv->y.data(), got.size(), 1e-3f, 1e-4f);
+  }
+#endif
   double convFlops = 2.0 * 56 * 56 * 64 * 64 * 9;
   for (int threads : {1, 2}) {
     std::string name = "conv2d_3x3_56x56x64/t" + std::to_string(threads);
@@ -406,6 +436,15 @@ void registerConvAndInteger() {
       state.counters["GFLOP/s"] =
           benchmark::Counter(convFlops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
     });
+#ifdef KILN_BENCH_HAVE_ONEDNN
+    add(name + "/onednn", [=](benchmark::State &state) {
+      setLibraryThreads(threads);
+      for (auto _ : state)
+        oneDnn[threads]->run(conv->x.data(), oneDnnOut->data());
+      state.counters["GFLOP/s"] =
+          benchmark::Counter(convFlops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+    });
+#endif
     add(name + "/im2col+openblas", [=](benchmark::State &state) {
       setLibraryThreads(threads);
       for (auto _ : state)
@@ -543,7 +582,7 @@ void printRatios(const MedianCollector &c) {
   };
   std::vector<Row> rows;
   for (int n : {256, 512, 1024, 2048})
-    for (const char *ref : {"openblas", "eigen"})
+    for (const char *ref : {"openblas", "eigen", "onednn"})
       rows.push_back({"sgemm_" + std::to_string(n), ref, n >= 1024 && std::string(ref) ==
                       "openblas" ? ">= 1.0" : ""});
   rows.push_back({"mlp_256x1024x3", "openblas+epilogue", ">= 1.2"});
@@ -551,6 +590,7 @@ void printRatios(const MedianCollector &c) {
   rows.push_back({"softmax_4096x1024", "c", ">= 1.0"});
   rows.push_back({"layer_norm_4096x1024", "c", ">= 1.0"});
   rows.push_back({"conv2d_3x3_56x56x64", "im2col+openblas", ""});
+  rows.push_back({"conv2d_3x3_56x56x64", "onednn", ""});
   std::printf("%-24s %-3s %-18s %10s %10s %7s %8s  %s\n", "case", "thr", "reference", "kiln ms",
               "ref ms", "ratio", "target", "kiln rate");
   for (const Row &row : rows)

@@ -1,0 +1,30 @@
+// OneDNN.h - oneDNN's convolution and SGEMM, the strongest CPU references on this machine, kept
+// out of KilnBenchmarks.cpp so that the suite builds without oneDNN (libdnnl-dev).
+#ifndef KILN_BENCHMARKS_ONEDNN_H
+#define KILN_BENCHMARKS_ONEDNN_H
+
+#include <cstdint>
+#include <memory>
+
+namespace kiln::bench {
+
+// A 3x3 convolution with padding 1 and stride 1, NHWC input and output and HWIO weights (Kiln's
+// layouts). oneDNN picks its own weight layout; the weights are reordered into it once, here,
+// as an application would do at load time.
+class OneDnnConv {
+public:
+  OneDnnConv(int h, int w, int c, int k, const float *weights);
+  ~OneDnnConv();
+  void run(const float *x, float *y);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+// C = A B for row-major n x n matrices (dnnl_sgemm).
+void oneDnnSgemm(int n, const float *a, const float *b, float *c);
+
+} // namespace kiln::bench
+
+#endif
