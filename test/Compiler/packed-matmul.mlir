@@ -91,3 +91,22 @@ func.func @unsigned(%a: memref<4x4xi8>, %b: memref<4x4xi8>, %c: memref<4x4xi32>)
   linalg.matmul {cast = #linalg.type_fn<cast_unsigned>} ins(%a, %b : memref<4x4xi8>, memref<4x4xi8>) outs(%c : memref<4x4xi32>)
   return
 }
+
+// A batch_matmul runs the packed kernel on each matrix in turn: the panels are allocated once,
+// before the loop over the batch, and each matrix is a strided view at the batch index.
+// CHECK-LABEL: func.func @batched
+// CHECK: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x16xf32>
+// CHECK: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x16x6xf32>
+// CHECK: scf.for %[[I:.+]] = %c0 to %c3 step %c1 {
+// CHECK:   memref.subview %arg0[%[[I]], 0, 0] [1, 12, 16] [1, 1, 1] : memref<3x12x16xf32> to memref<12x16xf32, strided<[16, 1], offset: ?>>
+// CHECK:   memref.subview %arg1[%[[I]], 0, 0] [1, 16, 16] [1, 1, 1] : memref<3x16x16xf32> to memref<16x16xf32, strided<[16, 1], offset: ?>>
+// CHECK:   memref.subview %arg2[%[[I]], 0, 0] [1, 12, 16] [1, 1, 1] : memref<3x12x16xf32> to memref<12x16xf32, strided<[16, 1], offset: ?>>
+// CHECK:   vector.fma
+// CHECK: }
+// CHECK: memref.dealloc %[[PA]]
+// CHECK: memref.dealloc %[[PB]]
+// CHECK-NOT: linalg.batch_matmul
+func.func @batched(%a: memref<3x12x16xf32>, %b: memref<3x16x16xf32>, %c: memref<3x12x16xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x12x16xf32>, memref<3x16x16xf32>) outs(%c : memref<3x12x16xf32>)
+  return
+}

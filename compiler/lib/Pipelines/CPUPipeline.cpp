@@ -66,6 +66,8 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // Views at a dynamic offset (a batch_matmul's matrices) expand into affine.apply.
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Static shapes are in the metadata, so entries take bare pointers: the C ABI of DESIGN.md.
   ConvertFuncToLLVMPassOptions funcOptions;

@@ -1,7 +1,7 @@
 //===- PackedMatmul.cpp - The kiln-packed-matmul pass ---------------------===//
 //
 // f32 and integer (i8/i16/i32 -> i32) linalg.matmul on buffers becomes the GotoBLAS/BLIS loop
-// nest: B is packed into
+// nest (linalg.batch_matmul: the same nest per matrix of the batch): B is packed into
 // kc x NR panels that stay in L1, A into MC x kc blocks of MR-row panels that stay in L2,
 // and an MR x NR register-blocked micro-kernel of vector FMAs runs over them. The accumulators
 // are loop-carried vectors, so LLVM keeps them in registers for the whole k loop. Integer
@@ -69,10 +69,55 @@ public:
         acc(cast<MemRefType>(c.getType()).getElementType()),
         vectorType(VectorType::get({t.lanes}, acc)) {}
 
+  /// C += A B.
   void emit() {
-    Value packedB = allocate({t.nc / t.nr, t.kc, t.nr});
+    Value packedA, packedB;
+    allocatePanels(packedA, packedB);
+    emitLoops(packedA, packedB);
+    freePanels(packedA, packedB);
+  }
+
+  /// C[i] += A[i] B[i] for each i of the batch: the 2-D kernel on each matrix in turn, with
+  /// the panels allocated once.
+  void emitBatched(int64_t batch) {
+    Value packedA, packedB;
+    allocatePanels(packedA, packedB);
+    Value batchA = a, batchB = bMat, batchC = c;
+    forLoop(0, batch, 1, [&](Value i) {
+      a = matrixAt(batchA, i);
+      bMat = matrixAt(batchB, i);
+      c = matrixAt(batchC, i);
+      emitLoops(packedA, packedB);
+    });
+    freePanels(packedA, packedB);
+  }
+
+private:
+  void allocatePanels(Value &packedA, Value &packedB) {
+    packedB = allocate({t.nc / t.nr, t.kc, t.nr});
     // One packed block of A per row block, so that row blocks can run on different threads.
-    Value packedA = allocate({t.rowBlocks, t.mc / t.mr, t.kc, t.mr});
+    packedA = allocate({t.rowBlocks, t.mc / t.mr, t.kc, t.mr});
+  }
+
+  void freePanels(Value packedA, Value packedB) {
+    memref::DeallocOp::create(b, packedA);
+    memref::DeallocOp::create(b, packedB);
+  }
+
+  /// Matrix `i` of a [batch, rows, columns] buffer, as a 2-D strided view.
+  Value matrixAt(Value batch, Value i) {
+    auto type = cast<MemRefType>(batch.getType());
+    SmallVector<OpFoldResult> offsets = {i, b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1)),
+                                       b.getIndexAttr(type.getDimSize(2))};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    auto viewType = memref::SubViewOp::inferRankReducedResultType(
+        {type.getDimSize(1), type.getDimSize(2)}, type, offsets, sizes, strides);
+    return memref::SubViewOp::create(b, cast<MemRefType>(viewType), batch, offsets, sizes,
+                                     strides);
+  }
+
+  void emitLoops(Value packedA, Value packedB) {
     forLoop(0, t.n, t.nc, [&](Value jc) {
       Value ncCur = minIndex(index(t.nc), sub(index(t.n), jc));
       forLoop(0, t.k, t.kc, [&](Value pc) {
@@ -91,11 +136,8 @@ public:
         });
       });
     });
-    memref::DeallocOp::create(b, packedA);
-    memref::DeallocOp::create(b, packedB);
   }
 
-private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
@@ -262,7 +304,10 @@ bool hasPackableTypes(Type a, Type b, Type c) {
   return c.isInteger(32) && narrowInteger(a) && narrowInteger(b);
 }
 
-bool isPackable(linalg::MatmulOp op) {
+/// A matmul (2-D) or batch_matmul (3-D) on static, contiguous buffers of packable types,
+/// with the default indexing maps and sign extension.
+template <typename MatmulOpTy>
+bool isPackable(MatmulOpTy op) {
   if (!op.hasPureBufferSemantics() || op.hasUserDefinedMaps() ||
       op.getCast() != linalg::TypeFn::cast_signed)
     return false;
@@ -280,23 +325,29 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<linalg::MatmulOp> matmuls;
-    getOperation()->walk([&](linalg::MatmulOp op) {
-      if (isPackable(op))
+    SmallVector<Operation *> matmuls;
+    getOperation()->walk([&](Operation *op) {
+      if (auto matmul = dyn_cast<linalg::MatmulOp>(op); matmul && isPackable(matmul))
+        matmuls.push_back(op);
+      if (auto batched = dyn_cast<linalg::BatchMatmulOp>(op); batched && isPackable(batched))
         matmuls.push_back(op);
     });
-    for (linalg::MatmulOp op : matmuls) {
-      auto aType = cast<MemRefType>(op.getInputs()[0].getType());
-      auto bType = cast<MemRefType>(op.getInputs()[1].getType());
-      MatmulTiling tiling =
-          chooseTiling(aType.getDimSize(0), bType.getDimSize(1), aType.getDimSize(1),
-                       vectorBits / 32, microKernelRows, cacheBlockRows, cacheBlockColumns,
-                       cacheBlockDepth);
-      ImplicitLocOpBuilder builder(op.getLoc(), op);
-      PackedMatmulEmitter(builder, tiling, op.getInputs()[0], op.getInputs()[1],
-                          op.getOutputs()[0])
-          .emit();
-      op.erase();
+    for (Operation *op : matmuls) {
+      auto linalgOp = cast<linalg::LinalgOp>(op);
+      Value a = linalgOp.getDpsInputs()[0], bMat = linalgOp.getDpsInputs()[1],
+            c = linalgOp.getDpsInits()[0];
+      ArrayRef<int64_t> aShape = cast<MemRefType>(a.getType()).getShape();
+      ArrayRef<int64_t> bShape = cast<MemRefType>(bMat.getType()).getShape();
+      MatmulTiling tiling = chooseTiling(aShape[aShape.size() - 2], bShape.back(), aShape.back(),
+                                         vectorBits / 32, microKernelRows, cacheBlockRows,
+                                         cacheBlockColumns, cacheBlockDepth);
+      ImplicitLocOpBuilder builder(op->getLoc(), op);
+      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c);
+      if (isa<linalg::BatchMatmulOp>(op))
+        emitter.emitBatched(aShape.front());
+      else
+        emitter.emit();
+      op->erase();
     }
   }
 };

@@ -30,6 +30,30 @@ kiln.graph @matmul_batched(%a: tensor<2x1x3x4xf32>, %b: tensor<5x4x6xf32>) -> te
 
 // -----
 
+// Without broadcast, batches become named matmuls for kiln-packed-matmul: a batch_matmul over
+// the flattened batch, or, when the rhs has no batch, one matmul over all the rows.
+// CHECK-LABEL: func.func @matmul_batch_named(
+// CHECK-SAME: %{{.+}}: !llvm.ptr, %[[A:.+]]: tensor<2x3x4x5xf32>, %[[B:.+]]: tensor<2x3x5x6xf32>)
+// CHECK-DAG: %[[A3:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1, 2]] output_shape [6, 4, 5] : tensor<120xf32> into tensor<6x4x5xf32>
+// CHECK-DAG: %[[B3:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1, 2]] output_shape [6, 5, 6] : tensor<180xf32> into tensor<6x5x6xf32>
+// CHECK: %[[P:.+]] = linalg.batch_matmul ins(%[[A3]], %[[B3]] : tensor<6x4x5xf32>, tensor<6x5x6xf32>) outs(%{{.+}} : tensor<6x4x6xf32>)
+// CHECK: tensor.collapse_shape %[[P]]
+// CHECK: tensor.expand_shape %{{.+}} output_shape [2, 3, 4, 6] : tensor<144xf32> into tensor<2x3x4x6xf32>
+kiln.graph @matmul_batch_named(%a: tensor<2x3x4x5xf32>, %b: tensor<2x3x5x6xf32>) -> tensor<2x3x4x6xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<2x3x4x5xf32>, tensor<2x3x5x6xf32>) -> tensor<2x3x4x6xf32>
+  kiln.return %0 : tensor<2x3x4x6xf32>
+}
+// CHECK-LABEL: func.func @matmul_shared_weights(
+// CHECK: %[[ROWS:.+]] = tensor.expand_shape %{{.+}} output_shape [24, 5] : tensor<120xf32> into tensor<24x5xf32>
+// CHECK: %[[P:.+]] = linalg.matmul ins(%[[ROWS]], %{{.+}} : tensor<24x5xf32>, tensor<5x6xf32>) outs(%{{.+}} : tensor<24x6xf32>)
+// CHECK: tensor.expand_shape %{{.+}} output_shape [2, 3, 4, 6] : tensor<144xf32> into tensor<2x3x4x6xf32>
+kiln.graph @matmul_shared_weights(%a: tensor<2x3x4x5xf32>, %w: tensor<5x6xf32>) -> tensor<2x3x4x6xf32> {
+  %0 = kiln.matmul %a, %w : (tensor<2x3x4x5xf32>, tensor<5x6xf32>) -> tensor<2x3x4x6xf32>
+  kiln.return %0 : tensor<2x3x4x6xf32>
+}
+
+// -----
+
 // i8 x i8 accumulates in i32; linalg.matmul sign-extends the operands.
 // CHECK-LABEL: func.func @matmul_i8
 // CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x2xi32>)

@@ -62,6 +62,59 @@ Value buildBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return generic.getResult(0);
 }
 
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
+/// The batch dims of `type` aligned to the right of `batchRank` dims, padded with 1s.
+SmallVector<int64_t> paddedBatch(RankedTensorType type, size_t batchRank) {
+  ArrayRef<int64_t> own = type.getShape().drop_back(2);
+  SmallVector<int64_t> dims(batchRank - own.size(), 1);
+  llvm::append_range(dims, own);
+  return dims;
+}
+
+/// A batched matmul as named matmuls where no operand is broadcast against the other's batch,
+/// which kiln-packed-matmul turns into packed kernels: one 2-D matmul over all the rows of the
+/// batch when the rhs has no batch (activations times shared weights), else one batch_matmul
+/// over the flattened batch. Null when an operand is broadcast.
+Value buildNamedBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                              RankedTensorType accType) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  ArrayRef<int64_t> batch = accType.getShape().drop_back(2);
+  int64_t m = accType.getDimSize(accType.getRank() - 2), n = accType.getShape().back();
+  int64_t k = lhsType.getShape().back(), count = product(batch);
+  Type acc = accType.getElementType();
+  SmallVector<int64_t> lhsBatch = paddedBatch(lhsType, batch.size());
+  SmallVector<int64_t> rhsBatch = paddedBatch(rhsType, batch.size());
+  if (ArrayRef<int64_t>(lhsBatch) != batch)
+    return nullptr;
+  auto reshape = [&](Value v, ArrayRef<int64_t> shape, Type element) {
+    return reshapeTensor(b, loc, v, RankedTensorType::get(shape, element));
+  };
+  Value flat;
+  if (product(rhsBatch) == 1) {
+    Value rows = reshape(lhs, {count * m, k}, lhsType.getElementType());
+    Value weights = reshape(rhs, {k, n}, rhsType.getElementType());
+    Value init = zeroFilled(b, loc, {count * m, n}, acc);
+    flat = linalg::MatmulOp::create(b, loc, ValueRange{rows, weights}, ValueRange{init})
+               .getResult(0);
+  } else if (ArrayRef<int64_t>(rhsBatch) == batch) {
+    Value lhs3 = reshape(lhs, {count, m, k}, lhsType.getElementType());
+    Value rhs3 = reshape(rhs, {count, k, n}, rhsType.getElementType());
+    Value init = zeroFilled(b, loc, {count, m, n}, acc);
+    flat = linalg::BatchMatmulOp::create(b, loc, ValueRange{lhs3, rhs3}, ValueRange{init})
+               .getResult(0);
+  } else {
+    return nullptr;
+  }
+  return reshapeTensor(b, loc, flat, accType);
+}
+
 struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -77,7 +130,9 @@ struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
                                          ValueRange{init})
                     .getResult(0);
     } else {
-      product = buildBatchedMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
+      product = buildNamedBatchedMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
+      if (!product)
+        product = buildBatchedMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
     }
     if (accType != resultType)
       product = buildParallelGeneric(
