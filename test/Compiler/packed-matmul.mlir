@@ -110,3 +110,22 @@ func.func @batched(%a: memref<3x12x16xf32>, %b: memref<3x16x16xf32>, %c: memref<
   linalg.batch_matmul ins(%a, %b : memref<3x12x16xf32>, memref<3x16x16xf32>) outs(%c : memref<3x12x16xf32>)
   return
 }
+
+// B^T (n x k) is packed column by column: each panel column is a row of B^T read along k,
+// zero past the last column. A^T packs with the indices swapped.
+// CHECK-LABEL: func.func @transposed
+// CHECK: scf.for %[[J:.+]] = %c0 to %c16 step %c1 {
+// CHECK:   %[[IN:.+]] = arith.cmpi ult, %{{.+}}, %c13 : index
+// CHECK:   scf.for %[[KK:.+]] =
+// CHECK:     %[[V:.+]] = memref.load %arg1[%{{.+}}, %{{.+}}] : memref<13x16xf32>
+// CHECK:     %[[S:.+]] = arith.select %[[IN]], %[[V]], %{{.+}} : f32
+// CHECK:     memref.store %[[S]], %{{.+}}[%{{.+}}, %[[KK]], %[[J]]] : memref<1x16x16xf32>
+// CHECK: vector.fma
+// CHECK-NOT: linalg.matmul
+#at = affine_map<(m, n, k) -> (k, m)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed(%a: memref<16x12xf32>, %b: memref<13x16xf32>, %c: memref<12x13xf32>) {
+  linalg.matmul indexing_maps = [#at, #bt, #c] ins(%a, %b : memref<16x12xf32>, memref<13x16xf32>) outs(%c : memref<12x13xf32>)
+  return
+}

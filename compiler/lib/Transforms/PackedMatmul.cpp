@@ -63,9 +63,10 @@ MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_
 /// Emits the loop nest for one matmul C += A * B; `b` inserts before the matmul.
 class PackedMatmulEmitter {
 public:
+  /// With `transposeA` (`transposeB`), `a` holds A^T (`bMat` holds B^T): k x m (n x k).
   PackedMatmulEmitter(ImplicitLocOpBuilder &b, const MatmulTiling &t, Value a, Value bMat,
-                      Value c)
-      : b(b), t(t), a(a), bMat(bMat), c(c),
+                      Value c, bool transposeA = false, bool transposeB = false)
+      : b(b), t(t), a(a), bMat(bMat), c(c), transposeA(transposeA), transposeB(transposeB),
         acc(cast<MemRefType>(c.getType()).getElementType()),
         vectorType(VectorType::get({t.lanes}, acc)) {}
 
@@ -203,6 +204,10 @@ private:
   /// packedB[jr / nr][kk][:] = B[pc + kk][jc + jr : jc + jr + nr], zero-padded on the right.
   void packBPanel(Value packedB, Value jc, Value jr, Value pc, Value kcCur) {
     Value panel = divIndex(jr, t.nr);
+    if (transposeB) {
+      packTransposedBPanel(packedB, panel, add(jc, jr), pc, kcCur);
+      return;
+    }
     forLoop(index(0), kcCur, index(1), [&](Value kk) {
       Value row = add(pc, kk);
       for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
@@ -213,7 +218,23 @@ private:
     });
   }
 
-  /// packedA[block][ir / mr][kk][r] = A[ic + ir + r][pc + kk]. Rows past the end repeat the last row:
+  /// The same panel from B^T (n x k): column j of the panel is row col0 + j of B^T, read
+  /// along k (contiguous); columns past the end are zero.
+  void packTransposedBPanel(Value packedB, Value panel, Value col0, Value pc, Value kcCur) {
+    Value zero = arith::ConstantOp::create(b, cast<TypedAttr>(b.getZeroAttr(acc)));
+    forLoop(index(0), index(t.nr), index(1), [&](Value j) {
+      Value col = add(col0, j);
+      Value inside = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, index(t.n));
+      Value row = minIndex(col, index(t.n - 1));
+      forLoop(index(0), kcCur, index(1), [&](Value kk) {
+        Value value = memref::LoadOp::create(b, bMat, ValueRange{row, add(pc, kk)});
+        value = arith::SelectOp::create(b, inside, extend(value), zero);
+        memref::StoreOp::create(b, value, packedB, ValueRange{panel, kk, j});
+      });
+    });
+  }
+
+  /// packedA[block][ir / mr][kk][r] = A[ic + ir + r][pc + kk] (A^T[pc + kk][ic + ir + r]). Rows past the end repeat the last row:
   /// their results are never stored, and reading them stays in bounds without a branch.
   void packA(Value packedA, Value block, Value ic, Value mcCur, Value pc, Value kcCur) {
     Value lastRow = index(t.m - 1);
@@ -225,7 +246,8 @@ private:
       forLoop(index(0), kcCur, index(1), [&](Value kk) {
         Value col = add(pc, kk);
         for (int64_t r = 0; r < t.mr; ++r) {
-          Value value = extend(memref::LoadOp::create(b, a, ValueRange{rows[r], col}));
+          Value value = extend(memref::LoadOp::create(
+              b, a, transposeA ? ValueRange{col, rows[r]} : ValueRange{rows[r], col}));
           memref::StoreOp::create(b, value, packedA, ValueRange{block, panel, kk, index(r)});
         }
       });
@@ -289,7 +311,8 @@ private:
 
   ImplicitLocOpBuilder &b;
   const MatmulTiling &t;
-  Value a, bMat, c;
+  Value a, bMat, c; // the matrices of the matmul, or of the batch element being emitted
+  bool transposeA, transposeB;
   Type acc; // f32 or i32: C's element type, and what the panels are packed as
   VectorType vectorType;
 };
@@ -306,11 +329,34 @@ bool hasPackableTypes(Type a, Type b, Type c) {
 
 /// A matmul (2-D) or batch_matmul (3-D) on static, contiguous buffers of packable types,
 /// with the default indexing maps and sign extension.
+/// Which operands a matmul's indexing maps transpose, when they are A B, A^T B, A B^T or
+/// A^T B^T.
+std::optional<std::pair<bool, bool>> transposedOperands(linalg::MatmulOp op) {
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  auto map = [&](AffineExpr row, AffineExpr col) { return AffineMap::get(3, 0, {row, col}, ctx); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[2] != map(m, n))
+    return std::nullopt;
+  bool transposeA = maps[0] == map(k, m), transposeB = maps[1] == map(n, k);
+  if ((!transposeA && maps[0] != map(m, k)) || (!transposeB && maps[1] != map(k, n)))
+    return std::nullopt;
+  return std::make_pair(transposeA, transposeB);
+}
+
+/// A matmul (2-D, operands possibly transposed) or batch_matmul (3-D) on static, contiguous
+/// buffers of packable types, with sign extension.
 template <typename MatmulOpTy>
 bool isPackable(MatmulOpTy op) {
-  if (!op.hasPureBufferSemantics() || op.hasUserDefinedMaps() ||
-      op.getCast() != linalg::TypeFn::cast_signed)
+  if (!op.hasPureBufferSemantics() || op.getCast() != linalg::TypeFn::cast_signed)
     return false;
+  if constexpr (std::is_same_v<MatmulOpTy, linalg::MatmulOp>) {
+    if (!transposedOperands(op))
+      return false;
+  } else if (op.hasUserDefinedMaps()) {
+    return false;
+  }
   SmallVector<Type> elements;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
@@ -336,13 +382,17 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       auto linalgOp = cast<linalg::LinalgOp>(op);
       Value a = linalgOp.getDpsInputs()[0], bMat = linalgOp.getDpsInputs()[1],
             c = linalgOp.getDpsInits()[0];
+      auto [transposeA, transposeB] = std::make_pair(false, false);
+      if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+        std::tie(transposeA, transposeB) = *transposedOperands(matmul);
+      ArrayRef<int64_t> cShape = cast<MemRefType>(c.getType()).getShape();
       ArrayRef<int64_t> aShape = cast<MemRefType>(a.getType()).getShape();
-      ArrayRef<int64_t> bShape = cast<MemRefType>(bMat.getType()).getShape();
-      MatmulTiling tiling = chooseTiling(aShape[aShape.size() - 2], bShape.back(), aShape.back(),
+      int64_t k = transposeA ? aShape[aShape.size() - 2] : aShape.back();
+      MatmulTiling tiling = chooseTiling(cShape[cShape.size() - 2], cShape.back(), k,
                                          vectorBits / 32, microKernelRows, cacheBlockRows,
                                          cacheBlockColumns, cacheBlockDepth);
       ImplicitLocOpBuilder builder(op->getLoc(), op);
-      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c);
+      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c, transposeA, transposeB);
       if (isa<linalg::BatchMatmulOp>(op))
         emitter.emitBatched(aShape.front());
       else

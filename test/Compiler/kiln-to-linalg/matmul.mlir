@@ -54,6 +54,21 @@ kiln.graph @matmul_shared_weights(%a: tensor<2x3x4x5xf32>, %w: tensor<5x6xf32>) 
 
 // -----
 
+// A transposed operand is read through the matmul's indexing map, not copied.
+// CHECK-DAG: #[[AT:.+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// CHECK-DAG: #[[BM:.+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG: #[[C:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @matmul_transposed_lhs(
+// CHECK-SAME: %{{.+}}: !llvm.ptr, %[[A:.+]]: tensor<33x7xf32>, %[[B:.+]]: tensor<33x5xf32>)
+// CHECK: linalg.matmul indexing_maps = [#[[AT]], #[[BM]], #[[C]]] ins(%[[A]], %[[B]] : tensor<33x7xf32>, tensor<33x5xf32>)
+kiln.graph @matmul_transposed_lhs(%a: tensor<33x7xf32>, %b: tensor<33x5xf32>) -> tensor<7x5xf32> {
+  %t = kiln.transpose %a {permutation = array<i64: 1, 0>} : (tensor<33x7xf32>) -> tensor<7x33xf32>
+  %0 = kiln.matmul %t, %b : (tensor<7x33xf32>, tensor<33x5xf32>) -> tensor<7x5xf32>
+  kiln.return %0 : tensor<7x5xf32>
+}
+
+// -----
+
 // i8 x i8 accumulates in i32; linalg.matmul sign-extends the operands.
 // CHECK-LABEL: func.func @matmul_i8
 // CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : i32) outs(%{{.+}} : tensor<4x2xi32>)

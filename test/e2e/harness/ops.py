@@ -135,6 +135,41 @@ def matmul_cases():
                     [((3, 4), "i32")], lambda x, y: x.astype(np.int64) @ y.astype(np.int64)))
     out.append(Case("matmul", [((7, 33), "f16", -1, 1), ((33, 5), "f16", -1, 1)],
                     [((7, 5), "f16")], np.matmul, rtol=2e-3, atol=2e-3))
+    out += transposed_matmul_cases()
+    return out
+
+
+def transposed_matmul_cases():
+    """A^T B, A B^T and A^T B^T: kilnc reads the transposed operand in place (ragged sizes)."""
+    def body(a_t, b_t, m, k, n, dtype, acc):
+        lines, lhs, rhs = [], "%a0", "%a1"
+        if a_t:
+            lines.append(f"  %at = kiln.transpose %a0 {{permutation = array<i64: 1, 0>}} : "
+                         f"(tensor<{k}x{m}x{dtype}>) -> tensor<{m}x{k}x{dtype}>")
+            lhs = "%at"
+        if b_t:
+            lines.append(f"  %bt = kiln.transpose %a1 {{permutation = array<i64: 1, 0>}} : "
+                         f"(tensor<{n}x{k}x{dtype}>) -> tensor<{k}x{n}x{dtype}>")
+            rhs = "%bt"
+        lines.append(f"  %0 = kiln.matmul {lhs}, {rhs} : (tensor<{m}x{k}x{dtype}>, "
+                     f"tensor<{k}x{n}x{dtype}>) -> tensor<{m}x{n}x{acc}>")
+        lines.append(f"  kiln.return %0 : tensor<{m}x{n}x{acc}>")
+        return "\n".join(lines) + "\n"
+
+    out = []
+    m, k, n = 37, 45, 29
+    for a_t, b_t, dtype, acc in ((True, False, "f32", "f32"), (False, True, "f32", "f32"),
+                                 (True, True, "i8", "i32")):
+        a = (k, m) if a_t else (m, k)
+        b = (n, k) if b_t else (k, n)
+        lo, hi = (-128, 127) if dtype == "i8" else (-1, 1)
+
+        def ref(x, y, a_t=a_t, b_t=b_t):
+            wide = np.int64 if x.dtype.kind == "i" else np.float64
+            x, y = x.astype(wide), y.astype(wide)
+            return (x.T if a_t else x) @ (y.T if b_t else y)
+        out.append(Case("matmul", [(a, dtype, lo, hi), (b, dtype, lo, hi)], [((m, n), acc)], ref,
+                        body=body(a_t, b_t, m, k, n, dtype, acc), rtol=1e-5, atol=1e-5))
     return out
 
 

@@ -115,6 +115,38 @@ Value buildNamedBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return reshapeTensor(b, loc, flat, accType);
 }
 
+/// The matrix that `v` transposes (a kiln.transpose of a 2-D tensor), else null.
+Value transposedMatrix(Value v) {
+  auto transpose = v.getDefiningOp<TransposeOp>();
+  if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+    return nullptr;
+  return transpose.getInput();
+}
+
+/// A 2-D matmul; an operand that is a transposed matrix is read through the matmul's indexing
+/// map instead (A^T B, A B^T), which kiln-packed-matmul packs directly.
+Value build2DMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, RankedTensorType accType) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  SmallVector<NamedAttribute> attrs;
+  Value lhsT = transposedMatrix(lhs), rhsT = transposedMatrix(rhs);
+  if (lhsT || rhsT) {
+    auto map = [&](AffineExpr row, AffineExpr col) {
+      return AffineMapAttr::get(AffineMap::get(3, 0, {row, col}, ctx));
+    };
+    SmallVector<Attribute> maps = {lhsT ? map(k, m) : map(m, k), rhsT ? map(n, k) : map(k, n),
+                                   map(m, n)};
+    attrs.push_back(b.getNamedAttr("indexing_maps", b.getArrayAttr(maps)));
+  }
+  // linalg.matmul sign-extends or float-extends its inputs to the accumulator type.
+  Value init = zeroFilled(b, loc, accType.getShape(), accType.getElementType());
+  return linalg::MatmulOp::create(b, loc, TypeRange{accType},
+                                  ValueRange{lhsT ? lhsT : lhs, rhsT ? rhsT : rhs},
+                                  ValueRange{init}, attrs)
+      .getResult(0);
+}
+
 struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -124,11 +156,7 @@ struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
     auto accType = RankedTensorType::get(resultType.getShape(), accumulatorType(resultType));
     Value product;
     if (resultType.getRank() == 2) {
-      // linalg.matmul sign-extends or float-extends its inputs to the accumulator type.
-      Value init = zeroFilled(rewriter, loc, accType.getShape(), accType.getElementType());
-      product = linalg::MatmulOp::create(rewriter, loc, ValueRange{op.getLhs(), op.getRhs()},
-                                         ValueRange{init})
-                    .getResult(0);
+      product = build2DMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
     } else {
       product = buildNamedBatchedMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
       if (!product)
