@@ -1,6 +1,7 @@
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=6" --canonicalize --cse | FileCheck %s --check-prefix=MC
 // RUN: kiln-opt %s --kiln-lower-to-llvm="vector-bits=256" | FileCheck %s --check-prefix=LLVM
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=8" --canonicalize --cse | FileCheck %s --check-prefix=EPI
 
 // 20x8 * 8x40 with a 6x16 micro-kernel of 8-lane vectors: B packs into three 8x16 panels
 // (the last one zero-padded, one panel per parallel iteration), A into one block of four
@@ -127,5 +128,66 @@ func.func @batched(%a: memref<3x12x16xf32>, %b: memref<3x16x16xf32>, %c: memref<
 #c = affine_map<(m, n, k) -> (m, n)>
 func.func @transposed(%a: memref<16x12xf32>, %b: memref<13x16xf32>, %c: memref<12x13xf32>) {
   linalg.matmul indexing_maps = [#at, #bt, #c] ins(%a, %b : memref<16x12xf32>, memref<13x16xf32>) outs(%c : memref<12x13xf32>)
+  return
+}
+
+// An elementwise generic that reads the matmul's own buffer becomes the epilogue of its tiles:
+// on the last pass over k (pc + kc == k) the sums go through the payload on vectors, the bias
+// read as a vector along the columns, straight into Y; earlier passes (kc = 8 here) add into C.
+// The generic goes away; Y's allocation moves above the kernel. With k in one pass (the default
+// kc), the branch folds away and C is never written.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// EPI-LABEL: func.func @epilogue
+// EPI: %[[C:.+]] = memref.alloc() : memref<12x16xf32>
+// EPI: linalg.fill
+// EPI: %[[Y:.+]] = memref.alloc() : memref<12x16xf32>
+// EPI: %[[LAST:.+]] = arith.cmpi eq, %{{.+}}, %c24 : index
+// EPI: scf.if %[[LAST]] {
+// EPI:   %[[BIAS:.+]] = vector.transfer_read %arg2[%{{.+}}], %{{.+}} {in_bounds = [true]} : memref<16xf32>, vector<8xf32>
+// EPI:   %[[SUM:.+]] = arith.addf %{{.+}}, %[[BIAS]] : vector<8xf32>
+// EPI:   %[[RELU:.+]] = arith.maximumf %[[SUM]], %{{.+}} : vector<8xf32>
+// EPI:   vector.transfer_write %[[RELU]], %[[Y]][%{{.+}}, %{{.+}}] {in_bounds = [true]} : vector<8xf32>, memref<12x16xf32>
+// EPI: } else {
+// EPI:   vector.transfer_write %{{.+}}, %[[C]][%{{.+}}, %{{.+}}] {in_bounds = [true]} : vector<8xf32>, memref<12x16xf32>
+// EPI: }
+// EPI-NOT: linalg.generic
+// EPI: return %[[Y]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+func.func @epilogue(%a: memref<12x24xf32>, %b: memref<24x16xf32>, %bias: memref<16xf32>) -> memref<12x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<12x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<12x16xf32>)
+  linalg.matmul ins(%a, %b : memref<12x24xf32>, memref<24x16xf32>) outs(%c : memref<12x16xf32>)
+  %y = memref.alloc() : memref<12x16xf32>
+  linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<12x16xf32>, memref<16xf32>) outs(%y : memref<12x16xf32>) {
+  ^bb0(%x: f32, %v: f32, %out: f32):
+    %s = arith.addf %x, %v : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<12x16xf32>
+  return %y : memref<12x16xf32>
+}
+
+// A generic that reads C transposed is not an epilogue: it stays, after the kernel.
+// CHECK-LABEL: func.func @not_epilogue
+// CHECK: vector.fma
+// CHECK: linalg.generic
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+func.func @not_epilogue(%a: memref<16x24xf32>, %b: memref<24x16xf32>, %y: memref<16x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<16x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<16x16xf32>)
+  linalg.matmul ins(%a, %b : memref<16x24xf32>, memref<24x16xf32>) outs(%c : memref<16x16xf32>)
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<16x16xf32>) outs(%y : memref<16x16xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    linalg.yield %x : f32
+  }
+  memref.dealloc %c : memref<16x16xf32>
   return
 }

@@ -12,6 +12,7 @@
 // micro-kernel directly from vector ops keeps the shape we need and is small.
 //
 //===----------------------------------------------------------------------===//
+#include "MatmulEpilogue.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -63,10 +64,13 @@ MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_
 /// Emits the loop nest for one matmul C += A * B; `b` inserts before the matmul.
 class PackedMatmulEmitter {
 public:
-  /// With `transposeA` (`transposeB`), `a` holds A^T (`bMat` holds B^T): k x m (n x k).
+  /// With `transposeA` (`transposeB`), `a` holds A^T (`bMat` holds B^T): k x m (n x k). With
+  /// an `epilogue`, the last pass over k writes its output instead of C.
   PackedMatmulEmitter(ImplicitLocOpBuilder &b, const MatmulTiling &t, Value a, Value bMat,
-                      Value c, bool transposeA = false, bool transposeB = false)
+                      Value c, bool transposeA = false, bool transposeB = false,
+                      std::optional<MatmulEpilogue> epilogue = std::nullopt)
       : b(b), t(t), a(a), bMat(bMat), c(c), transposeA(transposeA), transposeB(transposeB),
+        epilogue(epilogue),
         acc(cast<MemRefType>(c.getType()).getElementType()),
         vectorType(VectorType::get({t.lanes}, acc)) {}
 
@@ -131,7 +135,7 @@ private:
           packA(packedA, block, ic, mcCur, pc, kcCur);
           forLoop(index(0), ncCur, index(t.nr), [&](Value jr) {
             forLoop(index(0), mcCur, index(t.mr), [&](Value ir) {
-              microKernel(packedA, block, packedB, ic, ir, jc, jr, kcCur);
+              microKernel(packedA, block, packedB, ic, ir, jc, jr, pc, kcCur);
             });
           });
         });
@@ -234,8 +238,9 @@ private:
     });
   }
 
-  /// packedA[block][ir / mr][kk][r] = A[ic + ir + r][pc + kk] (A^T[pc + kk][ic + ir + r]). Rows past the end repeat the last row:
-  /// their results are never stored, and reading them stays in bounds without a branch.
+  /// packedA[block][ir / mr][kk][r] = A[ic + ir + r][pc + kk] (A^T[pc + kk][ic + ir + r]). Rows
+  /// past the end repeat the last row: their results are never stored, and reading them stays
+  /// in bounds without a branch.
   void packA(Value packedA, Value block, Value ic, Value mcCur, Value pc, Value kcCur) {
     Value lastRow = index(t.m - 1);
     forLoop(index(0), mcCur, index(t.mr), [&](Value ir) {
@@ -256,7 +261,7 @@ private:
 
   /// C[ic + ir : +mr][jc + jr : +nr] += Apanel * Bpanel over kcCur steps.
   void microKernel(Value packedA, Value block, Value packedB, Value ic, Value ir, Value jc,
-                   Value jr, Value kcCur) {
+                   Value jr, Value pc, Value kcCur) {
     Value aPanel = divIndex(ir, t.mr);
     Value bPanel = divIndex(jr, t.nr);
     Value zeroVector = arith::ConstantOp::create(
@@ -281,19 +286,35 @@ private:
       }
       scf::YieldOp::create(b, next);
     }
-    storeTile(loop.getResults(), add(ic, ir), add(jc, jr));
+    Value row0 = add(ic, ir), col0 = add(jc, jr);
+    if (!epilogue) {
+      storeTile(loop.getResults(), row0, col0, /*applyEpilogue=*/false);
+      return;
+    }
+    Value last = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, add(pc, kcCur), index(t.k));
+    auto branch = scf::IfOp::create(b, last, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    storeTile(loop.getResults(), row0, col0, /*applyEpilogue=*/true);
+    b.setInsertionPointToStart(branch.elseBlock());
+    storeTile(loop.getResults(), row0, col0, /*applyEpilogue=*/false);
   }
 
-  /// Adds the accumulators to C, skipping rows past the end (masked columns past the end).
-  void storeTile(ValueRange accumulators, Value row0, Value col0) {
+  /// Adds the accumulators to C, skipping rows past the end (masked columns past the end); with
+  /// `applyEpilogue`, writes the epilogue of the sums to its output instead.
+  void storeTile(ValueRange accumulators, Value row0, Value col0, bool applyEpilogue) {
+    bool inBounds = t.n % t.nr == 0;
     for (int64_t r = 0; r < t.mr; ++r) {
       Value row = add(row0, index(r));
       auto storeRow = [&] {
         for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
           Value col = add(col0, index(v * t.lanes));
           Value sum = addition(readRow(c, row, col, t.n), accumulators[r * t.vectorsPerRow + v]);
-          vector::TransferWriteOp::create(b, sum, c, ValueRange{row, col},
-                                          ArrayRef<bool>{t.n % t.nr == 0});
+          if (applyEpilogue)
+            emitEpilogueStore(b, b.getLoc(), *epilogue, sum, row, col, inBounds);
+          else
+            vector::TransferWriteOp::create(b, sum, c, ValueRange{row, col},
+                                            ArrayRef<bool>{inBounds});
         }
       };
       if (t.m % t.mr == 0) {
@@ -313,6 +334,7 @@ private:
   const MatmulTiling &t;
   Value a, bMat, c; // the matrices of the matmul, or of the batch element being emitted
   bool transposeA, transposeB;
+  std::optional<MatmulEpilogue> epilogue;
   Type acc; // f32 or i32: C's element type, and what the panels are packed as
   VectorType vectorType;
 };
@@ -391,13 +413,18 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       MatmulTiling tiling = chooseTiling(cShape[cShape.size() - 2], cShape.back(), k,
                                          vectorBits / 32, microKernelRows, cacheBlockRows,
                                          cacheBlockColumns, cacheBlockDepth);
+      std::optional<MatmulEpilogue> epilogue;
+      if (isa<linalg::MatmulOp>(op))
+        epilogue = findMatmulEpilogue(linalgOp);
       ImplicitLocOpBuilder builder(op->getLoc(), op);
-      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c, transposeA, transposeB);
+      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c, transposeA, transposeB, epilogue);
       if (isa<linalg::BatchMatmulOp>(op))
         emitter.emitBatched(aShape.front());
       else
         emitter.emit();
       op->erase();
+      if (epilogue)
+        epilogue->op.erase();
     }
   }
 };

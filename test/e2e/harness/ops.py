@@ -136,7 +136,25 @@ def matmul_cases():
     out.append(Case("matmul", [((7, 33), "f16", -1, 1), ((33, 5), "f16", -1, 1)],
                     [((7, 5), "f16")], np.matmul, rtol=2e-3, atol=2e-3))
     out += transposed_matmul_cases()
+    out.append(matmul_epilogue_case())
     return out
+
+
+def matmul_epilogue_case():
+    """relu((A B + bias) * R): the elementwise tail runs on the matmul's output tiles (three
+    passes over k = 600, 29 columns: masked vectors)."""
+    m, k, n = 37, 600, 29
+    body = (f"  %0 = kiln.matmul %a0, %a1 : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> "
+            f"tensor<{m}x{n}xf32>\n"
+            f"  %1 = kiln.add %0, %a2 : (tensor<{m}x{n}xf32>, tensor<{n}xf32>) -> tensor<{m}x{n}xf32>\n"
+            f"  %2 = kiln.mul %1, %a3 : (tensor<{m}x{n}xf32>, tensor<{m}x{n}xf32>) -> "
+            f"tensor<{m}x{n}xf32>\n"
+            f"  %3 = kiln.relu %2 : (tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>\n"
+            f"  kiln.return %3 : tensor<{m}x{n}xf32>\n")
+    return Case("matmul", [((m, k), "f32", -1, 1), ((k, n), "f32", -1, 1), ((n,), "f32", -1, 1),
+                           ((m, n), "f32", -1, 1)], [((m, n), "f32")],
+                lambda a, b, bias, r: np.maximum((a @ b + bias) * r, 0), body=body,
+                rtol=1e-5, atol=1e-4)
 
 
 def transposed_matmul_cases():
