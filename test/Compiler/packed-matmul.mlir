@@ -93,22 +93,39 @@ func.func @unsigned(%a: memref<4x4xi8>, %b: memref<4x4xi8>, %c: memref<4x4xi32>)
   return
 }
 
-// A batch_matmul runs the packed kernel on each matrix in turn: the panels are allocated once,
-// before the loop over the batch, and each matrix is a strided view at the batch index.
+// A batch of matrices with one row block each (m <= mc) is split across threads: each
+// matrix gets panels of its own (an outer dimension of the panel buffers) and is a strided
+// view at the batch index.
 // CHECK-LABEL: func.func @batched
-// CHECK: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x16xf32>
-// CHECK: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x16x6xf32>
-// CHECK: scf.for %[[I:.+]] = %c0 to %c3 step %c1 {
+// CHECK: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<3x1x16x16xf32>
+// CHECK: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<3x1x2x16x6xf32>
+// CHECK: scf.parallel (%[[I:.+]]) = (%c0) to (%c3) step (%c1) {
 // CHECK:   memref.subview %arg0[%[[I]], 0, 0] [1, 12, 16] [1, 1, 1] : memref<3x12x16xf32> to memref<12x16xf32, strided<[16, 1], offset: ?>>
 // CHECK:   memref.subview %arg1[%[[I]], 0, 0] [1, 16, 16] [1, 1, 1] : memref<3x16x16xf32> to memref<16x16xf32, strided<[16, 1], offset: ?>>
 // CHECK:   memref.subview %arg2[%[[I]], 0, 0] [1, 12, 16] [1, 1, 1] : memref<3x12x16xf32> to memref<12x16xf32, strided<[16, 1], offset: ?>>
+// CHECK:   memref.subview %[[PB]][%[[I]], 0, 0, 0]
+// CHECK:   memref.subview %[[PA]][%[[I]], 0, 0, 0, 0]
 // CHECK:   vector.fma
-// CHECK: }
 // CHECK: memref.dealloc %[[PA]]
 // CHECK: memref.dealloc %[[PB]]
 // CHECK-NOT: linalg.batch_matmul
 func.func @batched(%a: memref<3x12x16xf32>, %b: memref<3x16x16xf32>, %c: memref<3x12x16xf32>) {
   linalg.batch_matmul ins(%a, %b : memref<3x12x16xf32>, memref<3x16x16xf32>) outs(%c : memref<3x12x16xf32>)
+  return
+}
+
+// Matrices of several row blocks (m = 150 > mc = 144) use their own threads: the batch runs
+// in turn, with one set of panels allocated before the loop.
+// CHECK-LABEL: func.func @batched_tall
+// CHECK: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x16xf32>
+// CHECK: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<2x13x16x6xf32>
+// CHECK: scf.for %[[I:.+]] = %c0 to %c2 step %c1 {
+// CHECK:   memref.subview %arg0[%[[I]], 0, 0] [1, 150, 16] [1, 1, 1]
+// CHECK:   scf.parallel
+// CHECK: memref.dealloc %[[PA]]
+// CHECK: memref.dealloc %[[PB]]
+func.func @batched_tall(%a: memref<2x150x16xf32>, %b: memref<2x16x16xf32>, %c: memref<2x150x16xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<2x150x16xf32>, memref<2x16x16xf32>) outs(%c : memref<2x150x16xf32>)
   return
 }
 

@@ -1,20 +1,21 @@
 // RUN: kiln-opt %s --split-input-file --kiln-plan-workspace | FileCheck %s
 
-// Largest first: %c (128 bytes) at 0, %b (100 bytes) at 128, %a at 256 (offsets are 64-byte
-// aligned); %a dies at the copy into %c's view, so %d, allocated after it, takes %a's bytes.
-// The deallocs go away and the function takes the workspace after the context.
+// Largest first: %c (128 bytes) at 0, %b (100 bytes) at 384 and %a at 768 (offsets 64-byte
+// aligned, 256 bytes after each live neighbour); %a dies at the copy into %c's view, so %d,
+// allocated after it, takes %a's bytes. The deallocs go away and the function takes the
+// workspace after the context.
 // CHECK-LABEL: func.func @g.body(
 // CHECK-SAME: %[[CTX:[^:]+]]: !llvm.ptr,
-// CHECK-SAME: %[[WS:[^:]+]]: memref<320xi8> {llvm.align = 64 : i64, llvm.dereferenceable = 320 : i64, llvm.noalias}
+// CHECK-SAME: %[[WS:[^:]+]]: memref<832xi8> {llvm.align = 64 : i64, llvm.dereferenceable = 832 : i64, llvm.noalias}
 // CHECK-SAME: %[[X:[^:]+]]: memref<16xf32>, %[[Y:[^:]+]]: memref<16xf32>) -> i32
-// CHECK: %[[OA:.+]] = arith.constant 256 : index
-// CHECK: memref.view %[[WS]][%[[OA]]][] : memref<320xi8> to memref<16xf32>
-// CHECK: %[[OB:.+]] = arith.constant 128 : index
-// CHECK: memref.view %[[WS]][%[[OB]]][] : memref<320xi8> to memref<25xf32>
+// CHECK: %[[OA:.+]] = arith.constant 768 : index
+// CHECK: memref.view %[[WS]][%[[OA]]][] : memref<832xi8> to memref<16xf32>
+// CHECK: %[[OB:.+]] = arith.constant 384 : index
+// CHECK: memref.view %[[WS]][%[[OB]]][] : memref<832xi8> to memref<25xf32>
 // CHECK: %[[OC:.+]] = arith.constant 0 : index
-// CHECK: memref.view %[[WS]][%[[OC]]][] : memref<320xi8> to memref<32xf32>
-// CHECK: %[[OD:.+]] = arith.constant 256 : index
-// CHECK: memref.view %[[WS]][%[[OD]]][] : memref<320xi8> to memref<16xf32>
+// CHECK: memref.view %[[WS]][%[[OC]]][] : memref<832xi8> to memref<32xf32>
+// CHECK: %[[OD:.+]] = arith.constant 768 : index
+// CHECK: memref.view %[[WS]][%[[OD]]][] : memref<832xi8> to memref<16xf32>
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: memref.dealloc
 // CHECK: return

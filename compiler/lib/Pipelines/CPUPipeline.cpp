@@ -47,10 +47,11 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   packedMatmul.vectorBits = options.vectorBits;
   pm.addPass(createKilnPackedMatmul(packedMatmul));
   pm.addPass(createKilnCopiesToLinalg());
-  pm.addPass(createKilnPlanWorkspace());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   if (options.rowKernels)
     pm.addNestedPass<func::FuncOp>(createKilnFuseRowLoops());
+  // After row fusion, which reasons about distinct buffers (views of one workspace are not).
+  pm.addPass(createKilnPlanWorkspace());
   pm.addPass(createKilnOutlineParallelLoops());
   if (options.approximateMath)
     pm.addPass(createKilnApproximateMath());

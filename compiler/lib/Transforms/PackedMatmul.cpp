@@ -82,26 +82,53 @@ public:
     freePanels(packedA, packedB);
   }
 
-  /// C[i] += A[i] B[i] for each i of the batch: the 2-D kernel on each matrix in turn, with
-  /// the panels allocated once.
+  /// C[i] += A[i] B[i] for each i of the batch. Matrices of one row block have no threads
+  /// of their own to use (only B's packing splits), so the batch is split across threads, each
+  /// matrix with panels of its own, unless those would take more than kMaxBatchPanelBytes;
+  /// otherwise the 2-D kernel runs on each matrix in turn, with the panels allocated once.
   void emitBatched(int64_t batch) {
+    Value batchA = a, batchB = bMat, batchC = c;
+    auto selectMatrix = [&](Value i) {
+      a = sliceAt(batchA, i);
+      bMat = sliceAt(batchB, i);
+      c = sliceAt(batchC, i);
+    };
+    int64_t panelBytes =
+        (t.nc * t.kc + t.rowBlocks * t.mc * t.kc) * acc.getIntOrFloatBitWidth() / 8;
+    if (t.rowBlocks == 1 && batch > 1 && batch * panelBytes <= kMaxBatchPanelBytes) {
+      Value packedA, packedB;
+      allocatePanels(packedA, packedB, batch);
+      parallelLoop(index(0), index(batch), index(1), [&](Value i) {
+        selectMatrix(i);
+        emitLoops(sliceAt(packedA, i), sliceAt(packedB, i));
+      });
+      freePanels(packedA, packedB);
+      return;
+    }
     Value packedA, packedB;
     allocatePanels(packedA, packedB);
-    Value batchA = a, batchB = bMat, batchC = c;
     forLoop(0, batch, 1, [&](Value i) {
-      a = matrixAt(batchA, i);
-      bMat = matrixAt(batchB, i);
-      c = matrixAt(batchC, i);
+      selectMatrix(i);
       emitLoops(packedA, packedB);
     });
     freePanels(packedA, packedB);
   }
 
 private:
-  void allocatePanels(Value &packedA, Value &packedB) {
-    packedB = allocate({t.nc / t.nr, t.kc, t.nr});
+  static constexpr int64_t kMaxBatchPanelBytes = 16 << 20;
+
+  /// The panels of one matmul, or with `copies`, of that many (an outer dimension).
+  void allocatePanels(Value &packedA, Value &packedB, std::optional<int64_t> copies = {}) {
+    auto shape = [&](std::initializer_list<int64_t> dims) {
+      SmallVector<int64_t> all;
+      if (copies)
+        all.push_back(*copies);
+      all.append(dims);
+      return all;
+    };
+    packedB = allocate(shape({t.nc / t.nr, t.kc, t.nr}));
     // One packed block of A per row block, so that row blocks can run on different threads.
-    packedA = allocate({t.rowBlocks, t.mc / t.mr, t.kc, t.mr});
+    packedA = allocate(shape({t.rowBlocks, t.mc / t.mr, t.kc, t.mr}));
   }
 
   void freePanels(Value packedA, Value packedB) {
@@ -109,16 +136,19 @@ private:
     memref::DeallocOp::create(b, packedB);
   }
 
-  /// Matrix `i` of a [batch, rows, columns] buffer, as a 2-D strided view.
-  Value matrixAt(Value batch, Value i) {
-    auto type = cast<MemRefType>(batch.getType());
-    SmallVector<OpFoldResult> offsets = {i, b.getIndexAttr(0), b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1)),
-                                       b.getIndexAttr(type.getDimSize(2))};
-    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-    auto viewType = memref::SubViewOp::inferRankReducedResultType(
-        {type.getDimSize(1), type.getDimSize(2)}, type, offsets, sizes, strides);
-    return memref::SubViewOp::create(b, cast<MemRefType>(viewType), batch, offsets, sizes,
+  /// Element `i` of the outer dimension of `buffer`, as a strided view of one rank less.
+  Value sliceAt(Value buffer, Value i) {
+    auto type = cast<MemRefType>(buffer.getType());
+    ArrayRef<int64_t> inner = type.getShape().drop_front();
+    SmallVector<OpFoldResult> offsets = {i}, sizes = {b.getIndexAttr(1)};
+    for (int64_t size : inner) {
+      offsets.push_back(b.getIndexAttr(0));
+      sizes.push_back(b.getIndexAttr(size));
+    }
+    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+    auto viewType =
+        memref::SubViewOp::inferRankReducedResultType(inner, type, offsets, sizes, strides);
+    return memref::SubViewOp::create(b, cast<MemRefType>(viewType), buffer, offsets, sizes,
                                      strides);
   }
 

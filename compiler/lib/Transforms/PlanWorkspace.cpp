@@ -9,7 +9,8 @@
 // (kiln/abi.h) or from a per-thread arena, allocated once per thread.
 //
 // The placement is the greedy one of TFLite's arena planner and XLA's heap simulator: largest
-// buffers first, each at the lowest offset that no buffer live at the same time occupies.
+// buffers first, each at the lowest offset that no buffer live at the same time occupies (with
+// a gap after each, see kBufferGap).
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler/Passes.h"
@@ -28,6 +29,11 @@ namespace kiln {
 namespace {
 
 constexpr int64_t kWorkspaceAlignment = 64;
+// Bytes left between neighbouring buffers. Buffers a power of two apart (two 16 KiB row
+// statistics back to back) share their addresses modulo 4 KiB, and x86 cores then take a load
+// from one for a dependent of a store to the other (4K aliasing): layer_norm 4096x1024 ran
+// 1.9 ms instead of 1.3 ms with its two statistics at offsets 0 and 16384.
+constexpr int64_t kBufferGap = 4 * kWorkspaceAlignment;
 
 int64_t alignUp(int64_t bytes) {
   return static_cast<int64_t>(llvm::alignTo(bytes, kWorkspaceAlignment));
@@ -107,7 +113,7 @@ int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
     for (Buffer *other : live) {
       if (offset + buffer->bytes <= other->offset)
         break;
-      offset = std::max(offset, alignUp(other->offset + other->bytes));
+      offset = std::max(offset, alignUp(other->offset + other->bytes) + kBufferGap);
     }
     buffer->offset = offset;
     size = std::max(size, alignUp(offset + buffer->bytes));

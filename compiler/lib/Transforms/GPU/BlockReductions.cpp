@@ -114,7 +114,6 @@ void rewrite(const RowReduction &reduction, int64_t blockSize) {
   Location loc = op.getLoc();
   OpBuilder b(op);
   auto index = [&](int64_t value) { return arith::ConstantIndexOp::create(b, loc, value); };
-  unsigned rank = reduction.sizes.size();
   int64_t length = reduction.sizes.back();
   int64_t threads = std::min<int64_t>(blockSize, llvm::alignTo(length, 32));
 

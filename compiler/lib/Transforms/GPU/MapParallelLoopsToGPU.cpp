@@ -42,12 +42,6 @@ bool readsOrWritesMemory(Operation *op) {
       .wasInterrupted();
 }
 
-/// Ops that the host may run between launches: they only describe buffers.
-bool isHostOp(Operation *op) {
-  return isa<scf::ParallelOp, memref::AllocOp, memref::DeallocOp, func::ReturnOp>(op) ||
-         !readsOrWritesMemory(op);
-}
-
 /// Moves the serial ops of `ops` (which touch memory, with the pure ops computing from them)
 /// into a one-iteration scf.parallel placed before `before`, so that one GPU thread runs them.
 LogicalResult wrapSerialCode(ArrayRef<Operation *> run, Operation *before) {
