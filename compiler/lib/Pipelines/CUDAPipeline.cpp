@@ -82,6 +82,9 @@ void buildKilnCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options
   // output and read back would cost a pass over global memory.
   CPUPipelineOptions front;
   front.rowKernels = false;
+  // kiln-gpu-tiled-matmul takes matmuls with the default maps: a transposed copy and the tiled
+  // kernel beat one thread per output.
+  front.transposedMatmulOperands = false;
   buildKilnBufferizePipeline(pm, front);
   addLoopMapping(pm, options);
   addDeviceLowering(pm, options);

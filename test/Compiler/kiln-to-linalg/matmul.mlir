@@ -1,4 +1,5 @@
-// RUN: kiln-opt %s --kiln-to-linalg --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-to-linalg="fold-matmul-transposes=true" --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-to-linalg --split-input-file | FileCheck %s --check-prefix=COPY
 
 // CHECK-LABEL: func.func @matmul_2d(
 // CHECK-SAME: %{{.+}}: !llvm.ptr, %[[A:.+]]: tensor<7x33xf32>, %[[B:.+]]: tensor<33x5xf32>)
@@ -61,6 +62,9 @@ kiln.graph @matmul_shared_weights(%a: tensor<2x3x4x5xf32>, %w: tensor<5x6xf32>) 
 // CHECK-LABEL: func.func @matmul_transposed_lhs(
 // CHECK-SAME: %{{.+}}: !llvm.ptr, %[[A:.+]]: tensor<33x7xf32>, %[[B:.+]]: tensor<33x5xf32>)
 // CHECK: linalg.matmul indexing_maps = [#[[AT]], #[[BM]], #[[C]]] ins(%[[A]], %[[B]] : tensor<33x7xf32>, tensor<33x5xf32>)
+// COPY-LABEL: func.func @matmul_transposed_lhs(
+// COPY: linalg.transpose
+// COPY: linalg.matmul ins(
 kiln.graph @matmul_transposed_lhs(%a: tensor<33x7xf32>, %b: tensor<33x5xf32>) -> tensor<7x5xf32> {
   %t = kiln.transpose %a {permutation = array<i64: 1, 0>} : (tensor<33x7xf32>) -> tensor<7x33xf32>
   %0 = kiln.matmul %t, %b : (tensor<7x33xf32>, tensor<33x5xf32>) -> tensor<7x5xf32>

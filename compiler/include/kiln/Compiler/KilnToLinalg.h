@@ -7,8 +7,10 @@
 namespace kiln {
 /// add sub mul div max min pow, the unary math ops, constants.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// matmul, 2-D and batched.
-void populateMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// matmul, 2-D and batched. With `foldTransposes`, a 2-D matmul reads a transposed operand
+/// (kiln.transpose) through its indexing map instead of a transposed copy (the CPU's packed
+/// kernel reads it in place; the GPU's tiled matmul takes the default maps only).
+void populateMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns, bool foldTransposes);
 /// reduce_sum reduce_max reduce_min reduce_mean reduce_prod argmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// softmax log_softmax layer_norm rms_norm. With `softmaxScalesInPlace`, f32/f64 softmax writes

@@ -18,6 +18,9 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
     Option<"softmaxScalesInPlace", "softmax-scales-in-place", "bool", "false",
            "f32/f64 softmax writes exp(x - max) to its result, sums it and scales it in place "
            "(one exponential per element; the CPU's row kernels)">,
+    Option<"foldMatmulTransposes", "fold-matmul-transposes", "bool", "false",
+           "A 2-D matmul of a kiln.transpose reads the matrix through its indexing map "
+           "(the CPU's packed kernel) instead of a transposed copy">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

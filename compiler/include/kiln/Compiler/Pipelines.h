@@ -21,6 +21,11 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
                                          "over a row back to back (kiln-fuse-row-loops), "
                                          "softmax with one exponential per element"),
                           llvm::cl::init(true)};
+  Option<bool> transposedMatmulOperands{
+      *this, "transposed-matmul-operands",
+      llvm::cl::desc("Matmuls read transposed operands in place (kiln-to-linalg "
+                     "fold-matmul-transposes; the packed kernel packs them)"),
+      llvm::cl::init(true)};
 };
 
 struct CUDAPipelineOptions : public mlir::PassPipelineOptions<CUDAPipelineOptions> {

@@ -52,7 +52,7 @@ struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     populateElementwiseToLinalgPatterns(patterns);
-    populateMatmulToLinalgPatterns(patterns);
+    populateMatmulToLinalgPatterns(patterns, foldMatmulTransposes);
     populateReductionToLinalgPatterns(patterns);
     populateNormalizationToLinalgPatterns(patterns, softmaxScalesInPlace);
     populateShapeToLinalgPatterns(patterns);

@@ -123,14 +123,16 @@ Value transposedMatrix(Value v) {
   return transpose.getInput();
 }
 
-/// A 2-D matmul; an operand that is a transposed matrix is read through the matmul's indexing
-/// map instead (A^T B, A B^T), which kiln-packed-matmul packs directly.
-Value build2DMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, RankedTensorType accType) {
+/// A 2-D matmul; with `foldTransposes`, an operand that is a transposed matrix is read through
+/// the matmul's indexing map instead (A^T B, A B^T), which kiln-packed-matmul packs directly.
+Value build2DMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, RankedTensorType accType,
+                    bool foldTransposes) {
   MLIRContext *ctx = b.getContext();
   AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
              k = getAffineDimExpr(2, ctx);
   SmallVector<NamedAttribute> attrs;
-  Value lhsT = transposedMatrix(lhs), rhsT = transposedMatrix(rhs);
+  Value lhsT = foldTransposes ? transposedMatrix(lhs) : Value();
+  Value rhsT = foldTransposes ? transposedMatrix(rhs) : Value();
   if (lhsT || rhsT) {
     auto map = [&](AffineExpr row, AffineExpr col) {
       return AffineMapAttr::get(AffineMap::get(3, 0, {row, col}, ctx));
@@ -148,7 +150,8 @@ Value build2DMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, RankedTens
 }
 
 struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  MatmulOpLowering(MLIRContext *ctx, bool foldTransposes)
+      : OpRewritePattern(ctx), foldTransposes(foldTransposes) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -156,7 +159,7 @@ struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
     auto accType = RankedTensorType::get(resultType.getShape(), accumulatorType(resultType));
     Value product;
     if (resultType.getRank() == 2) {
-      product = build2DMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
+      product = build2DMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType, foldTransposes);
     } else {
       product = buildNamedBatchedMatmul(rewriter, loc, op.getLhs(), op.getRhs(), accType);
       if (!product)
@@ -171,12 +174,14 @@ struct MatmulOpLowering : public OpRewritePattern<MatmulOp> {
     rewriter.replaceOp(op, product);
     return success();
   }
+
+  bool foldTransposes;
 };
 
 } // namespace
 
-void populateMatmulToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatmulOpLowering>(patterns.getContext());
+void populateMatmulToLinalgPatterns(RewritePatternSet &patterns, bool foldTransposes) {
+  patterns.add<MatmulOpLowering>(patterns.getContext(), foldTransposes);
 }
 
 } // namespace kiln
