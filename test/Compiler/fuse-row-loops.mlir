@@ -2,17 +2,26 @@
 
 // softmax's loops after bufferization: the row maximum, exp(x - max) into the output, the row
 // sum and the in-place scaling become one loop over rows; the allocation between them moves
-// above it, and the 2-D loops become a 1-D loop around a loop over the columns.
+// above it. Within a row, the exponentials and their sum become one loop over the columns (the
+// sum reads each value as it is stored), and the row reductions carry their accumulator in a
+// register instead of reloading it from memory each column.
 // CHECK-LABEL: func.func @softmax
 // CHECK: %[[MAX:.+]] = memref.alloc() : memref<64xf32>
 // CHECK: %[[SUM:.+]] = memref.alloc() : memref<64xf32>
 // CHECK: scf.parallel (%[[ROW:.+]]) =
 // CHECK-NEXT: memref.store %{{.+}}, %[[MAX]][%[[ROW]]]
-// CHECK-NEXT: scf.for
-// CHECK: scf.parallel (%[[COL:.+]]) =
-// CHECK: memref.store %{{.+}}, %arg1[%[[ROW]], %[[COL]]]
+// CHECK-NEXT: %[[M0:.+]] = memref.load %[[MAX]][%[[ROW]]]
+// CHECK-NEXT: %[[M:.+]] = scf.for %{{.+}} = %c0 to %c1024 step %c1 iter_args(%[[MACC:.+]] = %[[M0]]) -> (f32) {
+// CHECK: arith.maximumf %{{.+}}, %[[MACC]] : f32
+// CHECK: memref.store %[[M]], %[[MAX]][%[[ROW]]]
 // CHECK: memref.store %{{.+}}, %[[SUM]][%[[ROW]]]
-// CHECK: scf.for
+// CHECK: %[[S0:.+]] = memref.load %[[SUM]][%[[ROW]]]
+// CHECK: %[[S:.+]] = scf.for %[[COL:.+]] = %c0 to %c1024 step %c1 iter_args(%[[SACC:.+]] = %[[S0]]) -> (f32) {
+// CHECK: %[[E:.+]] = math.exp
+// CHECK-NEXT: memref.store %[[E]], %arg1[%[[ROW]], %[[COL]]]
+// CHECK-NEXT: %[[T:.+]] = arith.addf %[[E]], %[[SACC]] : f32
+// CHECK-NEXT: scf.yield %[[T]]
+// CHECK: memref.store %[[S]], %[[SUM]][%[[ROW]]]
 // CHECK: scf.parallel
 // CHECK: scf.reduce
 // CHECK-NEXT: }
@@ -179,6 +188,39 @@ func.func @through_view(%x: memref<64x2xf32>, %y: memref<64x2xf32>) {
   scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
     %v = memref.load %y[%i, %c1] : memref<64x2xf32>
     memref.store %v, %col[%i] : memref<64xf32, strided<[2], offset: 1>>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Within a row, a reduction that reads another column than the one just written (here the
+// first) must wait for the whole row: the two column loops stay apart.
+// CHECK-LABEL: func.func @other_column
+// CHECK: scf.parallel (%[[ROW:.+]]) =
+// CHECK: scf.parallel (%[[COL:.+]]) =
+// CHECK: memref.store %{{.+}}, %arg1[%[[ROW]], %[[COL]]]
+// CHECK: scf.reduce
+// CHECK: scf.for
+// CHECK: memref.load %arg1[%[[ROW]], %c0]
+func.func @other_column(%x: memref<8x16xf32>, %t: memref<8x16xf32>, %s: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c8, %c16) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<8x16xf32>
+    memref.store %v, %t[%i, %j] : memref<8x16xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c16 step %c1 {
+      %v = memref.load %t[%i, %c0] : memref<8x16xf32>
+      %a = memref.load %s[%i] : memref<8xf32>
+      %b = arith.addf %v, %a : f32
+      memref.store %b, %s[%i] : memref<8xf32>
+    }
     scf.reduce
   }
   return

@@ -5,7 +5,10 @@
 // 4096x1024 f32 softmax makes three passes over 16 MB where a hand-written loop makes one pass
 // over each row while it is in L1. This pass fuses sibling scf.parallel loops whose first
 // dimensions match and whose memory accesses stay inside their own row, so that iteration i of
-// the fused loop computes row i's statistics and output back to back.
+// the fused loop computes row i's statistics and output back to back. Inside a row, a loop that
+// writes the row and the reduction that reads it back column by column become one loop, and
+// reductions carry their accumulator in a register (LLVM would otherwise keep reloading it, or
+// guard the vectorized loop with alias checks, since the row statistics live in memory).
 //
 // Why not upstream's scf-parallel-loop-fusion (naivelyFuseParallelOps): it needs loops of the
 // same rank and identical indices in the two loops, while a row's reduction is a 1-D parallel
@@ -47,9 +50,9 @@ Value rootBuffer(Value memref) {
 
 /// Every load and store in `loop`, or nothing when it touches memory any other way (vector
 /// transfers, copies, calls), which this pass does not reason about.
-std::optional<SmallVector<Access>> collectAccesses(scf::ParallelOp loop) {
+std::optional<SmallVector<Access>> collectAccesses(Block *body) {
   SmallVector<Access> accesses;
-  WalkResult result = loop.getBody()->walk([&](Operation *op) {
+  WalkResult result = body->walk([&](Operation *op) {
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
       accesses.push_back({load.getMemRef(), load.getIndices(), false});
       return WalkResult::advance();
@@ -78,8 +81,8 @@ bool sameBounds(scf::ParallelOp a, scf::ParallelOp b) {
 /// all of `first`: every buffer that one writes and the other touches is only accessed at its
 /// own row, that is, with the loop's first induction variable as first index.
 bool rowLocal(scf::ParallelOp first, scf::ParallelOp second) {
-  std::optional<SmallVector<Access>> a = collectAccesses(first);
-  std::optional<SmallVector<Access>> b = collectAccesses(second);
+  std::optional<SmallVector<Access>> a = collectAccesses(first.getBody());
+  std::optional<SmallVector<Access>> b = collectAccesses(second.getBody());
   if (!a || !b)
     return false;
   llvm::DenseMap<Value, bool> writtenA, writtenB; // root -> written
@@ -190,13 +193,221 @@ scf::ParallelOp extendGroup(scf::ParallelOp group) {
   return group;
 }
 
+//===----------------------------------------------------------------------===//
+// Within a row: a loop that writes a row and the loop that reduces it, as one loop over the
+// columns (softmax's exponentials and their sum), so that the sum reads each value as it is
+// written instead of in a second pass over the row.
+//===----------------------------------------------------------------------===//
+
+/// A loop over the columns of a row: a 1-D scf.parallel without results or an scf.for without
+/// iteration arguments.
+struct ColumnLoop {
+  Operation *op;
+  Block *body;
+  Value lb, ub, step;
+};
+
+std::optional<ColumnLoop> asColumnLoop(Operation *op) {
+  if (auto loop = dyn_cast<scf::ParallelOp>(op); loop && loop.getNumLoops() == 1 &&
+                                                  loop.getNumResults() == 0)
+    return ColumnLoop{op, loop.getBody(), loop.getLowerBound()[0], loop.getUpperBound()[0],
+                      loop.getStep()[0]};
+  if (auto loop = dyn_cast<scf::ForOp>(op); loop && loop.getInitArgs().empty())
+    return ColumnLoop{op, loop.getBody(), loop.getLowerBound(), loop.getUpperBound(),
+                      loop.getStep()};
+  return std::nullopt;
+}
+
+/// Whether iteration j of `second` may run right after iteration j of `first`: every buffer
+/// one writes and the other touches is accessed at column j (last index the induction
+/// variable) of one and the same row (the same leading indices everywhere).
+bool columnLocal(const ColumnLoop &first, const ColumnLoop &second) {
+  auto sameBound = [](Value x, Value y) { return isEqualConstantIntOrValue(x, y); };
+  if (!sameBound(first.lb, second.lb) || !sameBound(first.ub, second.ub) ||
+      !sameBound(first.step, second.step))
+    return false;
+  std::optional<SmallVector<Access>> a = collectAccesses(first.body);
+  std::optional<SmallVector<Access>> b = collectAccesses(second.body);
+  if (!a || !b)
+    return false;
+  llvm::DenseMap<Value, bool> writtenA, writtenB;
+  for (const Access &access : *a)
+    writtenA[rootBuffer(access.memref)] |= access.write;
+  for (const Access &access : *b)
+    writtenB[rootBuffer(access.memref)] |= access.write;
+  llvm::DenseMap<Value, SmallVector<Value>> rowOf; // buffer -> leading indices seen
+  auto atColumn = [&](const Access &access, Value iv) {
+    if (rootBuffer(access.memref) != access.memref || access.indices.empty() ||
+        access.indices.back() != iv)
+      return false;
+    SmallVector<Value> leading(access.indices.drop_back());
+    auto [it, inserted] = rowOf.try_emplace(access.memref, leading);
+    return inserted || it->second == leading;
+  };
+  auto check = [&](ArrayRef<Access> accesses, Value iv) {
+    for (const Access &access : accesses) {
+      Value root = rootBuffer(access.memref);
+      auto inA = writtenA.find(root), inB = writtenB.find(root);
+      bool shared = inA != writtenA.end() && inB != writtenB.end();
+      if (shared && (inA->second || inB->second) && !atColumn(access, iv))
+        return false;
+    }
+    return true;
+  };
+  return check(*a, first.body->getArgument(0)) && check(*b, second.body->getArgument(0));
+}
+
+/// A store between two column loops that can move above the first: it writes a buffer the
+/// first loop does not touch.
+bool storeCanMoveAbove(Operation *op, const ColumnLoop &first) {
+  auto store = dyn_cast<memref::StoreOp>(op);
+  if (!store)
+    return false;
+  std::optional<SmallVector<Access>> accesses = collectAccesses(first.body);
+  Value root = rootBuffer(store.getMemRef());
+  return accesses && llvm::none_of(*accesses, [&](const Access &access) {
+           return rootBuffer(access.memref) == root;
+         }) && llvm::all_of(op->getOperands(), [&](Value v) {
+           Operation *def = v.getDefiningOp();
+           return !def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(first.op);
+         });
+}
+
+/// In `body` (one iteration), loads that read what a store just before them wrote, with no
+/// other write in between, take the stored value.
+void forwardStores(Block &body) {
+  memref::StoreOp last;
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      last = store;
+      continue;
+    }
+    if (auto load = dyn_cast<memref::LoadOp>(op); load && last &&
+                                                  load.getMemRef() == last.getMemRef() &&
+                                                  load.getIndices() == last.getIndices()) {
+      load.replaceAllUsesWith(last.getValueToStore());
+      load.erase();
+      continue;
+    }
+    if (!isMemoryEffectFree(&op))
+      last = nullptr;
+  }
+}
+
+/// `acc[row] = f(acc[row], ...)` in every iteration of `loop`, at an address the loop does not
+/// change and that nothing else in it reads or writes, becomes a value the loop carries: LLVM
+/// can then keep the sum in registers although the loop also stores elsewhere.
+scf::ForOp carryAccumulator(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  auto invariant = [&](ValueRange indices) {
+    return llvm::all_of(indices, [&](Value v) { return loop.isDefinedOutsideOfLoop(v); });
+  };
+  memref::StoreOp store;
+  for (auto s : body->getOps<memref::StoreOp>())
+    if (invariant(s.getIndices()))
+      store = s;
+  if (!store)
+    return loop;
+  Value root = rootBuffer(store.getMemRef());
+  memref::LoadOp load;
+  for (Operation &op : body->without_terminator()) {
+    if (auto s = dyn_cast<memref::StoreOp>(op); s && s != store &&
+                                                rootBuffer(s.getMemRef()) == root)
+      return loop;
+    if (auto l = dyn_cast<memref::LoadOp>(op); l && rootBuffer(l.getMemRef()) == root) {
+      if (load || l.getMemRef() != store.getMemRef() || l.getIndices() != store.getIndices())
+        return loop;
+      load = l;
+    }
+    if (!isa<memref::LoadOp, memref::StoreOp>(op) && !isMemoryEffectFree(&op))
+      return loop;
+  }
+  if (!load || !load->isBeforeInBlock(store))
+    return loop;
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  Value initial = memref::LoadOp::create(b, loc, load.getMemRef(), load.getIndices());
+  auto carried = scf::ForOp::create(
+      b, loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(), ValueRange{initial},
+      [](OpBuilder &nb, Location l, Value, ValueRange args) { scf::YieldOp::create(nb, l, args); });
+  Block *into = carried.getBody();
+  body->getArgument(0).replaceAllUsesWith(carried.getInductionVar());
+  into->getOperations().splice(into->getTerminator()->getIterator(), body->getOperations(),
+                               body->begin(), body->getTerminator()->getIterator());
+  load.replaceAllUsesWith(carried.getRegionIterArg(0));
+  Value next = store.getValueToStore();
+  into->getTerminator()->setOperands(ValueRange{next});
+  b.setInsertionPointAfter(carried);
+  memref::StoreOp::create(b, loc, carried.getResult(0), store.getMemRef(), store.getIndices());
+  load.erase();
+  store.erase();
+  loop.erase();
+  return carried;
+}
+
+/// One scf.for running the bodies of `first` and `second` in turn for each column.
+void fuseColumnLoops(const ColumnLoop &first, const ColumnLoop &second) {
+  OpBuilder b(first.op);
+  auto fused = scf::ForOp::create(b, first.op->getLoc(), first.lb, first.ub, first.step);
+  Block *into = fused.getBody();
+  for (const ColumnLoop *loop : {&first, &second}) {
+    loop->body->getArgument(0).replaceAllUsesWith(fused.getInductionVar());
+    into->getOperations().splice(into->getTerminator()->getIterator(),
+                                 loop->body->getOperations(), loop->body->begin(),
+                                 loop->body->getTerminator()->getIterator());
+  }
+  second.op->erase();
+  first.op->erase();
+  forwardStores(*into);
+  carryAccumulator(fused);
+}
+
+void fuseColumnLoopsIn(Block &row) {
+  for (Operation *op = row.empty() ? nullptr : &row.front(); op; op = op->getNextNode()) {
+    std::optional<ColumnLoop> first = asColumnLoop(op);
+    if (!first || !isa<scf::ParallelOp>(op))
+      continue;
+    SmallVector<Operation *> between;
+    Operation *next = op->getNextNode();
+    while (next && !asColumnLoop(next) &&
+           (storeCanMoveAbove(next, *first) || isMemoryEffectFree(next)) &&
+           next->getNumRegions() == 0) {
+      between.push_back(next);
+      next = next->getNextNode();
+    }
+    std::optional<ColumnLoop> second = next ? asColumnLoop(next) : std::nullopt;
+    if (!second || !isa<scf::ForOp>(next) || !columnLocal(*first, *second))
+      continue;
+    if (llvm::any_of(between, [&](Operation *moved) {
+          return llvm::any_of(moved->getUsers(), [&](Operation *user) {
+            return first->op->isAncestor(user);
+          });
+        }))
+      continue;
+    for (Operation *moved : between)
+      moved->moveBefore(op);
+    Operation *after = next->getNextNode();
+    fuseColumnLoops(*first, *second);
+    op = after ? after->getPrevNode() : nullptr;
+    if (!op)
+      return;
+  }
+}
+
 void fuseRowLoopsIn(Block &block) {
   for (Operation *op = block.empty() ? nullptr : &block.front(); op;) {
     if (!isCandidate(op)) {
       op = op->getNextNode();
       continue;
     }
-    op = extendGroup(cast<scf::ParallelOp>(op))->getNextNode();
+    scf::ParallelOp group = extendGroup(cast<scf::ParallelOp>(op));
+    if (group.getNumLoops() == 1) {
+      fuseColumnLoopsIn(*group.getBody());
+      for (auto loop : llvm::make_early_inc_range(group.getBody()->getOps<scf::ForOp>()))
+        if (loop.getInitArgs().empty())
+          carryAccumulator(loop);
+    }
+    op = group->getNextNode();
   }
 }
 

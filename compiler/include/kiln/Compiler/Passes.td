@@ -103,7 +103,11 @@ def KilnFuseRowLoops : Pass<"kiln-fuse-row-loops", "::mlir::func::FuncOp"> {
     is the loop's first induction variable. n-D loops become a 1-D loop around an (n-1)-D one
     first. The ops between fused loops (allocations, constants) move above them. The passes of
     softmax, layer_norm and rms_norm over a row (statistics, then the output) thereby run
-    back to back while the row is in cache.
+    back to back while the row is in cache. Within a fused row, a parallel loop over the
+    columns and the sequential loop after it that reads each column it wrote (softmax's
+    exponentials and their sum) become one loop, and a sequential loop that accumulates into
+    one element (a row statistic) carries the accumulator as a value instead of loading and
+    storing it every column.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
