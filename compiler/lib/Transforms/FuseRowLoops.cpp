@@ -77,12 +77,13 @@ bool sameBounds(scf::ParallelOp a, scf::ParallelOp b) {
          same(a.getStep()[0], b.getStep()[0]);
 }
 
-/// Whether iteration i of `second` may run right after iteration i of `first` instead of after
-/// all of `first`: every buffer that one writes and the other touches is only accessed at its
-/// own row, that is, with the loop's first induction variable as first index.
-bool rowLocal(scf::ParallelOp first, scf::ParallelOp second) {
-  std::optional<SmallVector<Access>> a = collectAccesses(first.getBody());
-  std::optional<SmallVector<Access>> b = collectAccesses(second.getBody());
+/// Whether the bodies `first` and `second` (induction variables `firstIV`, `secondIV`) touch
+/// memory only through loads and stores, and every access to a buffer that one writes and both
+/// touch satisfies `local(access, iv)`.
+bool sharedAccessesAre(Block *first, Value firstIV, Block *second, Value secondIV,
+                       function_ref<bool(const Access &, Value)> local) {
+  std::optional<SmallVector<Access>> a = collectAccesses(first);
+  std::optional<SmallVector<Access>> b = collectAccesses(second);
   if (!a || !b)
     return false;
   llvm::DenseMap<Value, bool> writtenA, writtenB; // root -> written
@@ -90,21 +91,27 @@ bool rowLocal(scf::ParallelOp first, scf::ParallelOp second) {
     writtenA[rootBuffer(access.memref)] |= access.write;
   for (const Access &access : *b)
     writtenB[rootBuffer(access.memref)] |= access.write;
+  auto check = [&](ArrayRef<Access> accesses, Value iv) {
+    return llvm::all_of(accesses, [&](const Access &access) {
+      Value root = rootBuffer(access.memref);
+      auto inA = writtenA.find(root), inB = writtenB.find(root);
+      bool shared = inA != writtenA.end() && inB != writtenB.end();
+      return !shared || !(inA->second || inB->second) || local(access, iv);
+    });
+  };
+  return check(*a, firstIV) && check(*b, secondIV);
+}
+
+/// Whether iteration i of `second` may run right after iteration i of `first` instead of after
+/// all of `first`: every buffer that one writes and the other touches is only accessed at its
+/// own row, that is, with the loop's first induction variable as first index.
+bool rowLocal(scf::ParallelOp first, scf::ParallelOp second) {
   auto atOwnRow = [](const Access &access, Value iv) {
     return rootBuffer(access.memref) == access.memref && !access.indices.empty() &&
            access.indices.front() == iv;
   };
-  auto check = [&](ArrayRef<Access> accesses, Value iv) {
-    for (const Access &access : accesses) {
-      Value root = rootBuffer(access.memref);
-      auto inA = writtenA.find(root), inB = writtenB.find(root);
-      bool shared = inA != writtenA.end() && inB != writtenB.end();
-      if (shared && (inA->second || inB->second) && !atOwnRow(access, iv))
-        return false;
-    }
-    return true;
-  };
-  return check(*a, first.getInductionVars()[0]) && check(*b, second.getInductionVars()[0]);
+  return sharedAccessesAre(first.getBody(), first.getInductionVars()[0], second.getBody(),
+                           second.getInductionVars()[0], atOwnRow);
 }
 
 /// An op between two loops that can move above the first: it computes or allocates without
@@ -226,15 +233,6 @@ bool columnLocal(const ColumnLoop &first, const ColumnLoop &second) {
   if (!sameBound(first.lb, second.lb) || !sameBound(first.ub, second.ub) ||
       !sameBound(first.step, second.step))
     return false;
-  std::optional<SmallVector<Access>> a = collectAccesses(first.body);
-  std::optional<SmallVector<Access>> b = collectAccesses(second.body);
-  if (!a || !b)
-    return false;
-  llvm::DenseMap<Value, bool> writtenA, writtenB;
-  for (const Access &access : *a)
-    writtenA[rootBuffer(access.memref)] |= access.write;
-  for (const Access &access : *b)
-    writtenB[rootBuffer(access.memref)] |= access.write;
   llvm::DenseMap<Value, SmallVector<Value>> rowOf; // buffer -> leading indices seen
   auto atColumn = [&](const Access &access, Value iv) {
     if (rootBuffer(access.memref) != access.memref || access.indices.empty() ||
@@ -244,17 +242,8 @@ bool columnLocal(const ColumnLoop &first, const ColumnLoop &second) {
     auto [it, inserted] = rowOf.try_emplace(access.memref, leading);
     return inserted || it->second == leading;
   };
-  auto check = [&](ArrayRef<Access> accesses, Value iv) {
-    for (const Access &access : accesses) {
-      Value root = rootBuffer(access.memref);
-      auto inA = writtenA.find(root), inB = writtenB.find(root);
-      bool shared = inA != writtenA.end() && inB != writtenB.end();
-      if (shared && (inA->second || inB->second) && !atColumn(access, iv))
-        return false;
-    }
-    return true;
-  };
-  return check(*a, first.body->getArgument(0)) && check(*b, second.body->getArgument(0));
+  return sharedAccessesAre(first.body, first.body->getArgument(0), second.body,
+                           second.body->getArgument(0), atColumn);
 }
 
 /// A store between two column loops that can move above the first: it writes a buffer the
