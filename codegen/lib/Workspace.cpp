@@ -18,7 +18,6 @@ using namespace llvm;
 namespace kiln {
 namespace {
 
-constexpr uint64_t kWorkspaceAlignment = 64;
 
 std::string providerName(StringRef moduleName) {
   return ("__kiln_" + moduleName + "_workspace").str();
@@ -129,9 +128,10 @@ void defineWorkspaceProvider(Module &module, StringRef moduleName) {
 
   b.SetInsertPoint(grow);
   b.CreateCall(freeFn, {data});
-  Value *rounded = b.CreateAnd(b.CreateAdd(bytes, b.getInt64(kWorkspaceAlignment - 1)),
-                               b.getInt64(~(kWorkspaceAlignment - 1)));
-  Value *fresh = b.CreateCall(alignedAlloc, {b.getInt64(kWorkspaceAlignment), rounded});
+  const uint64_t align = KILN_WORKSPACE_ALIGNMENT;
+  Value *rounded =
+      b.CreateAnd(b.CreateAdd(bytes, b.getInt64(align - 1)), b.getInt64(~(align - 1)));
+  Value *fresh = b.CreateCall(alignedAlloc, {b.getInt64(align), rounded});
   b.CreateStore(fresh, arenaSlot);
   b.CreateStore(b.CreateSelect(b.CreateIsNotNull(fresh), bytes, b.getInt64(0)), capacitySlot);
   b.CreateRet(fresh);

@@ -15,7 +15,6 @@ struct Arena {
   ~Arena() { std::free(data); }
 };
 
-constexpr uint64_t kWorkspaceAlignment = 64;
 
 } // namespace
 
@@ -24,8 +23,9 @@ void *kiln::threadWorkspace(void *, uint64_t bytes) {
   if (bytes <= arena.bytes)
     return arena.data;
   std::free(arena.data);
-  uint64_t rounded = (bytes + kWorkspaceAlignment - 1) & ~(kWorkspaceAlignment - 1);
-  arena.data = std::aligned_alloc(kWorkspaceAlignment, rounded);
+  const uint64_t align = KILN_WORKSPACE_ALIGNMENT;
+  uint64_t rounded = (bytes + align - 1) & ~(align - 1);
+  arena.data = std::aligned_alloc(align, rounded);
   arena.bytes = arena.data ? bytes : 0;
   return arena.data;
 }

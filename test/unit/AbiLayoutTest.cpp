@@ -39,6 +39,7 @@ TEST(AbiLayoutTest, ContextHead) {
   EXPECT_EQ(offsetof(kiln_context_abi, workspace), 8u);
   static_assert(std::is_same_v<kiln_context_workspace_fn, void *(*)(void *, uint64_t)>);
   EXPECT_EQ(KILN_ENTRY_OUT_OF_MEMORY, static_cast<int>(KILN_ERROR_OUT_OF_MEMORY));
+  EXPECT_EQ(KILN_WORKSPACE_ALIGNMENT, 64) << "kiln-plan-workspace assumes 64 (PlanWorkspace.cpp)";
   static_assert(std::is_same_v<decltype(&kiln_parallel_for), kiln_context_parallel_for_fn>,
                 "kiln_parallel_for must fit the context's slot");
 }

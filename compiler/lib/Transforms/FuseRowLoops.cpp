@@ -114,6 +114,17 @@ bool rowLocal(scf::ParallelOp first, scf::ParallelOp second) {
                            second.getInductionVars()[0], atOwnRow);
 }
 
+/// Whether `op`'s operands are defined above `target` (in its block, or outside it) or by ops
+/// in `moving`, which move above it too.
+bool operandsAvailableAbove(Operation *op, Operation *target,
+                            ArrayRef<Operation *> moving = {}) {
+  return llvm::all_of(op->getOperands(), [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    return !def || def->getBlock() != target->getBlock() || def->isBeforeInBlock(target) ||
+           llvm::is_contained(moving, def);
+  });
+}
+
 /// An op between two loops that can move above the first: it computes or allocates without
 /// reading or writing memory, from values available there (or from ops moving with it).
 bool canHoistAbove(Operation *op, scf::ParallelOp loop, ArrayRef<Operation *> moving) {
@@ -126,11 +137,7 @@ bool canHoistAbove(Operation *op, scf::ParallelOp loop, ArrayRef<Operation *> mo
         effects.hasEffect<MemoryEffects::Free>())
       return false;
   }
-  return llvm::all_of(op->getOperands(), [&](Value v) {
-    Operation *def = v.getDefiningOp();
-    return !def || def->getBlock() != loop->getBlock() || def->isBeforeInBlock(loop) ||
-           llvm::is_contained(moving, def);
-  });
+  return operandsAvailableAbove(op, loop, moving);
 }
 
 /// Rewrites an n-D loop as a 1-D loop over its first dimension around an (n-1)-D loop, the
@@ -256,10 +263,7 @@ bool storeCanMoveAbove(Operation *op, const ColumnLoop &first) {
   Value root = rootBuffer(store.getMemRef());
   return accesses && llvm::none_of(*accesses, [&](const Access &access) {
            return rootBuffer(access.memref) == root;
-         }) && llvm::all_of(op->getOperands(), [&](Value v) {
-           Operation *def = v.getDefiningOp();
-           return !def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(first.op);
-         });
+         }) && operandsAvailableAbove(op, first.op);
 }
 
 /// In `body` (one iteration), loads that read what a store just before them wrote, with no

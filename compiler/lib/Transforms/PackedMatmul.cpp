@@ -95,22 +95,21 @@ public:
     };
     int64_t panelBytes =
         (t.nc * t.kc + t.rowBlocks * t.mc * t.kc) * acc.getIntOrFloatBitWidth() / 8;
-    if (t.rowBlocks == 1 && batch > 1 && batch * panelBytes <= kMaxBatchPanelBytes) {
-      Value packedA, packedB;
+    bool splitBatch = t.rowBlocks == 1 && batch > 1 && batch * panelBytes <= kMaxBatchPanelBytes;
+    Value packedA, packedB;
+    if (splitBatch) {
       allocatePanels(packedA, packedB, batch);
       parallelLoop(index(0), index(batch), index(1), [&](Value i) {
         selectMatrix(i);
         emitLoops(sliceAt(packedA, i), sliceAt(packedB, i));
       });
-      freePanels(packedA, packedB);
-      return;
+    } else {
+      allocatePanels(packedA, packedB);
+      forLoop(0, batch, 1, [&](Value i) {
+        selectMatrix(i);
+        emitLoops(packedA, packedB);
+      });
     }
-    Value packedA, packedB;
-    allocatePanels(packedA, packedB);
-    forLoop(0, batch, 1, [&](Value i) {
-      selectMatrix(i);
-      emitLoops(packedA, packedB);
-    });
     freePanels(packedA, packedB);
   }
 

@@ -28,6 +28,8 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
+// KILN_WORKSPACE_ALIGNMENT of kiln/abi.h, which the compiler layer does not include; the
+// codegen entry and the runtime supply workspaces with it (AbiLayoutTest pins the value).
 constexpr int64_t kWorkspaceAlignment = 64;
 // Bytes left between neighbouring buffers. Buffers a power of two apart (two 16 KiB row
 // statistics back to back) share their addresses modulo 4 KiB, and x86 cores then take a load

@@ -122,11 +122,13 @@ typedef void (*kiln_context_parallel_for_fn)(void *ctx, int64_t count, kiln_task
 /* Workspace. A graph whose intermediates kilnc planned into one buffer (KILN_<M>_WORKSPACE_SIZE
  * in the header) gets it, per call, from
  * - ctx->workspace(ctx, bytes) when ctx is not NULL and that field is not NULL: at least
- *   `bytes` bytes, 64-byte aligned, for this call only, or NULL when there is no memory;
+ *   `bytes` bytes aligned to KILN_WORKSPACE_ALIGNMENT, for this call only, or NULL when there
+ *   is no memory;
  * - otherwise a per-thread arena of the module, aligned_alloc'd when a call needs more than
  *   the thread's arena holds (so once per thread and module) and never freed.
  * Without a workspace the entry returns KILN_ENTRY_OUT_OF_MEMORY. */
 typedef void *(*kiln_context_workspace_fn)(void *ctx, uint64_t bytes);
+#define KILN_WORKSPACE_ALIGNMENT 64 /* bytes; what kilnc's plan and every supplier assume */
 #define KILN_ENTRY_OUT_OF_MEMORY 10 /* the runtime's KILN_ERROR_OUT_OF_MEMORY */
 
 /* The head of a context, as generated code reads it. 16 bytes on LP64. */
