@@ -23,12 +23,27 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
+/// The lowest SM number of `chips` ("sm_80", "sm_90a"); 0 when none parses.
+int64_t oldestSM(ArrayRef<std::string> chips) {
+  int64_t oldest = std::numeric_limits<int64_t>::max();
+  for (StringRef chip : chips) {
+    unsigned sm;
+    if (!chip.consume_front("sm_") || chip.take_while(llvm::isDigit).getAsInteger(10, sm))
+      return 0;
+    oldest = std::min<int64_t>(oldest, sm);
+  }
+  return chips.empty() ? 0 : oldest;
+}
+
 void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnCUDAEntries());
   pm.addPass(createKilnCopiesToLinalg());
   KilnGPUBlockReductionsOptions reductions;
   reductions.blockSize = options.blockSize;
   pm.addPass(createKilnGPUBlockReductions(reductions));
+  KilnGPUTensorCoreMatmulOptions tensorCores;
+  tensorCores.minSM = oldestSM(options.chips);
+  pm.addPass(createKilnGPUTensorCoreMatmul(tensorCores));
   pm.addPass(createKilnGPUTiledMatmul());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   KilnMapParallelLoopsToGPUOptions mapping;
@@ -52,6 +67,7 @@ void addDeviceLowering(OpPassManager &pm, const CUDAPipelineOptions &options) {
   device.addPass(createLowerAffinePass());
   device.addPass(createSCFToControlFlowPass());
   device.addPass(createKilnExpandMath());
+  device.addPass(createConvertNVGPUToNVVMPass());
   // Kernels take bare pointers, as the host passes them (addHostLowering): every shape, offset
   // and stride is static, so the kernel rebuilds each descriptor from its type.
   ConvertGpuOpsToNVVMOpsOptions toNVVM;

@@ -138,7 +138,24 @@ def bf16_cases():
         ref = (lambda f: lambda x: bf16_round(f(bf16_round(x))))(fn)
         out.append(Case(f"bf16 {op}", [(s, "f32", -4, 4)], [(s, "f32")], ref, body=body,
                         rtol=2.0 ** -8, atol=1e-30))
+    out.append(bf16_matmul_case())
     return out
+
+
+def bf16_matmul_case():
+    """A bf16 matmul (on the GPU's tensor cores): products exact in the f32 sum, one bf16
+    rounding of the result (one ulp allowed, as the f32 sum may round across a tie), and the
+    f32 sum's own error near cancellation."""
+    m, k, n = 130, 264, 24
+    body = (f"  %x = kiln.cast %a0 : (tensor<{m}x{k}xf32>) -> tensor<{m}x{k}xbf16>\n"
+            f"  %y = kiln.cast %a1 : (tensor<{k}x{n}xf32>) -> tensor<{k}x{n}xbf16>\n"
+            f"  %z = kiln.matmul %x, %y : (tensor<{m}x{k}xbf16>, tensor<{k}x{n}xbf16>) -> "
+            f"tensor<{m}x{n}xbf16>\n"
+            f"  %r = kiln.cast %z : (tensor<{m}x{n}xbf16>) -> tensor<{m}x{n}xf32>\n"
+            f"  kiln.return %r : tensor<{m}x{n}xf32>\n")
+    return Case("bf16 matmul", [((m, k), "f32", -1, 1), ((k, n), "f32", -1, 1)],
+                [((m, n), "f32")], lambda x, y: bf16_round(bf16_round(x) @ bf16_round(y)),
+                body=body, rtol=2.0 ** -8, atol=1e-4)
 
 
 FLOATS = ("f32", "f64", "f16")

@@ -7,9 +7,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -25,8 +27,9 @@ inline constexpr llvm::StringLiteral kOrderedReductionAttr = "kiln.ordered_reduc
 /// Marks the host function of a graph's CUDA entry (kiln-cuda-entries).
 inline constexpr llvm::StringLiteral kCUDAEntryAttr = "kiln.cuda_entry";
 
-/// Marks the outer loop of a block-wide reduction (kiln-gpu-block-reductions), which
-/// kiln-map-parallel-loops-to-gpu maps to blocks and its inner loop to threads.
+/// Marks the outer loop of a block-wide computation (kiln-gpu-block-reductions, the GPU
+/// matmuls), which kiln-map-parallel-loops-to-gpu maps to blocks and its inner loop to
+/// threads; workgroup-memory allocations in the inner loop become the block's shared memory.
 inline constexpr llvm::StringLiteral kGPUBlockLoopAttr = "kiln.gpu_block_loop";
 
 /// The suffix of a graph function that kiln-plan-workspace gave a workspace argument: codegen

@@ -238,6 +238,30 @@ def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::ModuleOp
                            "::mlir::memref::MemRefDialect"];
 }
 
+def KilnGPUTensorCoreMatmul : Pass<"kiln-gpu-tensor-core-matmul", "::mlir::ModuleOp"> {
+  let summary = "f16/bf16 matmuls in CUDA entries on tensor cores (mma.sync)";
+  let description = [{
+    Each `linalg.matmul` on static buffers in a `kiln.cuda_entry` function whose operands are
+    both f16 or both bf16, summed in f32 (`c + extf(a) * extf(b)`), becomes a grid of
+    128 x 128 tiles of C, one block of 8 warps per tile. Each k step of 32 is copied from
+    global memory (16-byte vector loads, issued one step ahead into registers) into padded
+    shared memory; each warp loads its fragments with `nvgpu.ldmatrix` and sums a 64 x 32 tile
+    with `nvgpu.mma.sync` (m16n8k16, f32 accumulators in registers; bf16 through
+    `nvvm.mma.sync`, which nvgpu's conversion lacks); C is read and written
+    once. Needs sm_80 or newer (`min-sm`), k and n multiples of 8 and operands whose offsets
+    and row strides are multiples of 8 elements (16-byte aligned rows); other matmuls are left
+    to kiln-gpu-tiled-matmul.
+  }];
+  let options = [
+    Option<"minSM", "min-sm", "int64_t", "80",
+           "The oldest SM architecture the kernels are for (tensor cores need 80)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::gpu::GPUDialect",
+                           "::mlir::vector::VectorDialect", "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect"];
+}
+
 def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::ModuleOp"> {
   let summary = "Register-tiled matmuls in CUDA entries";
   let description = [{
@@ -245,8 +269,8 @@ def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::ModuleOp"> {
     64 x 64 tiles of C, one block of 16 x 16 threads per tile, each thread summing a 4 x 4
     register tile (rows and columns 16 apart, so that neighbouring threads read neighbouring
     columns of B) over k and adding it to C once. The outer loop is marked
-    `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. No shared memory or tensor cores
-    yet.
+    `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. The matmuls that
+    kiln-gpu-tensor-core-matmul takes (f16/bf16) never reach it.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];

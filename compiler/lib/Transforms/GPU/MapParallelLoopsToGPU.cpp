@@ -173,6 +173,23 @@ void sinkGlobals(scf::ParallelOp loop) {
   }
 }
 
+/// Workgroup-memory allocations that a block loop's thread loop made (the GPU matmuls) become
+/// the launch's workgroup attributions: one buffer per block, shared by its threads.
+void promoteWorkgroupAllocations(func::FuncOp func) {
+  func.walk([](gpu::LaunchOp launch) {
+    SmallVector<memref::AllocOp> allocations;
+    launch.getBody().walk([&](memref::AllocOp alloc) {
+      if (gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(alloc.getType()))
+        allocations.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : allocations) {
+      BlockArgument buffer = launch.addWorkgroupAttribution(alloc.getType(), alloc.getLoc());
+      alloc.replaceAllUsesWith(buffer);
+      alloc.erase();
+    }
+  });
+}
+
 /// The host side of a CUDA entry may only allocate, describe buffers and launch.
 LogicalResult verifyHostCode(func::FuncOp func) {
   for (Operation &op : func.getBody().front())
@@ -209,6 +226,7 @@ struct MapParallelLoopsToGPUPass
         return failure();
     if (failed(convertToLaunches(func)))
       return failure();
+    promoteWorkgroupAllocations(func);
     return verifyHostCode(func);
   }
 

@@ -13,6 +13,16 @@ namespace {
 
 constexpr llvm::StringLiteral kKernelModuleName = "kiln_kernels";
 
+/// Shared buffers are 16-byte aligned: ldmatrix reads 16-byte rows and the matmuls copy 16
+/// bytes at a time (without the attribute, the buffer gets its element type's alignment).
+void alignWorkgroupBuffers(gpu::GPUFuncOp kernel) {
+  Builder b(kernel.getContext());
+  for (unsigned i = 0, e = kernel.getNumWorkgroupAttributions(); i < e; ++i)
+    if (!kernel.getWorkgroupAttributionAttr(i, LLVM::LLVMDialect::getAlignAttrName()))
+      kernel.setWorkgroupAttributionAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                                         b.getI64IntegerAttr(16));
+}
+
 struct MergeGPUModulesPass : impl::KilnMergeGPUModulesBase<MergeGPUModulesPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -43,6 +53,7 @@ struct MergeGPUModulesPass : impl::KilnMergeGPUModulesBase<MergeGPUModulesPass> 
         }
         kernel->remove();
         kernel.setName(name);
+        alignWorkgroupBuffers(kernel);
         mergedSymbols.insert(kernel);
       }
       // What outlining copied next to each kernel (constant globals): one copy is enough.
