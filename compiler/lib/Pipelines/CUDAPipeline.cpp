@@ -38,6 +38,9 @@ int64_t oldestSM(ArrayRef<std::string> chips) {
 void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnCUDAEntries());
   pm.addPass(createKilnCopiesToLinalg());
+  KilnGPURowKernelsOptions rowKernels;
+  rowKernels.blockSize = options.blockSize;
+  pm.addPass(createKilnGPURowKernels(rowKernels));
   KilnGPUBlockReductionsOptions reductions;
   reductions.blockSize = options.blockSize;
   pm.addPass(createKilnGPUBlockReductions(reductions));

@@ -238,6 +238,27 @@ def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::ModuleOp
                            "::mlir::memref::MemRefDialect"];
 }
 
+def KilnGPURowKernels : Pass<"kiln-gpu-row-kernels", "::mlir::ModuleOp"> {
+  let summary = "Run the row passes of softmax and the normalizations as one kernel per row";
+  let description = [{
+    In a `kiln.cuda_entry` function, a run of passes over the same rows (fills of row
+    statistics, reductions over the innermost dimension into them, elementwise generics over
+    the rows) with at least one reduction becomes one block loop: a block per row whose
+    threads do every pass in turn over columns t, t + T, ...; each reduction's total comes from
+    a `gpu.all_reduce` and stays in registers for the passes after it (thread 0 still stores
+    it). Statistics written in the run must be read as statistics of the row, and elements
+    written in the run only at the same element, which the same thread wrote. The outer loop
+    is marked `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu; single reductions are
+    left to kiln-gpu-block-reductions.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256", "Threads per row (a multiple of 32)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def KilnGPUTensorCoreMatmul : Pass<"kiln-gpu-tensor-core-matmul", "::mlir::ModuleOp"> {
   let summary = "f16/bf16 matmuls in CUDA entries on tensor cores (mma.sync)";
   let description = [{

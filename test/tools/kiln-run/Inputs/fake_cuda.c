@@ -69,6 +69,17 @@ CUresult cuMemFreeAsync(unsigned long long pointer, void *stream) {
   free((void *)pointer);
   return OK;
 }
+CUresult cuDeviceGetDefaultMemPool(void **pool, int device) {
+  (void)device;
+  *pool = (void *)0x5;
+  return OK;
+}
+CUresult cuMemPoolSetAttribute(void *pool, int attribute, void *value) {
+  (void)pool;
+  if (attribute == 4 && *(unsigned long long *)value == ~0ull)
+    fprintf(stderr, "fake-cuda: the pool keeps its memory\n");
+  return OK;
+}
 CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t bytes, void *s) {
   (void)s;
   memcpy((void *)dst, src, bytes);
