@@ -19,3 +19,27 @@ kiln.graph @mm(%a: tensor<70x33xbf16>, %b: tensor<33x90xbf16>) -> tensor<70x90xb
   %0 = kiln.matmul %a, %b : (tensor<70x33xbf16>, tensor<33x90xbf16>) -> tensor<70x90xbf16>
   kiln.return %0 : tensor<70x90xbf16>
 }
+
+// f32 with k and n multiples of 4: the staged kernel. 200 x 136 outputs in 128 x 128 tiles of
+// 256 threads; k = 72 in steps of 16, each copied into shared memory in 16-byte pieces (two per
+// thread for A and for B) loaded one step ahead; 8 x 8 sums per thread.
+// CHECK-LABEL: func.func @staged_cuda
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1, {{.*}} = %c1)
+// CHECK-SAME: workgroup(%[[SA:.*]] : memref<128x16xf32, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<16x128xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-2: vector.load %{{.*}} {alignment = 16 : i64} : memref<200x72xf32>, vector<4xf32>
+// CHECK-COUNT-2: vector.load %{{.*}} {alignment = 16 : i64} : memref<72x136xf32>, vector<4xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c72 step %c16 iter_args
+// CHECK-COUNT-2: vector.store %{{.*}}, %[[SA]]
+// CHECK-COUNT-2: vector.store %{{.*}}, %[[SB]]
+// CHECK: gpu.barrier
+// CHECK: memref.load %[[SA]]
+// CHECK: vector.load %[[SB]]
+// CHECK: arith.mulf {{.*}} fastmath<contract> : f32
+// CHECK: gpu.barrier
+// CHECK: scf.yield
+// CHECK-COUNT-64: scf.if
+// CHECK: gpu.terminator
+kiln.graph @staged(%a: tensor<200x72xf32>, %b: tensor<72x136xf32>) -> tensor<200x136xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<200x72xf32>, tensor<72x136xf32>) -> tensor<200x136xf32>
+  kiln.return %0 : tensor<200x136xf32>
+}

@@ -137,20 +137,23 @@ def matmul_cases():
                     [((7, 5), "f16")], np.matmul, rtol=2e-3, atol=2e-3))
     out += transposed_matmul_cases()
     out.append(matmul_epilogue_case())
-    out += tensor_core_matmul_cases()
+    out += staged_matmul_cases()
     return out
 
 
-def tensor_core_matmul_cases():
-    """f16 matmuls that the GPU runs on tensor cores (k and n multiples of 8): ragged row and
-    column blocks, a partial last k step, and a batch over shared weights (one matmul over all
-    rows). Products are exact in the f32 accumulator; the f16 result is within half an ulp
-    plus the f32 sum's error."""
+def staged_matmul_cases():
+    """Matmuls that the GPU stages through shared memory in 16-byte pieces (k and n multiples
+    of 8 for f16, 4 for f32): ragged row and column blocks, a partial last k step, and a batch
+    over shared weights (one matmul over all rows). f16 runs on tensor cores: products are
+    exact in the f32 sum; the f16 result is within half an ulp plus the sum's error."""
     out = []
     for a, b in (((200, 72), (72, 136)), ((2, 37, 40), (40, 24))):
         r = a[:-1] + b[-1:]
         out.append(Case("matmul", [(a, "f16", -1, 1), (b, "f16", -1, 1)], [(r, "f16")],
                         np.matmul, rtol=2e-3, atol=4e-3))
+        k = a[-1]
+        out.append(Case("matmul", [(a, "f32", -1, 1), (b, "f32", -1, 1)], [(r, "f32")],
+                        np.matmul, rtol=1.2e-7 * 8 * k, atol=1.2e-7 * 8 * k))
     return out
 
 

@@ -290,11 +290,15 @@ def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::ModuleOp"> {
     64 x 64 tiles of C, one block of 16 x 16 threads per tile, each thread summing a 4 x 4
     register tile (rows and columns 16 apart, so that neighbouring threads read neighbouring
     columns of B) over k and adding it to C once. The outer loop is marked
-    `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. The matmuls that
-    kiln-gpu-tensor-core-matmul takes (f16/bf16) never reach it.
+    `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. f32 matmuls with k and n
+    multiples of 4 and 16-byte aligned rows take a staged kernel instead: 128 x 128 tiles of C
+    per block of 256 threads, 8 x 8 outputs per thread, each k step of 16 copied into shared
+    memory in 16-byte pieces one step ahead. The matmuls that kiln-gpu-tensor-core-matmul
+    takes (f16/bf16) never reach it.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect", "::mlir::gpu::GPUDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {

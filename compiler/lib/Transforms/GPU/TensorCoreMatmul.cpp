@@ -26,6 +26,7 @@
 // under one pass.
 //
 //===----------------------------------------------------------------------===//
+#include "TileCopy.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -49,7 +50,6 @@ constexpr int64_t kWarpM = kBlockM / (kWarps / kWarpsN), kWarpN = kBlockN / kWar
 constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
 constexpr int64_t kTilesM = kWarpM / kMmaM, kTilesN = kWarpN / kMmaN;
 constexpr int64_t kVector = 8;       // f16/bf16 elements in one 16-byte load
-constexpr int64_t kVectorBytes = 16;
 constexpr int64_t kPad = kVector;    // shared rows padded by 16 bytes
 constexpr int64_t kSmemAlignment = 16; // ldmatrix rows and 16-byte accesses
 
@@ -61,18 +61,6 @@ struct Match {
 bool isF32Extension(Value value, Value of) {
   auto ext = value.getDefiningOp<arith::ExtFOp>();
   return ext && ext.getIn() == of && ext.getType().isF32();
-}
-
-/// A strided buffer whose rows start 16 bytes apart: unit inner stride, offset and row stride
-/// multiples of 8 elements.
-bool hasAlignedRows(Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || ShapedType::isDynamic(offset) ||
-      ShapedType::isDynamic(strides[0]))
-    return false;
-  return strides[1] == 1 && offset % kVector == 0 && strides[0] % kVector == 0;
 }
 
 std::optional<Match> matchTensorCoreMatmul(linalg::MatmulOp op) {
@@ -88,7 +76,7 @@ std::optional<Match> matchTensorCoreMatmul(linalg::MatmulOp op) {
     return std::nullopt;
   int64_t depth = cast<MemRefType>(a.getType()).getShape()[1];
   int64_t n = cast<MemRefType>(c.getType()).getShape()[1];
-  if (depth % kVector != 0 || n % kVector != 0 || !hasAlignedRows(a) || !hasAlignedRows(b))
+  if (depth % kVector != 0 || n % kVector != 0 || !hasAlignedRows(a, kVector) || !hasAlignedRows(b, kVector))
     return std::nullopt;
 
   Block *body = op.getBody();
@@ -156,54 +144,14 @@ private:
     return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(bound));
   }
 
-  /// The 16-byte pieces that this thread copies of the `rows` x `cols` tile of `matrix` at
-  /// (rowOrigin, colOrigin), zeros outside the matrix's `bounds`; thread t takes pieces t,
-  /// t + 256, ... in row-major order.
-  void loadPieces(Value matrix, Value rowOrigin, Value colOrigin, int64_t rows, int64_t cols,
-                  std::pair<int64_t, int64_t> bounds, SmallVectorImpl<Value> &pieces) {
-    auto vectorType = VectorType::get({kVector}, elementType);
-    int64_t perRow = cols / kVector, count = rows * cols / kVector / kThreads;
-    for (int64_t i = 0; i < count; ++i) {
-      Value piece = add(thread, i * kThreads);
-      Value row = add(rowOrigin, arith::DivUIOp::create(b, piece, index(perRow)));
-      Value col = add(colOrigin, arith::MulIOp::create(
-                                     b, arith::RemUIOp::create(b, piece, index(perRow)),
-                                     index(kVector)));
-      Value inside = arith::AndIOp::create(b, below(row, bounds.first), below(col, bounds.second));
-      auto ifInside = scf::IfOp::create(
-          b, inside,
-          [&](OpBuilder &nested, Location loc) {
-            Value loaded = vector::LoadOp::create(nested, loc, vectorType, matrix,
-                                                  ValueRange{row, col}, /*nontemporal=*/false,
-                                                  llvm::Align(kVectorBytes));
-            scf::YieldOp::create(nested, loc, loaded);
-          },
-          [&](OpBuilder &nested, Location loc) {
-            Value zeros = arith::ConstantOp::create(nested, loc, nested.getZeroAttr(vectorType));
-            scf::YieldOp::create(nested, loc, zeros);
-          });
-      pieces.push_back(ifInside.getResult(0));
-    }
-  }
+  /// A[rows of this block, k:k+32] and B[k:k+32, columns of this block], copied in pieces.
+  TileCopy tileOfA() const { return {a, kBlockM, kBlockK, m, depth, kVector, kThreads}; }
+  TileCopy tileOfB() const { return {bMatrix, kBlockK, kBlockN, depth, n, kVector, kThreads}; }
 
-  /// The pieces of A[rows of this block, k:k+32] and B[k:k+32, columns of this block].
   SmallVector<Value> loadStep(Value k) {
-    SmallVector<Value> pieces;
-    loadPieces(a, rowBase, k, kBlockM, kBlockK, {m, depth}, pieces);
-    loadPieces(bMatrix, k, colBase, kBlockK, kBlockN, {depth, n}, pieces);
+    SmallVector<Value> pieces = tileOfA().load(b, rowBase, k, thread);
+    llvm::append_range(pieces, tileOfB().load(b, k, colBase, thread));
     return pieces;
-  }
-
-  void storePieces(ValueRange pieces, Value shared, int64_t cols) {
-    int64_t perRow = cols / kVector;
-    for (auto [i, piece] : llvm::enumerate(pieces)) {
-      Value id = add(thread, static_cast<int64_t>(i) * kThreads);
-      Value row = arith::DivUIOp::create(b, id, index(perRow));
-      Value col = arith::MulIOp::create(b, arith::RemUIOp::create(b, id, index(perRow)),
-                                        index(kVector));
-      vector::StoreOp::create(b, piece, shared, ValueRange{row, col}, /*nontemporal=*/false,
-                              llvm::Align(kVectorBytes));
-    }
   }
 
   /// One k step: the staged pieces into shared memory, the next step's loads issued, and the
@@ -211,9 +159,9 @@ private:
   SmallVector<Value> step(Value k, ValueRange carried) {
     ValueRange accs = carried.take_front(kTilesM * kTilesN);
     ValueRange staged = carried.drop_front(kTilesM * kTilesN);
-    size_t piecesA = staged.size() / 2;
-    storePieces(staged.take_front(piecesA), sharedA, kBlockK);
-    storePieces(staged.drop_front(piecesA), sharedB, kBlockN);
+    int64_t piecesA = tileOfA().piecesPerThread();
+    tileOfA().store(b, staged.take_front(piecesA), sharedA, thread);
+    tileOfB().store(b, staged.drop_front(piecesA), sharedB, thread);
     gpu::BarrierOp::create(b);
     SmallVector<Value> next = loadStep(add(k, kBlockK));
 
@@ -320,22 +268,10 @@ private:
 };
 
 void rewrite(linalg::MatmulOp op, Match match) {
+  static_assert(kBlockM == kBlockN, "square tiles of C");
   ImplicitLocOpBuilder b(op.getLoc(), op);
-  auto index = [&](int64_t value) -> Value { return arith::ConstantIndexOp::create(b, value); };
-  ArrayRef<int64_t> cShape = cast<MemRefType>(op.getDpsInits()[0].getType()).getShape();
-  auto blocks = scf::ParallelOp::create(
-      b, ValueRange{index(0), index(0)},
-      ValueRange{index(llvm::divideCeil(cShape[0], kBlockM)),
-                 index(llvm::divideCeil(cShape[1], kBlockN))},
-      ValueRange{index(1), index(1)});
-  blocks->setAttr(kGPUBlockLoopAttr, b.getUnitAttr());
-  b.setInsertionPointToStart(blocks.getBody());
-  auto lanes = scf::ParallelOp::create(b, ValueRange{index(0)}, ValueRange{index(kThreads)},
-                                       ValueRange{index(1)});
-  b.setInsertionPointToStart(lanes.getBody());
-  Value rowBase = arith::MulIOp::create(b, blocks.getInductionVars()[0], index(kBlockM));
-  Value colBase = arith::MulIOp::create(b, blocks.getInductionVars()[1], index(kBlockN));
-  KernelBuilder(b, op, match, rowBase, colBase, lanes.getInductionVars()[0]).build();
+  BlockTile tile = openBlockTiles(b, op.getDpsInits()[0], kBlockM, kThreads);
+  KernelBuilder(b, op, match, tile.rowBase, tile.colBase, tile.thread).build();
   op.erase();
 }
 

@@ -15,8 +15,18 @@
 // Element types follow linalg.matmul's own body (f16/bf16 operands extended to an f32
 // accumulator, integers sign-extended). kiln-map-parallel-loops-to-gpu maps the loops.
 //
+// f32 matmuls whose rows allow 16-byte loads (k and n multiples of 4, aligned rows) take a
+// staged kernel instead: a block of 256 threads computes a 128 x 128 tile of C, each thread
+// an 8 x 8 register tile (rows ty*4 + {0..3} and 64 + ty*4 + {0..3}, columns likewise with
+// tx), with each k step of 16 copied into shared memory in 16-byte pieces loaded one step
+// ahead (TileCopy.h); the threads then read A and B from shared memory, each element of B
+// as part of a 16-byte read shared by 16 threads, instead of from global memory per output.
+//
 //===----------------------------------------------------------------------===//
+#include "TileCopy.h"
 #include "kiln/Compiler/Passes.h"
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNGPUTILEDMATMUL
@@ -148,6 +158,166 @@ void rewrite(linalg::MatmulOp op, Operation *combine, Value product) {
   op.erase();
 }
 
+/// The staged f32 kernel's shape.
+constexpr int64_t kStagedTile = 128, kStagedDepth = 16, kStagedThreads = 256;
+constexpr int64_t kStagedLanes = 16;           // threads along each side of the block
+constexpr int64_t kStagedQuad = 4;             // rows (columns) per group of a thread
+constexpr int64_t kStagedHalf = kStagedTile / 2; // the second group's offset
+constexpr int64_t kStagedWidth = 4;            // f32 elements in a 16-byte piece
+
+bool fitsStagedKernel(linalg::MatmulOp op) {
+  Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1], c = op.getDpsInits()[0];
+  auto isF32 = [](Value v) { return getElementTypeOrSelf(v.getType()).isF32(); };
+  if (!isF32(a) || !isF32(b) || !isF32(c))
+    return false;
+  int64_t depth = cast<MemRefType>(a.getType()).getShape()[1];
+  int64_t n = cast<MemRefType>(c.getType()).getShape()[1];
+  return depth % kStagedWidth == 0 && n % kStagedWidth == 0 &&
+         hasAlignedRows(a, kStagedWidth) && hasAlignedRows(b, kStagedWidth);
+}
+
+/// Builds the staged kernel of one matmul inside the block's thread loop.
+class StagedKernel {
+public:
+  StagedKernel(ImplicitLocOpBuilder &b, linalg::MatmulOp op, Operation *combine, Value product,
+               Value rowBase, Value colBase, Value thread)
+      : b(b), op(op), combine(combine), product(product), rowBase(rowBase), colBase(colBase),
+        thread(thread) {
+    auto cType = cast<MemRefType>(op.getDpsInits()[0].getType());
+    m = cType.getShape()[0];
+    n = cType.getShape()[1];
+    depth = cast<MemRefType>(op.getDpsInputs()[0].getType()).getShape()[1];
+  }
+
+  void build() {
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+    Type f32 = b.getF32Type();
+    sharedA = memref::AllocOp::create(
+        b, MemRefType::get({kStagedTile, kStagedDepth}, f32, nullptr, workgroup));
+    sharedB = memref::AllocOp::create(
+        b, MemRefType::get({kStagedDepth, kStagedTile}, f32, nullptr, workgroup));
+    Value ty = arith::DivUIOp::create(b, thread, index(kStagedLanes));
+    Value tx = arith::RemUIOp::create(b, thread, index(kStagedLanes));
+    for (int64_t i = 0; i < 2 * kStagedQuad; ++i) {
+      int64_t offset = (i / kStagedQuad) * kStagedHalf + i % kStagedQuad;
+      tileRows.push_back(add(mul(ty, kStagedQuad), offset));
+    }
+    for (int64_t half = 0; half < 2; ++half)
+      tileCols.push_back(add(mul(tx, kStagedQuad), half * kStagedHalf));
+
+    Value zero = arith::ConstantOp::create(b, b.getZeroAttr(f32));
+    SmallVector<Value> inits(4 * kStagedQuad * kStagedQuad, zero);
+    llvm::append_range(inits, loadStep(index(0)));
+    auto loop = scf::ForOp::create(b, index(0), index(depth), index(kStagedDepth), inits);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      scf::YieldOp::create(b, step(loop.getInductionVar(), loop.getRegionIterArgs()));
+    }
+    storeTile(loop.getResults().take_front(4 * kStagedQuad * kStagedQuad));
+  }
+
+private:
+  Value index(int64_t value) { return arith::ConstantIndexOp::create(b, value); }
+  Value add(Value x, int64_t y) { return arith::AddIOp::create(b, x, index(y)); }
+  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, index(y)); }
+
+  TileCopy tileOfA() {
+    return {op.getDpsInputs()[0], kStagedTile, kStagedDepth, m, depth, kStagedWidth,
+            kStagedThreads};
+  }
+  TileCopy tileOfB() {
+    return {op.getDpsInputs()[1], kStagedDepth, kStagedTile, depth, n, kStagedWidth,
+            kStagedThreads};
+  }
+
+  SmallVector<Value> loadStep(Value k) {
+    SmallVector<Value> pieces = tileOfA().load(b, rowBase, k, thread);
+    llvm::append_range(pieces, tileOfB().load(b, k, colBase, thread));
+    return pieces;
+  }
+
+  /// The 8 x 8 sums, row-major: sums[r * 8 + c] for row tileRows[r], column group c / 4.
+  SmallVector<Value> step(Value k, ValueRange carried) {
+    int64_t count = 4 * kStagedQuad * kStagedQuad;
+    SmallVector<Value> sums(carried.take_front(count));
+    ValueRange staged = carried.drop_front(count);
+    int64_t piecesA = tileOfA().piecesPerThread();
+    tileOfA().store(b, staged.take_front(piecesA), sharedA, thread);
+    tileOfB().store(b, staged.drop_front(piecesA), sharedB, thread);
+    gpu::BarrierOp::create(b);
+    SmallVector<Value> next = loadStep(arith::AddIOp::create(b, k, index(kStagedDepth)));
+
+    Block *body = op.getBody();
+    auto quad = VectorType::get({kStagedQuad}, b.getF32Type());
+    for (int64_t kk = 0; kk < kStagedDepth; ++kk) {
+      Value kIndex = index(kk);
+      SmallVector<Value> aValues, bValues;
+      for (Value row : tileRows)
+        aValues.push_back(memref::LoadOp::create(b, sharedA, ValueRange{row, kIndex}));
+      for (Value col : tileCols) {
+        Value piece = vector::LoadOp::create(b, quad, sharedB, ValueRange{kIndex, col},
+                                             /*nontemporal=*/false, llvm::Align(16));
+        for (int64_t j = 0; j < kStagedQuad; ++j)
+          bValues.push_back(vector::ExtractOp::create(b, piece, ArrayRef<int64_t>{j}));
+      }
+      for (auto [r, aValue] : llvm::enumerate(aValues))
+        for (auto [c, bValue] : llvm::enumerate(bValues)) {
+          Value &sum = sums[r * bValues.size() + c];
+          IRMapping mapping;
+          mapping.map(body->getArgument(0), aValue);
+          mapping.map(body->getArgument(1), bValue);
+          mapping.map(body->getArgument(2), sum);
+          for (Operation &bodyOp : body->without_terminator())
+            allowContraction(b.clone(bodyOp, mapping));
+          sum = mapping.lookup(combine->getResult(0));
+        }
+    }
+    gpu::BarrierOp::create(b);
+    llvm::append_range(sums, next);
+    return sums;
+  }
+
+  void storeTile(ValueRange sums) {
+    Value c = op.getDpsInits()[0];
+    Block *body = op.getBody();
+    int64_t columns = 2 * kStagedQuad;
+    for (int64_t r = 0; r < 2 * kStagedQuad; ++r)
+      for (int64_t col = 0; col < columns; ++col) {
+        Value row = arith::AddIOp::create(b, rowBase, tileRows[r]);
+        Value column = add(arith::AddIOp::create(b, colBase, tileCols[col / kStagedQuad]),
+                           col % kStagedQuad);
+        Value inside = arith::AndIOp::create(
+            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, index(m)),
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, column, index(n)));
+        auto ifInside = scf::IfOp::create(b, inside, /*withElseRegion=*/false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(ifInside.thenBlock());
+        Value old = memref::LoadOp::create(b, c, ValueRange{row, column});
+        IRMapping mapping;
+        mapping.map(body->getArguments().back(), old);
+        mapping.map(product, sums[r * columns + col]);
+        Operation *sum = b.clone(*combine, mapping);
+        memref::StoreOp::create(b, sum->getResult(0), c, ValueRange{row, column});
+      }
+  }
+
+  ImplicitLocOpBuilder &b;
+  linalg::MatmulOp op;
+  Operation *combine;
+  Value product, rowBase, colBase, thread;
+  int64_t m, n, depth;
+  Value sharedA, sharedB;
+  SmallVector<Value> tileRows, tileCols;
+};
+
+void rewriteStaged(linalg::MatmulOp op, Operation *combine, Value product) {
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  BlockTile tile = openBlockTiles(b, op.getDpsInits()[0], kStagedTile, kStagedThreads);
+  StagedKernel(b, op, combine, product, tile.rowBase, tile.colBase, tile.thread).build();
+  op.erase();
+}
+
 struct GPUTiledMatmulPass : impl::KilnGPUTiledMatmulBase<GPUTiledMatmulPass> {
   void runOnOperation() override {
     SmallVector<linalg::MatmulOp> matmuls;
@@ -155,8 +325,12 @@ struct GPUTiledMatmulPass : impl::KilnGPUTiledMatmulBase<GPUTiledMatmulPass> {
       if (func->hasAttr(kCUDAEntryAttr))
         func.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
     for (linalg::MatmulOp op : matmuls)
-      if (auto match = matchMatmul(op))
-        rewrite(op, match->first, match->second);
+      if (auto match = matchMatmul(op)) {
+        if (fitsStagedKernel(op))
+          rewriteStaged(op, match->first, match->second);
+        else
+          rewrite(op, match->first, match->second);
+      }
   }
 };
 
