@@ -57,7 +57,11 @@ void emitCUDAEntries(raw_ostream &os, const GraphSignature &graph) {
         " * runtime, which loads the CUDA driver. */\n";
   emitEntry(os, graph.name + "_cuda", "struct kiln_context *kiln_ctx, void *stream", graph);
   os << "int32_t " << graph.name
-     << "_cuda_argv(struct kiln_context *kiln_ctx, void *stream, void **args);\n\n";
+     << "_cuda_argv(struct kiln_context *kiln_ctx, void *stream, void **args);\n";
+  os << "/* The CUDA entry on host buffers: copies the inputs to the GPU, runs the graph there,\n"
+        " * copies the outputs back and synchronizes (the runtime's stream and memory pool). */\n";
+  emitEntry(os, graph.name + "_cuda_host", "struct kiln_context *kiln_ctx", graph);
+  os << "\n";
 }
 
 void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph, bool cuda) {

@@ -42,8 +42,11 @@ public:
       return createStringError("graph '%s' has no compiled entry", graph.name.c_str());
     Function *argv = buildArgvEntry(graph, entry);
     Constant *cudaArgv = nullPtr;
-    if (Function *cudaEntry = module.getFunction(graph.name + "_cuda"))
-      cudaArgv = buildCUDAArgvEntry(graph, cudaEntry);
+    if (Function *cudaEntry = module.getFunction(graph.name + "_cuda")) {
+      Function *packed = buildCUDAArgvEntry(graph, cudaEntry);
+      buildCUDAHostEntry(graph, packed);
+      cudaArgv = packed;
+    }
     std::vector<Constant *> args;
     for (const ArgSignature &arg : graph.inputs)
       args.push_back(buildArgInfo(graph, arg));
@@ -125,6 +128,40 @@ private:
   /// `int32_t <graph>_cuda_argv(void *ctx, void *stream, void **args)`, the CUDA entry's.
   Function *buildCUDAArgvEntry(const GraphSignature &graph, Function *entry) {
     return buildPackedEntry(graph, entry, graph.name + "_cuda_argv", /*leadingArgs=*/2);
+  }
+
+  /// `int32_t <graph>_cuda_host(void *ctx, inputs..., outputs...)` on host buffers: packs
+  /// them with their byte sizes for kiln_cuda_call_host, which copies them to and from the GPU
+  /// around `cudaArgv`.
+  Function *buildCUDAHostEntry(const GraphSignature &graph, Function *cudaArgv) {
+    size_t count = graph.inputs.size() + graph.outputs.size();
+    std::vector<Type *> params(count + 1, ptrTy);
+    auto *type = FunctionType::get(i32Ty, params, false);
+    Function *fn =
+        Function::Create(type, GlobalValue::ExternalLinkage, graph.name + "_cuda_host", module);
+    std::vector<uint64_t> bytes;
+    for (const std::vector<ArgSignature> *args : {&graph.inputs, &graph.outputs})
+      for (const ArgSignature &arg : *args) {
+        uint64_t size = dtypeSize(arg.dtype);
+        for (int64_t dim : arg.shape)
+          size *= static_cast<uint64_t>(dim);
+        bytes.push_back(size);
+      }
+    Constant *sizes = privateGlobal(graph.name + "_cuda_host_bytes",
+                                    ConstantDataArray::get(ctx, ArrayRef<uint64_t>(bytes)));
+    IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));
+    Value *args = b.CreateAlloca(ArrayType::get(ptrTy, count));
+    for (size_t i = 0; i < count; ++i)
+      b.CreateStore(fn->getArg(i + 1), b.CreateConstInBoundsGEP2_64(
+                                           ArrayType::get(ptrTy, count), args, 0, i));
+    FunctionCallee callHost = module.getOrInsertFunction(
+        "kiln_cuda_call_host",
+        FunctionType::get(i32Ty, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy, ptrTy}, false));
+    b.CreateRet(b.CreateCall(
+        callHost, {fn->getArg(0), cString(graph.name), cudaArgv,
+                   ConstantInt::get(i32Ty, graph.inputs.size()),
+                   ConstantInt::get(i32Ty, graph.outputs.size()), sizes, args}));
+    return fn;
   }
 
   /// `int32_t name(leading pointers..., void **args)` calling `entry(leading..., args[0..N))`.

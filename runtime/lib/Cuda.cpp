@@ -276,19 +276,29 @@ bool available() { return device().status == KILN_OK; }
 
 namespace {
 
+// A call with host buffers: device buffers are allocated for its arguments, the inputs copied
+// in, the entry run, the outputs copied back.
+struct HostCall {
+  const char *name; // the graph's, for messages
+  kiln_cuda_entry_argv_fn entry;
+  uint32_t numInputs;
+  std::vector<uint64_t> bytes; // per argument: inputs, then outputs
+  std::vector<void *> host;    // per argument
+};
+
 // Allocates a device buffer per argument and queues the copies of the inputs; failures are
 // recorded in the call state.
-std::vector<void *> copyInputs(Device &d, kiln_context *ctx, const kiln_graph_info &info,
-                               const kiln_buffer *inputs, CallReceipt &receipt) {
-  std::vector<void *> buffers(info.num_inputs + info.num_outputs, nullptr);
+std::vector<void *> copyInputs(Device &d, kiln_context *ctx, const HostCall &c,
+                               CallReceipt &receipt) {
+  std::vector<void *> buffers(c.bytes.size(), nullptr);
   for (uint32_t i = 0; i < buffers.size(); ++i) {
-    uint64_t bytes = bytesOf(info.args[i]);
+    uint64_t bytes = c.bytes[i];
     // Zero-size buffers still get a distinct valid pointer.
     buffers[i] = kiln_cuda_alloc(ctx, nullptr, bytes ? bytes : 1);
-    if (i >= info.num_inputs || !buffers[i])
+    if (i >= c.numInputs || !buffers[i])
       continue;
     if (CUresult r = d.api.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(buffers[i]),
-                                              inputs[i].data, bytes, d.stream))
+                                              c.host[i], bytes, d.stream))
       record(KILN_ERROR_DEVICE_FAILED, "copying input %u to the GPU failed: %s", i,
              errorString(d, r));
     receipt.bytes_copied += bytes;
@@ -297,15 +307,14 @@ std::vector<void *> copyInputs(Device &d, kiln_context *ctx, const kiln_graph_in
 }
 
 // Queues the copies of the outputs back to the host; returns the failure, if any.
-std::string copyOutputs(Device &d, const kiln_graph_info &info, kiln_buffer *outputs,
-                        const std::vector<void *> &buffers, CallReceipt &receipt) {
-  for (uint32_t i = 0; i < info.num_outputs; ++i) {
-    uint64_t bytes = bytesOf(info.args[info.num_inputs + i]);
-    auto source = reinterpret_cast<CUdeviceptr>(buffers[info.num_inputs + i]);
-    if (CUresult r = d.api.cuMemcpyDtoHAsync(outputs[i].data, source, bytes, d.stream))
-      return "copying output " + std::to_string(i) + " from the GPU failed: " +
-             errorString(d, r);
-    receipt.bytes_copied += bytes;
+std::string copyOutputs(Device &d, const HostCall &c, const std::vector<void *> &buffers,
+                        CallReceipt &receipt) {
+  for (uint32_t i = c.numInputs; i < c.bytes.size(); ++i) {
+    auto source = reinterpret_cast<CUdeviceptr>(buffers[i]);
+    if (CUresult r = d.api.cuMemcpyDtoHAsync(c.host[i], source, c.bytes[i], d.stream))
+      return "copying output " + std::to_string(i - c.numInputs) +
+             " from the GPU failed: " + errorString(d, r);
+    receipt.bytes_copied += c.bytes[i];
   }
   return "";
 }
@@ -338,30 +347,26 @@ struct KernelTimer {
 };
 
 // Runs the graph's CUDA entry; returns its code (0, or the first failure's status).
-int32_t runEntry(kiln_context *ctx, const kiln_graph_info &info, std::vector<void *> &buffers,
+int32_t runEntry(kiln_context *ctx, kiln_cuda_entry_argv_fn entry, std::vector<void *> &buffers,
                  KernelTimer &timer, CallReceipt &receipt) {
   timer.record(timer.start);
   // The entry ends with kiln_cuda_finish, which reports and clears this thread's failure.
-  int32_t code = call.status == KILN_OK ? info.cuda_entry_argv(ctx, nullptr, buffers.data())
+  int32_t code = call.status == KILN_OK ? entry(ctx, nullptr, buffers.data())
                                         : kiln_cuda_finish(ctx, nullptr);
   receipt.launches = call.launches;
   timer.record(timer.stop);
   return code;
 }
 
-} // namespace
-
-kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs,
-                      kiln_buffer *outputs, CallReceipt &receipt) {
-  const kiln_graph_info &info = *graph->info;
+kiln_status callOnDevice(kiln_context *ctx, const HostCall &c, CallReceipt &receipt) {
   call = CallState();
   Device *d = readyDevice();
   if (!d)
-    return fail(call.status, "graph '%s' on CUDA: %s", info.name, call.message.c_str());
-  std::vector<void *> buffers = copyInputs(*d, ctx, info, inputs, receipt);
+    return fail(call.status, "graph '%s' on CUDA: %s", c.name, call.message.c_str());
+  std::vector<void *> buffers = copyInputs(*d, ctx, c, receipt);
   KernelTimer timer(*d);
-  int32_t code = runEntry(ctx, info, buffers, timer, receipt);
-  std::string failure = code ? kiln_last_error() : copyOutputs(*d, info, outputs, buffers, receipt);
+  int32_t code = runEntry(ctx, c.entry, buffers, timer, receipt);
+  std::string failure = code ? kiln_last_error() : copyOutputs(*d, c, buffers, receipt);
   for (void *buffer : buffers)
     if (buffer)
       d->api.cuMemFreeAsync(reinterpret_cast<CUdeviceptr>(buffer), d->stream);
@@ -371,13 +376,36 @@ kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *i
   receipt.device_ns = timer.elapsedNs();
   call = CallState();
   if (!failure.empty())
-    return fail(KILN_ERROR_ENTRY_FAILED, "graph '%s' on CUDA: %s", info.name, failure.c_str());
+    return fail(KILN_ERROR_ENTRY_FAILED, "graph '%s' on CUDA: %s", c.name, failure.c_str());
   return KILN_OK;
+}
+
+} // namespace
+
+kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs,
+                      kiln_buffer *outputs, CallReceipt &receipt) {
+  const kiln_graph_info &info = *graph->info;
+  HostCall c{info.name, info.cuda_entry_argv, info.num_inputs, {}, {}};
+  for (uint32_t i = 0; i < info.num_inputs + info.num_outputs; ++i) {
+    c.bytes.push_back(bytesOf(info.args[i]));
+    c.host.push_back(i < info.num_inputs ? inputs[i].data : outputs[i - info.num_inputs].data);
+  }
+  return callOnDevice(ctx, c, receipt);
 }
 
 } // namespace kiln::cuda
 
 using namespace kiln::cuda;
+
+extern "C" int32_t kiln_cuda_call_host(void *ctx, const char *name,
+                                       kiln_cuda_entry_argv_fn entry, uint32_t num_inputs,
+                                       uint32_t num_outputs, const uint64_t *bytes,
+                                       void **args) {
+  HostCall c{name, entry, num_inputs, std::vector<uint64_t>(bytes, bytes + num_inputs + num_outputs),
+             std::vector<void *>(args, args + num_inputs + num_outputs)};
+  CallReceipt receipt;
+  return callOnDevice(static_cast<kiln_context *>(ctx), c, receipt);
+}
 
 extern "C" void *kiln_cuda_alloc(void *, void *stream, uint64_t bytes) {
   Device *d = readyDevice();

@@ -154,6 +154,15 @@ void kiln_cuda_launch(void *ctx, void *stream, const kiln_cuda_module *module, c
                       int64_t block_y, int64_t block_z, uint32_t shared_bytes, void **args);
 int32_t kiln_cuda_finish(void *ctx, void *stream);
 
+/* The host-pointer CUDA entries (<graph>_cuda_host) call this: args[0..num_inputs) are host
+ * inputs and the next num_outputs host outputs, bytes[i] bytes each. It allocates device
+ * buffers, copies the inputs in, runs `entry` (the graph's _cuda_argv) on the runtime's stream,
+ * copies the outputs back and synchronizes. Returns 0 or a kiln_status (the message, naming
+ * graph `name`, is in kiln_last_error). */
+int32_t kiln_cuda_call_host(void *ctx, const char *name, kiln_cuda_entry_argv_fn entry,
+                            uint32_t num_inputs, uint32_t num_outputs, const uint64_t *bytes,
+                            void **args);
+
 #ifdef __cplusplus
 }
 #endif
