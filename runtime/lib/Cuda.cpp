@@ -407,6 +407,14 @@ extern "C" int32_t kiln_cuda_call_host(void *ctx, const char *name,
   return callOnDevice(static_cast<kiln_context *>(ctx), c, receipt);
 }
 
+extern "C" void kiln_cuda_check_alignment(void *, void *, const void *pointer, uint32_t index) {
+  if (reinterpret_cast<uintptr_t>(pointer) % 16 != 0)
+    record(KILN_ERROR_INVALID_ARGUMENT,
+           "buffer argument %u (%p) is not 16-byte aligned; the kernels read and write 16 bytes "
+           "at a time (cudaMalloc and cuMemAlloc return 256-byte aligned memory)",
+           index, pointer);
+}
+
 extern "C" void *kiln_cuda_alloc(void *, void *stream, uint64_t bytes) {
   Device *d = readyDevice();
   if (!d)

@@ -17,8 +17,8 @@
 // PTX90: .visible .entry scale_cuda_kernel(
 // PTX90: mov.u32 {{.*}}%ctaid.x
 // PTX90: mov.u32 {{.*}}%tid.x
-// PTX90: ld.global
-// PTX90: st.global
+// PTX90: ld.global.v4.b32
+// PTX90: st.global.v4.b32
 // PTX80: .target sm_80
 // PTX80: .visible .entry scale_cuda_kernel(
 
@@ -30,6 +30,7 @@
 // SYMS-DAG: T scale_argv
 // SYMS-DAG: T scale_cuda
 // SYMS-DAG: T scale_cuda_argv
+// SYMS-DAG: T scale_cuda_host
 
 // HEADER: int32_t scale(struct kiln_context *kiln_ctx,
 // HEADER: int32_t scale_cuda(struct kiln_context *kiln_ctx, void *stream,

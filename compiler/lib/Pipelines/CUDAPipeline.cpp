@@ -49,6 +49,7 @@ void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnGPUTensorCoreMatmul(tensorCores));
   pm.addPass(createKilnGPUTiledMatmul());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createKilnGPUVectorizeElementwise());
   KilnMapParallelLoopsToGPUOptions mapping;
   mapping.blockSize = options.blockSize;
   pm.addPass(createKilnMapParallelLoopsToGPU(mapping));

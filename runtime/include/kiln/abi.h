@@ -144,10 +144,14 @@ void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
  * recorded for the calling thread; later calls of the same entry then do nothing, and
  * kiln_cuda_finish returns it (nonzero; the message is in kiln_last_error) and clears it.
  * - kiln_cuda_alloc: device memory ordered on the stream (NULL after a failure).
+ * - kiln_cuda_check_alignment: the entry's first call for each buffer argument.
  * - kiln_cuda_launch: kernel `name` of `module` (the image for this device's SM) with a grid of
  *   grid_x * grid_y * grid_z blocks of block_x * block_y * block_z threads; args[i] points at
  *   the kernel's i-th parameter, as in cuLaunchKernel. */
 void *kiln_cuda_alloc(void *ctx, void *stream, uint64_t bytes);
+/* Records KILN_ERROR_INVALID_ARGUMENT when buffer argument `index` (inputs, then outputs) is not
+ * 16-byte aligned: the kernels load and store up to 16 bytes at a time. */
+void kiln_cuda_check_alignment(void *ctx, void *stream, const void *pointer, uint32_t index);
 void kiln_cuda_free(void *ctx, void *stream, void *pointer);
 void kiln_cuda_launch(void *ctx, void *stream, const kiln_cuda_module *module, const char *name,
                       int64_t grid_x, int64_t grid_y, int64_t grid_z, int64_t block_x,

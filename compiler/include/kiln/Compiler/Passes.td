@@ -259,6 +259,22 @@ def KilnGPURowKernels : Pass<"kiln-gpu-row-kernels", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def KilnGPUVectorizeElementwise : Pass<"kiln-gpu-vectorize-elementwise", "::mlir::ModuleOp"> {
+  let summary = "Give each GPU thread 4 consecutive elements, loaded and stored as vectors";
+  let description = [{
+    In a `kiln.cuda_entry` function, each top-level elementwise `scf.parallel` (no reductions,
+    no nested regions) whose innermost dimension runs 0 to N, N a multiple of 4, and whose
+    loads and stores index that dimension only as their last index, on buffers whose offset
+    and outer strides are multiples of 4 elements, becomes a loop over N / 4 in which each
+    iteration loads 4 consecutive elements as one `vector.load` (aligned to its size, up to 16
+    bytes: `ld.global.v4.f32`), computes the 4 lanes with the loop's scalar ops and stores them
+    as one `vector.store`. The alignment relies on 16-byte aligned buffers, which
+    kiln-lower-cuda-launches has the runtime check for each entry argument.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect"];
+}
+
 def KilnGPUTensorCoreMatmul : Pass<"kiln-gpu-tensor-core-matmul", "::mlir::ModuleOp"> {
   let summary = "f16/bf16 matmuls in CUDA entries on tensor cores (mma.sync)";
   let description = [{

@@ -10,6 +10,9 @@
 //                         shared, array)
 //   malloc(n) / aligned_alloc(a, n) / free(p) -> kiln_cuda_alloc(ctx, stream, n) / _free
 //   return %status -> return kiln_cuda_finish(ctx, stream)
+//   and, first, kiln_cuda_check_alignment(ctx, stream, p, i) for each buffer argument p: the
+//   kernels access memory up to 16 bytes at a time (kiln-gpu-vectorize-elementwise, the
+//   matmuls' tile copies), which the runtime reports as a caller's error when p is misaligned
 // The runtime functions record the first failure of a call and skip the work after it;
 // kiln_cuda_finish returns it.
 //
@@ -52,6 +55,7 @@ private:
     if (entry.getNumArguments() < 2 || entry.isExternal())
       return entry.emitError("a CUDA entry needs a body and (ctx, stream) arguments");
     Value context = entry.getArgument(0), stream = entry.getArgument(1);
+    checkAlignment(entry, context, stream);
     WalkResult result = entry.walk([&](Operation *op) {
       LogicalResult lowered =
           TypeSwitch<Operation *, LogicalResult>(op)
@@ -64,6 +68,20 @@ private:
       return failed(lowered) ? WalkResult::interrupt() : WalkResult::advance();
     });
     return failure(result.wasInterrupted());
+  }
+
+  void checkAlignment(LLVM::LLVMFuncOp entry, Value context, Value stream) {
+    OpBuilder b = OpBuilder::atBlockBegin(&entry.getBody().front());
+    Location loc = entry.getLoc();
+    LLVM::LLVMFuncOp check = getOrDeclare("kiln_cuda_check_alignment",
+                                          {ptrType, ptrType, ptrType, i32Type}, voidType);
+    for (unsigned i = 2, e = entry.getNumArguments(); i < e; ++i) {
+      Value buffer = entry.getArgument(i);
+      if (!isa<LLVM::LLVMPointerType>(buffer.getType()))
+        continue;
+      Value index = LLVM::ConstantOp::create(b, loc, i32Type, b.getI32IntegerAttr(i - 2));
+      LLVM::CallOp::create(b, loc, check, ValueRange{context, stream, buffer, index});
+    }
   }
 
   LogicalResult lowerLaunch(LLVM::LLVMFuncOp entry, gpu::LaunchFuncOp launch, Value context,
