@@ -8,15 +8,18 @@
       --target=x86-64,cuda:sm_80,cuda:sm_90 (ptxas assembles every kernel, so this half alone
       proves that every op compiles for both architectures), writes random inputs and the
       reference interpreter's results (themselves checked against NumPy, as in e2e.py), and a
-      manifest.json describing it all.
+      manifest.json describing it all. Without --op, the graphs of examples/*/*.mlir too
+      (op "example:<name>"), with the reference interpreter's results as the reference.
   gpu.py check --kiln-run PATH DIR
       Runs every case of a prepared DIR with `kiln-run --device cuda` and compares each result
       with the reference within the case's tolerance. Needs a GPU, kiln-run and NumPy.
 """
 import argparse
 import concurrent.futures
+import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import types
@@ -50,6 +53,59 @@ def compile_all(args):
     return 0
 
 
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                        "examples")
+# f32 graphs with exp, matmuls and row reductions, against the interpreter's float64: the
+# GPU sums in another order and uses libdevice's exp.
+EXAMPLE_RTOL, EXAMPLE_ATOL = 1e-4, 1e-5
+NPY_DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i8": np.int8,
+              "i16": np.int16, "i32": np.int32, "i64": np.int64}
+
+
+def example_signature(kiln_run, lib):
+    """[(graph, [(dtype, shape)] of its inputs, number of results)] from `kiln-run --list`,
+    whose lines read `  g(x: f32[8x512], t: f32[]) -> (result0: f32[8x256])`."""
+    listing = subprocess.run([kiln_run, lib, "--list"], capture_output=True, text=True,
+                             check=True).stdout
+    graphs = []
+    for line in listing.splitlines()[1:]:
+        m = re.match(r"\s*(\w+)\((.*)\) -> \((.*)\)", line)
+        if not m:
+            continue
+        args = [(dtype, tuple(int(d) for d in dims.split("x") if d))
+                for _, dtype, dims in re.findall(r"(\w+): (\w+)\[([0-9x]*)\]", m.group(2))]
+        graphs.append((m.group(1), args, len(re.findall(r"\w+: ", m.group(3)))))
+    return graphs
+
+
+def prepare_examples(args, manifest, rng):
+    """Compiles each example for TARGETS and adds its graphs, on random inputs, to manifest."""
+    kiln_run = os.path.join(args.tools, "kiln-run")
+    interp = os.path.join(args.tools, "kiln-interp")
+    for src in sorted(glob.glob(os.path.join(EXAMPLES, "*", "*.mlir"))):
+        name = os.path.splitext(os.path.basename(src))[0]
+        lib = f"example.{name}.so"
+        e2e.run([os.path.join(args.tools, "kilnc"), src, "--emit=shared", "-O3",
+                 f"--target={TARGETS}", "-o", os.path.join(args.out, lib)])
+        entries = []
+        for graph, signature, results in example_signature(kiln_run, os.path.join(args.out, lib)):
+            inputs = []
+            for j, (dtype, shape) in enumerate(signature):
+                kind = NPY_DTYPES[dtype]
+                if np.issubdtype(kind, np.integer):
+                    a = rng.integers(-100, 100, size=shape).astype(kind)
+                else:
+                    a = rng.uniform(-1, 1, size=shape).astype(kind)
+                inputs.append(f"example.{name}.{graph}.in{j}.npy")
+                np.save(os.path.join(args.out, inputs[-1]), a)
+            refs = [f"example.{name}.{graph}.ref{k}.npy" for k in range(results)]
+            e2e.run_graph(interp, src, graph, [os.path.join(args.out, p) for p in inputs],
+                          [os.path.join(args.out, p) for p in refs])
+            entries.append({"graph": graph, "describe": f"examples/{name}", "inputs": inputs,
+                            "refs": refs, "rtol": EXAMPLE_RTOL, "atol": EXAMPLE_ATOL})
+        manifest.append({"op": f"example:{name}", "lib": lib, "cases": entries})
+
+
 def prepare(args):
     interp = os.path.join(args.tools, "kiln-interp")
     os.makedirs(args.out, exist_ok=True)
@@ -79,6 +135,8 @@ def prepare(args):
             entries.append({"graph": f"g{i}", "describe": case.describe(), "inputs": inputs,
                             "refs": refs, "rtol": case.rtol, "atol": case.atol})
         manifest.append({"op": op, "lib": lib, "cases": entries})
+    if not args.op:
+        prepare_examples(args, manifest, np.random.default_rng(7))
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     for problem in failures:
