@@ -205,9 +205,12 @@ def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::
     remaining dimensions become the grid, innermost first (x, y, z); loops nested in it run
     whole in each thread (as scf.for), and constants it reads get their own get_global so that
     outlining moves them to the device. Serial code left at the top level (0-d elementwise
-    ops, whole-tensor reductions) is wrapped into a one-thread loop. Then upstream's
-    convert-parallel-loops-to-gpu patterns make the launches, and the pass checks that the host
-    side only allocates, describes buffers and launches.
+    ops, whole-tensor reductions) is wrapped into a one-thread loop. A loop marked
+    `kiln.gpu_block_loop` (row kernels, block reductions, matmuls) maps to the grid as it is and
+    the loop at the start of its body to the block's threads. Then upstream's
+    convert-parallel-loops-to-gpu patterns make the launches, workgroup-memory allocations
+    inside a launch become its workgroup attributions (the block's shared memory), and the pass
+    checks that the host side only allocates, describes buffers and launches.
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256", "Threads per block (a multiple of 32)">,
@@ -322,7 +325,9 @@ def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {
   let description = [{
     `gpu-kernel-outlining` makes one `gpu.module` per kernel; Kiln ships one binary per SM
     with all of a module's kernels, so they are moved into a single `gpu.module @kiln_kernels`
-    and the launches renamed accordingly.
+    and the launches renamed accordingly. Each kernel's workgroup buffers get `llvm.align = 16`
+    (ldmatrix rows and the 16-byte copies of the matmul kernels need it; without it a buffer
+    gets its element type's alignment).
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }

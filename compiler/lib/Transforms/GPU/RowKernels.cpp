@@ -156,7 +156,7 @@ void RowGroup::rewrite(int64_t blockSize) {
   b.setInsertionPointToStart(lanes.getBody());
   Value lane = lanes.getInductionVars().front();
   Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, index(0));
-  ValueRange row = blocks.getInductionVars();
+  SmallVector<Value> row = blocks.getInductionVars();
 
   // The statistics of this row computed so far, the same in every thread.
   llvm::DenseMap<Value, Value> known;
