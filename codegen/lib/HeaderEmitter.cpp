@@ -18,13 +18,6 @@ std::string shapeText(const ArgSignature &arg, StringRef separator) {
   return s;
 }
 
-uint64_t numElements(const ArgSignature &arg) {
-  uint64_t n = 1;
-  for (int64_t d : arg.shape)
-    n *= d;
-  return n;
-}
-
 void emitArgMacros(raw_ostream &os, StringRef graphMacro, const ArgSignature &arg) {
   std::string base = (graphMacro + "_" + StringRef(arg.name).upper()).str();
   os << "#define " << base << "_DTYPE " << arg.dtype << " /* " << dtypeName(arg.dtype) << " */\n";
@@ -32,7 +25,7 @@ void emitArgMacros(raw_ostream &os, StringRef graphMacro, const ArgSignature &ar
   if (!arg.shape.empty())
     os << "#define " << base << "_SHAPE {" << shapeText(arg, ", ") << "}\n";
   os << "#define " << base << "_NUMEL " << numElements(arg) << "ULL\n";
-  os << "#define " << base << "_BYTES " << numElements(arg) * dtypeSize(arg.dtype) << "ULL\n";
+  os << "#define " << base << "_BYTES " << byteSize(arg) << "ULL\n";
 }
 
 std::string describe(const ArgSignature &arg) {

@@ -141,12 +141,8 @@ private:
         Function::Create(type, GlobalValue::ExternalLinkage, graph.name + "_cuda_host", module);
     std::vector<uint64_t> bytes;
     for (const std::vector<ArgSignature> *args : {&graph.inputs, &graph.outputs})
-      for (const ArgSignature &arg : *args) {
-        uint64_t size = dtypeSize(arg.dtype);
-        for (int64_t dim : arg.shape)
-          size *= static_cast<uint64_t>(dim);
-        bytes.push_back(size);
-      }
+      for (const ArgSignature &arg : *args)
+        bytes.push_back(byteSize(arg));
     Constant *sizes = privateGlobal(graph.name + "_cuda_host_bytes",
                                     ConstantDataArray::get(ctx, ArrayRef<uint64_t>(bytes)));
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));

@@ -56,6 +56,15 @@ const char *dtypeName(uint32_t dtype) { return dtypeInfo(dtype).name; }
 const char *dtypeCType(uint32_t dtype) { return dtypeInfo(dtype).ctype; }
 uint64_t dtypeSize(uint32_t dtype) { return dtypeInfo(dtype).size; }
 
+uint64_t numElements(const ArgSignature &arg) {
+  uint64_t n = 1;
+  for (int64_t d : arg.shape)
+    n *= d;
+  return n;
+}
+
+uint64_t byteSize(const ArgSignature &arg) { return numElements(arg) * dtypeSize(arg.dtype); }
+
 static ArgSignature argSignature(std::string name, Type type) {
   auto tensor = cast<RankedTensorType>(type);
   return {std::move(name), dtypeOf(tensor.getElementType()),

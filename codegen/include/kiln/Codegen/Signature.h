@@ -34,6 +34,9 @@ uint32_t dtypeOf(mlir::Type elementType);
 const char *dtypeName(uint32_t dtype);
 const char *dtypeCType(uint32_t dtype);
 uint64_t dtypeSize(uint32_t dtype);
+/// The elements of an argument, and its bytes.
+uint64_t numElements(const ArgSignature &arg);
+uint64_t byteSize(const ArgSignature &arg);
 
 } // namespace kiln
 

@@ -62,17 +62,16 @@ void rewrite(const RowReduction &reduction, int64_t blockSize) {
   b.setInsertionPointToStart(lanes.getBody());
   Value lane = lanes.getInductionVars().front();
   Value partial = buildPartialReduction(b, loc, reduction, outer, lane, threads, loadInput);
-  // Every thread computes the total; thread 0 stores it.
+  Value total = buildBlockTotal(b, loc, reduction, partial);
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, index(0));
+  auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifFirst.thenBlock());
   OpOperand *init = op.getDpsInitOperand(0);
   SmallVector<Value> ivs(outer);
   ivs.push_back(index(0));
   SmallVector<Value> at = applyMap(b, loc, op.getMatchingIndexingMap(init), ivs);
   Value old = memref::LoadOp::create(b, loc, init->get(), at);
-  Value total = buildBlockTotal(b, loc, reduction, partial, old);
-  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, index(0));
-  auto ifFirst = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(ifFirst.thenBlock());
-  memref::StoreOp::create(b, loc, total, init->get(), at);
+  memref::StoreOp::create(b, loc, combineWithOld(b, reduction, total, old), init->get(), at);
   op.erase();
 }
 

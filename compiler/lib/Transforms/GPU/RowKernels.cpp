@@ -195,7 +195,8 @@ void RowGroup::rewrite(int64_t blockSize) {
       Value old = known.lookup(buffer);
       if (!old)
         old = memref::LoadOp::create(b, loc, buffer, row);
-      storeStatistic(buildBlockTotal(b, loc, *pass.reduction, partial, old), buffer, op);
+      Value total = buildBlockTotal(b, loc, *pass.reduction, partial);
+      storeStatistic(combineWithOld(b, *pass.reduction, total, old), buffer, op);
       continue;
     }
     scf::ForOp::create(

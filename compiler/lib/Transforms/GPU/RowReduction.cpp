@@ -121,15 +121,19 @@ Value buildPartialReduction(OpBuilder &b, Location loc, const RowReduction &redu
   return partial.getResult(0);
 }
 
-Value buildBlockTotal(OpBuilder &b, Location loc, const RowReduction &reduction, Value partial,
-                      Value old) {
-  auto total = gpu::AllReduceOp::create(
-      b, loc, partial, gpu::AllReduceOperationAttr::get(b.getContext(), reduction.combiner.kind),
+Value buildBlockTotal(OpBuilder &b, Location loc, const RowReduction &reduction,
+                      Value partial) {
+  return gpu::AllReduceOp::create(
+      b, loc, partial,
+      gpu::AllReduceOperationAttr::get(b.getContext(), reduction.combiner.kind),
       /*uniform=*/b.getUnitAttr());
+}
+
+Value combineWithOld(OpBuilder &b, const RowReduction &reduction, Value total, Value old) {
   linalg::GenericOp op = reduction.op;
   IRMapping mapping;
   mapping.map(op.getBody()->getArguments().back(), old);
-  mapping.map(reduction.contribution, total.getResult());
+  mapping.map(reduction.contribution, total);
   return b.clone(*reduction.combine, mapping)->getResult(0);
 }
 

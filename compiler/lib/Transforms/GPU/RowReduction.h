@@ -58,10 +58,13 @@ mlir::Value buildPartialReduction(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::Value lane, int64_t threads, InputReader read);
 
 /// The partial results of the block's threads combined (gpu.all_reduce, the same in every
-/// thread) and combined with `old`, the output's value before the reduction.
+/// thread).
 mlir::Value buildBlockTotal(mlir::OpBuilder &b, mlir::Location loc,
-                            const RowReduction &reduction, mlir::Value partial,
-                            mlir::Value old);
+                            const RowReduction &reduction, mlir::Value partial);
+
+/// `total` combined with `old`, the output's value before the reduction.
+mlir::Value combineWithOld(mlir::OpBuilder &b, const RowReduction &reduction,
+                           mlir::Value total, mlir::Value old);
 
 } // namespace kiln
 

@@ -51,7 +51,6 @@ constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
 constexpr int64_t kTilesM = kWarpM / kMmaM, kTilesN = kWarpN / kMmaN;
 constexpr int64_t kVector = 8;       // f16/bf16 elements in one 16-byte load
 constexpr int64_t kPad = kVector;    // shared rows padded by 16 bytes
-constexpr int64_t kSmemAlignment = 16; // ldmatrix rows and 16-byte accesses
 
 struct Match {
   Operation *combine; ///< `c + product`
@@ -76,7 +75,8 @@ std::optional<Match> matchTensorCoreMatmul(linalg::MatmulOp op) {
     return std::nullopt;
   int64_t depth = cast<MemRefType>(a.getType()).getShape()[1];
   int64_t n = cast<MemRefType>(c.getType()).getShape()[1];
-  if (depth % kVector != 0 || n % kVector != 0 || !hasAlignedRows(a, kVector) || !hasAlignedRows(b, kVector))
+  if (depth % kVector != 0 || n % kVector != 0 || !hasAlignedRows(cast<MemRefType>(a.getType()), kVector) ||
+      !hasAlignedRows(cast<MemRefType>(b.getType()), kVector))
     return std::nullopt;
 
   Block *body = op.getBody();
@@ -111,11 +111,9 @@ public:
   void build() {
     auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
     sharedA = memref::AllocOp::create(
-        b, MemRefType::get({kBlockM, kBlockK + kPad}, elementType, nullptr, workgroup),
-        b.getI64IntegerAttr(kSmemAlignment));
+        b, MemRefType::get({kBlockM, kBlockK + kPad}, elementType, nullptr, workgroup));
     sharedB = memref::AllocOp::create(
-        b, MemRefType::get({kBlockK, kBlockN + kPad}, elementType, nullptr, workgroup),
-        b.getI64IntegerAttr(kSmemAlignment));
+        b, MemRefType::get({kBlockK, kBlockN + kPad}, elementType, nullptr, workgroup));
     Value warp = arith::DivUIOp::create(b, thread, index(kWarpSize));
     lane = arith::RemUIOp::create(b, thread, index(kWarpSize));
     warpRow = arith::MulIOp::create(b, arith::DivUIOp::create(b, warp, index(kWarpsN)),
@@ -140,9 +138,6 @@ private:
   Value index(int64_t value) { return arith::ConstantIndexOp::create(b, value); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value add(Value x, int64_t y) { return add(x, index(y)); }
-  Value below(Value x, int64_t bound) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(bound));
-  }
 
   /// A[rows of this block, k:k+32] and B[k:k+32, columns of this block], copied in pieces.
   TileCopy tileOfA() const { return {a, kBlockM, kBlockK, m, depth, kVector, kThreads}; }
@@ -232,7 +227,6 @@ private:
   /// Adds the accumulators into C: element (i, j) of a tile's vector<2x2xf32> is row
   /// lane / 4 + 8 i, column 2 (lane % 4) + j of the 16 x 8 tile.
   void storeTile(ValueRange sums) {
-    Block *body = op.getBody();
     Value groupRow = add(rowBase, add(warpRow, arith::DivUIOp::create(b, lane, index(4))));
     Value groupCol = add(colBase, add(warpCol, arith::MulIOp::create(
                                                    b, arith::RemUIOp::create(b, lane, index(4)),
@@ -241,20 +235,10 @@ private:
       for (int64_t tn = 0; tn < kTilesN; ++tn)
         for (int64_t i = 0; i < 2; ++i)
           for (int64_t j = 0; j < 2; ++j) {
-            Value row = add(groupRow, tm * kMmaM + i * 8);
-            Value col = add(groupCol, tn * kMmaN + j);
-            Value inside = arith::AndIOp::create(b, below(row, m), below(col, n));
-            auto ifInside = scf::IfOp::create(b, inside, /*withElseRegion=*/false);
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(ifInside.thenBlock());
-            Value value = vector::ExtractOp::create(b, sums[tm * kTilesN + tn],
-                                                    ArrayRef<int64_t>{i, j});
-            Value old = memref::LoadOp::create(b, c, ValueRange{row, col});
-            IRMapping mapping;
-            mapping.map(body->getArguments().back(), old);
-            mapping.map(match.product, value);
-            Operation *sum = b.clone(*match.combine, mapping);
-            memref::StoreOp::create(b, sum->getResult(0), c, ValueRange{row, col});
+            Value sum = vector::ExtractOp::create(b, sums[tm * kTilesN + tn],
+                                                  ArrayRef<int64_t>{i, j});
+            addIntoOutput(b, op, match.combine, match.product,
+                          add(groupRow, tm * kMmaM + i * 8), add(groupCol, tn * kMmaN + j), sum);
           }
   }
 

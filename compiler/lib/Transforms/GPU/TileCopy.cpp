@@ -81,14 +81,35 @@ BlockTile openBlockTiles(ImplicitLocOpBuilder &b, Value c, int64_t tile, int64_t
           lanes.getInductionVars()[0]};
 }
 
-bool hasAlignedRows(Value buffer, int64_t alignment) {
-  auto type = dyn_cast<MemRefType>(buffer.getType());
+void addIntoOutput(ImplicitLocOpBuilder &b, linalg::MatmulOp op, Operation *combine,
+                   Value product, Value row, Value col, Value sum) {
+  Value c = op.getDpsInits()[0];
+  ArrayRef<int64_t> shape = cast<MemRefType>(c.getType()).getShape();
+  auto below = [&](Value x, int64_t bound) -> Value {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x,
+                                 arith::ConstantIndexOp::create(b, bound));
+  };
+  Value inside = arith::AndIOp::create(b, below(row, shape[0]), below(col, shape[1]));
+  auto ifInside = scf::IfOp::create(b, inside, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifInside.thenBlock());
+  Value old = memref::LoadOp::create(b, c, ValueRange{row, col});
+  IRMapping mapping;
+  mapping.map(op.getBody()->getArguments().back(), old);
+  mapping.map(product, sum);
+  Operation *updated = b.clone(*combine, mapping);
+  memref::StoreOp::create(b, updated->getResult(0), c, ValueRange{row, col});
+}
+
+bool hasAlignedRows(MemRefType type, int64_t alignment) {
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (!type || type.getRank() != 2 || failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset) || ShapedType::isDynamic(strides[0]))
+  if (type.getRank() == 0 || failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) || strides.back() != 1 || offset % alignment != 0)
     return false;
-  return strides[1] == 1 && offset % alignment == 0 && strides[0] % alignment == 0;
+  return llvm::all_of(ArrayRef(strides).drop_back(), [&](int64_t stride) {
+    return !ShapedType::isDynamic(stride) && stride % alignment == 0;
+  });
 }
 
 } // namespace kiln

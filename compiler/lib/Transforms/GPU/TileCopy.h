@@ -8,6 +8,7 @@
 #ifndef KILN_COMPILER_TRANSFORMS_GPU_TILECOPY_H
 #define KILN_COMPILER_TRANSFORMS_GPU_TILECOPY_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace kiln {
@@ -47,9 +48,17 @@ struct BlockTile {
 BlockTile openBlockTiles(mlir::ImplicitLocOpBuilder &b, mlir::Value c, int64_t tile,
                          int64_t threads);
 
-/// Whether `buffer` is a 2-D strided memref whose rows start `alignment` elements apart
-/// (unit inner stride, offset and row stride multiples of it).
-bool hasAlignedRows(mlir::Value buffer, int64_t alignment);
+/// C[row, col] = combine(C[row, col], sum) when (row, col) is inside C, the output of
+/// matmul `op`: `combine` is its body's `c + product` and `sum` a thread's sum of `product`
+/// over k.
+void addIntoOutput(mlir::ImplicitLocOpBuilder &b, mlir::linalg::MatmulOp op,
+                   mlir::Operation *combine, mlir::Value product, mlir::Value row,
+                   mlir::Value col, mlir::Value sum);
+
+/// Whether groups of `alignment` consecutive elements of `type`'s innermost dimension, starting
+/// at multiples of `alignment`, are contiguous and start `alignment` elements apart from the
+/// base: unit inner stride, static offset and outer strides multiples of `alignment`.
+bool hasAlignedRows(mlir::MemRefType type, int64_t alignment);
 
 } // namespace kiln
 

@@ -139,22 +139,11 @@ void rewrite(linalg::MatmulOp op, Operation *combine, Value product) {
         scf::YieldOp::create(nested, nestedLoc, next);
       });
 
+  ImplicitLocOpBuilder epilogue(loc, b);
   for (int64_t r = 0; r < kPerThread; ++r)
-    for (int64_t col = 0; col < kPerThread; ++col) {
-      Value inRow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rows[r], index(m));
-      Value inCol =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cols[col], index(n));
-      Value inside = arith::AndIOp::create(b, loc, inRow, inCol);
-      auto ifInside = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifInside.thenBlock());
-      Value old = memref::LoadOp::create(b, loc, c, ValueRange{rows[r], cols[col]});
-      IRMapping mapping;
-      mapping.map(body->getArguments().back(), old);
-      mapping.map(product, loop.getResult(r * kPerThread + col));
-      Operation *sum = b.clone(*combine, mapping);
-      memref::StoreOp::create(b, loc, sum->getResult(0), c, ValueRange{rows[r], cols[col]});
-    }
+    for (int64_t col = 0; col < kPerThread; ++col)
+      addIntoOutput(epilogue, op, combine, product, rows[r], cols[col],
+                    loop.getResult(r * kPerThread + col));
   op.erase();
 }
 
@@ -173,7 +162,8 @@ bool fitsStagedKernel(linalg::MatmulOp op) {
   int64_t depth = cast<MemRefType>(a.getType()).getShape()[1];
   int64_t n = cast<MemRefType>(c.getType()).getShape()[1];
   return depth % kStagedWidth == 0 && n % kStagedWidth == 0 &&
-         hasAlignedRows(a, kStagedWidth) && hasAlignedRows(b, kStagedWidth);
+         hasAlignedRows(cast<MemRefType>(a.getType()), kStagedWidth) &&
+         hasAlignedRows(cast<MemRefType>(b.getType()), kStagedWidth);
 }
 
 /// Builds the staged kernel of one matmul inside the block's thread loop.
@@ -279,26 +269,13 @@ private:
   }
 
   void storeTile(ValueRange sums) {
-    Value c = op.getDpsInits()[0];
-    Block *body = op.getBody();
     int64_t columns = 2 * kStagedQuad;
     for (int64_t r = 0; r < 2 * kStagedQuad; ++r)
       for (int64_t col = 0; col < columns; ++col) {
         Value row = arith::AddIOp::create(b, rowBase, tileRows[r]);
         Value column = add(arith::AddIOp::create(b, colBase, tileCols[col / kStagedQuad]),
                            col % kStagedQuad);
-        Value inside = arith::AndIOp::create(
-            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, index(m)),
-            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, column, index(n)));
-        auto ifInside = scf::IfOp::create(b, inside, /*withElseRegion=*/false);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(ifInside.thenBlock());
-        Value old = memref::LoadOp::create(b, c, ValueRange{row, column});
-        IRMapping mapping;
-        mapping.map(body->getArguments().back(), old);
-        mapping.map(product, sums[r * columns + col]);
-        Operation *sum = b.clone(*combine, mapping);
-        memref::StoreOp::create(b, sum->getResult(0), c, ValueRange{row, column});
+        addIntoOutput(b, op, combine, product, row, column, sums[r * columns + col]);
       }
   }
 

@@ -18,6 +18,7 @@
 // and when the buffer's static offset and outer strides are multiples of 4 elements.
 //
 //===----------------------------------------------------------------------===//
+#include "TileCopy.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -40,16 +41,7 @@ bool hasAlignedGroups(MemRefType type) {
   if (!type.getElementType().isIntOrFloat())
     return false;
   unsigned width = type.getElementType().getIntOrFloatBitWidth();
-  if (width % 8 != 0 || width > 64)
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || ShapedType::isDynamic(offset) ||
-      strides.back() != 1 || offset % kLanes != 0)
-    return false;
-  return llvm::all_of(ArrayRef(strides).drop_back(), [](int64_t stride) {
-    return !ShapedType::isDynamic(stride) && stride % kLanes == 0;
-  });
+  return width % 8 == 0 && width <= 64 && hasAlignedRows(type, kLanes);
 }
 
 /// Whether `indices` use `iv` exactly as their last index (true) or not at all (false);
