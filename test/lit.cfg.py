@@ -41,11 +41,13 @@ def cuda_gpu_present():
 
 
 # The CUDA toolkit that kilnc uses by default ($CUDA_PATH, else /usr/local/cuda): tests that run
-# ptxas need it, and are reported unsupported on a machine without it.
+# ptxas and fatbinary need it, and are reported unsupported on a machine without it.
 cuda_path = os.environ.get("CUDA_PATH") or "/usr/local/cuda"
-if os.access(os.path.join(cuda_path, "bin", "ptxas"), os.X_OK) and os.path.exists(
+if all(os.access(os.path.join(cuda_path, "bin", tool), os.X_OK)
+       for tool in ["ptxas", "fatbinary"]) and os.path.exists(
         os.path.join(cuda_path, "nvvm", "libdevice", "libdevice.10.bc")):
     config.available_features.add("cuda-toolkit")
+config.substitutions.append(("%cuda_bin", os.path.join(cuda_path, "bin")))
 if "CUDA_PATH" in os.environ:
     config.environment["CUDA_PATH"] = os.environ["CUDA_PATH"]
 

@@ -63,7 +63,8 @@ public:
 
   /// Defines the `__kiln_cuda_module` that the host code of CUDA entries declares
   /// (kiln-lower-cuda-launches) as a kiln_cuda_module of `images`; null without CUDA entries.
-  Expected<Constant *> buildCUDAModule(ArrayRef<CUDAImage> images) {
+  /// `fatbin` (the images packed by fatbinary) goes in the `.nv_fatbin` section.
+  Expected<Constant *> buildCUDAModule(ArrayRef<CUDAImage> images, StringRef fatbin) {
     GlobalVariable *declared = module.getGlobalVariable("__kiln_cuda_module");
     if (!declared) {
       if (!images.empty())
@@ -72,14 +73,10 @@ public:
     }
     if (images.empty())
       return createStringError("the CUDA entries have no images to launch");
+    GlobalVariable *fatbinData = buildFatbinSection(fatbin);
     std::vector<Constant *> entries;
     for (const CUDAImage &image : images) {
-      Constant *data = privateGlobal("cuda_image_sm" + Twine(image.sm),
-                                     ConstantDataArray::getString(ctx, image.data,
-                                                                  /*AddNull=*/image.format ==
-                                                                      KILN_CUDA_PTX));
-      // The driver reads cubins as ELF: 8-byte alignment keeps its headers aligned.
-      cast<GlobalVariable>(data)->setAlignment(Align(8));
+      Constant *data = imageData(image, fatbin, fatbinData);
       entries.push_back(ConstantStruct::get(
           cudaImageTy, {ConstantInt::get(i32Ty, image.sm), ConstantInt::get(i32Ty, image.format),
                         data, ConstantInt::get(i64Ty, image.data.size())}));
@@ -94,6 +91,38 @@ public:
     declared->replaceAllUsesWith(defined);
     declared->eraseFromParent();
     return defined;
+  }
+
+  /// The fat binary as nvcc places it: a read-only `.nv_fatbin` section aligned to 8 bytes,
+  /// which the linker concatenates across objects and cuobjdump walks. Null without one.
+  GlobalVariable *buildFatbinSection(StringRef fatbin) {
+    if (fatbin.empty())
+      return nullptr;
+    GlobalVariable *data = cast<GlobalVariable>(
+        privateGlobal("cuda_fatbin", ConstantDataArray::getString(ctx, fatbin,
+                                                                  /*AddNull=*/false)));
+    data->setSection(".nv_fatbin");
+    data->setAlignment(Align(8));
+    return data;
+  }
+
+  /// The bytes the runtime loads for `image`: a cubin points into the fat binary, which holds
+  /// it unchanged at an 8-byte-aligned offset, so the artifact carries each cubin once. PTX,
+  /// which fatbinary rewrites and compresses, and a cubin not found there (another toolkit
+  /// version) get their own copy.
+  Constant *imageData(const CUDAImage &image, StringRef fatbin, GlobalVariable *fatbinData) {
+    size_t offset = fatbinData && image.format == KILN_CUDA_CUBIN ? fatbin.find(image.data)
+                                                                  : StringRef::npos;
+    if (offset != StringRef::npos && offset % 8 == 0)
+      return ConstantExpr::getInBoundsGetElementPtr(Type::getInt8Ty(ctx), fatbinData,
+                                                    ConstantInt::get(i64Ty, offset));
+    auto *data = cast<GlobalVariable>(privateGlobal(
+        "cuda_image_sm" + Twine(image.sm),
+        ConstantDataArray::getString(ctx, image.data,
+                                     /*AddNull=*/image.format == KILN_CUDA_PTX)));
+    // The driver reads cubins as ELF: 8-byte alignment keeps its headers aligned.
+    data->setAlignment(Align(8));
+    return data;
   }
 
   GlobalVariable *buildModule(ArrayRef<Constant *> graphs, ArrayRef<CPUTarget> cpuVariants,
@@ -221,7 +250,7 @@ private:
 Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
                         ArrayRef<CPUTarget> cpuVariants, StringRef moduleName,
                         bool exportRuntimeSymbol,
-                        ArrayRef<CUDAImage> cudaImages) {
+                        ArrayRef<CUDAImage> cudaImages, StringRef cudaFatbin) {
   MetadataBuilder builder(module, (moduleName + "_").str());
   std::vector<Constant *> infos;
   for (const GraphSignature &graph : graphs) {
@@ -230,7 +259,7 @@ Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
       return info.takeError();
     infos.push_back(*info);
   }
-  Expected<Constant *> cudaModule = builder.buildCUDAModule(cudaImages);
+  Expected<Constant *> cudaModule = builder.buildCUDAModule(cudaImages, cudaFatbin);
   if (!cudaModule)
     return cudaModule.takeError();
   Function *variantName = module.getFunction(cpuVariantSymbol(moduleName));

@@ -1,7 +1,6 @@
 // The toolkit's own view of kilnc's cubins: an sm_80 and an sm_90 ELF holding the kernels,
 // with 16-byte global loads in the elementwise kernel and the tensor-core instructions of the
-// f16 matmul. (cuobjdump reads the cubins kilnc writes; it does not find those embedded in an
-// artifact, which Kiln keeps in its own metadata rather than in an .nv_fatbin section.)
+// f16 matmul; cuobjdump finds the same cubins in the artifact's .nv_fatbin section.
 // REQUIRES: cuda-toolkit
 // REQUIRES: cuobjdump
 // RUN: kilnc %s --emit=cubin --target=cuda:sm_80 -o %t.sm_80.cubin
@@ -11,6 +10,11 @@
 // RUN: env PATH=/usr/local/cuda/bin:$PATH cuobjdump --dump-sass %t.sm_90.cubin | FileCheck %s --check-prefix=SASS
 // ELF80: ELF file 1: {{.*}}sm_80
 // ELF90: ELF file 1: {{.*}}sm_90
+// RUN: kilnc %s --emit=shared --target=host,cuda:sm_80,cuda:sm_90 -o %t.so
+// RUN: env PATH=/usr/local/cuda/bin:$PATH cuobjdump --list-elf %t.so | FileCheck %s --check-prefix=ARTIFACT
+// RUN: env PATH=/usr/local/cuda/bin:$PATH cuobjdump --dump-sass %t.so | FileCheck %s --check-prefix=SASS
+// ARTIFACT-DAG: ELF file {{[0-9]+}}: {{.*}}sm_80
+// ARTIFACT-DAG: ELF file {{[0-9]+}}: {{.*}}sm_90
 // SASS-DAG: Function : double_cuda_kernel
 // SASS-DAG: LDG.E.128
 // SASS-DAG: Function : half_cuda_kernel

@@ -62,7 +62,7 @@ cl::opt<std::string> targetList(
              "per architecture; the CPU entries are always there"),
     cl::init("host"), cl::cat(kilncCategory));
 cl::opt<std::string> cudaPath("cuda-path",
-                              cl::desc("CUDA toolkit for ptxas and libdevice (default: "
+                              cl::desc("CUDA toolkit for ptxas, fatbinary and libdevice (default: "
                                        "$CUDA_PATH, else /usr/local/cuda)"),
                               cl::value_desc("dir"), cl::cat(kilncCategory));
 cl::opt<bool> embedPtx("embed-ptx",
@@ -185,23 +185,30 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const kiln::CPU
 }
 
 /// Lowers a copy of `module` for the CUDA chips, assembles its PTX with ptxas and returns the
-/// host code (translated into `llvmContext`) and the images; for --emit=ptx|cubin, writes
-/// the one chip's code to -o instead and returns a null module.
+/// host code (translated into `llvmContext`), the images and their fat binary; for
+/// --emit=ptx|cubin, only the one chip's image.
 struct CUDACode {
   std::unique_ptr<Module> host;
   std::vector<kiln::CUDAImage> images;
+  std::string fatbin;
 };
 
 Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
                                LLVMContext &llvmContext) {
   std::string toolkit = kiln::resolveCUDAPath(cudaPath);
   // Before any lowering: a missing toolkit is the likeliest failure and the cheapest to check.
-  std::string ptxas;
+  std::string ptxas, fatbinary;
   if (emit != Emit::Ptx) {
-    Expected<std::string> found = kiln::findPtxas(toolkit);
+    Expected<std::string> found = kiln::findToolkitProgram(toolkit, "ptxas");
     if (!found)
       return found.takeError();
     ptxas = std::move(*found);
+  }
+  if (emit != Emit::Ptx && emit != Emit::Cubin) {
+    Expected<std::string> found = kiln::findToolkitProgram(toolkit, "fatbinary");
+    if (!found)
+      return found.takeError();
+    fatbinary = std::move(*found);
   }
   if (Error e = kiln::checkLibdevice(toolkit))
     return std::move(e);
@@ -230,6 +237,10 @@ Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
   }
   if (emit == Emit::Ptx || emit == Emit::Cubin)
     return code;
+  Expected<std::string> fatbin = kiln::packFatbinary(fatbinary, code.images);
+  if (!fatbin)
+    return fatbin.takeError();
+  code.fatbin = std::move(*fatbin);
   code.host = mlir::translateModuleToLLVMIR(*cuda, llvmContext, "kiln_cuda_host");
   if (!code.host)
     return createStringError("cannot translate the CUDA host code to LLVM IR");
@@ -324,7 +335,7 @@ int compile() {
     return fail(std::move(e));
   if (Error e = kiln::addModuleMetadata(*llvmModule, graphs, targets->cpus, moduleName,
                                         /*exportRuntimeSymbol=*/emit == Emit::Shared,
-                                        cudaCode.images))
+                                        cudaCode.images, cudaCode.fatbin))
     return fail(std::move(e));
   kiln::optimizeModule(*llvmModule, **machine, baseline, optLevel);
 

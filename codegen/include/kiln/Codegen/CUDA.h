@@ -1,7 +1,8 @@
-//===- CUDA.h - PTX to cubin with the CUDA toolkit's ptxas ----------------===//
+//===- CUDA.h - PTX to cubin and fat binary with the CUDA toolkit ---------===//
 #ifndef KILN_CODEGEN_CUDA_H
 #define KILN_CODEGEN_CUDA_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
@@ -22,8 +23,9 @@ llvm::Expected<unsigned> parseSMArchitecture(llvm::StringRef chip);
 /// The CUDA toolkit to use: `cudaPath` if given, else $CUDA_PATH, else /usr/local/cuda.
 std::string resolveCUDAPath(llvm::StringRef cudaPath);
 
-/// The toolkit's ptxas (<toolkit>/bin/ptxas); the error names where it looked.
-llvm::Expected<std::string> findPtxas(llvm::StringRef toolkit);
+/// The toolkit's program `name` (<toolkit>/bin/<name>: ptxas, fatbinary); the error names
+/// where it looked.
+llvm::Expected<std::string> findToolkitProgram(llvm::StringRef toolkit, llvm::StringRef name);
 
 /// Checks that the toolkit has the libdevice that kernels using math functions link.
 llvm::Error checkLibdevice(llvm::StringRef toolkit);
@@ -31,6 +33,12 @@ llvm::Error checkLibdevice(llvm::StringRef toolkit);
 /// Assembles `ptx` for `chip` ("sm_90") with ptxas at -O`optLevel`; the error quotes ptxas.
 llvm::Expected<std::string> assemblePTX(llvm::StringRef ptxas, llvm::StringRef ptx,
                                         llvm::StringRef chip, unsigned optLevel);
+
+/// Packs `images` into one fat binary with the toolkit's `fatbinary`, the format of the
+/// `.nv_fatbin` sections that nvcc writes (fatbinary leaves cubins without debug information
+/// uncompressed, so their bytes appear in it unchanged).
+llvm::Expected<std::string> packFatbinary(llvm::StringRef fatbinary,
+                                          llvm::ArrayRef<CUDAImage> images);
 
 } // namespace kiln
 

@@ -15,11 +15,13 @@ namespace kiln {
 /// metadata `<moduleName>_metadata` (kiln/abi.h). With `exportRuntimeSymbol`, also the alias
 /// KILN_METADATA_SYMBOL that the runtime looks up in shared artifacts. Graphs with a CUDA
 /// entry (`<graph>_cuda`) also get `<graph>_cuda_argv`, and `cudaImages` (one per SM) define the
-/// kernels those entries launch.
+/// kernels those entries launch; `cudaFatbin`, their fat binary (packFatbinary), if given, is
+/// placed in the `.nv_fatbin` section and holds the cubins' bytes.
 llvm::Error addModuleMetadata(llvm::Module &module, llvm::ArrayRef<GraphSignature> graphs,
                               llvm::ArrayRef<CPUTarget> cpuVariants, llvm::StringRef moduleName,
                               bool exportRuntimeSymbol,
-                              llvm::ArrayRef<CUDAImage> cudaImages = {});
+                              llvm::ArrayRef<CUDAImage> cudaImages = {},
+                              llvm::StringRef cudaFatbin = {});
 
 /// Several CPU targets in one artifact (CPUVariants.cpp). `variants` are ordered best first;
 /// the last is the baseline, which the artifact requires and the TargetMachine is made for.
