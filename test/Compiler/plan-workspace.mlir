@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --split-input-file --kiln-plan-workspace | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-plan-workspace=allocate=true | FileCheck %s --check-prefix=ALLOC
 
 // Largest first: %c (128 bytes) at 0, %b (100 bytes) at 384 and %a at 768 (offsets 64-byte
 // aligned, 256 bytes after each live neighbour); %a dies at the copy into %c's view, so %d,
@@ -19,6 +20,21 @@
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: memref.dealloc
 // CHECK: return
+// With allocate (the CUDA host code), the same offsets in a workspace that the function
+// allocates first and frees last; name and signature stay.
+// ALLOC-LABEL: func.func @g(
+// ALLOC-SAME: %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: memref<16xf32>, %{{[^:]+}}: memref<16xf32>) -> i32 {
+// ALLOC-NEXT: %[[WS:.+]] = memref.alloc() {alignment = 64 : i64} : memref<832xi8>
+// ALLOC: %[[OA:.+]] = arith.constant 768 : index
+// ALLOC: memref.view %[[WS]][%[[OA]]][] : memref<832xi8> to memref<16xf32>
+// ALLOC: memref.view %[[WS]][%{{.+}}][] : memref<832xi8> to memref<25xf32>
+// ALLOC: memref.view %[[WS]][%{{.+}}][] : memref<832xi8> to memref<32xf32>
+// ALLOC: memref.view %[[WS]][%{{.+}}][] : memref<832xi8> to memref<16xf32>
+// ALLOC-NOT: memref.alloc
+// ALLOC-NOT: memref.dealloc
+// ALLOC: arith.constant 0 : i32
+// ALLOC-NEXT: memref.dealloc %[[WS]] : memref<832xi8>
+// ALLOC-NEXT: return
 func.func @g(%ctx: !llvm.ptr, %x: memref<16xf32>, %y: memref<16xf32>) -> i32 {
   %a = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
   memref.copy %x, %a : memref<16xf32> to memref<16xf32>
@@ -61,4 +77,30 @@ func.func @no_context(%x: memref<4xf32>) {
   memref.copy %x, %a : memref<4xf32> to memref<4xf32>
   memref.dealloc %a : memref<4xf32>
   return
+}
+
+// -----
+
+// A buffer that is only stored into stays an allocation, for canonicalization to erase with
+// its stores (kiln-gpu-row-kernels' statistics); the buffer that is read is planned.
+// CHECK-LABEL: func.func @write_only.body(
+// CHECK-SAME: %{{[^:]+}}: memref<64xi8>
+// CHECK: %[[DEAD:.+]] = memref.alloc() : memref<4xf32>
+// CHECK: memref.store %{{.+}}, %[[DEAD]]
+// CHECK: memref.dealloc %[[DEAD]]
+// ALLOC-LABEL: func.func @write_only(
+// ALLOC: memref.alloc() {alignment = 64 : i64} : memref<64xi8>
+// ALLOC: memref.alloc() : memref<4xf32>
+func.func @write_only(%ctx: !llvm.ptr, %x: memref<4xf32>, %y: memref<4xf32>) -> i32 {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f32
+  %dead = memref.alloc() : memref<4xf32>
+  memref.store %one, %dead[%c0] : memref<4xf32>
+  %read = memref.alloc() : memref<4xf32>
+  memref.copy %x, %read : memref<4xf32> to memref<4xf32>
+  memref.copy %read, %y : memref<4xf32> to memref<4xf32>
+  memref.dealloc %dead : memref<4xf32>
+  memref.dealloc %read : memref<4xf32>
+  %ok = arith.constant 0 : i32
+  return %ok : i32
 }

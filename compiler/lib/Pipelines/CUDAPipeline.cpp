@@ -2,8 +2,9 @@
 //
 // The shape of upstream's gpu-lower-to-nvvm-pipeline (GPUToNVVMPipeline.cpp), with Kiln's own
 // loop mapping in front and its own host lowering behind:
-//   Kiln -> bufferized linalg (shared with the CPU) -> parallel loops -> tiled and mapped to
-//   blocks and threads -> gpu.launch -> outlined kernels in one gpu.module
+//   Kiln -> bufferized linalg (shared with the CPU) -> parallel loops -> intermediates in one
+//   planned workspace -> tiled and mapped to blocks and threads -> gpu.launch -> outlined
+//   kernels in one gpu.module
 //   device: -> NVVM -> PTX per chip (gpu-module-to-binary, format isa, libdevice linked)
 //   host:   -> LLVM dialect -> launches and allocations as calls of the Kiln runtime
 // kilnc then assembles each PTX with ptxas (codegen/lib/Ptxas.cpp).
@@ -50,6 +51,11 @@ void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnGPUTiledMatmul());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createKilnGPUVectorizeElementwise());
+  // After the passes above, which reason about distinct buffers (views of one workspace are
+  // not).
+  KilnPlanWorkspaceOptions workspace;
+  workspace.allocate = true;
+  pm.addPass(createKilnPlanWorkspace(workspace));
   KilnMapParallelLoopsToGPUOptions mapping;
   mapping.blockSize = options.blockSize;
   pm.addPass(createKilnMapParallelLoopsToGPU(mapping));

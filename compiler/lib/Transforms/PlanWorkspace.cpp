@@ -6,7 +6,8 @@
 // a graph function an offset in one workspace buffer instead, reusing the bytes of buffers
 // whose last use is behind, and passes the workspace as the function's second argument. Codegen
 // (Workspace.cpp) wraps the function, renamed `<graph>.body`, in the C entry, which takes the workspace from the context
-// (kiln/abi.h) or from a per-thread arena, allocated once per thread.
+// (kiln/abi.h) or from a per-thread arena, allocated once per thread. CUDA entries (option
+// `allocate`) allocate their workspace themselves: one device allocation per call.
 //
 // The placement is the greedy one of TFLite's arena planner and XLA's heap simulator: largest
 // buffers first, each at the lowest offset that no buffer live at the same time occupies (with
@@ -91,6 +92,18 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
   return success();
 }
 
+/// Whether `alloc` is only stored into: canonicalization erases such a buffer and its stores
+/// (the statistics that kiln-gpu-row-kernels keeps in registers), which it could not do to a
+/// view of the workspace.
+bool isWriteOnly(memref::AllocOp alloc) {
+  return llvm::all_of(alloc->getUsers(), [&](Operation *user) {
+    if (auto store = dyn_cast<memref::StoreOp>(user))
+      return store.getMemRef() == alloc.getResult() &&
+             store.getValueToStore() != alloc.getResult();
+    return isa<memref::DeallocOp>(user);
+  });
+}
+
 bool overlapInTime(const Buffer &a, const Buffer &b) {
   return a.first <= b.last && b.first <= a.last;
 }
@@ -124,18 +137,41 @@ int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
   return size;
 }
 
-/// Replaces each buffer by a view of the workspace, the function's new second argument.
-void rewriteIntoWorkspace(func::FuncOp func, MutableArrayRef<Buffer> buffers, int64_t size) {
+/// The workspace as the function's new second argument; the function is renamed for the C
+/// entry that codegen defines around it.
+Value takeWorkspaceArgument(func::FuncOp func, MemRefType workspaceType) {
   MLIRContext *ctx = func.getContext();
   Builder b(ctx);
-  auto workspaceType = MemRefType::get({size}, b.getI8Type());
   NamedAttrList argAttrs;
   argAttrs.append(LLVM::LLVMDialect::getAlignAttrName(), b.getI64IntegerAttr(kWorkspaceAlignment));
   argAttrs.append(LLVM::LLVMDialect::getNoAliasAttrName(), b.getUnitAttr());
-  argAttrs.append(LLVM::LLVMDialect::getDereferenceableAttrName(), b.getI64IntegerAttr(size));
+  argAttrs.append(LLVM::LLVMDialect::getDereferenceableAttrName(),
+                  b.getI64IntegerAttr(workspaceType.getNumElements()));
   if (failed(func.insertArgument(1, workspaceType, argAttrs.getDictionary(ctx), func.getLoc())))
     llvm_unreachable("a function with a body takes another argument");
-  Value workspace = func.getArgument(1);
+  // The C entry of that name is codegen's wrapper, which finds the size in the attributes of
+  // the workspace argument (dereferenceable).
+  func.setSymName((func.getSymName() + kWorkspaceBodySuffix).str());
+  return func.getArgument(1);
+}
+
+/// The workspace allocated at the start of the function and freed before it returns.
+Value allocateWorkspace(func::FuncOp func, MemRefType workspaceType) {
+  Block &body = func.front();
+  OpBuilder b = OpBuilder::atBlockBegin(&body);
+  Value workspace = memref::AllocOp::create(b, func.getLoc(), workspaceType,
+                                            b.getI64IntegerAttr(kWorkspaceAlignment));
+  b.setInsertionPoint(body.getTerminator());
+  memref::DeallocOp::create(b, func.getLoc(), workspace);
+  return workspace;
+}
+
+/// Replaces each buffer by a view of the workspace.
+void rewriteIntoWorkspace(func::FuncOp func, MutableArrayRef<Buffer> buffers, int64_t size,
+                          bool allocate) {
+  auto workspaceType = MemRefType::get({size}, IntegerType::get(func.getContext(), 8));
+  Value workspace = allocate ? allocateWorkspace(func, workspaceType)
+                             : takeWorkspaceArgument(func, workspaceType);
   for (Buffer &buffer : buffers) {
     OpBuilder builder(buffer.alloc);
     Location loc = buffer.alloc.getLoc();
@@ -147,12 +183,9 @@ void rewriteIntoWorkspace(func::FuncOp func, MutableArrayRef<Buffer> buffers, in
       dealloc.erase();
     buffer.alloc.erase();
   }
-  // The C entry of that name is codegen's wrapper, which finds the size in the attributes of
-  // the workspace argument (dereferenceable).
-  func.setSymName((func.getSymName() + kWorkspaceBodySuffix).str());
 }
 
-void planFunction(func::FuncOp func) {
+void planFunction(func::FuncOp func, bool allocate) {
   if (func.isExternal() || !func.getBody().hasOneBlock() || func.getNumArguments() == 0 ||
       !isa<LLVM::LLVMPointerType>(func.getArgumentTypes()[0]))
     return;
@@ -166,7 +199,8 @@ void planFunction(func::FuncOp func) {
     std::optional<int64_t> bytes = plannableBytes(alloc.getType());
     if (!bytes || !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
       continue;
-    if (alloc.getAlignment() && *alloc.getAlignment() > kWorkspaceAlignment)
+    if ((alloc.getAlignment() && *alloc.getAlignment() > kWorkspaceAlignment) ||
+        isWriteOnly(alloc))
       continue;
     Buffer buffer;
     buffer.alloc = alloc;
@@ -177,13 +211,14 @@ void planFunction(func::FuncOp func) {
   if (buffers.empty())
     return;
   int64_t size = placeBuffers(buffers);
-  rewriteIntoWorkspace(func, buffers, size);
+  rewriteIntoWorkspace(func, buffers, size, allocate);
 }
 
 struct KilnPlanWorkspacePass : public impl::KilnPlanWorkspaceBase<KilnPlanWorkspacePass> {
+  using Base::Base;
   void runOnOperation() override {
     for (func::FuncOp func : getOperation().getOps<func::FuncOp>())
-      planFunction(func);
+      planFunction(func, allocate);
   }
 };
 

@@ -123,7 +123,16 @@ def KilnPlanWorkspace : Pass<"kiln-plan-workspace", "::mlir::ModuleOp"> {
     function's top-level order; buffers that are never live at the same time share bytes
     (largest first, lowest free offset). The function is renamed `<graph>.body`; codegen
     defines the C entry `<graph>` around it.
+
+    With `allocate`, the function keeps its name and signature and allocates the workspace
+    itself, once, at its start (freed before it returns): the CUDA host code, whose allocations
+    become device allocations ordered on the call's stream (kiln-lower-cuda-launches), then
+    makes one allocation per call instead of one per intermediate.
   }];
+  let options = [
+    Option<"allocate", "allocate", "bool", /*default=*/"false",
+           "Allocate the workspace in the function instead of taking it as an argument">,
+  ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect"];
 }

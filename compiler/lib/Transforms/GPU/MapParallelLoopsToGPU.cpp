@@ -72,11 +72,14 @@ LogicalResult wrapSerialCode(ArrayRef<Operation *> run, Operation *before) {
 }
 
 /// Splits the entry block at the ops that must stay in order with respect to launches and
-/// wraps the serial device code between them.
+/// wraps the serial device code between them. The views of the planned workspace split it as
+/// the allocations they replace did (kiln-plan-workspace runs before): one kernel per run of
+/// serial code either way.
 LogicalResult wrapSerialCode(func::FuncOp func) {
   SmallVector<Operation *> run;
   for (Operation &op : llvm::make_early_inc_range(func.getBody().front())) {
-    if (!isa<scf::ParallelOp, memref::AllocOp, memref::DeallocOp, func::ReturnOp>(op)) {
+    if (!isa<scf::ParallelOp, memref::AllocOp, memref::ViewOp, memref::DeallocOp,
+             func::ReturnOp>(op)) {
       run.push_back(&op);
       continue;
     }
