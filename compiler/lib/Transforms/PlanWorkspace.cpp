@@ -92,9 +92,9 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
   return success();
 }
 
-/// Whether `alloc` is only stored into: canonicalization erases such a buffer and its stores
-/// (the statistics that kiln-gpu-row-kernels keeps in registers), which it could not do to a
-/// view of the workspace.
+/// Whether `alloc` is only stored into. The CUDA pipeline leaves such buffers (the statistics
+/// that kiln-gpu-row-kernels keeps in registers) to canonicalization, which erases them and
+/// their stores but could not do so to a view of the workspace.
 bool isWriteOnly(memref::AllocOp alloc) {
   return llvm::all_of(alloc->getUsers(), [&](Operation *user) {
     if (auto store = dyn_cast<memref::StoreOp>(user))
@@ -200,7 +200,7 @@ void planFunction(func::FuncOp func, bool allocate) {
     if (!bytes || !alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
       continue;
     if ((alloc.getAlignment() && *alloc.getAlignment() > kWorkspaceAlignment) ||
-        isWriteOnly(alloc))
+        (allocate && isWriteOnly(alloc)))
       continue;
     Buffer buffer;
     buffer.alloc = alloc;
