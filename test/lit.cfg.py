@@ -53,5 +53,7 @@ if "CUDA_PATH" in os.environ:
 
 if cuda_gpu_present():
     config.available_features.add("cuda-gpu")
+if shutil.which("valgrind", path=path):
+    config.available_features.add("valgrind")
 if shutil.which("cuobjdump", path="/usr/local/cuda/bin:" + path):
     config.available_features.add("cuobjdump")

@@ -206,9 +206,6 @@ struct MapParallelLoopsToGPUPass
     : impl::KilnMapParallelLoopsToGPUBase<MapParallelLoopsToGPUPass> {
   using Base::Base;
 
-  // A module pass, the functions one after the other: run on functions in parallel, the
-  // upstream launch conversion crashed now and then (Attribute::getContext on a null
-  // attribute) in MLIR 22.
   void runOnOperation() override {
     for (auto func : llvm::to_vector(getOperation().getOps<func::FuncOp>()))
       if (func->hasAttr(kCUDAEntryAttr) && failed(mapFunction(func)))
@@ -273,24 +270,26 @@ struct MapParallelLoopsToGPUPass
     if (failed(sequentializeNestedLoops(loop)))
       return failure();
     sinkGlobals(loop);
+    MLIRContext *ctx = loop.getContext();
     unsigned rank = loop.getNumLoops();
     SmallVector<std::optional<int64_t>> counts = tripCounts(loop);
     if (!counts.back())
-      return gpu::setMappingAttr(loop, dimensionMapping(loop.getContext(), counts,
-                                                        Processor::BlockX, Processor::BlockY,
-                                                        Processor::BlockZ, /*limitYZ=*/true));
+      return gpu::setMappingAttr(loop, dimensionMapping(ctx, counts, Processor::BlockX,
+                                                        Processor::BlockY, Processor::BlockZ,
+                                                        /*limitYZ=*/true));
     // A block covers up to blockSize elements of the innermost dimension, whole warps.
     SmallVector<int64_t> tileSizes(rank, 1);
     tileSizes.back() = std::min<int64_t>(blockSize, llvm::alignTo(*counts.back(), 32));
     counts.back() = llvm::divideCeil(*counts.back(), tileSizes.back());
+    // tileParallelLoop erases `loop`.
     auto [blocks, threads] = scf::tileParallelLoop(loop, tileSizes, /*noMinMaxBounds=*/true);
-    if (failed(gpu::setMappingAttr(
-            blocks, dimensionMapping(loop.getContext(), counts, Processor::BlockX,
-                                     Processor::BlockY, Processor::BlockZ, /*limitYZ=*/true))))
+    if (failed(gpu::setMappingAttr(blocks, dimensionMapping(ctx, counts, Processor::BlockX,
+                                                            Processor::BlockY, Processor::BlockZ,
+                                                            /*limitYZ=*/true))))
       return failure();
-    return gpu::setMappingAttr(
-        threads, dimensionMapping(loop.getContext(), counts, Processor::ThreadX,
-                                  Processor::ThreadY, Processor::ThreadZ, /*limitYZ=*/false));
+    return gpu::setMappingAttr(threads, dimensionMapping(ctx, counts, Processor::ThreadX,
+                                                         Processor::ThreadY, Processor::ThreadZ,
+                                                         /*limitYZ=*/false));
   }
 };
 
