@@ -401,8 +401,9 @@ extern "C" int32_t kiln_cuda_call_host(void *ctx, const char *name,
                                        kiln_cuda_entry_argv_fn entry, uint32_t num_inputs,
                                        uint32_t num_outputs, const uint64_t *bytes,
                                        void **args) {
-  HostCall c{name, entry, num_inputs, std::vector<uint64_t>(bytes, bytes + num_inputs + num_outputs),
-             std::vector<void *>(args, args + num_inputs + num_outputs)};
+  uint32_t count = num_inputs + num_outputs;
+  HostCall c{name, entry, num_inputs, std::vector<uint64_t>(bytes, bytes + count),
+             std::vector<void *>(args, args + count)};
   CallReceipt receipt;
   return callOnDevice(static_cast<kiln_context *>(ctx), c, receipt);
 }

@@ -9,6 +9,7 @@
 #include "kiln/Codegen/CUDA.h"
 #include "kiln/abi.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/FileUtilities.h"
 
@@ -19,8 +20,9 @@ using namespace llvm;
 namespace kiln {
 
 Expected<std::string> packFatbinary(StringRef fatbinary, ArrayRef<CUDAImage> images) {
-  // One temporary file per image; std::list keeps the removers in place as it grows.
-  std::list<SmallString<128>> inputs;
+  // One temporary file per image. std::list never copies its elements as it grows: a copied
+  // FileRemover would remove its file when the old copy is destroyed, and `args` refers into
+  // `specs`.
   std::list<FileRemover> removers;
   std::list<std::string> specs;
   SmallVector<StringRef> args = {fatbinary, "-64"};
@@ -32,9 +34,8 @@ Expected<std::string> packFatbinary(StringRef fatbinary, ArrayRef<CUDAImage> ima
     removers.emplace_back(*input);
     if (Error e = writeToolkitInput(*input, image.data))
       return std::move(e);
-    inputs.push_back(*input);
-    specs.push_back(("--image3=kind=" + Twine(cubin ? "elf" : "ptx") +
-                     ",sm=" + Twine(image.sm) + ",file=" + inputs.back())
+    specs.push_back(("--image3=kind=" + Twine(cubin ? "elf" : "ptx") + ",sm=" +
+                     Twine(image.sm) + ",file=" + *input)
                         .str());
     args.push_back(specs.back());
   }

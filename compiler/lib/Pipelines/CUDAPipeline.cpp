@@ -7,7 +7,8 @@
 //   kernels in one gpu.module
 //   device: -> NVVM -> PTX per chip (gpu-module-to-binary, format isa, libdevice linked)
 //   host:   -> LLVM dialect -> launches and allocations as calls of the Kiln runtime
-// kilnc then assembles each PTX with ptxas (codegen/lib/Ptxas.cpp).
+// kilnc then assembles each PTX with ptxas and packs the cubins with fatbinary
+// (codegen/lib/CUDA).
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler/Passes.h"
