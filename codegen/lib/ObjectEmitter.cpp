@@ -21,6 +21,13 @@ void optimizeModule(Module &module, TargetMachine &machine, const CPUTarget &tar
   for (Function &fn : module)
     if (!fn.isDeclaration())
       fn.addFnAttr(Attribute::NoUnwind);
+  // The artifact's own definitions are what its code means by their names: its calls and its
+  // metadata's pointers bind inside it (through local aliases), not to a same-named symbol of
+  // a library loaded earlier. A graph named `round`, dlopen'ed into a process that has libm,
+  // otherwise had its `round_argv` wrapper call libm's round.
+  for (GlobalValue &value : module.global_values())
+    if (!value.isDeclaration() && !value.hasLocalLinkage())
+      value.setDSOLocal(true);
 
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;

@@ -61,7 +61,10 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   // Ops with an LLVM intrinsic or expansion (ctlz, copysign, isnan, fpowi, rsqrt, absi, ...)
   // first; math-to-libm then calls libm for the rest (erf, atan2, ...). The other order would
   // call functions libm does not have, such as rsqrtf.
-  pm.addPass(createKilnExpandMath());
+  // bf16 conversions too: see kiln-expand-math's description (__truncsfbf2, subnormals).
+  KilnExpandMathOptions expandMath;
+  expandMath.expandBF16 = true;
+  pm.addPass(createKilnExpandMath(expandMath));
   ConvertMathToLLVMPassOptions mathToLLVM;
   mathToLLVM.approximateLog1p = false; // log(1 + x) loses all precision for small x.
   pm.addPass(createConvertMathToLLVMPass(mathToLLVM));

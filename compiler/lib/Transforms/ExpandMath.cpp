@@ -2,6 +2,7 @@
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APFloat.h"
@@ -46,9 +47,13 @@ struct ExpandIsInf : public OpRewritePattern<math::IsInfOp> {
 };
 
 struct KilnExpandMathPass : public impl::KilnExpandMathBase<KilnExpandMathPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<ExpandAbsI, ExpandIsInf>(&getContext());
+    if (expandBF16)
+      arith::populateExpandBFloat16Patterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -1,8 +1,6 @@
 #!/usr/bin/python3
 """End-to-end tests of the CUDA path, in two halves so that the GPU machine needs no compiler.
 
-  gpu.py compile --tools BUILD/bin --out DIR [--op NAME]...
-      Only the compilation of `prepare`: every op's cases for sm_80 and sm_90, through ptxas.
   gpu.py prepare --tools BUILD/bin --out DIR [--op NAME]...
       For each op (default: all of CASES in e2e.py): compiles its cases for
       --target=x86-64,cuda:sm_80,cuda:sm_90 (ptxas assembles every kernel, so this half alone
@@ -13,6 +11,13 @@
   gpu.py check --kiln-run PATH DIR
       Runs every case of a prepared DIR with `kiln-run --device cuda` and compares each result
       with the reference within the case's tolerance. Needs a GPU, kiln-run and NumPy.
+  gpu.py dry-run --tools BUILD/bin --driver FAKE.so --out DIR [--op NAME]...
+      The host side without a GPU: `prepare` without the reference results, then every case
+      with `kiln-run --device cuda` on a fake driver (test/tools/kiln-run/Inputs/fake_cuda.c)
+      posing as sm_80 and as sm_90. It runs no kernel, so no result is compared; it fails a
+      case whose host code asks for what a real driver would refuse: a kernel that is not in
+      the cubin, a launch beyond the kernel's registers or shared memory, a pointer parameter
+      or a copy outside live device memory, a free of anything but an allocation.
 """
 import argparse
 import concurrent.futures
@@ -44,15 +49,6 @@ def compile_op(args, op):
     return cases, src, lib
 
 
-def compile_all(args):
-    os.makedirs(args.out, exist_ok=True)
-    ops = args.op or sorted(e2e.CASES)
-    for op in ops:
-        compile_op(args, op)
-    print(f"compiled {len(ops)} ops for {TARGETS}")
-    return 0
-
-
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                         "examples")
 # f32 graphs with exp, matmuls and row reductions, against the interpreter's float64: the
@@ -79,7 +75,8 @@ def example_signature(kiln_run, lib):
 
 
 def prepare_examples(args, manifest, rng):
-    """Compiles each example for TARGETS and adds its graphs, on random inputs, to manifest."""
+    """Compiles each example for TARGETS and adds its graphs, on random inputs, to manifest
+    (with the interpreter's results unless args.references is false)."""
     kiln_run = os.path.join(args.tools, "kiln-run")
     interp = os.path.join(args.tools, "kiln-interp")
     for src in sorted(glob.glob(os.path.join(EXAMPLES, "*", "*.mlir"))):
@@ -98,12 +95,31 @@ def prepare_examples(args, manifest, rng):
                     a = rng.uniform(-1, 1, size=shape).astype(kind)
                 inputs.append(f"example.{name}.{graph}.in{j}.npy")
                 np.save(os.path.join(args.out, inputs[-1]), a)
-            refs = [f"example.{name}.{graph}.ref{k}.npy" for k in range(results)]
-            e2e.run_graph(interp, src, graph, [os.path.join(args.out, p) for p in inputs],
-                          [os.path.join(args.out, p) for p in refs])
+            refs = []
+            if args.references:
+                refs = [f"example.{name}.{graph}.ref{k}.npy" for k in range(results)]
+                e2e.run_graph(interp, src, graph, [os.path.join(args.out, p) for p in inputs],
+                              [os.path.join(args.out, p) for p in refs])
             entries.append({"graph": graph, "describe": f"examples/{name}", "inputs": inputs,
                             "refs": refs, "rtol": EXAMPLE_RTOL, "atol": EXAMPLE_ATOL})
         manifest.append({"op": f"example:{name}", "lib": lib, "cases": entries})
+
+
+def write_references(args, interp, op, i, case, src, inputs, arrays, failures):
+    """Writes the interpreter's results of case i of op, checked against NumPy's (problems go
+    to failures); returns their file names."""
+    numpy_refs = case.reference([a.astype(np.float64) if a.dtype.kind == "f" else a
+                                 for a in arrays])
+    refs = [f"{op}.g{i}.ref{k}.npy" for k in range(len(numpy_refs))]
+    e2e.run_graph(interp, src, f"g{i}", [os.path.join(args.out, p) for p in inputs],
+                  [os.path.join(args.out, p) for p in refs])
+    for k, numpy_ref in enumerate(numpy_refs):
+        got = np.load(os.path.join(args.out, refs[k]))
+        problem = e2e.compare(case, f"{op} case {i} kiln-interp vs NumPy result {k}",
+                              got, np.asarray(numpy_ref))
+        if problem:
+            failures.append(problem)
+    return refs
 
 
 def prepare(args):
@@ -121,17 +137,10 @@ def prepare(args):
             for j, a in enumerate(arrays):
                 inputs.append(f"{op}.g{i}.in{j}.npy")
                 np.save(os.path.join(args.out, inputs[-1]), a)
-            numpy_refs = case.reference([a.astype(np.float64) if a.dtype.kind == "f" else a
-                                         for a in arrays])
-            refs = [f"{op}.g{i}.ref{k}.npy" for k in range(len(numpy_refs))]
-            e2e.run_graph(interp, src, f"g{i}", [os.path.join(args.out, p) for p in inputs],
-                          [os.path.join(args.out, p) for p in refs])
-            for k, numpy_ref in enumerate(numpy_refs):
-                got = np.load(os.path.join(args.out, refs[k]))
-                problem = e2e.compare(case, f"{op} case {i} kiln-interp vs NumPy result {k}",
-                                      got, np.asarray(numpy_ref))
-                if problem:
-                    failures.append(problem)
+            refs = []
+            if args.references:
+                refs = write_references(args, interp, op, i, case, src, inputs, arrays,
+                                        failures)
             entries.append({"graph": f"g{i}", "describe": case.describe(), "inputs": inputs,
                             "refs": refs, "rtol": case.rtol, "atol": case.atol})
         manifest.append({"op": op, "lib": lib, "cases": entries})
@@ -142,23 +151,33 @@ def prepare(args):
     for problem in failures:
         print("FAIL", problem)
     print(f"prepared {sum(len(m['cases']) for m in manifest)} cases of {len(manifest)} ops "
-          f"for {TARGETS}; {len(failures)} reference problems")
+          f"for {TARGETS}; " + (f"{len(failures)} reference problems" if args.references
+                                else "no reference results"))
     return 1 if failures else 0
+
+
+def run_on_cuda(kiln_run, directory, module, entry, outs=(), env=None):
+    """Runs one case of a prepared directory with `kiln-run --device cuda`."""
+    cmd = [kiln_run, os.path.join(directory, module["lib"]), "--graph", entry["graph"],
+           "--device", "cuda"]
+    for p in entry["inputs"]:
+        cmd += ["--input", os.path.join(directory, p)]
+    for p in outs:
+        cmd += ["--output", p]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env)
+
+
+def case_name(module, entry):
+    return f"{module['op']} {entry['graph']} ({entry['describe']})"
 
 
 def check_case(args, module, entry):
     """Runs one case on the GPU; returns (results checked, problems)."""
-    lib = os.path.join(args.dir, module["lib"])
     case = types.SimpleNamespace(rtol=entry["rtol"], atol=entry["atol"])
     outs = [os.path.join(args.tmp, f"{module['op']}.{entry['graph']}.out{k}.npy")
             for k in range(len(entry["refs"]))]
-    cmd = [args.kiln_run, lib, "--graph", entry["graph"], "--device", "cuda"]
-    for p in entry["inputs"]:
-        cmd += ["--input", os.path.join(args.dir, p)]
-    for p in outs:
-        cmd += ["--output", p]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    name = f"{module['op']} {entry['graph']} ({entry['describe']})"
+    r = run_on_cuda(args.kiln_run, args.dir, module, entry, outs)
+    name = case_name(module, entry)
     if r.returncode != 0 or "device: cuda" not in r.stderr:
         return 0, [f"{name}: kiln-run failed ({r.returncode}): {r.stderr.strip()}"]
     problems = []
@@ -188,14 +207,44 @@ def check(args):
     return 1 if failures else 0
 
 
+def dry_run_case(args, module, entry, sm):
+    """Runs one case on the fake driver posing as sm_<sm>; returns (launches, problems)."""
+    env = dict(os.environ, KILN_CUDA_DRIVER=os.path.abspath(args.driver), FAKE_CUDA_SM=str(sm))
+    r = run_on_cuda(os.path.join(args.tools, "kiln-run"), args.out, module, entry, env=env)
+    if r.returncode != 0 or "device: cuda" not in r.stderr or "fake-cuda: error" in r.stderr:
+        return 0, [f"{case_name(module, entry)} on sm_{sm}: kiln-run failed ({r.returncode}): "
+                   f"{r.stderr.strip()}"]
+    return r.stderr.count("fake-cuda: launch "), []
+
+
+def dry_run(args):
+    if prepare(args):
+        return 1
+    with open(os.path.join(args.out, "manifest.json")) as f:
+        manifest = json.load(f)
+    jobs = [(module, entry, sm) for sm in (80, 90) for module in manifest
+            for entry in module["cases"]]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda job: dry_run_case(args, *job), jobs))
+    failures = [p for _, problems in results for p in problems]
+    for problem in failures:
+        print("FAIL", problem)
+    print(f"dry run: {len(jobs)} case runs on the fake driver (sm_80 and sm_90), "
+          f"{sum(n for n, _ in results)} launches checked, {len(failures)} failed; no kernel "
+          "ran, so no result was compared")
+    return 1 if failures else 0
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ["compile", "prepare"]:
+    for name in ["prepare", "dry-run"]:
         pp = sub.add_parser(name)
         pp.add_argument("--tools", required=True)
         pp.add_argument("--out", required=True)
         pp.add_argument("--op", action="append")
+    pp.add_argument("--driver", required=True)
+    pp.add_argument("--jobs", type=int, default=os.cpu_count())
     pc = sub.add_parser("check")
     pc.add_argument("--kiln-run", required=True)
     pc.add_argument("--tmp", default="/tmp/kiln-gpu-check")
@@ -203,7 +252,8 @@ def main():
     pc.add_argument("--op", action="append")
     pc.add_argument("dir")
     args = p.parse_args()
-    return {"compile": compile_all, "prepare": prepare, "check": check}[args.cmd](args)
+    args.references = args.cmd != "dry-run"
+    return {"prepare": prepare, "dry-run": dry_run, "check": check}[args.cmd](args)
 
 
 if __name__ == "__main__":

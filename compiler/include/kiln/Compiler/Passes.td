@@ -55,7 +55,17 @@ def KilnExpandMath : Pass<"kiln-expand-math"> {
   let description = [{
     `math.absi` becomes `x < 0 ? 0 - x : x` and `math.isinf` becomes `|x| == inf`. Kiln's
     own lowerings and user kernels may both produce them.
+
+    With `expand-bf16`, conversions to and from bf16 become integer arithmetic on their bits
+    (upstream's arith bf16 expansion: round to nearest even, NaN stays NaN, subnormals kept).
+    The CPU pipeline needs it: without AVX512-BF16, LLVM's x86 backend calls `__truncsfbf2`,
+    which only libgcc 13 and later define, so an artifact would not load or link on Debian 12;
+    and the AVX512-BF16 instruction flushes subnormals, so every CPU target rounds alike this way.
   }];
+  let options = [
+    Option<"expandBF16", "expand-bf16", "bool", "false",
+           "Expand arith.truncf to bf16 and arith.extf from bf16 into integer arithmetic">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
