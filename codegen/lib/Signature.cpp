@@ -72,16 +72,7 @@ static ArgSignature argSignature(std::string name, Type type) {
 }
 
 /// C and C++ keywords, and the header's own parameter name, cannot name parameters.
-static bool isReservedName(StringRef name) {
-  static const char *const reserved[] = {
-      "auto", "bool", "break", "case", "char", "class", "const", "continue", "default",
-      "delete", "do", "double", "else", "enum", "extern", "false", "float", "for", "goto",
-      "if", "inline", "int", "kiln_ctx", "long", "namespace", "new", "operator", "private",
-      "protected", "public", "register", "restrict", "return", "short", "signed", "sizeof",
-      "static", "struct", "switch", "template", "this", "true", "typedef", "union",
-      "unsigned", "using", "virtual", "void", "volatile", "while"};
-  return llvm::is_contained(reserved, name);
-}
+static bool isReservedName(StringRef name) { return isCOrCxxKeyword(name) || name == "kiln_ctx"; }
 
 std::vector<GraphSignature> collectGraphSignatures(ModuleOp module) {
   std::vector<GraphSignature> graphs;

@@ -282,7 +282,7 @@ int compile() {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   mlir::OwningOpRef<mlir::ModuleOp> module = kiln::parseKilnModule(sourceMgr, context);
-  if (!module)
+  if (!module || failed(kiln::verifyGraphSymbols(*module, moduleName)))
     return 1;
   std::vector<kiln::GraphSignature> graphs = kiln::collectGraphSignatures(*module);
   bool cuda = !targets->cudaChips.empty();

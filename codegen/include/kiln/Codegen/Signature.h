@@ -28,6 +28,14 @@ struct GraphSignature {
 /// are what the header, the metadata and the runtime promise the caller.
 std::vector<GraphSignature> collectGraphSignatures(mlir::ModuleOp module);
 
+/// Whether `name` is a C or C++ keyword (C99/C11 and C++17), which no generated name may be.
+bool isCOrCxxKeyword(llvm::StringRef name);
+
+/// Checks that each graph's name can name its C entries (`<graph>`, `<graph>_argv`, ...): a C
+/// identifier, not a keyword, a reserved name or a C library function, and not the name of
+/// another symbol the artifact defines. Errors are emitted at the graph.
+mlir::LogicalResult verifyGraphSymbols(mlir::ModuleOp module, llvm::StringRef moduleName);
+
 /// The kiln_dtype of an element type (0 if none).
 uint32_t dtypeOf(mlir::Type elementType);
 /// "f32", "bf16", "bool", ... and the C type that holds one element ("float", "uint16_t", ...).
