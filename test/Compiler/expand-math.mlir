@@ -1,5 +1,6 @@
 // RUN: kiln-opt %s --kiln-expand-math | FileCheck %s
 // RUN: kiln-opt %s --kiln-lower-to-llvm | FileCheck %s --check-prefix=LLVM
+// RUN: kiln-opt %s --kiln-expand-math=expand-bf16=true | FileCheck %s --check-prefix=EXPANDED
 
 // math.absi and math.isinf have no LLVM lowering in MLIR 22; they are expanded to arith.
 // CHECK-LABEL: func.func @absi
@@ -23,6 +24,65 @@ func.func @absi(%x: i32) -> i32 {
 func.func @isinf(%x: f32) -> i1 {
   %0 = math.isinf %x : f32
   return %0 : i1
+}
+
+// f64 -> bf16 rounds once: to f32 "to odd" (to nearest, then one ulp back toward zero if that
+// rounded up in magnitude, and the last bit set if inexact), then to bf16.
+// CHECK-LABEL: func.func @truncf_f64_to_bf16
+// CHECK-SAME: (%[[X:.+]]: f64)
+// CHECK: %[[ONE:.+]] = arith.constant 1 : i32
+// CHECK: %[[NEAR:.+]] = arith.truncf %[[X]] : f64 to f32
+// CHECK: %[[BACK:.+]] = arith.extf %[[NEAR]] : f32 to f64
+// CHECK: %[[INEXACT:.+]] = arith.cmpf one, %[[BACK]], %[[X]]
+// CHECK-DAG: %[[ABSX:.+]] = math.absf %[[X]]
+// CHECK-DAG: %[[ABSBACK:.+]] = math.absf %[[BACK]]
+// CHECK: %[[UP:.+]] = arith.cmpf ogt, %[[ABSBACK]], %[[ABSX]]
+// CHECK: %[[BITS:.+]] = arith.bitcast %[[NEAR]] : f32 to i32
+// CHECK: %[[BELOW:.+]] = arith.subi %[[BITS]], %[[ONE]]
+// CHECK: %[[ZERO:.+]] = arith.select %[[UP]], %[[BELOW]], %[[BITS]]
+// CHECK: %[[STICKY:.+]] = arith.ori %[[ZERO]], %[[ONE]]
+// CHECK: %[[ODD:.+]] = arith.select %[[INEXACT]], %[[STICKY]], %[[BITS]]
+// CHECK: %[[F32:.+]] = arith.bitcast %[[ODD]] : i32 to f32
+// CHECK: arith.truncf %[[F32]] : f32 to bf16
+// With expand-bf16 (the CPU pipeline), no conversion to or from bf16 is left.
+// EXPANDED-LABEL: func.func @truncf_f64_to_bf16
+// EXPANDED-NOT: arith.truncf {{.*}} to bf16
+// EXPANDED: return
+func.func @truncf_f64_to_bf16(%x: f64) -> bf16 {
+  %0 = arith.truncf %x : f64 to bf16
+  return %0 : bf16
+}
+
+// The vectors of the CUDA elementwise kernels the same way.
+// CHECK-LABEL: func.func @truncf_f64_to_bf16_vector
+// CHECK: arith.truncf %{{.+}} : vector<4xf64> to vector<4xf32>
+// CHECK: arith.bitcast %{{.+}} : vector<4xi32> to vector<4xf32>
+// CHECK: arith.truncf %{{.+}} : vector<4xf32> to vector<4xbf16>
+func.func @truncf_f64_to_bf16_vector(%x: vector<4xf64>) -> vector<4xbf16> {
+  %0 = arith.truncf %x : vector<4xf64> to vector<4xbf16>
+  return %0 : vector<4xbf16>
+}
+
+// Integers go to bf16 through f64: exactly up to 53 bits, i64 rounded to odd (sitofp to
+// nearest, checked with fptosi; 2^63 has no i64 and is decided apart).
+// CHECK-LABEL: func.func @sitofp_i32_to_bf16
+// CHECK-NOT: arith.fptosi
+// CHECK: arith.sitofp %{{.+}} : i32 to f64
+// CHECK-NOT: arith.fptosi
+// CHECK: arith.truncf %{{.+}} : f32 to bf16
+func.func @sitofp_i32_to_bf16(%x: i32) -> bf16 {
+  %0 = arith.sitofp %x : i32 to bf16
+  return %0 : bf16
+}
+
+// CHECK-LABEL: func.func @sitofp_i64_to_bf16
+// CHECK-DAG: arith.constant 9.2233720368547758E+18 : f64
+// CHECK-DAG: arith.sitofp %{{.+}} : i64 to f64
+// CHECK-DAG: arith.fptosi %{{.+}} : f64 to i64
+// CHECK: arith.truncf %{{.+}} : f32 to bf16
+func.func @sitofp_i64_to_bf16(%x: i64) -> bf16 {
+  %0 = arith.sitofp %x : i64 to bf16
+  return %0 : bf16
 }
 
 // The CPU pipeline expands them before converting math to LLVM.

@@ -94,9 +94,6 @@ SAFETY = 3.0
 # in test/fuzz/regressions/; delete the entry when the test starts to XPASS.
 # (op, element type) with "*" for every type; kiln.cast as ("kiln.cast", "src->dst").
 KNOWN_ISSUES = {
-    # arith.truncf f64 -> bf16 in a kernel becomes a call to compiler-rt's __truncdfbf2,
-    # which the artifact cannot resolve: it does not load.
-    ("arith.truncf", "f64->bf16"),
     # Upstream MLIR 22: canonicalizing arith.cmpf true|false of a sitofp/uitofp and a constant
     # crashes (also after kernels fuse), so kilnc segfaults. Keyed by predicate.
     ("arith.cmpf true", "*"), ("arith.cmpf false", "*"),

@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APFloat.h"
@@ -46,12 +47,103 @@ struct ExpandIsInf : public OpRewritePattern<math::IsInfOp> {
   }
 };
 
+/// The type of `like`'s shape with `element` elements.
+Type withElementType(Type like, Type element) {
+  if (auto vector = dyn_cast<VectorType>(like))
+    return vector.clone(element);
+  return element;
+}
+
+/// f64 -> bf16 rounded once: LLVM calls __truncdfbf2, which nothing provides, and rounding
+/// through f32 to nearest twice can differ from once in ties. Rounding to f32 "to odd" (toward
+/// zero, then the last bit set if anything was dropped) keeps the information the second
+/// rounding needs: with 24 >= 8 + 2 bits, round-to-nearest-even of it to bf16 equals one
+/// rounding of the f64 (Boldo and Melquiond, "Emulation of FMA and correctly rounded sums:
+/// proved algorithms using rounding to odd", 2008).
+struct RoundF64ToBF16Once : public OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::TruncFOp op, PatternRewriter &rewriter) const override {
+    Value x = op.getIn();
+    if (!getElementTypeOrSelf(x.getType()).isF64() ||
+        !getElementTypeOrSelf(op.getType()).isBF16())
+      return rewriter.notifyMatchFailure(op, "f64 -> bf16 only");
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
+    auto like = [&](Type element) { return withElementType(x.getType(), element); };
+    Value nearest = arith::TruncFOp::create(rewriter, loc, like(f32), x);
+    Value back = arith::ExtFOp::create(rewriter, loc, x.getType(), nearest);
+    // Ordered: a NaN is exact, and stays the NaN that the bf16 rounding then keeps.
+    Value inexact = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::ONE, back, x);
+    Value roundedUp = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT,
+                                            math::AbsFOp::create(rewriter, loc, back),
+                                            math::AbsFOp::create(rewriter, loc, x));
+    Value bits = arith::BitcastOp::create(rewriter, loc, like(i32), nearest);
+    Value one = createScalarOrSplatConstant(rewriter, loc, like(i32), 1);
+    // The f32 next to `nearest` toward zero is one below it in magnitude, so in the bits.
+    Value towardZero = arith::SelectOp::create(
+        rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
+    Value odd = arith::SelectOp::create(
+        rewriter, loc, inexact, arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
+    Value rounded = arith::BitcastOp::create(rewriter, loc, like(f32), odd);
+    rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), rounded);
+    return success();
+  }
+};
+
+/// i64 -> f64 rounded to odd (see RoundF64ToBF16Once), from sitofp's round-to-nearest: one
+/// ulp back toward zero if that rounded up in magnitude, then the last bit set if inexact.
+Value int64ToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x) {
+  Type f64 = withElementType(x.getType(), rewriter.getF64Type());
+  Value nearest = arith::SIToFPOp::create(rewriter, loc, f64, x);
+  // 2^63 (from x near INT64_MAX) has no i64, and fptosi of it is poison: decided apart.
+  Value top = arith::CmpFOp::create(
+      rewriter, loc, arith::CmpFPredicate::OGE, nearest,
+      createScalarOrSplatConstant(rewriter, loc, f64, APFloat(0x1p63)));
+  Value back = arith::FPToSIOp::create(rewriter, loc, x.getType(), nearest);
+  Value zero = createScalarOrSplatConstant(rewriter, loc, x.getType(), 0);
+  Value one = createScalarOrSplatConstant(rewriter, loc, x.getType(), 1);
+  Value inexact = arith::OrIOp::create(
+      rewriter, loc, top,
+      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, back, x));
+  Value above = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, back, x);
+  Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, x, zero);
+  Value roundedUp = arith::OrIOp::create(rewriter, loc, top,
+                                         arith::XOrIOp::create(rewriter, loc, above, negative));
+  Value bits = arith::BitcastOp::create(rewriter, loc, x.getType(), nearest);
+  Value towardZero = arith::SelectOp::create(
+      rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
+  Value odd = arith::SelectOp::create(
+      rewriter, loc, inexact, arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
+  return arith::BitcastOp::create(rewriter, loc, f64, odd);
+}
+
+/// sitofp to bf16 rounded once: LLVM converts to f32 first, which rounds integers beyond 2^24
+/// a first time. Integers of up to 53 bits go to f64 exactly, i64 to f64 rounded to odd; the
+/// f64 -> bf16 truncation is then RoundF64ToBF16Once's.
+struct RoundIntToBF16Once : public OpRewritePattern<arith::SIToFPOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::SIToFPOp op, PatternRewriter &rewriter) const override {
+    Value x = op.getIn();
+    unsigned bits = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
+    if (!getElementTypeOrSelf(op.getType()).isBF16() || bits > 64)
+      return rewriter.notifyMatchFailure(op, "integers of up to 64 bits -> bf16 only");
+    Location loc = op.getLoc();
+    Value wide = bits > 53 ? int64ToF64RoundedToOdd(rewriter, loc, x)
+                           : Value(arith::SIToFPOp::create(
+                                 rewriter, loc,
+                                 withElementType(x.getType(), rewriter.getF64Type()), x));
+    rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), wide);
+    return success();
+  }
+};
+
 struct KilnExpandMathPass : public impl::KilnExpandMathBase<KilnExpandMathPass> {
   using Base::Base;
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ExpandAbsI, ExpandIsInf>(&getContext());
+    patterns.add<ExpandAbsI, ExpandIsInf, RoundF64ToBF16Once, RoundIntToBF16Once>(
+        &getContext());
     if (expandBF16)
       arith::populateExpandBFloat16Patterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

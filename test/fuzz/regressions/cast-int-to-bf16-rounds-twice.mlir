@@ -1,9 +1,9 @@
-// kiln.cast i32/i64 -> bf16 rounds twice (to f32, then to bf16); KilnOps.td specifies one
+// kiln.cast i32/i64 -> bf16 rounded twice (to f32, then to bf16); KilnOps.td specifies one
 // rounding to nearest even. 2^24 + 2^16 + 1 is just above the midpoint of the bf16 neighbours
 // 2^24 and 2^24 + 2^17 and must round up to 16908288; through f32 it becomes the midpoint
-// 2^24 + 2^16, which ties to 16777216. kiln-interp gives 16908288, compiled code 16777216.
+// 2^24 + 2^16, which ties to 16777216. kiln-interp gives 16908288, compiled code gave 16777216.
 // Likewise 2^56 + 2^48 + 1 in i64 (must give 2^56 + 2^49).
-// XFAIL: *
+// Fixed: integers go to bf16 through f64 (i64 rounded to odd), then f64 -> bf16 rounds once.
 // RUN: %python %S/../../../tools/kiln-fuzz/kiln-fuzz.py --replay %s --tools %kiln_tools --tmp %t
 
 // kiln-fuzz: graph @g input-seed=1

@@ -56,6 +56,10 @@ def KilnExpandMath : Pass<"kiln-expand-math"> {
     `math.absi` becomes `x < 0 ? 0 - x : x` and `math.isinf` becomes `|x| == inf`. Kiln's
     own lowerings and user kernels may both produce them.
 
+    `arith.truncf` f64 -> bf16 becomes a rounding to f32 "to odd" and a truncf f32 -> bf16,
+    which together round once (LLVM would call `__truncdfbf2`, which nothing provides), and
+    `arith.sitofp` to bf16 goes through f64 (i64 rounded to odd), so it rounds once too.
+
     With `expand-bf16`, conversions to and from bf16 become integer arithmetic on their bits
     (upstream's arith bf16 expansion: round to nearest even, NaN stays NaN, subnormals kept).
     The CPU pipeline needs it: without AVX512-BF16, LLVM's x86 backend calls `__truncsfbf2`,

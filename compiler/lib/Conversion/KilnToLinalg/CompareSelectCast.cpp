@@ -113,14 +113,12 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
     return saturatingFloatToInt(b, loc, convertScalar(b, loc, x, computeType(from)),
                                 cast<IntegerType>(to));
   if (isa<IntegerType>(from) && (to.isF16() || to.isBF16()))
-    // Through f64, exact for every integer up to 2^53, so the value is rounded once.
+    // Through f64, exact up to 2^53 (f16 overflows long before); canonicalization folds the
+    // pair into one sitofp, which kiln-expand-math rounds once to bf16, i64 included.
     return convertScalar(b, loc, convertScalar(b, loc, x, b.getF64Type()), to);
   if ((from.isBF16() && to.isF16()) || (from.isF16() && to.isBF16()))
     return convertScalar(b, loc, convertScalar(b, loc, x, b.getF32Type()), to);
-  if (from.isF64() && to.isBF16())
-    // bf16 truncation is expanded from f32 only; the double rounding can differ from a single
-    // one by one bf16 ulp in rare ties.
-    return convertScalar(b, loc, convertScalar(b, loc, x, b.getF32Type()), to);
+  // f64 -> bf16 stays one arith.truncf, which kiln-expand-math rounds once.
   return convertScalar(b, loc, x, to);
 }
 
