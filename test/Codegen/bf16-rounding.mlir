@@ -5,7 +5,8 @@
 //   AVX512-BF16 instruction, which flushes subnormals, is not used;
 // - f64 -> bf16 rounds to f32 "to odd" first (not to nearest, which can make a tie), and needs
 //   no __truncdfbf2;
-// - integers go through f64, i64 rounded to odd (through f32 they rounded twice).
+// - integers go through f64, i64 rounded to odd (through f32 they rounded twice); booleans
+//   too (they called __truncsfbf2).
 // Each result is compared with the exact value of each input rounded once (Inputs/bf16_rounding.py).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: kilnc %s --emit=shared --target=x86-64 -o %t/x86-64.so
@@ -42,6 +43,12 @@ kiln.graph @from_i32(%x: tensor<4096xi32>) -> tensor<4096xf32> {
 
 kiln.graph @from_i64(%x: tensor<4096xi64>) -> tensor<4096xf32> {
   %b = kiln.cast %x : (tensor<4096xi64>) -> tensor<4096xbf16>
+  %y = kiln.cast %b : (tensor<4096xbf16>) -> tensor<4096xf32>
+  kiln.return %y : tensor<4096xf32>
+}
+
+kiln.graph @from_i1(%x: tensor<4096xi1>) -> tensor<4096xf32> {
+  %b = kiln.cast %x : (tensor<4096xi1>) -> tensor<4096xbf16>
   %y = kiln.cast %b : (tensor<4096xbf16>) -> tensor<4096xf32>
   kiln.return %y : tensor<4096xf32>
 }

@@ -85,6 +85,26 @@ func.func @sitofp_i64_to_bf16(%x: i64) -> bf16 {
   return %0 : bf16
 }
 
+// Unsigned the same way: i1 exactly, u64 rounded to odd (2^64 decided apart).
+// CHECK-LABEL: func.func @uitofp_i1_to_bf16
+// CHECK: arith.uitofp %{{.+}} : i1 to f64
+// CHECK: arith.truncf %{{.+}} : f32 to bf16
+func.func @uitofp_i1_to_bf16(%x: i1) -> bf16 {
+  %0 = arith.uitofp %x : i1 to bf16
+  return %0 : bf16
+}
+
+// CHECK-LABEL: func.func @uitofp_i64_to_bf16
+// CHECK-DAG: arith.constant 1.8446744073709552E+19 : f64
+// CHECK-DAG: arith.uitofp %{{.+}} : i64 to f64
+// CHECK-DAG: arith.fptoui %{{.+}} : f64 to i64
+// CHECK-DAG: arith.cmpi ugt
+// CHECK: arith.truncf %{{.+}} : f32 to bf16
+func.func @uitofp_i64_to_bf16(%x: i64) -> bf16 {
+  %0 = arith.uitofp %x : i64 to bf16
+  return %0 : bf16
+}
+
 // The CPU pipeline expands them before converting math to LLVM.
 // LLVM-LABEL: llvm.func @absi
 // LLVM: llvm.select

@@ -8,6 +8,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <cmath>
+
 namespace kiln {
 #define GEN_PASS_DEF_KILNEXPANDMATH
 #include "kiln/Compiler/Passes.h.inc"
@@ -90,26 +92,38 @@ struct RoundF64ToBF16Once : public OpRewritePattern<arith::TruncFOp> {
   }
 };
 
-/// i64 -> f64 rounded to odd (see RoundF64ToBF16Once), from sitofp's round-to-nearest: one
-/// ulp back toward zero if that rounded up in magnitude, then the last bit set if inexact.
-Value int64ToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x) {
+/// A wide integer -> f64 rounded to odd (see RoundF64ToBF16Once), from the conversion's round
+/// to nearest: one ulp back toward zero if that rounded up in magnitude, then the last bit set
+/// if inexact.
+Value intToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x, bool isSigned) {
   Type f64 = withElementType(x.getType(), rewriter.getF64Type());
-  Value nearest = arith::SIToFPOp::create(rewriter, loc, f64, x);
-  // 2^63 (from x near INT64_MAX) has no i64, and fptosi of it is poison: decided apart.
+  unsigned width = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
+  Value nearest = isSigned ? Value(arith::SIToFPOp::create(rewriter, loc, f64, x))
+                           : Value(arith::UIToFPOp::create(rewriter, loc, f64, x));
+  // 2^63 (2^64 unsigned), from x near the largest integer, has no integer: converting it back
+  // is poison, so it is decided apart.
   Value top = arith::CmpFOp::create(
       rewriter, loc, arith::CmpFPredicate::OGE, nearest,
-      createScalarOrSplatConstant(rewriter, loc, f64, APFloat(0x1p63)));
-  Value back = arith::FPToSIOp::create(rewriter, loc, x.getType(), nearest);
-  Value zero = createScalarOrSplatConstant(rewriter, loc, x.getType(), 0);
-  Value one = createScalarOrSplatConstant(rewriter, loc, x.getType(), 1);
+      createScalarOrSplatConstant(rewriter, loc, f64,
+                                  APFloat(std::ldexp(1.0, isSigned ? width - 1 : width))));
+  Value back = isSigned ? Value(arith::FPToSIOp::create(rewriter, loc, x.getType(), nearest))
+                        : Value(arith::FPToUIOp::create(rewriter, loc, x.getType(), nearest));
   Value inexact = arith::OrIOp::create(
       rewriter, loc, top,
       arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, back, x));
-  Value above = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, back, x);
-  Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, x, zero);
-  Value roundedUp = arith::OrIOp::create(rewriter, loc, top,
-                                         arith::XOrIOp::create(rewriter, loc, above, negative));
-  Value bits = arith::BitcastOp::create(rewriter, loc, x.getType(), nearest);
+  Value roundedUp;
+  if (isSigned) {
+    Value zero = createScalarOrSplatConstant(rewriter, loc, x.getType(), 0);
+    Value above = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, back, x);
+    Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, x, zero);
+    roundedUp = arith::XOrIOp::create(rewriter, loc, above, negative);
+  } else {
+    roundedUp = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, back, x);
+  }
+  roundedUp = arith::OrIOp::create(rewriter, loc, top, roundedUp);
+  Type i64 = withElementType(x.getType(), rewriter.getI64Type());
+  Value bits = arith::BitcastOp::create(rewriter, loc, i64, nearest);
+  Value one = createScalarOrSplatConstant(rewriter, loc, i64, 1);
   Value towardZero = arith::SelectOp::create(
       rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
   Value odd = arith::SelectOp::create(
@@ -117,21 +131,22 @@ Value int64ToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x) {
   return arith::BitcastOp::create(rewriter, loc, f64, odd);
 }
 
-/// sitofp to bf16 rounded once: LLVM converts to f32 first, which rounds integers beyond 2^24
-/// a first time. Integers of up to 53 bits go to f64 exactly, i64 to f64 rounded to odd; the
-/// f64 -> bf16 truncation is then RoundF64ToBF16Once's.
-struct RoundIntToBF16Once : public OpRewritePattern<arith::SIToFPOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(arith::SIToFPOp op, PatternRewriter &rewriter) const override {
+/// Integer -> bf16 rounded once: LLVM converts to f32 first, which rounds integers beyond 2^24
+/// a first time (and then calls __truncsfbf2). Integers that f64 holds exactly go to f64,
+/// wider ones to f64 rounded to odd; the f64 -> bf16 truncation is then RoundF64ToBF16Once's.
+template <typename IntToFloatOp, bool isSigned>
+struct RoundIntToBF16Once : public OpRewritePattern<IntToFloatOp> {
+  using OpRewritePattern<IntToFloatOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(IntToFloatOp op, PatternRewriter &rewriter) const override {
     Value x = op.getIn();
-    unsigned bits = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
-    if (!getElementTypeOrSelf(op.getType()).isBF16() || bits > 64)
+    unsigned width = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
+    if (!getElementTypeOrSelf(op.getType()).isBF16() || width > 64)
       return rewriter.notifyMatchFailure(op, "integers of up to 64 bits -> bf16 only");
     Location loc = op.getLoc();
-    Value wide = bits > 53 ? int64ToF64RoundedToOdd(rewriter, loc, x)
-                           : Value(arith::SIToFPOp::create(
-                                 rewriter, loc,
-                                 withElementType(x.getType(), rewriter.getF64Type()), x));
+    Type f64 = withElementType(x.getType(), rewriter.getF64Type());
+    Value wide = width > (isSigned ? 54u : 53u)
+                     ? intToF64RoundedToOdd(rewriter, loc, x, isSigned)
+                     : Value(IntToFloatOp::create(rewriter, loc, f64, x));
     rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), wide);
     return success();
   }
@@ -142,8 +157,9 @@ struct KilnExpandMathPass : public impl::KilnExpandMathBase<KilnExpandMathPass> 
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ExpandAbsI, ExpandIsInf, RoundF64ToBF16Once, RoundIntToBF16Once>(
-        &getContext());
+    patterns.add<ExpandAbsI, ExpandIsInf, RoundF64ToBF16Once,
+                 RoundIntToBF16Once<arith::SIToFPOp, /*isSigned=*/true>,
+                 RoundIntToBF16Once<arith::UIToFPOp, /*isSigned=*/false>>(&getContext());
     if (expandBF16)
       arith::populateExpandBFloat16Patterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

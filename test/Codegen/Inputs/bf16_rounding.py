@@ -2,9 +2,9 @@
 """Checks test/Codegen/bf16-rounding.mlir's artifacts.
 
   bf16_rounding.py check-artifact SO DIR
-      For each KIND of f32, f64, i32 and i64: writes DIR/KIND.npy, values of KIND whose rounding
-      to bf16 is a corner case and random ones, runs graph from_KIND of SO on it with kiln-run
-      (found on PATH) and checks that each result is its input rounded once to bf16.
+      For each KIND of f32, f64, i32, i64 and i1: writes DIR/KIND.npy, values of KIND whose
+      rounding to bf16 is a corner case and random ones, runs graph from_KIND of SO on it with
+      kiln-run (found on PATH) and checks that each result is its input rounded once to bf16.
 
 The reference rounds the exact value of each input (a Fraction) to nearest, ties to even, at
 bf16's precision: 8 significant bits, subnormals down to 2^-133, infinity from 2^128 on.
@@ -79,6 +79,8 @@ def make_inputs(kind, rng):
         random = np.ldexp(rng.uniform(-1, 1, size=n - len(F64_CORNERS)),
                           rng.integers(-140, 132, size=n - len(F64_CORNERS)))
         return np.concatenate([np.array(F64_CORNERS, dtype=np.float64), random])
+    if kind == "i1":
+        return rng.integers(0, 2, size=n).astype(np.bool_)
     dtype = np.int32 if kind == "i32" else np.int64
     info = np.iinfo(dtype)
     random = rng.integers(info.min, info.max, size=n - len(INT_CORNERS[kind]), dtype=dtype,
@@ -108,7 +110,7 @@ def main():
         sys.exit(__doc__)
     artifact, directory = sys.argv[2], sys.argv[3]
     failed = 0
-    for kind in ["f32", "f64", "i32", "i64"]:
+    for kind in ["f32", "f64", "i32", "i64", "i1"]:
         x = make_inputs(kind, np.random.default_rng(3))
         inputs = os.path.join(directory, f"{kind}.npy")
         outputs = os.path.join(directory, f"{os.path.basename(artifact)}.{kind}.npy")

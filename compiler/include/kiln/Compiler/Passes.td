@@ -58,7 +58,8 @@ def KilnExpandMath : Pass<"kiln-expand-math"> {
 
     `arith.truncf` f64 -> bf16 becomes a rounding to f32 "to odd" and a truncf f32 -> bf16,
     which together round once (LLVM would call `__truncdfbf2`, which nothing provides), and
-    `arith.sitofp` to bf16 goes through f64 (i64 rounded to odd), so it rounds once too.
+    `arith.sitofp`/`arith.uitofp` to bf16 go through f64 (64-bit integers rounded to odd), so
+    they round once too.
 
     With `expand-bf16`, conversions to and from bf16 become integer arithmetic on their bits
     (upstream's arith bf16 expansion: round to nearest even, NaN stays NaN, subnormals kept).
