@@ -175,12 +175,14 @@ static void readParameter(Function *f, int attribute, const unsigned char *value
   memcpy(&ordinal, value + 4, 2);
   memcpy(&offset, value + 6, 2);
   memcpy(&flags, value + 8, 4);
-  if (ordinal >= 64)
+  if (ordinal >= 64) {
+    f->numParams = -1; /* more than this fake keeps: describeKernel refuses the kernel */
     return;
+  }
   f->params[ordinal].offset = offset;
   f->params[ordinal].bytes = (uint16_t)(flags >> 18);
   f->params[ordinal].pointer = ((flags >> 8) & 0xf) == 5;
-  if (ordinal + 1 > f->numParams)
+  if (f->numParams >= 0 && ordinal + 1 > f->numParams)
     f->numParams = ordinal + 1;
 }
 
@@ -196,6 +198,9 @@ static CUresult describeKernel(const unsigned char *elf, Function *f) {
   snprintf(section, sizeof section, ".nv.shared.%s", f->name);
   const Elf64_Shdr *shared = findSection(elf, section);
   f->staticShared = shared ? shared->sh_size : 0;
+  if (!r && f->numParams < 0)
+    r = fail(INVALID_IMAGE, "kernel '%s' has more than the 64 parameters this fake checks",
+             f->name);
   return r;
 }
 
@@ -208,7 +213,10 @@ static CUresult describePtxKernel(const char *ptx, Function *f) {
   if (!p)
     return fail(NOT_FOUND, "the PTX has no kernel '%s'", f->name);
   const char *end = strchr(p, ')');
-  for (p = strstr(p, ".param"); p && p < end && f->numParams < 64; p = strstr(p + 1, ".param")) {
+  for (p = strstr(p, ".param"); p && p < end; p = strstr(p + 1, ".param")) {
+    if (f->numParams == 64)
+      return fail(INVALID_IMAGE, "kernel '%s' has more than the 64 parameters this fake checks",
+                  f->name);
     const char *next = strstr(p + 1, ".param");
     const char *ptr = strstr(p, ".ptr");
     f->params[f->numParams].offset = (uint16_t)(8 * f->numParams);
