@@ -48,12 +48,14 @@ void emitCUDAEntries(raw_ostream &os, const GraphSignature &graph) {
   os << "/* The CUDA entry: the same buffers as device pointers; the work is queued on `stream`\n"
         " * (a CUstream, NULL for the runtime's). Returns 0 when all was queued. Needs the Kiln\n"
         " * runtime, which loads the CUDA driver. */\n";
-  emitEntry(os, graph.name + "_cuda", "struct kiln_context *kiln_ctx, void *stream", graph);
-  os << "int32_t " << graph.name
-     << "_cuda_argv(struct kiln_context *kiln_ctx, void *stream, void **args);\n";
+  emitEntry(os, graph.name + kCUDAEntrySuffix.str(),
+            "struct kiln_context *kiln_ctx, void *stream", graph);
+  os << "int32_t " << graph.name << kCUDAArgvEntrySuffix
+     << "(struct kiln_context *kiln_ctx, void *stream, void **args);\n";
   os << "/* The CUDA entry on host buffers: copies the inputs to the GPU, runs the graph there,\n"
         " * copies the outputs back and synchronizes (the runtime's stream and memory pool). */\n";
-  emitEntry(os, graph.name + "_cuda_host", "struct kiln_context *kiln_ctx", graph);
+  emitEntry(os, graph.name + kCUDAHostEntrySuffix.str(), "struct kiln_context *kiln_ctx",
+            graph);
   os << "\n";
 }
 
@@ -73,7 +75,8 @@ void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph, b
   os << "#define " << macro << "_WORKSPACE_SIZE " << graph.workspaceBytes << "ULL\n";
   emitEntry(os, graph.name, "struct kiln_context *kiln_ctx", graph);
   os << "/* The same entry with arguments packed as args[0..N): inputs, then outputs. */\n";
-  os << "int32_t " << graph.name << "_argv(struct kiln_context *kiln_ctx, void **args);\n\n";
+  os << "int32_t " << graph.name << kArgvEntrySuffix
+     << "(struct kiln_context *kiln_ctx, void **args);\n\n";
   if (cuda)
     emitCUDAEntries(os, graph);
 }
@@ -106,7 +109,8 @@ std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName, bo
   for (const GraphSignature &graph : graphs)
     emitGraph(os, moduleName, graph, cuda);
   os << "/* Describes every graph above for the Kiln runtime. */\n"
-     << "extern const struct kiln_module_metadata " << moduleName << "_metadata;\n\n"
+     << "extern const struct kiln_module_metadata " << moduleMetadataSymbol(moduleName)
+     << ";\n\n"
      << "/* The CPU variant the entries run on this CPU, e.g. \"x86-64-v4\": with several CPU\n"
      << " * targets (kilnc --target=x86-64-v3,x86-64-v4), the best one it supports. */\n"
      << "const char *" << cpuVariantSymbol(moduleName) << "(void);\n\n"

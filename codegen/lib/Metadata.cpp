@@ -42,7 +42,7 @@ public:
       return createStringError("graph '%s' has no compiled entry", graph.name.c_str());
     Function *argv = buildArgvEntry(graph, entry);
     Constant *cudaArgv = nullPtr;
-    if (Function *cudaEntry = module.getFunction(graph.name + "_cuda")) {
+    if (Function *cudaEntry = module.getFunction(graph.name + kCUDAEntrySuffix.str())) {
       Function *packed = buildCUDAArgvEntry(graph, cudaEntry);
       buildCUDAHostEntry(graph, packed);
       cudaArgv = packed;
@@ -125,9 +125,9 @@ public:
     return data;
   }
 
-  GlobalVariable *buildModule(ArrayRef<Constant *> graphs, ArrayRef<CPUTarget> cpuVariants,
-                              Function *variantName, Constant *cudaModule,
-                              uint64_t workspaceBytes) {
+  GlobalVariable *buildModule(StringRef symbol, ArrayRef<Constant *> graphs,
+                              ArrayRef<CPUTarget> cpuVariants, Function *variantName,
+                              Constant *cudaModule, uint64_t workspaceBytes) {
     const CPUTarget &baseline = cpuVariants.back();
     std::vector<std::string> names;
     for (const CPUTarget &variant : cpuVariants)
@@ -144,19 +144,21 @@ public:
                    cString(llvm::join(names, ",")),
                    variantName});
     return new GlobalVariable(module, moduleTy, /*isConstant=*/true, GlobalValue::ExternalLinkage,
-                              init, prefix + "metadata");
+                              init, symbol);
   }
 
 private:
   /// `int32_t <graph>_argv(void *ctx, void **args)`: unpacks args and calls the entry, so that
   /// the runtime can call any graph without knowing its arity at compile time.
   Function *buildArgvEntry(const GraphSignature &graph, Function *entry) {
-    return buildPackedEntry(graph, entry, graph.name + "_argv", /*leadingArgs=*/1);
+    return buildPackedEntry(graph, entry, graph.name + kArgvEntrySuffix.str(),
+                            /*leadingArgs=*/1);
   }
 
   /// `int32_t <graph>_cuda_argv(void *ctx, void *stream, void **args)`, the CUDA entry's.
   Function *buildCUDAArgvEntry(const GraphSignature &graph, Function *entry) {
-    return buildPackedEntry(graph, entry, graph.name + "_cuda_argv", /*leadingArgs=*/2);
+    return buildPackedEntry(graph, entry, graph.name + kCUDAArgvEntrySuffix.str(),
+                            /*leadingArgs=*/2);
   }
 
   /// `int32_t <graph>_cuda_host(void *ctx, inputs..., outputs...)` on host buffers: packs
@@ -167,7 +169,8 @@ private:
     std::vector<Type *> params(count + 1, ptrTy);
     auto *type = FunctionType::get(i32Ty, params, false);
     Function *fn =
-        Function::Create(type, GlobalValue::ExternalLinkage, graph.name + "_cuda_host", module);
+        Function::Create(type, GlobalValue::ExternalLinkage,
+                         graph.name + kCUDAHostEntrySuffix.str(), module);
     std::vector<uint64_t> bytes;
     for (const std::vector<ArgSignature> *args : {&graph.inputs, &graph.outputs})
       for (const ArgSignature &arg : *args)
@@ -247,6 +250,10 @@ private:
 
 } // namespace
 
+std::string moduleMetadataSymbol(StringRef moduleName) {
+  return (moduleName + "_metadata").str();
+}
+
 Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
                         ArrayRef<CPUTarget> cpuVariants, StringRef moduleName,
                         bool exportRuntimeSymbol,
@@ -267,7 +274,8 @@ Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
     return createStringError("the module has no '%s' (addCPUDispatch)",
                              cpuVariantSymbol(moduleName).c_str());
   GlobalVariable *metadata =
-      builder.buildModule(infos, cpuVariants, variantName, *cudaModule, maxWorkspace(graphs));
+      builder.buildModule(moduleMetadataSymbol(moduleName), infos, cpuVariants, variantName,
+                          *cudaModule, maxWorkspace(graphs));
   if (exportRuntimeSymbol)
     GlobalAlias::create(KILN_METADATA_SYMBOL, metadata);
   return Error::success();

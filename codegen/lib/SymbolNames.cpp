@@ -8,6 +8,7 @@
 // is a duplicate symbol. kilnc refuses them all, at the graph.
 //
 //===----------------------------------------------------------------------===//
+#include "kiln/Codegen/Emitters.h"
 #include "kiln/Codegen/Signature.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
@@ -74,10 +75,11 @@ std::string problemWithName(StringRef name) {
 LogicalResult verifyGraphSymbols(ModuleOp module, StringRef moduleName) {
   // Every symbol the artifact defines, and what defines it.
   llvm::StringMap<std::string> defined;
-  defined[(moduleName + "_cpu_variant").str()] = "the module's CPU variant query";
-  defined[(moduleName + "_metadata").str()] = "the module's metadata";
+  defined[cpuVariantSymbol(moduleName)] = "the module's CPU variant query";
+  defined[moduleMetadataSymbol(moduleName)] = "the module's metadata";
   for (GraphOp graph : module.getOps<GraphOp>())
-    for (const char *suffix : {"_argv", "_cuda", "_cuda_argv", "_cuda_host"})
+    for (StringRef suffix : {kArgvEntrySuffix, kCUDAEntrySuffix, kCUDAArgvEntrySuffix,
+                             kCUDAHostEntrySuffix})
       defined[(graph.getSymName() + suffix).str()] =
           ("an entry of graph '" + graph.getSymName() + "'").str();
   bool ok = true;

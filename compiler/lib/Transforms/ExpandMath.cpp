@@ -56,6 +56,22 @@ Type withElementType(Type like, Type element) {
   return element;
 }
 
+/// `nearest`, a conversion rounded to nearest, made the conversion rounded "to odd": one ulp
+/// back toward zero if it rounded up in magnitude, then the last bit set if it was inexact.
+/// Neighbouring floats of one sign are neighbouring integers in their bits.
+Value roundedToOdd(PatternRewriter &rewriter, Location loc, Value nearest, Value inexact,
+                   Value roundedUp) {
+  unsigned width = getElementTypeOrSelf(nearest.getType()).getIntOrFloatBitWidth();
+  Type bitsType = withElementType(nearest.getType(), rewriter.getIntegerType(width));
+  Value bits = arith::BitcastOp::create(rewriter, loc, bitsType, nearest);
+  Value one = createScalarOrSplatConstant(rewriter, loc, bitsType, 1);
+  Value towardZero = arith::SelectOp::create(
+      rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
+  Value odd = arith::SelectOp::create(
+      rewriter, loc, inexact, arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
+  return arith::BitcastOp::create(rewriter, loc, nearest.getType(), odd);
+}
+
 /// f64 -> bf16 rounded once: LLVM calls __truncdfbf2, which nothing provides, and rounding
 /// through f32 to nearest twice can differ from once in ties. Rounding to f32 "to odd" (toward
 /// zero, then the last bit set if anything was dropped) keeps the information the second
@@ -70,31 +86,21 @@ struct RoundF64ToBF16Once : public OpRewritePattern<arith::TruncFOp> {
         !getElementTypeOrSelf(op.getType()).isBF16())
       return rewriter.notifyMatchFailure(op, "f64 -> bf16 only");
     Location loc = op.getLoc();
-    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
-    auto like = [&](Type element) { return withElementType(x.getType(), element); };
-    Value nearest = arith::TruncFOp::create(rewriter, loc, like(f32), x);
+    Value nearest = arith::TruncFOp::create(
+        rewriter, loc, withElementType(x.getType(), rewriter.getF32Type()), x);
     Value back = arith::ExtFOp::create(rewriter, loc, x.getType(), nearest);
     // Ordered: a NaN is exact, and stays the NaN that the bf16 rounding then keeps.
     Value inexact = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::ONE, back, x);
     Value roundedUp = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT,
                                             math::AbsFOp::create(rewriter, loc, back),
                                             math::AbsFOp::create(rewriter, loc, x));
-    Value bits = arith::BitcastOp::create(rewriter, loc, like(i32), nearest);
-    Value one = createScalarOrSplatConstant(rewriter, loc, like(i32), 1);
-    // The f32 next to `nearest` toward zero is one below it in magnitude, so in the bits.
-    Value towardZero = arith::SelectOp::create(
-        rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
-    Value odd = arith::SelectOp::create(
-        rewriter, loc, inexact, arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
-    Value rounded = arith::BitcastOp::create(rewriter, loc, like(f32), odd);
-    rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), rounded);
+    rewriter.replaceOpWithNewOp<arith::TruncFOp>(
+        op, op.getType(), roundedToOdd(rewriter, loc, nearest, inexact, roundedUp));
     return success();
   }
 };
 
-/// A wide integer -> f64 rounded to odd (see RoundF64ToBF16Once), from the conversion's round
-/// to nearest: one ulp back toward zero if that rounded up in magnitude, then the last bit set
-/// if inexact.
+/// A wide integer -> f64 rounded to odd (see RoundF64ToBF16Once).
 Value intToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x, bool isSigned) {
   Type f64 = withElementType(x.getType(), rewriter.getF64Type());
   unsigned width = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
@@ -121,14 +127,7 @@ Value intToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x, boo
     roundedUp = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, back, x);
   }
   roundedUp = arith::OrIOp::create(rewriter, loc, top, roundedUp);
-  Type i64 = withElementType(x.getType(), rewriter.getI64Type());
-  Value bits = arith::BitcastOp::create(rewriter, loc, i64, nearest);
-  Value one = createScalarOrSplatConstant(rewriter, loc, i64, 1);
-  Value towardZero = arith::SelectOp::create(
-      rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
-  Value odd = arith::SelectOp::create(
-      rewriter, loc, inexact, arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
-  return arith::BitcastOp::create(rewriter, loc, f64, odd);
+  return roundedToOdd(rewriter, loc, nearest, inexact, roundedUp);
 }
 
 /// Integer -> bf16 rounded once: LLVM converts to f32 first, which rounds integers beyond 2^24

@@ -53,11 +53,10 @@ def rounded_to_bf16(value):
     if exact == 0:
         return math.copysign(0.0, value) if isinstance(value, float) else 0.0
     sign, magnitude = (-1 if exact < 0 else 1), abs(exact)
-    exponent = math.floor(math.log2(magnitude))
-    while Fraction(2) ** exponent > magnitude:  # log2 of a Fraction may be off by one
+    # floor(log2(magnitude)), exactly: from the bit lengths, then at most one step down.
+    exponent = magnitude.numerator.bit_length() - magnitude.denominator.bit_length()
+    if Fraction(2) ** exponent > magnitude:
         exponent -= 1
-    while Fraction(2) ** (exponent + 1) <= magnitude:
-        exponent += 1
     quantum = Fraction(2) ** max(exponent - 7, -133)
     steps, remainder = divmod(magnitude, quantum)
     if remainder * 2 > quantum or (remainder * 2 == quantum and steps % 2 == 1):

@@ -122,7 +122,9 @@ def write_references(args, interp, op, i, case, src, inputs, arrays, failures):
     return refs
 
 
-def prepare(args):
+def write_cases(args):
+    """`prepare`'s work: writes the cases and manifest.json; returns (manifest, whether a
+    reference result disagreed with NumPy's)."""
     interp = os.path.join(args.tools, "kiln-interp")
     os.makedirs(args.out, exist_ok=True)
     manifest = []
@@ -153,7 +155,11 @@ def prepare(args):
     print(f"prepared {sum(len(m['cases']) for m in manifest)} cases of {len(manifest)} ops "
           f"for {TARGETS}; " + (f"{len(failures)} reference problems" if args.references
                                 else "no reference results"))
-    return 1 if failures else 0
+    return manifest, bool(failures)
+
+
+def prepare(args):
+    return 1 if write_cases(args)[1] else 0
 
 
 def run_on_cuda(kiln_run, directory, module, entry, outs=(), env=None):
@@ -218,10 +224,9 @@ def dry_run_case(args, module, entry, sm):
 
 
 def dry_run(args):
-    if prepare(args):
+    manifest, failed = write_cases(args)
+    if failed:
         return 1
-    with open(os.path.join(args.out, "manifest.json")) as f:
-        manifest = json.load(f)
     jobs = [(module, entry, sm) for sm in (80, 90) for module in manifest
             for entry in module["cases"]]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:

@@ -33,6 +33,8 @@ std::string cpuVariantSuffix(const CPUTarget &target);
 void renameCPUVariant(llvm::Module &module, const CPUTarget &target);
 /// Gives every function defined in `module` that has no target yet the attributes of `target`.
 void applyCPUTarget(llvm::Module &module, const CPUTarget &target);
+/// The name of the module's metadata, `const struct kiln_module_metadata <module>_metadata`.
+std::string moduleMetadataSymbol(llvm::StringRef moduleName);
 /// The name of the function `const char *<module>_cpu_variant(void)`.
 std::string cpuVariantSymbol(llvm::StringRef moduleName);
 /// Defines `<module>_cpu_variant()`, which names the variant the entries run on this CPU, and,

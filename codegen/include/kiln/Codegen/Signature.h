@@ -28,6 +28,15 @@ struct GraphSignature {
 /// are what the header, the metadata and the runtime promise the caller.
 std::vector<GraphSignature> collectGraphSignatures(mlir::ModuleOp module);
 
+/// The suffixes that name a graph's other C entries after it (DESIGN.md's C ABI):
+/// `<graph>_argv` takes packed arguments, `<graph>_cuda` is the CUDA entry (named so by
+/// kiln-cuda-entries), `<graph>_cuda_argv` its packed form, `<graph>_cuda_host` the one on host
+/// buffers.
+inline constexpr llvm::StringLiteral kArgvEntrySuffix = "_argv";
+inline constexpr llvm::StringLiteral kCUDAEntrySuffix = "_cuda";
+inline constexpr llvm::StringLiteral kCUDAArgvEntrySuffix = "_cuda_argv";
+inline constexpr llvm::StringLiteral kCUDAHostEntrySuffix = "_cuda_host";
+
 /// Whether `name` is a C or C++ keyword (C99/C11 and C++17), which no generated name may be.
 bool isCOrCxxKeyword(llvm::StringRef name);
 

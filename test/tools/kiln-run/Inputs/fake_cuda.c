@@ -88,6 +88,7 @@ typedef struct Module {
 
 typedef struct Function {
   char name[256];
+  uint32_t symbol; /* its index in the cubin's .symtab, by which .nv.info names it */
   int registers;
   uint64_t staticShared;
   int numParams;
@@ -127,11 +128,10 @@ static long findFunctionSymbol(const unsigned char *elf, const char *name) {
  * that are the value (formats 1-3: none, a byte, a half word) or (format 4) the size of the
  * value that follows. */
 enum { EIFMT_SVAL = 4, EIATTR_KPARAM_INFO = 0x17, EIATTR_REGCOUNT = 0x2f };
-typedef void (*AttributeFn)(Function *, int attribute, const unsigned char *value, size_t size,
-                            long symbol);
+typedef void (*AttributeFn)(Function *, int attribute, const unsigned char *value, size_t size);
 
 static CUresult forEachAttribute(const unsigned char *elf, const char *section, Function *f,
-                                 long symbol, AttributeFn fn) {
+                                 AttributeFn fn) {
   const Elf64_Shdr *info = findSection(elf, section);
   if (!info)
     return OK;
@@ -141,7 +141,7 @@ static CUresult forEachAttribute(const unsigned char *elf, const char *section, 
       size_t size = (size_t)p[2] | (size_t)p[3] << 8;
       if (p + 4 + size > end)
         break;
-      fn(f, p[1], p + 4, size, symbol);
+      fn(f, p[1], p + 4, size);
       p += 4 + size;
     } else if (p[0] >= 1 && p[0] <= 3) {
       p += 4;
@@ -153,21 +153,20 @@ static CUresult forEachAttribute(const unsigned char *elf, const char *section, 
 }
 
 /* EIATTR_REGCOUNT: the function's symbol index, then its register count. */
-static void readRegisterCount(Function *f, int attribute, const unsigned char *value, size_t size,
-                              long symbol) {
+static void readRegisterCount(Function *f, int attribute, const unsigned char *value,
+                              size_t size) {
   uint32_t words[2];
   if (attribute != EIATTR_REGCOUNT || size != sizeof words)
     return;
   memcpy(words, value, sizeof words);
-  if (words[0] == (uint32_t)symbol)
+  if (words[0] == f->symbol)
     f->registers = (int)words[1];
 }
 
 /* EIATTR_KPARAM_INFO: index, ordinal, offset, then flags whose top 14 bits are the size and whose
  * bits 8-11 are 5 for a pointer (`.ptr` in PTX). */
-static void readParameter(Function *f, int attribute, const unsigned char *value, size_t size,
-                          long symbol) {
-  (void)symbol;
+static void readParameter(Function *f, int attribute, const unsigned char *value,
+                          size_t size) {
   uint16_t ordinal, offset;
   uint32_t flags;
   if (attribute != EIATTR_KPARAM_INFO || size != 12)
@@ -188,13 +187,14 @@ static void readParameter(Function *f, int attribute, const unsigned char *value
 
 static CUresult describeKernel(const unsigned char *elf, Function *f) {
   long symbol = findFunctionSymbol(elf, f->name);
+  f->symbol = (uint32_t)symbol;
   if (symbol < 0)
     return fail(NOT_FOUND, "the cubin has no kernel '%s'", f->name);
   char section[300];
   snprintf(section, sizeof section, ".nv.info.%s", f->name);
-  CUresult r = forEachAttribute(elf, ".nv.info", f, symbol, readRegisterCount);
+  CUresult r = forEachAttribute(elf, ".nv.info", f, readRegisterCount);
   if (!r)
-    r = forEachAttribute(elf, section, f, symbol, readParameter);
+    r = forEachAttribute(elf, section, f, readParameter);
   snprintf(section, sizeof section, ".nv.shared.%s", f->name);
   const Elf64_Shdr *shared = findSection(elf, section);
   f->staticShared = shared ? shared->sh_size : 0;
