@@ -15,13 +15,13 @@
 // RUN: env PATH=/usr/local/cuda/bin:$PATH cuobjdump --dump-sass %t.so | FileCheck %s --check-prefix=SASS
 // ARTIFACT-DAG: ELF file {{[0-9]+}}: {{.*}}sm_80
 // ARTIFACT-DAG: ELF file {{[0-9]+}}: {{.*}}sm_90
-// SASS-DAG: Function : double_cuda_kernel
+// SASS-DAG: Function : twice_cuda_kernel
 // SASS-DAG: LDG.E.128
 // SASS-DAG: Function : half_cuda_kernel
 // SASS-DAG: LDSM.16.M88.4
 // SASS-DAG: LDSM.16.MT88.2
 // SASS-DAG: HMMA.16816.F32
-kiln.graph @double(%x: tensor<1000xf32>) -> tensor<1000xf32> {
+kiln.graph @twice(%x: tensor<1000xf32>) -> tensor<1000xf32> {
   %0 = kiln.add %x, %x : (tensor<1000xf32>, tensor<1000xf32>) -> tensor<1000xf32>
   kiln.return %0 : tensor<1000xf32>
 }
