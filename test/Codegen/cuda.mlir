@@ -2,6 +2,7 @@
 // REQUIRES: cuda-toolkit
 // RUN: kilnc %s --emit=ptx --target=cuda:sm_90 -o - | FileCheck %s --check-prefix=PTX90
 // RUN: kilnc %s --emit=ptx --target=cuda:sm_80 -o - | FileCheck %s --check-prefix=PTX80
+// RUN: kilnc %s --emit=nvvm --target=cuda:sm_90 -o - | FileCheck %s --check-prefix=NVVM
 // RUN: kilnc %s --emit=cubin --target=cuda:sm_90 -o %t.cubin
 // RUN: llvm-readelf -h -s %t.cubin | FileCheck %s --check-prefix=CUBIN
 // RUN: kilnc %s --emit=shared --target=x86-64,cuda:sm_80,cuda:sm_90 -o %t.so
@@ -21,6 +22,12 @@
 // PTX90: st.global.v4.b32
 // PTX80: .target sm_80
 // PTX80: .visible .entry scale_cuda_kernel(
+
+// The IR that the PTX comes from: NVPTX's, the kernels as ptx_kernel functions.
+// NVVM: target triple = "nvptx64-nvidia-cuda"
+// NVVM: define ptx_kernel void @scale_cuda_kernel(
+// NVVM: call {{.*}}i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
+// NVVM: store <4 x float>
 
 // CUBIN: Machine: NVIDIA CUDA architecture
 // CUBIN: Flags: {{.*}}sm_90

@@ -14,6 +14,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "kiln/abi.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Linker/Linker.h"
@@ -29,7 +30,7 @@ using namespace llvm;
 
 namespace {
 
-enum class Emit { Obj, Shared, Header, Mlir, Llvm, Asm, Ptx, Cubin };
+enum class Emit { Obj, Shared, Header, Mlir, Llvm, Asm, Nvvm, Ptx, Cubin };
 
 cl::OptionCategory kilncCategory("kilnc options");
 
@@ -47,6 +48,9 @@ cl::opt<Emit> emit(
                                               "Kiln pipeline"),
                clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly"),
+               clEnumValN(Emit::Nvvm, "nvvm",
+                          "the kernels' LLVM IR (NVPTX, libdevice linked, optimized) for the "
+                          "one CUDA target given"),
                clEnumValN(Emit::Ptx, "ptx", "the kernels' PTX for the one CUDA target given"),
                clEnumValN(Emit::Cubin, "cubin",
                           "the kernels' cubin for the one CUDA target given (ptxas)")),
@@ -186,25 +190,38 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const kiln::CPU
 
 /// Lowers a copy of `module` for the CUDA chips, assembles its PTX with ptxas and returns the
 /// host code (translated into `llvmContext`), the images and their fat binary; for
-/// --emit=ptx|cubin, only the one chip's image.
+/// --emit=nvvm|ptx|cubin, only the one chip's image (for nvvm, LLVM IR text in place of PTX).
 struct CUDACode {
   std::unique_ptr<Module> host;
   std::vector<kiln::CUDAImage> images;
   std::string fatbin;
 };
 
+/// The kernels' LLVM bitcode, as the gpu.binary holds it, in the text form of --emit=llvm.
+Expected<std::string> bitcodeToText(StringRef bitcode, LLVMContext &llvmContext) {
+  Expected<std::unique_ptr<Module>> kernels =
+      parseBitcodeFile(MemoryBufferRef(bitcode, "kernels"), llvmContext);
+  if (!kernels)
+    return kernels.takeError();
+  std::string text;
+  raw_string_ostream os(text);
+  (*kernels)->print(os, nullptr);
+  return text;
+}
+
 Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
                                LLVMContext &llvmContext) {
   std::string toolkit = kiln::resolveCUDAPath(cudaPath);
   // Before any lowering: a missing toolkit is the likeliest failure and the cheapest to check.
   std::string ptxas, fatbinary;
-  if (emit != Emit::Ptx) {
+  bool assembles = emit != Emit::Ptx && emit != Emit::Nvvm;
+  if (assembles) {
     Expected<std::string> found = kiln::findToolkitProgram(toolkit, "ptxas");
     if (!found)
       return found.takeError();
     ptxas = std::move(*found);
   }
-  if (emit != Emit::Ptx && emit != Emit::Cubin) {
+  if (assembles && emit != Emit::Cubin) {
     Expected<std::string> found = kiln::findToolkitProgram(toolkit, "fatbinary");
     if (!found)
       return found.takeError();
@@ -216,26 +233,34 @@ Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
   kiln::CUDAPipelineOptions options;
   options.chips = targets.cudaChips;
   options.cudaPath = toolkit;
+  options.emitLLVM = emit == Emit::Nvvm;
   if (failed(kiln::lowerToCUDA(*cuda, options, TimePassesIsEnabled)))
     return createStringError("the CUDA lowering failed");
-  mlir::FailureOr<std::vector<kiln::KernelPTX>> kernels = kiln::takeKernelPTX(*cuda);
+  mlir::FailureOr<std::vector<kiln::KernelCode>> kernels = kiln::takeKernelCode(*cuda);
   if (failed(kernels))
-    return createStringError("the CUDA lowering produced no PTX");
+    return createStringError("the CUDA lowering produced no kernels");
   CUDACode code;
-  for (const kiln::KernelPTX &kernel : *kernels) {
+  for (const kiln::KernelCode &kernel : *kernels) {
     unsigned sm = cantFail(kiln::parseSMArchitecture(kernel.chip));
-    if (emit == Emit::Ptx) {
-      code.images.push_back({sm, KILN_CUDA_PTX, kernel.ptx});
+    if (emit == Emit::Nvvm) {
+      Expected<std::string> text = bitcodeToText(kernel.code, llvmContext);
+      if (!text)
+        return text.takeError();
+      code.images.push_back({sm, KILN_CUDA_PTX, std::move(*text)});
       continue;
     }
-    Expected<std::string> cubin = kiln::assemblePTX(ptxas, kernel.ptx, kernel.chip, 3);
+    if (emit == Emit::Ptx) {
+      code.images.push_back({sm, KILN_CUDA_PTX, kernel.code});
+      continue;
+    }
+    Expected<std::string> cubin = kiln::assemblePTX(ptxas, kernel.code, kernel.chip, 3);
     if (!cubin)
       return cubin.takeError();
     code.images.push_back({sm, KILN_CUDA_CUBIN, std::move(*cubin)});
     if (embedPtx)
-      code.images.push_back({sm, KILN_CUDA_PTX, kernel.ptx});
+      code.images.push_back({sm, KILN_CUDA_PTX, kernel.code});
   }
-  if (emit == Emit::Ptx || emit == Emit::Cubin)
+  if (emit == Emit::Nvvm || emit == Emit::Ptx || emit == Emit::Cubin)
     return code;
   Expected<std::string> fatbin = kiln::packFatbinary(fatbinary, code.images);
   if (!fatbin)
@@ -258,9 +283,10 @@ int compile() {
   Expected<TargetList> targets = parseTargetList(targetList);
   if (!targets)
     return fail(targets.takeError());
-  bool emitsKernels = emit == Emit::Ptx || emit == Emit::Cubin;
+  bool emitsKernels = emit == Emit::Nvvm || emit == Emit::Ptx || emit == Emit::Cubin;
   if (emitsKernels && targets->cudaChips.size() != 1)
-    return fail(Twine("--emit=") + (emit == Emit::Ptx ? "ptx" : "cubin") +
+    return fail(Twine("--emit=") +
+                (emit == Emit::Nvvm ? "nvvm" : emit == Emit::Ptx ? "ptx" : "cubin") +
                 " writes the code of one CUDA target; name exactly one, e.g. "
                 "--target=cuda:sm_90");
   bool severalCPUs = targets->cpus.size() > 1;

@@ -61,16 +61,18 @@ LogicalResult lowerToCUDA(ModuleOp module, const CUDAPipelineOptions &options, b
   return pm.run(module);
 }
 
-FailureOr<std::vector<KernelPTX>> takeKernelPTX(ModuleOp module) {
-  std::vector<KernelPTX> kernels;
+FailureOr<std::vector<KernelCode>> takeKernelCode(ModuleOp module) {
+  std::vector<KernelCode> kernels;
   for (auto binary : llvm::make_early_inc_range(module.getOps<gpu::BinaryOp>())) {
     if (!kernels.empty())
       return binary.emitError("expected the kernels of a module in one gpu.binary");
     for (Attribute attr : binary.getObjects()) {
       auto object = cast<gpu::ObjectAttr>(attr);
       auto target = dyn_cast<NVVM::NVVMTargetAttr>(object.getTarget());
-      if (!target || object.getFormat() != gpu::CompilationTarget::Assembly)
-        return binary.emitError("expected PTX for an NVVM target");
+      gpu::CompilationTarget format = object.getFormat();
+      if (!target || (format != gpu::CompilationTarget::Assembly &&
+                      format != gpu::CompilationTarget::Offload))
+        return binary.emitError("expected PTX or LLVM bitcode for an NVVM target");
       kernels.push_back({target.getChip().str(), object.getObject().getValue().str()});
     }
     binary.erase();

@@ -117,7 +117,7 @@ void buildKilnCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options
   addDeviceLowering(pm, options);
   addHostLowering(pm);
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "isa";
+  binary.compilationTarget = options.emitLLVM ? "llvm" : "isa";
   binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createCanonicalizerPass());

@@ -11,13 +11,16 @@
   gpu.py check --kiln-run PATH DIR
       Runs every case of a prepared DIR with `kiln-run --device cuda` and compares each result
       with the reference within the case's tolerance. Needs a GPU, kiln-run and NumPy.
-  gpu.py dry-run --tools BUILD/bin --driver FAKE.so --out DIR [--op NAME]...
-      The host side without a GPU: `prepare` without the reference results, then every case
-      with `kiln-run --device cuda` on a fake driver (test/tools/kiln-run/Inputs/fake_cuda.c)
-      posing as sm_80 and as sm_90. It runs no kernel, so no result is compared; it fails a
-      case whose host code asks for what a real driver would refuse: a kernel that is not in
-      the cubin, a launch beyond the kernel's registers or shared memory, a pointer parameter
-      or a copy outside live device memory, a free of anything but an allocation.
+  gpu.py emulate --tools BUILD/bin --driver FAKE.so --llc LLC --out DIR [--op NAME]...
+      Both halves without a GPU: `prepare`, then every case with `kiln-run --device cuda` on a
+      fake driver (test/tools/kiln-run/Inputs/fake_cuda.c) posing as sm_80 and as sm_90, which
+      runs the kernels on the CPU (the chip's kernels rebuilt for the host by simt.py, one
+      fiber per CUDA thread in simt.c), and `check`'s comparison of every result. The driver
+      also fails a case whose host code asks for what a real driver would refuse: a kernel
+      that is not in the cubin, a launch beyond the kernel's registers or shared memory, a
+      pointer parameter or a copy outside live device memory, a free of anything but an
+      allocation. What it cannot show is what only the hardware does: ptxas's code, timing,
+      and approximate instructions' last bits (simt.c computes them exactly).
 """
 import argparse
 import concurrent.futures
@@ -25,6 +28,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import types
@@ -33,12 +37,14 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
+import simt  # noqa: E402
 
 TARGETS = "x86-64,cuda:sm_80,cuda:sm_90"
 
 
 def compile_op(args, op):
-    """Writes the op's module and compiles it for TARGETS; returns (cases, source, library)."""
+    """Writes the op's module and compiles it for TARGETS; returns (cases, source, library).
+    The source is written into args.out beside its library, as {op}.mlir."""
     cases = e2e.CASES[op]()
     src = os.path.join(args.out, f"{op}.mlir")
     with open(src, "w") as f:
@@ -52,7 +58,10 @@ def compile_op(args, op):
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                         "examples")
 # f32 graphs with exp, matmuls and row reductions, against the interpreter's float64: the
-# GPU sums in another order and uses libdevice's exp.
+# GPU sums in another order and uses libdevice's exp. The absolute tolerance scales with each
+# result's largest magnitude: a small value left by cancelling large terms keeps their rounding
+# error (attention's residual sums reach 100, whose f32 ulp is 8e-6; on the CPU and emulated,
+# an element of 0.16 is off by 1.6e-4).
 EXAMPLE_RTOL, EXAMPLE_ATOL = 1e-4, 1e-5
 NPY_DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i8": np.int8,
               "i16": np.int16, "i32": np.int32, "i64": np.int64}
@@ -75,8 +84,8 @@ def example_signature(kiln_run, lib):
 
 
 def prepare_examples(args, manifest, rng):
-    """Compiles each example for TARGETS and adds its graphs, on random inputs, to manifest
-    (with the interpreter's results unless args.references is false)."""
+    """Compiles each example for TARGETS and adds its graphs, on random inputs and with the
+    interpreter's results, to manifest."""
     kiln_run = os.path.join(args.tools, "kiln-run")
     interp = os.path.join(args.tools, "kiln-interp")
     for src in sorted(glob.glob(os.path.join(EXAMPLES, "*", "*.mlir"))):
@@ -95,14 +104,17 @@ def prepare_examples(args, manifest, rng):
                     a = rng.uniform(-1, 1, size=shape).astype(kind)
                 inputs.append(f"example.{name}.{graph}.in{j}.npy")
                 np.save(os.path.join(args.out, inputs[-1]), a)
-            refs = []
-            if args.references:
-                refs = [f"example.{name}.{graph}.ref{k}.npy" for k in range(results)]
-                e2e.run_graph(interp, src, graph, [os.path.join(args.out, p) for p in inputs],
-                              [os.path.join(args.out, p) for p in refs])
+            refs = [f"example.{name}.{graph}.ref{k}.npy" for k in range(results)]
+            e2e.run_graph(interp, src, graph, [os.path.join(args.out, p) for p in inputs],
+                          [os.path.join(args.out, p) for p in refs])
+            atol = [EXAMPLE_ATOL * max(1.0, float(np.abs(np.load(os.path.join(args.out, r)))
+                                                  .max(initial=0)))
+                    for r in refs]
             entries.append({"graph": graph, "describe": f"examples/{name}", "inputs": inputs,
-                            "refs": refs, "rtol": EXAMPLE_RTOL, "atol": EXAMPLE_ATOL})
-        manifest.append({"op": f"example:{name}", "lib": lib, "cases": entries})
+                            "refs": refs, "rtol": EXAMPLE_RTOL, "atol": atol})
+        shutil.copyfile(src, os.path.join(args.out, f"example.{name}.mlir"))
+        manifest.append({"op": f"example:{name}", "lib": lib, "source": f"example.{name}.mlir",
+                         "cases": entries})
 
 
 def write_references(args, interp, op, i, case, src, inputs, arrays, failures):
@@ -139,13 +151,10 @@ def write_cases(args):
             for j, a in enumerate(arrays):
                 inputs.append(f"{op}.g{i}.in{j}.npy")
                 np.save(os.path.join(args.out, inputs[-1]), a)
-            refs = []
-            if args.references:
-                refs = write_references(args, interp, op, i, case, src, inputs, arrays,
-                                        failures)
+            refs = write_references(args, interp, op, i, case, src, inputs, arrays, failures)
             entries.append({"graph": f"g{i}", "describe": case.describe(), "inputs": inputs,
                             "refs": refs, "rtol": case.rtol, "atol": case.atol})
-        manifest.append({"op": op, "lib": lib, "cases": entries})
+        manifest.append({"op": op, "lib": lib, "source": f"{op}.mlir", "cases": entries})
     if not args.op:
         prepare_examples(args, manifest, np.random.default_rng(7))
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
@@ -153,8 +162,7 @@ def write_cases(args):
     for problem in failures:
         print("FAIL", problem)
     print(f"prepared {sum(len(m['cases']) for m in manifest)} cases of {len(manifest)} ops "
-          f"for {TARGETS}; " + (f"{len(failures)} reference problems" if args.references
-                                else "no reference results"))
+          f"for {TARGETS}; {len(failures)} reference problems")
     return manifest, bool(failures)
 
 
@@ -177,23 +185,26 @@ def case_name(module, entry):
     return f"{module['op']} {entry['graph']} ({entry['describe']})"
 
 
-def check_case(args, module, entry):
-    """Runs one case on the GPU; returns (results checked, problems)."""
-    case = types.SimpleNamespace(rtol=entry["rtol"], atol=entry["atol"])
-    outs = [os.path.join(args.tmp, f"{module['op']}.{entry['graph']}.out{k}.npy")
+def check_case(args, module, entry, env=None, device="cuda"):
+    """Runs one case on the GPU (with env, on the fake driver running the kernels' host build);
+    returns (results checked, kernels launched on the fake driver, problems)."""
+    outs = [os.path.join(args.tmp, f"{module['op']}.{entry['graph']}.{device}.out{k}.npy")
             for k in range(len(entry["refs"]))]
-    r = run_on_cuda(args.kiln_run, args.dir, module, entry, outs)
-    name = case_name(module, entry)
-    if r.returncode != 0 or "device: cuda" not in r.stderr:
-        return 0, [f"{name}: kiln-run failed ({r.returncode}): {r.stderr.strip()}"]
+    r = run_on_cuda(args.kiln_run, args.dir, module, entry, outs, env)
+    name = f"{case_name(module, entry)} on {device}"
+    if r.returncode != 0 or "device: cuda" not in r.stderr or "fake-cuda: error" in r.stderr:
+        return 0, 0, [f"{name}: kiln-run failed ({r.returncode}): {r.stderr.strip()}"]
     problems = []
     for k, (out, ref) in enumerate(zip(outs, entry["refs"])):
         ref = np.load(os.path.join(args.dir, ref))
         ref = ref.astype(np.float64) if ref.dtype.kind == "f" else ref
-        problem = e2e.compare(case, f"{name} cuda vs kiln-interp result {k}", np.load(out), ref)
+        # Examples' absolute tolerances are per result (prepare_examples).
+        atol = entry["atol"][k] if isinstance(entry["atol"], list) else entry["atol"]
+        case = types.SimpleNamespace(rtol=entry["rtol"], atol=atol)
+        problem = e2e.compare(case, f"{name} vs kiln-interp result {k}", np.load(out), ref)
         if problem:
             problems.append(problem)
-    return len(outs), problems
+    return len(outs), r.stderr.count("fake-cuda: launch "), problems
 
 
 def check(args):
@@ -205,51 +216,66 @@ def check(args):
     # Each kiln-run pays for creating a CUDA context; several run at once.
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(lambda job: check_case(args, *job), jobs))
-    checked = sum(n for n, _ in results)
-    failures = [p for _, problems in results for p in problems]
+    checked = sum(n for n, _, _ in results)
+    failures = [p for _, _, problems in results for p in problems]
     for problem in failures:
         print("FAIL", problem)
     print(f"cuda: {checked} results checked, {len(failures)} failed")
     return 1 if failures else 0
 
 
-def dry_run_case(args, module, entry, sm):
-    """Runs one case on the fake driver posing as sm_<sm>; returns (launches, problems)."""
-    env = dict(os.environ, KILN_CUDA_DRIVER=os.path.abspath(args.driver), FAKE_CUDA_SM=str(sm))
-    r = run_on_cuda(os.path.join(args.tools, "kiln-run"), args.out, module, entry, env=env)
-    if r.returncode != 0 or "device: cuda" not in r.stderr or "fake-cuda: error" in r.stderr:
-        return 0, [f"{case_name(module, entry)} on sm_{sm}: kiln-run failed ({r.returncode}): "
-                   f"{r.stderr.strip()}"]
-    return r.stderr.count("fake-cuda: launch "), []
+def build_host_kernels(args, module, chip):
+    """Builds the module's kernels for `chip` and the host (simt.py); returns (library,
+    problem)."""
+    library = os.path.join(args.out, f"{module['lib'][:-len('.so')]}.{chip}.simt.so")
+    try:
+        simt.build(os.path.join(args.out, module["source"]), library,
+                   os.path.join(args.tools, "kilnc"), args.llc, chip=chip)
+    except simt.BuildError as e:
+        return library, f"{module['op']}: cannot build its {chip} kernels for the host: {e}"
+    return library, None
 
 
-def dry_run(args):
+def emulate(args):
     manifest, failed = write_cases(args)
     if failed:
         return 1
-    jobs = [(module, entry, sm) for sm in (80, 90) for module in manifest
-            for entry in module["cases"]]
+    args.kiln_run, args.dir = os.path.join(args.tools, "kiln-run"), args.out
+    args.tmp = os.path.join(args.out, "results")
+    os.makedirs(args.tmp, exist_ok=True)
+    failures, jobs = [], []
+    for sm in (80, 90):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            built = list(pool.map(lambda m: build_host_kernels(args, m, f"sm_{sm}"), manifest))
+        failures += [problem for _, problem in built if problem]
+        for module, (library, problem) in zip(manifest, built):
+            env = dict(os.environ, KILN_CUDA_DRIVER=os.path.abspath(args.driver),
+                       FAKE_CUDA_SM=str(sm), FAKE_CUDA_KERNELS=os.path.abspath(library))
+            jobs += [(module, entry, env, f"sm_{sm}") for entry in module["cases"]
+                     if not problem]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda job: dry_run_case(args, *job), jobs))
-    failures = [p for _, problems in results for p in problems]
+        results = list(pool.map(lambda job: check_case(args, *job), jobs))
+    failures += [p for _, _, problems in results for p in problems]
     for problem in failures:
         print("FAIL", problem)
-    print(f"dry run: {len(jobs)} case runs on the fake driver (sm_80 and sm_90), "
-          f"{sum(n for n, _ in results)} launches checked, {len(failures)} failed; no kernel "
-          "ran, so no result was compared")
+    print(f"emulated: {len(jobs)} case runs on the fake driver (sm_80 and sm_90), "
+          f"{sum(n for _, n, _ in results)} launches, {sum(n for n, _, _ in results)} results "
+          f"compared, {len(failures)} failed")
     return 1 if failures else 0
 
 
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ["prepare", "dry-run"]:
+    for name in ["prepare", "emulate"]:
         pp = sub.add_parser(name)
         pp.add_argument("--tools", required=True)
         pp.add_argument("--out", required=True)
         pp.add_argument("--op", action="append")
-    pp.add_argument("--driver", required=True)
-    pp.add_argument("--jobs", type=int, default=os.cpu_count())
+        if name != "prepare":
+            pp.add_argument("--driver", required=True)
+            pp.add_argument("--jobs", type=int, default=os.cpu_count())
+    pp.add_argument("--llc", required=True)
     pc = sub.add_parser("check")
     pc.add_argument("--kiln-run", required=True)
     pc.add_argument("--tmp", default="/tmp/kiln-gpu-check")
@@ -257,8 +283,7 @@ def main():
     pc.add_argument("--op", action="append")
     pc.add_argument("dir")
     args = p.parse_args()
-    args.references = args.cmd != "dry-run"
-    return {"prepare": prepare, "dry-run": dry_run, "check": check}[args.cmd](args)
+    return {"prepare": prepare, "emulate": emulate, "check": check}[args.cmd](args)
 
 
 if __name__ == "__main__":

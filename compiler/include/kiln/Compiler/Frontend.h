@@ -34,15 +34,16 @@ mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module, const CPUPipelineO
 mlir::LogicalResult lowerToCUDA(mlir::ModuleOp module, const CUDAPipelineOptions &options,
                                 bool timing);
 
-/// The PTX of one chip, from the gpu.binary of a lowered CUDA module.
-struct KernelPTX {
+/// The kernels of one chip, from the gpu.binary of a lowered CUDA module: PTX, or LLVM bitcode
+/// when the pipeline ran with emitLLVM.
+struct KernelCode {
   std::string chip; ///< "sm_90"
-  std::string ptx;
+  std::string code;
 };
 
-/// Removes the gpu.binary ops of a module lowered by lowerToCUDA and returns their PTX, one
+/// Removes the gpu.binary ops of a module lowered by lowerToCUDA and returns their code, one
 /// entry per chip in the order of the pipeline's chips. What remains is the host code.
-mlir::FailureOr<std::vector<KernelPTX>> takeKernelPTX(mlir::ModuleOp module);
+mlir::FailureOr<std::vector<KernelCode>> takeKernelCode(mlir::ModuleOp module);
 
 } // namespace kiln
 

@@ -39,6 +39,10 @@ struct CUDAPipelineOptions : public mlir::PassPipelineOptions<CUDAPipelineOption
   Option<int64_t> blockSize{*this, "block-size",
                             llvm::cl::desc("Threads per block of elementwise kernels"),
                             llvm::cl::init(256)};
+  Option<bool> emitLLVM{*this, "emit-llvm",
+                        llvm::cl::desc("Make the gpu.binary hold the kernels' LLVM bitcode "
+                                       "(libdevice linked, optimized) instead of PTX"),
+                        llvm::cl::init(false)};
 };
 
 /// Kiln -> linalg on tensors -> fused -> bufferized into the caller's buffers.

@@ -2,8 +2,9 @@
  * so that the host side of CUDA entries can be tested on machines without a GPU
  * (KILN_CUDA_DRIVER names this library).
  *
- * It runs no kernels: "device" memory is host memory, so outputs hold what the copies left
- * there. It refuses, with "fake-cuda: error: ..." on stderr and an error code, what a real
+ * It runs no kernels unless FAKE_CUDA_KERNELS names their host build (test/e2e/harness/simt.py),
+ * whose simt.c runs each launch on the CPU; otherwise outputs hold what the copies left there:
+ * "device" memory is host memory. It refuses, with "fake-cuda: error: ..." on stderr and an error code, what a real
  * driver would refuse or what would make a kernel read or write outside device memory:
  * - a cubin that is not a CUDA ELF image for an architecture the device runs;
  * - a kernel name that is not a function of the loaded image;
@@ -14,6 +15,7 @@
  * Launches are logged ("fake-cuda: launch NAME grid X Y Z block X Y Z").
  * FAKE_CUDA_DEVICES=0 makes cuInit report no device; FAKE_CUDA_SM=NN picks the architecture
  * (default 90). */
+#include <dlfcn.h>
 #include <elf.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +33,7 @@ enum {
   NOT_FOUND = 500,
   ILLEGAL_ADDRESS = 700,
   LAUNCH_OUT_OF_RESOURCES = 701,
+  LAUNCH_FAILED = 719,
 };
 
 __attribute__((format(printf, 2, 3))) static CUresult fail(CUresult code, const char *format,
@@ -93,7 +96,49 @@ typedef struct Function {
   uint64_t staticShared;
   int numParams;
   struct { uint16_t offset, bytes; int pointer; } params[64];
+  void (*hostBuild)(void **params); /* with FAKE_CUDA_KERNELS */
 } Function;
+
+/* FAKE_CUDA_KERNELS: the kernels built for the host, and simt.c's launcher in that library. */
+typedef int (*Launcher)(void (*)(void **), const unsigned[3], const unsigned[3], void **,
+                        const char *(*)(const void *, size_t), char *, size_t);
+static void *hostKernels;
+static Launcher hostLaunch;
+
+static CUresult findHostBuild(Function *f) {
+  const char *library = getenv("FAKE_CUDA_KERNELS");
+  if (!library)
+    return OK;
+  if (!hostKernels) {
+    hostKernels = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+    if (!hostKernels)
+      return fail(INVALID_IMAGE, "FAKE_CUDA_KERNELS: %s", dlerror());
+    hostLaunch = (Launcher)dlsym(hostKernels, "kiln_simt_launch");
+    if (!hostLaunch)
+      return fail(INVALID_IMAGE, "FAKE_CUDA_KERNELS: %s has no kiln_simt_launch", library);
+  }
+  char symbol[300];
+  snprintf(symbol, sizeof symbol, "kiln_simt_kernel_%s", f->name);
+  f->hostBuild = (void (*)(void **))dlsym(hostKernels, symbol);
+  if (!f->hostBuild)
+    return fail(NOT_FOUND, "FAKE_CUDA_KERNELS: %s has no host build of kernel '%s'", library,
+                f->name);
+  return OK;
+}
+
+static const char *describeAccess(const void *address, size_t bytes) {
+  uintptr_t pointer = (uintptr_t)address;
+  return liveAllocationHolding(pointer, bytes) ? NULL : describeAddress(pointer);
+}
+
+static CUresult runOnHost(const Function *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
+                          unsigned by, unsigned bz, void **args) {
+  const unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
+  char error[512];
+  if (hostLaunch(f->hostBuild, grid, block, args, describeAccess, error, sizeof error))
+    return fail(LAUNCH_FAILED, "launch %s: %s", f->name, error);
+  return OK;
+}
 
 static const Elf64_Shdr *sectionAt(const unsigned char *elf, unsigned index) {
   const Elf64_Ehdr *header = (const Elf64_Ehdr *)elf;
@@ -292,6 +337,8 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
     return 2;
   snprintf(f->name, sizeof f->name, "%s", name);
   CUresult r = m->elf ? describeKernel(m->elf, f) : describePtxKernel(m->ptx, f);
+  if (!r)
+    r = findHostBuild(f);
   if (r) {
     free(f);
     return r;
@@ -348,7 +395,11 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
   fprintf(stderr, "fake-cuda: launch %s grid %u %u %u block %u %u %u\n", f->name, gx, gy, gz,
           bx, by, bz);
   CUresult r = checkLaunchShape(f, gx, gy, gz, bx, by, bz, shared);
-  return r ? r : checkPointerParameters(f, args);
+  if (!r)
+    r = checkPointerParameters(f, args);
+  if (!r && f->hostBuild)
+    r = runOnHost(f, gx, gy, gz, bx, by, bz, args);
+  return r;
 }
 
 CUresult cuMemAllocAsync(unsigned long long *pointer, size_t bytes, void *stream) {

@@ -1,0 +1,134 @@
+/* Kernels written against simt.c's entry points, for what the e2e cases cannot show: that a
+ * warp shuffle exchanges values, that threads wait at a barrier, and that what the hardware
+ * leaves undefined is an error. Prints one line per check. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kiln_simt_launch(void (*)(void **), const unsigned[3], const unsigned[3], void **,
+                     const char *(*)(const void *, size_t), char *, size_t);
+unsigned kiln_simt_tid(int);
+unsigned kiln_simt_ctaid(int);
+void kiln_simt_barrier(void);
+uint32_t kiln_simt_shfl_bfly(uint32_t, uint32_t, uint32_t, uint32_t, uint8_t *);
+void kiln_simt_access(const void *, uint64_t);
+
+/* Each warp sums its lanes' indices with a butterfly; lane 0 writes the sum. */
+static void warpSum(void **params) {
+  unsigned *out = *(unsigned **)params[0];
+  unsigned thread = kiln_simt_tid(0), sum = thread;
+  uint8_t inRange;
+  for (unsigned offset = 16; offset; offset /= 2)
+    sum += kiln_simt_shfl_bfly(0xffffffffu, sum, offset, 31, &inRange);
+  if (thread % 32 == 0)
+    out[kiln_simt_ctaid(0) * 2 + thread / 32] = sum;
+}
+
+/* Thread t writes t, waits, then reads its neighbour's value: right only if every thread
+ * wrote before any read. */
+static unsigned shared[64];
+static void rotate(void **params) {
+  unsigned *out = *(unsigned **)params[0];
+  unsigned thread = kiln_simt_tid(0);
+  shared[thread] = thread * 10;
+  kiln_simt_barrier();
+  out[thread] = shared[(thread + 1) % 64];
+}
+
+/* Lane 0 shuffles while the others wait at the block's barrier. */
+static void deadlock(void **params) {
+  (void)params;
+  uint8_t inRange;
+  if (kiln_simt_tid(0) == 0)
+    kiln_simt_shfl_bfly(0xffffffffu, 1, 1, 31, &inRange);
+  else
+    kiln_simt_barrier();
+}
+
+/* A 16-thread block shuffles across 16 lanes that do not exist. */
+static void missingLane(void **params) {
+  (void)params;
+  uint8_t inRange;
+  kiln_simt_shfl_bfly(0xffffffffu, 1, 16, 31, &inRange);
+}
+
+/* Half the warp shuffles with a mask of its half, the other half with the whole warp's. */
+static void mixedMasks(void **params) {
+  (void)params;
+  uint8_t inRange;
+  unsigned lane = kiln_simt_tid(0);
+  kiln_simt_shfl_bfly(lane < 16 ? 0xffffu : 0xffffffffu, 1, 1, 31, &inRange);
+}
+
+/* Lanes 0-30 shuffle with the whole warp while lane 31 exits. */
+static void earlyExit(void **params) {
+  (void)params;
+  uint8_t inRange;
+  if (kiln_simt_tid(0) < 31)
+    kiln_simt_shfl_bfly(0xffffffffu, 1, 1, 31, &inRange);
+}
+
+/* Lanes 0-15 shuffle among themselves but read lane 16. */
+static void outsideMask(void **params) {
+  (void)params;
+  uint8_t inRange;
+  if (kiln_simt_tid(0) < 16)
+    kiln_simt_shfl_bfly(0xffffu, 1, 16, 31, &inRange);
+}
+
+/* Device memory, as the fake driver would describe it: the 64 elements of `out`. */
+static unsigned *deviceMemory;
+static const char *outsideDeviceMemory(const void *address, size_t bytes) {
+  const char *p = address, *base = (const char *)deviceMemory;
+  return p >= base && p + bytes <= base + 64 * sizeof *deviceMemory ? NULL : "is outside out";
+}
+
+/* Thread t stores to out[t], checked as the rebuilt kernels' stores are; out has 64 elements,
+ * and the threads past them must not store. (Memory on the heap: simt.c takes this program's
+ * own globals for the kernels' module globals.) */
+static void overrun(void **params) {
+  unsigned *out = *(unsigned **)params[0];
+  unsigned thread = kiln_simt_tid(0);
+  kiln_simt_access(&out[thread], sizeof *out);
+  out[thread] = 1;
+}
+
+static void launch(const char *name, void (*kernel)(void **), unsigned blocks, unsigned threads,
+                   unsigned *out) {
+  const unsigned grid[3] = {blocks, 1, 1}, block[3] = {threads, 1, 1};
+  void *params[1] = {&out};
+  char error[256] = "";
+  deviceMemory = out;
+  int failed = kiln_simt_launch(kernel, grid, block, params, outsideDeviceMemory, error,
+                                sizeof error);
+  printf("%s: %s%s\n", name, failed ? "error: " : "ok", error);
+}
+
+int main(void) {
+  unsigned out[64];
+  memset(out, 0, sizeof out);
+  launch("warp sum", warpSum, 2, 64, out);
+  printf("sums %u %u %u %u\n", out[0], out[1], out[2], out[3]);
+  launch("rotate", rotate, 1, 64, out);
+  unsigned wrong = 0;
+  for (unsigned t = 0; t < 64; ++t)
+    wrong += out[t] != (t + 1) % 64 * 10;
+  printf("rotate wrong %u\n", wrong);
+  launch("deadlock", deadlock, 1, 64, out);
+  launch("missing lane", missingLane, 1, 16, out);
+  launch("mixed masks", mixedMasks, 1, 32, out);
+  launch("early exit", earlyExit, 1, 32, out);
+  launch("shuffle outside mask", outsideMask, 1, 32, out);
+  unsigned *pastTheEnd = calloc(128, sizeof *pastTheEnd);
+  if (!pastTheEnd)
+    return 1;
+  launch("overrun", overrun, 1, 128, pastTheEnd);
+  unsigned stored = 0;
+  for (unsigned t = 0; t < 128; ++t)
+    stored += pastTheEnd[t];
+  printf("stored %u\n", stored);
+  free(pastTheEnd);
+  launch("after errors", warpSum, 1, 64, out);
+  return 0;
+}
