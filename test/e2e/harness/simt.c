@@ -8,13 +8,15 @@
  * built from this file and those kernels) calls kiln_simt_launch for each launch.
  *
  * Blocks run one after the other; the threads of a block are fibers (ucontext) that run until
- * they reach a barrier or a warp-wide operation (shuffle, ldmatrix, mma), which waits for every
- * thread of its block or warp that has not exited, as the hardware does. The warp-wide
- * operations follow the PTX ISA's fragment layouts. What the hardware leaves undefined is an
- * error here: lanes of a warp meeting at different operations, a shuffle from a lane outside
- * its mask, threads that wait forever. (So is what the hardware allows but Kiln's kernels do
- * not do: parts of one warp synchronizing separately, each with its own mask.) Approximate instructions (ex2.approx, rcp.approx) are
- * computed exactly, so results may differ from a GPU's in their last bits. */
+ * they reach a barrier or a warp-wide operation (shuffle, ldmatrix, mma), which waits for the
+ * threads it names, as the hardware does. The warp-wide operations follow the PTX ISA's
+ * fragment layouts. What the hardware leaves undefined is an error here and stops the launch:
+ * a warp operation whose mask names lanes that exited or are not in the block, a shuffle from a
+ * lane outside its mask, threads that wait for each other forever; so is a global load or store
+ * outside device memory (simt.py puts a check before each). So is one thing the hardware allows
+ * but Kiln's kernels never do: parts of one warp synchronizing at the same time, each with its
+ * own mask. Approximate instructions (ex2.approx, rcp.approx) are computed exactly, so results
+ * may differ from a GPU's in their last bits. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fenv.h>
@@ -40,11 +42,13 @@ typedef struct Group {
   unsigned generation;
   int operation;
   uint32_t mask;
+  unsigned readers[2]; /* lanes yet to copy the slots of the last generation of each parity */
 } Group;
 
-/* What one lane brings to a warp operation. Two generations are kept: a lane reads the others'
- * values of generation g after g completes, and nobody writes generation g + 2 before every lane
- * has reached g + 1. */
+/* What one lane brings to a warp operation. Two generations are kept, by parity: each lane
+ * copies the slots of generation g when g completes, and a lane that starts generation g + 2
+ * first waits until all of g's lanes have copied them (lanes of one warp may use different
+ * masks from one operation to the next, so g + 1 need not have involved them). */
 typedef struct Slot {
   int operation;
   uint32_t value[10];
@@ -81,6 +85,12 @@ __attribute__((format(printf, 1, 2))) static void fail(const char *format, ...) 
 
 static void yield(void) { swapcontext(&threads[current].context, &scheduler); }
 
+/* Stops the launch: the thread that found the error is never resumed. */
+__attribute__((noreturn)) static void halt(void) {
+  for (;;)
+    yield();
+}
+
 static unsigned laneOf(unsigned thread) { return thread % WARP; }
 static unsigned warpOf(unsigned thread) { return thread / WARP; }
 
@@ -100,20 +110,21 @@ static unsigned expectedAt(const Group *group) {
 
 static void releaseIfComplete(Group *group) {
   if (group->arrived && group->arrived >= expectedAt(group)) {
+    group->readers[group->generation & 1] = group->arrived;
     group->arrived = 0;
     ++group->generation;
   }
 }
 
-/* Waits until every live thread of `group` has arrived; returns the generation that completed. */
-static unsigned arrive(Group *group) {
+/* Waits until every live thread of `group` has arrived. After a failure the scheduler resumes
+ * no thread, so none returns from here with the others missing. */
+static void arrive(Group *group) {
   unsigned generation = group->generation;
   progress = 1;
   ++group->arrived;
   releaseIfComplete(group);
-  while (group->generation == generation && !failed)
+  while (group->generation == generation)
     yield();
-  return generation;
 }
 
 static void runThread(void) {
@@ -136,6 +147,9 @@ static int startThreads(void) {
       fail("cannot map the threads' stacks");
       return 0;
     }
+    /* A guard page under each stack: an overflow faults instead of corrupting a neighbour. */
+    for (unsigned t = 0; t < MAX_THREADS; ++t)
+      mprotect(stacks + (size_t)t * STACK_BYTES, 4096, PROT_NONE);
   }
   memset(warps, 0, sizeof warps);
   memset(&block, 0, sizeof block);
@@ -143,8 +157,8 @@ static int startThreads(void) {
     Thread *thread = &threads[t];
     thread->exited = 0;
     getcontext(&thread->context);
-    thread->context.uc_stack.ss_sp = stacks + (size_t)t * STACK_BYTES;
-    thread->context.uc_stack.ss_size = STACK_BYTES;
+    thread->context.uc_stack.ss_sp = stacks + (size_t)t * STACK_BYTES + 4096;
+    thread->context.uc_stack.ss_size = STACK_BYTES - 4096;
     thread->context.uc_link = &scheduler;
     makecontext(&thread->context, runThread, 0);
   }
@@ -214,8 +228,7 @@ void kiln_simt_access(const void *address, uint64_t bytes) {
     return;
   fail("thread %u: a %llu-byte access at %p %s", current, (unsigned long long)bytes, address,
        problem);
-  for (;;)
-    yield();
+  halt();
 }
 
 /* Special registers: thread and block indices and shapes. */
@@ -231,45 +244,56 @@ unsigned kiln_simt_nctaid(int axis) { return gridDim[axis]; }
 
 void kiln_simt_barrier(void) { arrive(&block); }
 
-/* Puts this lane's slot into the warp's current operation, waits for the warp and returns the
- * slots of that generation. */
-static Slot *warpOperation(int operation, uint32_t mask, const Slot *mine) {
+/* Puts this lane's slot into the warp's current operation, waits for the warp and copies the
+ * slots of that generation into `lanes`. */
+static void warpOperation(int operation, uint32_t mask, const Slot *mine, Slot lanes[WARP]) {
   Group *warp = &warps[warpOf(current)];
-  if (!(mask >> laneOf(current) & 1))
+  if (!(mask >> laneOf(current) & 1)) {
     fail("thread %u: a warp operation with a mask (0x%08x) that leaves out its own lane",
          current, mask);
-  if (warp->arrived && (warp->operation != operation || warp->mask != mask))
-    fail("thread %u: lanes of warp %u meet at different warp operations or masks", current,
-         warpOf(current));
+    halt();
+  }
   uint32_t absent = mask & ~liveLanes(warpOf(current));
-  if (absent)
+  if (absent) {
     fail("thread %u: a warp operation's mask 0x%08x names lanes that exited or are not in the "
          "block (0x%08x)",
          current, mask, absent);
+    halt();
+  }
+  unsigned parity = warp->generation & 1;
+  while (warp->readers[parity])
+    yield();
+  if (warp->arrived && (warp->operation != operation || warp->mask != mask)) {
+    fail("thread %u: lanes of warp %u meet at different warp operations or masks", current,
+         warpOf(current));
+    halt();
+  }
   warp->operation = operation;
   warp->mask = mask;
-  unsigned parity = warp->generation & 1;
   slots[parity][current] = *mine;
   slots[parity][current].operation = operation;
   arrive(warp);
-  return slots[parity] + warpOf(current) * WARP;
+  memcpy(lanes, slots[parity] + warpOf(current) * WARP, WARP * sizeof *lanes);
+  --warp->readers[parity];
 }
 
 /* shfl.sync.bfly: the value of lane (lane ^ laneMask), or the lane's own when that is past the
  * clamp (PTX ISA, shfl.sync). */
 uint32_t kiln_simt_shfl_bfly(uint32_t mask, uint32_t value, uint32_t laneMask, uint32_t clamp,
                              uint8_t *inRange) {
-  Slot mine = {.value = {value}};
-  Slot *lanes = warpOperation(SHUFFLE, mask, &mine);
+  Slot mine = {.value = {value}}, lanes[WARP];
+  warpOperation(SHUFFLE, mask, &mine, lanes);
   unsigned lane = laneOf(current), segment = clamp >> 8 & 31;
   unsigned maxLane = (lane & segment) | (clamp & 31 & ~segment);
   unsigned source = lane ^ (laneMask & 31);
   *inRange = source <= maxLane;
   if (!*inRange)
     source = lane;
-  if (!(mask >> source & 1))
+  if (!(mask >> source & 1)) {
     fail("thread %u: shfl.sync.bfly reads lane %u, which is not in the mask 0x%08x", current,
          source, mask);
+    halt();
+  }
   return lanes[source].value[0];
 }
 
@@ -283,8 +307,8 @@ static uint16_t matrixElement(const Slot *lanes, unsigned matrix, unsigned row, 
 }
 
 void kiln_simt_ldmatrix_x4(uint32_t out[4], const unsigned char *rowAddress) {
-  Slot mine = {.address = rowAddress};
-  Slot *lanes = warpOperation(LDMATRIX_X4, 0xffffffffu, &mine);
+  Slot mine = {.address = rowAddress}, lanes[WARP];
+  warpOperation(LDMATRIX_X4, 0xffffffffu, &mine, lanes);
   unsigned lane = laneOf(current);
   for (unsigned m = 0; m < 4; ++m)
     out[m] = matrixElement(lanes, m, lane / 4, 2 * (lane % 4)) |
@@ -292,8 +316,8 @@ void kiln_simt_ldmatrix_x4(uint32_t out[4], const unsigned char *rowAddress) {
 }
 
 void kiln_simt_ldmatrix_x2_trans(uint32_t out[2], const unsigned char *rowAddress) {
-  Slot mine = {.address = rowAddress};
-  Slot *lanes = warpOperation(LDMATRIX_X2_TRANS, 0xffffffffu, &mine);
+  Slot mine = {.address = rowAddress}, lanes[WARP];
+  warpOperation(LDMATRIX_X2_TRANS, 0xffffffffu, &mine, lanes);
   unsigned lane = laneOf(current);
   for (unsigned m = 0; m < 2; ++m)
     out[m] = matrixElement(lanes, m, 2 * (lane % 4), lane / 4) |
@@ -321,11 +345,11 @@ static float fromBFloat(uint16_t bits) {
  * c0..c3 at rows g (c0, c1) and g+8, columns 2t and 2t+1. */
 static void mma(int operation, float d[4], const uint32_t a[4], const uint32_t b[2],
                 const float c[4]) {
-  Slot mine;
+  Slot mine, lanes[WARP];
   memcpy(mine.value, a, 4 * sizeof *a);
   memcpy(mine.value + 4, b, 2 * sizeof *b);
   memcpy(mine.value + 6, c, 4 * sizeof *c);
-  Slot *lanes = warpOperation(operation, 0xffffffffu, &mine);
+  warpOperation(operation, 0xffffffffu, &mine, lanes);
   float (*convert)(uint16_t) = operation == MMA_F16 ? fromHalf : fromBFloat;
   unsigned g = laneOf(current) / 4, t = laneOf(current) % 4;
   for (unsigned i = 0; i < 4; ++i) {
@@ -357,7 +381,13 @@ static float flushSubnormal(float x) { return fpclassify(x) == FP_SUBNORMAL ? co
 
 float kiln_simt_ex2_approx_ftz(float x) { return flushSubnormal(exp2f(flushSubnormal(x))); }
 
-double kiln_simt_rcp_approx_ftz(double x) { return 1.0 / x; }
+static double flushSubnormalDouble(double x) {
+  return fpclassify(x) == FP_SUBNORMAL ? copysign(0, x) : x;
+}
+
+double kiln_simt_rcp_approx_ftz(double x) {
+  return flushSubnormalDouble(1.0 / flushSubnormalDouble(x));
+}
 
 float kiln_simt_rcp_approx_ftz_f32(float x) { return flushSubnormal(1.0f / flushSubnormal(x)); }
 

@@ -104,9 +104,9 @@ def binary(type_, instruction):
             % (type_, type_, instruction, type_, type_), type_)
 
 
-# name -> (parameters and body, return type). The .rn operations are plain LLVM arithmetic
-# (llc contracts nothing into an fma without fast-math flags); ex2/rcp approximations are
-# computed exactly (simt.c).
+# name -> (parameters and body, return type). The .rn operations are plain LLVM arithmetic,
+# which llc contracts into an fma only where the IR allows it (`contract`), as the NVPTX backend
+# does; ex2/rcp approximations are computed exactly (simt.c).
 EMULATIONS = {
     "barrier.cta.sync.aligned.all": (
         "(i32 %id) {\n  call void @kiln_simt_barrier()\n  ret void\n}", "void"),
@@ -124,7 +124,7 @@ EMULATIONS = {
     "mul.rn.d": binary("double", "fmul"),
     "fabs.f32": unary("float", "call float @llvm.fabs.f32(float %x)"),
     "fabs.f64": unary("double", "call double @llvm.fabs.f64(double %x)"),
-    "round.f": unary("float", "call float @llvm.round.f32(float %x)"),
+    "round.f": unary("float", "call float @llvm.roundeven.f32(float %x)"),  # cvt.rni
     "sqrt.approx.f": unary("float", "call float @llvm.sqrt.f32(float %x)"),
     "saturate.f": unary("float", "call float @kiln_simt_saturate(float %x)"),
     "ex2.approx.ftz.f32": unary("float", "call float @kiln_simt_ex2_approx_ftz(float %x)"),
@@ -166,7 +166,7 @@ declare float @kiln_simt_fma_rm(float, float, float)
 LLVM_INTRINSICS = {
     "llvm.fabs.f32": "declare float @llvm.fabs.f32(float)",
     "llvm.fabs.f64": "declare double @llvm.fabs.f64(double)",
-    "llvm.round.f32": "declare float @llvm.round.f32(float)",
+    "llvm.roundeven.f32": "declare float @llvm.roundeven.f32(float)",
     "llvm.sqrt.f32": "declare float @llvm.sqrt.f32(float)",
 }
 
@@ -205,7 +205,8 @@ def replace_inline_asm(text):
         return "@kiln.simt." + INLINE_ASM[m.groups()]
     names = {INLINE_ASM.get(m.groups()) for m in ASM.finditer(text)}
     return ASM.sub(emulated, text), names
-KERNEL = re.compile(r"^define ptx_kernel void @([A-Za-z0-9_.$]+)\((.*)\)(.*)\{$", re.M)
+KERNEL = re.compile(r"^define (?:\w+ )*?ptx_kernel void @([A-Za-z0-9_.$]+)\((.*)\)(.*)\{$",
+                    re.M)
 
 
 def emulation(name):
@@ -220,7 +221,8 @@ def emulation(name):
 def parameter_types(parameters):
     """Types of a kernel's parameters, e.g. 'i64 %0, ptr readonly captures(none) %1'."""
     types = []
-    for parameter in filter(None, (p.strip() for p in parameters.split(", "))):
+    # Split at the commas outside parentheses: attributes such as range(i64 0, 8) have some.
+    for parameter in filter(None, (p.strip() for p in re.split(r",(?![^(]*\))", parameters))):
         type_ = parameter.split(" ")[0]
         if type_ not in ("i32", "i64", "ptr", "float", "double"):
             raise BuildError("a kernel parameter of type %s" % type_)
@@ -244,6 +246,8 @@ def launch_entry(name, types):
 SCALAR_BYTES = {"i1": 1, "i8": 1, "i16": 2, "half": 2, "bfloat": 2, "i32": 4, "float": 4,
                 "i64": 8, "double": 8, "ptr": 8}
 MEMORY_ACCESS = re.compile(r"^\s+(?:%[\w.]+ = load |store )")
+# Memory operations that check_accesses has no check for; Kiln's kernels have none today.
+UNCHECKABLE = re.compile(r"\b(?:atomicrmw|cmpxchg)\b|@llvm\.mem(?:cpy|move|set)")
 # Accesses that need no check: to shared memory (addrspace(3)), or to a module global by name.
 UNCHECKED_ACCESS = re.compile(r", ptr (?:addrspace\(3\) [%@]|(?:addrspace\(\d\) )?@)[\w.]+"
                               r"(?:, align \d+)?(?:, !.*)?$")
@@ -269,6 +273,8 @@ def check_accesses(text):
     another form is an error rather than left unchecked."""
     lines = []
     for line in text.split("\n"):
+        if UNCHECKABLE.search(line):
+            raise BuildError("no bounds check for '%s'" % line.strip())
         if MEMORY_ACCESS.match(line) and not UNCHECKED_ACCESS.search(line):
             m = GLOBAL_ACCESS.match(line)
             if not m:
@@ -322,8 +328,9 @@ def build(module, output, kilnc, llc, cc="cc", chip="sm_90"):
             ir = host_ir(f.read())
         with open(host, "w") as f:
             f.write(ir)
-        # F16C converts f16 without the libgcc helpers that GCC 12 lacks (__extendhfsf2).
-        run([llc, "-O2", "-mtriple=x86_64-unknown-linux-gnu", "-mattr=+f16c",
+        # F16C converts f16 without the libgcc helpers that GCC 12 lacks (__extendhfsf2); FMA
+        # fuses what the NVPTX backend fuses (`contract` multiply-adds) into one rounding.
+        run([llc, "-O2", "-mtriple=x86_64-unknown-linux-gnu", "-mattr=+f16c,+fma",
              "-relocation-model=pic", "-filetype=obj", host, "-o", obj])
         simt = os.path.join(os.path.dirname(os.path.abspath(__file__)), "simt.c")
         run([cc, "-shared", "-fPIC", "-O2", "-frounding-math", simt, obj, "-o", output, "-lm"])
