@@ -13,6 +13,16 @@ unsigned kiln_simt_ctaid(int);
 void kiln_simt_barrier(void);
 uint32_t kiln_simt_shfl_bfly(uint32_t, uint32_t, uint32_t, uint32_t, uint8_t *);
 void kiln_simt_access(const void *, uint64_t);
+void kiln_simt_shared_access(const void *, uint64_t);
+
+/* The "shared memory" of these kernels, declared to simt.c as simt.py declares a module's. */
+static unsigned shared[64];
+typedef struct SharedArray {
+  const void *start;
+  uint64_t bytes;
+} SharedArray;
+const SharedArray kiln_simt_shared[] = {{shared, sizeof shared}};
+const uint64_t kiln_simt_shared_count = 1;
 
 /* Each warp sums its lanes' indices with a butterfly; lane 0 writes the sum. */
 static void warpSum(void **params) {
@@ -27,13 +37,28 @@ static void warpSum(void **params) {
 
 /* Thread t writes t, waits, then reads its neighbour's value: right only if every thread
  * wrote before any read. */
-static unsigned shared[64];
 static void rotate(void **params) {
   unsigned *out = *(unsigned **)params[0];
   unsigned thread = kiln_simt_tid(0);
   shared[thread] = thread * 10;
   kiln_simt_barrier();
   out[thread] = shared[(thread + 1) % 64];
+}
+
+/* Thread t writes t + 1 and reads thread t-1's value with no barrier between: right only when
+ * thread t-1 ran first. */
+static void racyShift(void **params) {
+  unsigned *out = *(unsigned **)params[0];
+  unsigned thread = kiln_simt_tid(0);
+  shared[thread] = thread + 1;
+  out[thread] = shared[(thread + 63) % 64];
+}
+
+static unsigned wrongShifts(const unsigned *out) {
+  unsigned wrong = 0;
+  for (unsigned t = 0; t < 64; ++t)
+    wrong += out[t] != (t + 63) % 64 + 1;
+  return wrong;
 }
 
 /* Lane 0 shuffles while the others wait at the block's barrier. */
@@ -94,6 +119,14 @@ static void overrun(void **params) {
   out[thread] = 1;
 }
 
+/* Thread t writes shared[t], checked as the rebuilt kernels' shared stores are. */
+static void sharedOverrun(void **params) {
+  (void)params;
+  unsigned thread = kiln_simt_tid(0);
+  kiln_simt_shared_access(&shared[thread], sizeof *shared);
+  shared[thread] = 1;
+}
+
 static void launch(const char *name, void (*kernel)(void **), unsigned blocks, unsigned threads,
                    unsigned *out) {
   const unsigned grid[3] = {blocks, 1, 1}, block[3] = {threads, 1, 1};
@@ -115,6 +148,14 @@ int main(void) {
   for (unsigned t = 0; t < 64; ++t)
     wrong += out[t] != (t + 1) % 64 * 10;
   printf("rotate wrong %u\n", wrong);
+  memset(shared, 0, sizeof shared);
+  launch("racy shift", racyShift, 1, 64, out);
+  printf("racy shift wrong %u\n", wrongShifts(out));
+  memset(shared, 0, sizeof shared);
+  setenv("KILN_SIMT_ORDER", "reverse", 1);
+  launch("racy shift in reverse", racyShift, 1, 64, out);
+  printf("racy shift in reverse wrong %u\n", wrongShifts(out));
+  unsetenv("KILN_SIMT_ORDER");
   launch("deadlock", deadlock, 1, 64, out);
   launch("missing lane", missingLane, 1, 16, out);
   launch("mixed masks", mixedMasks, 1, 32, out);
@@ -129,6 +170,7 @@ int main(void) {
     stored += pastTheEnd[t];
   printf("stored %u\n", stored);
   free(pastTheEnd);
+  launch("shared overrun", sharedOverrun, 1, 128, out);
   launch("after errors", warpSum, 1, 64, out);
   return 0;
 }

@@ -15,7 +15,8 @@
       Both halves without a GPU: `prepare`, then every case with `kiln-run --device cuda` on a
       fake driver (test/tools/kiln-run/Inputs/fake_cuda.c) posing as sm_80 and as sm_90, which
       runs the kernels on the CPU (the chip's kernels rebuilt for the host by simt.py, one
-      fiber per CUDA thread in simt.c), and `check`'s comparison of every result. The driver
+      fiber per CUDA thread in simt.c; the sm_80 run schedules threads in reverse order), and
+      `check`'s comparison of every result. The driver
       also fails a case whose host code asks for what a real driver would refuse: a kernel
       that is not in the cubin, a launch beyond the kernel's registers or shared memory, a
       pointer parameter or a copy outside live device memory, a free of anything but an
@@ -249,8 +250,11 @@ def emulate(args):
             built = list(pool.map(lambda m: build_host_kernels(args, m, f"sm_{sm}"), manifest))
         failures += [problem for _, problem in built if problem]
         for module, (library, problem) in zip(manifest, built):
+            # The two runs schedule a block's threads in opposite orders, so that a missing
+            # barrier shows in one of them whichever thread writes first (simt.c).
             env = dict(os.environ, KILN_CUDA_DRIVER=os.path.abspath(args.driver),
-                       FAKE_CUDA_SM=str(sm), FAKE_CUDA_KERNELS=os.path.abspath(library))
+                       FAKE_CUDA_SM=str(sm), FAKE_CUDA_KERNELS=os.path.abspath(library),
+                       KILN_SIMT_ORDER="reverse" if sm == 80 else "forward")
             jobs += [(module, entry, env, f"sm_{sm}") for entry in module["cases"]
                      if not problem]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:

@@ -12,8 +12,8 @@
  * threads it names, as the hardware does. The warp-wide operations follow the PTX ISA's
  * fragment layouts. What the hardware leaves undefined is an error here and stops the launch:
  * a warp operation whose mask names lanes that exited or are not in the block, a shuffle from a
- * lane outside its mask, threads that wait for each other forever; so is a global load or store
- * outside device memory (simt.py puts a check before each). So is one thing the hardware allows
+ * lane outside its mask, threads that wait for each other forever; so is a load or store outside
+ * device memory or the shared arrays (simt.py puts a check before each). So is one thing the hardware allows
  * but Kiln's kernels never do: parts of one warp synchronizing at the same time, each with its
  * own mask. Approximate instructions (ex2.approx, rcp.approx) are computed exactly, so results
  * may differ from a GPU's in their last bits. */
@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -167,15 +168,20 @@ static int startThreads(void) {
 }
 
 /* Round-robin until every thread has exited; a round in which no thread arrives anywhere or
- * exits means they all wait for each other. */
-static void runBlock(void) {
+ * exits means they all wait for each other. Each thread runs until it waits, so a value that one
+ * thread writes and another reads with no barrier between them is read before it is written
+ * whenever the reader comes first: in thread order when the writer's index is higher, in
+ * reverse order (KILN_SIMT_ORDER=reverse) when it is lower. */
+static void runBlock(int reverse) {
   if (!startThreads())
     return;
   while (liveThreads && !failed) {
     progress = 0;
-    for (current = 0; current < numThreads && !failed; ++current)
+    for (unsigned i = 0; i < numThreads && !failed; ++i) {
+      current = reverse ? numThreads - 1 - i : i;
       if (!threads[current].exited)
         swapcontext(&scheduler, &threads[current].context);
+    }
     if (!progress && liveThreads && !failed) {
       fail("deadlock: %u threads wait at barriers or warp operations that the others never "
            "reach",
@@ -204,10 +210,12 @@ int kiln_simt_launch(void (*entry)(void **), const unsigned grid[3], const unsig
   numThreads = (unsigned)count;
   memcpy(gridDim, grid, sizeof gridDim);
   memcpy(blockDim, blockShape, sizeof blockDim);
+  const char *order = getenv("KILN_SIMT_ORDER");
+  int reverse = order && strcmp(order, "reverse") == 0;
   for (blockIdx[2] = 0; blockIdx[2] < gridDim[2] && !failed; ++blockIdx[2])
     for (blockIdx[1] = 0; blockIdx[1] < gridDim[1] && !failed; ++blockIdx[1])
       for (blockIdx[0] = 0; blockIdx[0] < gridDim[0] && !failed; ++blockIdx[0])
-        runBlock();
+        runBlock(reverse);
   return failed;
 }
 
@@ -228,6 +236,28 @@ void kiln_simt_access(const void *address, uint64_t bytes) {
     return;
   fail("thread %u: a %llu-byte access at %p %s", current, (unsigned long long)bytes, address,
        problem);
+  halt();
+}
+
+/* The module's shared arrays (simt.py defines them beside the kernels). */
+typedef struct SharedArray {
+  const unsigned char *start;
+  uint64_t bytes;
+} SharedArray;
+extern const SharedArray kiln_simt_shared[] __attribute__((weak));
+extern const uint64_t kiln_simt_shared_count __attribute__((weak));
+
+/* Loads and stores through addrspace(3) pointers must stay inside one of the shared arrays:
+ * on a GPU, past its end is another array's data or nothing. */
+void kiln_simt_shared_access(const unsigned char *address, uint64_t bytes) {
+  uint64_t count = &kiln_simt_shared_count ? kiln_simt_shared_count : 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    const SharedArray *array = &kiln_simt_shared[i];
+    if (address >= array->start && address + bytes <= array->start + array->bytes)
+      return;
+  }
+  fail("thread %u: a %llu-byte shared memory access at %p is outside the shared arrays",
+       current, (unsigned long long)bytes, (const void *)address);
   halt();
 }
 
@@ -308,6 +338,7 @@ static uint16_t matrixElement(const Slot *lanes, unsigned matrix, unsigned row, 
 
 void kiln_simt_ldmatrix_x4(uint32_t out[4], const unsigned char *rowAddress) {
   Slot mine = {.address = rowAddress}, lanes[WARP];
+  kiln_simt_shared_access(rowAddress, 16);
   warpOperation(LDMATRIX_X4, 0xffffffffu, &mine, lanes);
   unsigned lane = laneOf(current);
   for (unsigned m = 0; m < 4; ++m)
@@ -317,6 +348,8 @@ void kiln_simt_ldmatrix_x4(uint32_t out[4], const unsigned char *rowAddress) {
 
 void kiln_simt_ldmatrix_x2_trans(uint32_t out[2], const unsigned char *rowAddress) {
   Slot mine = {.address = rowAddress}, lanes[WARP];
+  if (laneOf(current) < 16) /* .x2 reads the addresses of lanes 0-15 only */
+    kiln_simt_shared_access(rowAddress, 16);
   warpOperation(LDMATRIX_X2_TRANS, 0xffffffffu, &mine, lanes);
   unsigned lane = laneOf(current);
   for (unsigned m = 0; m < 2; ++m)

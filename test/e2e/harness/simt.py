@@ -150,6 +150,7 @@ declare i32 @kiln_simt_ctaid(i32)
 declare i32 @kiln_simt_nctaid(i32)
 declare void @kiln_simt_barrier()
 declare void @kiln_simt_access(ptr, i64)
+declare void @kiln_simt_shared_access(ptr addrspace(3), i64)
 declare i32 @kiln_simt_shfl_bfly(i32, i32, i32, i32, ptr)
 declare void @kiln_simt_ldmatrix_x4(ptr, ptr)
 declare void @kiln_simt_ldmatrix_x2_trans(ptr, ptr)
@@ -248,15 +249,16 @@ SCALAR_BYTES = {"i1": 1, "i8": 1, "i16": 2, "half": 2, "bfloat": 2, "i32": 4, "f
 MEMORY_ACCESS = re.compile(r"^\s+(?:%[\w.]+ = load |store )")
 # Memory operations that check_accesses has no check for; Kiln's kernels have none today.
 UNCHECKABLE = re.compile(r"\b(?:atomicrmw|cmpxchg)\b|@llvm\.mem(?:cpy|move|set)")
-# Accesses that need no check: to shared memory (addrspace(3)), or to a module global by name.
-UNCHECKED_ACCESS = re.compile(r", ptr (?:addrspace\(3\) [%@]|(?:addrspace\(\d\) )?@)[\w.]+"
-                              r"(?:, align \d+)?(?:, !.*)?$")
-# Loads and stores through generic or global pointers: in Kiln's kernels, global memory (shared
-# memory is addressed as addrspace(3)).
-GLOBAL_ACCESS = re.compile(r"^(\s+)(?:%[\w.]+ = load (<\d+ x \w+>|\w+), "
-                           r"ptr(?: addrspace\(1\))? (%[\w.]+)"
-                           r"|store (<\d+ x \w+>|\w+) .*, ptr(?: addrspace\(1\))? (%[\w.]+))"
-                           r"(?:, align \d+)?(?:, ![\w.]+ ![\d]+)*$")
+# Accesses that need no check: to a module global by name, in bounds by construction.
+UNCHECKED_ACCESS = re.compile(r", ptr (?:addrspace\(\d\) )?@[\w.]+(?:, align \d+)?(?:, !.*)?$")
+# Loads and stores through a pointer: generic or global (addrspace(1)) ones address global memory
+# in Kiln's kernels, addrspace(3) ones shared memory.
+ACCESS = re.compile(r"^(\s+)(?:%[\w.]+ = load (<\d+ x \w+>|\w+), "
+                    r"ptr( addrspace\([13]\))? (%[\w.]+)"
+                    r"|store (<\d+ x \w+>|\w+) .*, ptr( addrspace\([13]\))? (%[\w.]+))"
+                    r"(?:, align \d+)?(?:, ![\w.]+ ![\d]+)*$")
+SHARED_ARRAY = re.compile(r"^@([\w.]+) = internal (?:unnamed_addr )?addrspace\(3\) global "
+                          r"\[(\d+) x (\w+)\]", re.M)
 
 
 def access_bytes(type_):
@@ -269,23 +271,38 @@ def access_bytes(type_):
 
 
 def check_accesses(text):
-    """Precedes each global load and store with a call of simt.c's bounds check; an access of
-    another form is an error rather than left unchecked."""
+    """Precedes each load and store through a pointer with a call of simt.c's bounds check, of
+    global or of shared memory; an access of another form is an error rather than left
+    unchecked."""
     lines = []
     for line in text.split("\n"):
         if UNCHECKABLE.search(line):
             raise BuildError("no bounds check for '%s'" % line.strip())
         if MEMORY_ACCESS.match(line) and not UNCHECKED_ACCESS.search(line):
-            m = GLOBAL_ACCESS.match(line)
+            m = ACCESS.match(line)
             if not m:
                 raise BuildError("cannot check the memory access '%s'" % line.strip())
-            indent, load_type, load_pointer, store_type, store_pointer = m.groups()
-            type_, pointer = ((load_type, load_pointer) if load_type
-                              else (store_type, store_pointer))
-            lines.append("%scall void @kiln_simt_access(ptr %s, i64 %d)"
-                         % (indent, pointer, access_bytes(type_)))
+            indent = m.group(1)
+            type_, space, pointer = m.group(2, 3, 4) if m.group(2) else m.group(5, 6, 7)
+            if space == " addrspace(3)":
+                lines.append("%scall void @kiln_simt_shared_access(ptr addrspace(3) %s, i64 %d)"
+                             % (indent, pointer, access_bytes(type_)))
+            else:
+                lines.append("%scall void @kiln_simt_access(ptr%s %s, i64 %d)"
+                             % (indent, space or "", pointer, access_bytes(type_)))
         lines.append(line)
     return "\n".join(lines)
+
+
+def shared_arrays(text):
+    """kiln_simt_shared / kiln_simt_shared_count: where each of the module's shared arrays
+    starts and how many bytes it has, for kiln_simt_shared_access."""
+    arrays = [(name, int(count) * access_bytes(element))
+              for name, count, element in SHARED_ARRAY.findall(text)]
+    entries = ", ".join("{ ptr, i64 } { ptr addrspacecast (ptr addrspace(3) @%s to ptr), i64 %d }"
+                        % array for array in arrays)
+    return ("@kiln_simt_shared = constant [%d x { ptr, i64 }] [%s]\n"
+            "@kiln_simt_shared_count = constant i64 %d\n" % (len(arrays), entries, len(arrays)))
 
 
 def host_ir(nvvm):
@@ -300,7 +317,7 @@ def host_ir(nvvm):
     kernels = KERNEL.findall(text)
     text = KERNEL.sub(lambda m: "define void @%s(%s)%s{" % m.groups(), text)
     text = check_accesses(text)
-    parts = [text, RUNTIME_DECLARATIONS]
+    parts = [text, RUNTIME_DECLARATIONS, shared_arrays(text)]
     parts += [declaration for name, declaration in LLVM_INTRINSICS.items()
               if not re.search(r"^declare [^\n]*@%s\(" % re.escape(name), text, re.M)]
     for name in names:
