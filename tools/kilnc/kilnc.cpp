@@ -197,6 +197,9 @@ struct CUDACode {
   std::string fatbin;
 };
 
+/// Whether --emit writes the kernels of one CUDA target rather than an artifact.
+bool emitsKernelCode() { return emit == Emit::Nvvm || emit == Emit::Ptx || emit == Emit::Cubin; }
+
 /// The kernels' LLVM bitcode, as the gpu.binary holds it, in the text form of --emit=llvm.
 Expected<std::string> bitcodeToText(StringRef bitcode, LLVMContext &llvmContext) {
   Expected<std::unique_ptr<Module>> kernels =
@@ -260,7 +263,7 @@ Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
     if (embedPtx)
       code.images.push_back({sm, KILN_CUDA_PTX, kernel.code});
   }
-  if (emit == Emit::Nvvm || emit == Emit::Ptx || emit == Emit::Cubin)
+  if (emitsKernelCode())
     return code;
   Expected<std::string> fatbin = kiln::packFatbinary(fatbinary, code.images);
   if (!fatbin)
@@ -283,7 +286,7 @@ int compile() {
   Expected<TargetList> targets = parseTargetList(targetList);
   if (!targets)
     return fail(targets.takeError());
-  bool emitsKernels = emit == Emit::Nvvm || emit == Emit::Ptx || emit == Emit::Cubin;
+  bool emitsKernels = emitsKernelCode();
   if (emitsKernels && targets->cudaChips.size() != 1)
     return fail(Twine("--emit=") +
                 (emit == Emit::Nvvm ? "nvvm" : emit == Emit::Ptx ? "ptx" : "cubin") +

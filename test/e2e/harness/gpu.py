@@ -16,12 +16,12 @@
       fake driver (test/tools/kiln-run/Inputs/fake_cuda.c) posing as sm_80 and as sm_90, which
       runs the kernels on the CPU (the chip's kernels rebuilt for the host by simt.py, one
       fiber per CUDA thread in simt.c; the sm_80 run schedules threads in reverse order), and
-      `check`'s comparison of every result. The driver
-      also fails a case whose host code asks for what a real driver would refuse: a kernel
-      that is not in the cubin, a launch beyond the kernel's registers or shared memory, a
-      pointer parameter or a copy outside live device memory, a free of anything but an
-      allocation. What it cannot show is what only the hardware does: ptxas's code, timing,
-      and approximate instructions' last bits (simt.c computes them exactly).
+      `check`'s comparison of every result. The driver also fails a case whose host code asks
+      for what a real driver would refuse: a kernel that is not in the cubin, a launch beyond
+      the kernel's registers or shared memory, a pointer parameter or a copy outside live
+      device memory, a free of anything but an allocation. What it cannot show is what only
+      the hardware does: ptxas's code, timing, and approximate instructions' last bits (simt.c
+      computes them exactly).
 """
 import argparse
 import concurrent.futures
@@ -276,10 +276,10 @@ def main():
         pp.add_argument("--tools", required=True)
         pp.add_argument("--out", required=True)
         pp.add_argument("--op", action="append")
-        if name != "prepare":
+        if name == "emulate":
             pp.add_argument("--driver", required=True)
+            pp.add_argument("--llc", required=True)
             pp.add_argument("--jobs", type=int, default=os.cpu_count())
-    pp.add_argument("--llc", required=True)
     pc = sub.add_parser("check")
     pc.add_argument("--kiln-run", required=True)
     pc.add_argument("--tmp", default="/tmp/kiln-gpu-check")

@@ -13,10 +13,10 @@
  * fragment layouts. What the hardware leaves undefined is an error here and stops the launch:
  * a warp operation whose mask names lanes that exited or are not in the block, a shuffle from a
  * lane outside its mask, threads that wait for each other forever; so is a load or store outside
- * device memory or the shared arrays (simt.py puts a check before each). So is one thing the hardware allows
- * but Kiln's kernels never do: parts of one warp synchronizing at the same time, each with its
- * own mask. Approximate instructions (ex2.approx, rcp.approx) are computed exactly, so results
- * may differ from a GPU's in their last bits. */
+ * device memory or the shared arrays (simt.py puts a check before each). So is one thing the
+ * hardware allows but Kiln's kernels never do: parts of one warp synchronizing at the same
+ * time, each with its own mask. Approximate instructions (ex2.approx, rcp.approx) are computed
+ * exactly, so results may differ from a GPU's in their last bits. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fenv.h>
@@ -29,7 +29,7 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
-enum { MAX_THREADS = 1024, WARP = 32, STACK_BYTES = 128 * 1024 };
+enum { MAX_THREADS = 1024, WARP = 32, STACK_BYTES = 128 * 1024, GUARD_BYTES = 4096 };
 
 typedef struct Thread {
   ucontext_t context;
@@ -51,7 +51,6 @@ typedef struct Group {
  * first waits until all of g's lanes have copied them (lanes of one warp may use different
  * masks from one operation to the next, so g + 1 need not have involved them). */
 typedef struct Slot {
-  int operation;
   uint32_t value[10];
   const unsigned char *address;
 } Slot;
@@ -150,7 +149,7 @@ static int startThreads(void) {
     }
     /* A guard page under each stack: an overflow faults instead of corrupting a neighbour. */
     for (unsigned t = 0; t < MAX_THREADS; ++t)
-      mprotect(stacks + (size_t)t * STACK_BYTES, 4096, PROT_NONE);
+      mprotect(stacks + (size_t)t * STACK_BYTES, GUARD_BYTES, PROT_NONE);
   }
   memset(warps, 0, sizeof warps);
   memset(&block, 0, sizeof block);
@@ -158,8 +157,8 @@ static int startThreads(void) {
     Thread *thread = &threads[t];
     thread->exited = 0;
     getcontext(&thread->context);
-    thread->context.uc_stack.ss_sp = stacks + (size_t)t * STACK_BYTES + 4096;
-    thread->context.uc_stack.ss_size = STACK_BYTES - 4096;
+    thread->context.uc_stack.ss_sp = stacks + (size_t)t * STACK_BYTES + GUARD_BYTES;
+    thread->context.uc_stack.ss_size = STACK_BYTES - GUARD_BYTES;
     thread->context.uc_link = &scheduler;
     makecontext(&thread->context, runThread, 0);
   }
@@ -301,7 +300,6 @@ static void warpOperation(int operation, uint32_t mask, const Slot *mine, Slot l
   warp->operation = operation;
   warp->mask = mask;
   slots[parity][current] = *mine;
-  slots[parity][current].operation = operation;
   arrive(warp);
   memcpy(lanes, slots[parity] + warpOf(current) * WARP, WARP * sizeof *lanes);
   --warp->readers[parity];

@@ -23,8 +23,8 @@ class BuildError(Exception):
 SPECIAL_REGISTER = re.compile(r"read\.ptx\.sreg\.(tid|ntid|ctaid|nctaid)\.([xyz])$")
 
 
-def special_register(name):
-    m = SPECIAL_REGISTER.match(name)
+def special_register(m):
+    """%tid.x and the like, from their SPECIAL_REGISTER match."""
     register, axis = m.group(1), "xyz".index(m.group(2))
     return ("() {\n  %%v = call i32 @kiln_simt_%s(i32 %d)\n  ret i32 %%v\n}" % (register, axis),
             "i32")
@@ -200,21 +200,27 @@ ASM = re.compile(r'asm (?:sideeffect )?"([^"]*)", "([^"]*)"')
 
 
 def replace_inline_asm(text):
+    """Returns text with each inline PTX replaced by a call of its emulation, and the names of
+    the emulations used."""
+    names = set()
+
     def emulated(m):
         if m.groups() not in INLINE_ASM:
             raise BuildError("no emulation of the inline PTX %r (constraints %r)" % m.groups())
+        names.add(INLINE_ASM[m.groups()])
         return "@kiln.simt." + INLINE_ASM[m.groups()]
-    names = {INLINE_ASM.get(m.groups()) for m in ASM.finditer(text)}
     return ASM.sub(emulated, text), names
+
+
 KERNEL = re.compile(r"^define (?:\w+ )*?ptx_kernel void @([A-Za-z0-9_.$]+)\((.*)\)(.*)\{$",
                     re.M)
 
 
 def emulation(name):
-    if name.startswith("read.ptx.sreg."):
-        if SPECIAL_REGISTER.match(name):
-            return special_register(name)
-    elif name in EMULATIONS:
+    register = SPECIAL_REGISTER.match(name)
+    if register:
+        return special_register(register)
+    if name in EMULATIONS:
         return EMULATIONS[name]
     raise BuildError("no emulation of the NVVM intrinsic llvm.nvvm.%s" % name)
 

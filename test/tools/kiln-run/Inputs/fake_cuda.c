@@ -2,10 +2,11 @@
  * so that the host side of CUDA entries can be tested on machines without a GPU
  * (KILN_CUDA_DRIVER names this library).
  *
- * It runs no kernels unless FAKE_CUDA_KERNELS names their host build (test/e2e/harness/simt.py),
- * whose simt.c runs each launch on the CPU; otherwise outputs hold what the copies left there:
- * "device" memory is host memory. It refuses, with "fake-cuda: error: ..." on stderr and an error code, what a real
- * driver would refuse or what would make a kernel read or write outside device memory:
+ * It runs no kernels unless FAKE_CUDA_KERNELS names their host build
+ * (test/e2e/harness/simt.py), whose simt.c runs each launch on the CPU; otherwise outputs hold
+ * what the copies left there: "device" memory is host memory. It refuses, with
+ * "fake-cuda: error: ..." on stderr and an error code, what a real driver would refuse or what
+ * would make a kernel read or write outside device memory:
  * - a cubin that is not a CUDA ELF image for an architecture the device runs;
  * - a kernel name that is not a function of the loaded image;
  * - a launch whose block or grid exceeds CUDA's limits, whose registers or shared memory do not
