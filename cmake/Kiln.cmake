@@ -1,16 +1,26 @@
 # kiln_add_library(<name> SOURCE <module.mlir>
-#                  [TARGET <targets>] [OPT_LEVEL <0-3>] [MODULE_NAME <c-identifier>])
+#                  [TARGET <targets>] [OPT_LEVEL <0-3>] [MODULE_NAME <c-identifier>]
+#                  [NO_RUNTIME])
 #
 # Compiles a Kiln module with kilnc at build time into an object and a C header, and makes
 # <name> a static library that carries both: link it and `#include "<module>.h"`.
 # MODULE_NAME defaults to the source's file name ("mlp.mlir" -> mlp.h, mlp_metadata).
-# TARGET is kilnc's --target (default host; "host,cuda:sm_80,cuda:sm_90" adds the CUDA entries,
-# which call the Kiln runtime: the library then links kiln_runtime), OPT_LEVEL its -O (default
-# 3). kilnc comes from this build when Kiln is a subproject, else from KILNC or PATH.
+# TARGET is kilnc's --target (default host; "host,cuda:sm_80,cuda:sm_90" adds the CUDA entries),
+# OPT_LEVEL its -O (default 3).
+#
+# The library links the Kiln runtime (Kiln::runtime), whose thread pool the graphs' parallel
+# loops run on. NO_RUNTIME leaves it out: the graphs then run on the calling thread, and the
+# program needs only libm; CUDA targets always need the runtime.
+#
+# kilnc is Kiln::kilnc: this build's when Kiln is built in the same project, the installed one
+# from find_package(Kiln), else the KILNC cache variable or kilnc on PATH.
 function(kiln_add_library name)
-  cmake_parse_arguments(ARG "" "SOURCE;TARGET;OPT_LEVEL;MODULE_NAME" "" ${ARGN})
+  cmake_parse_arguments(ARG "NO_RUNTIME" "SOURCE;TARGET;OPT_LEVEL;MODULE_NAME" "" ${ARGN})
   if(NOT ARG_SOURCE)
     message(FATAL_ERROR "kiln_add_library(${name}): SOURCE is required")
+  endif()
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "kiln_add_library(${name}): unknown arguments '${ARG_UNPARSED_ARGUMENTS}'")
   endif()
   if(NOT ARG_TARGET)
     set(ARG_TARGET host)
@@ -24,9 +34,15 @@ function(kiln_add_library name)
     string(MAKE_C_IDENTIFIER ${ARG_MODULE_NAME} ARG_MODULE_NAME)
   endif()
 
-  if(TARGET kilnc)
-    set(kilnc $<TARGET_FILE:kilnc>)
-    set(kilnc_dep kilnc)
+  if(TARGET Kiln::kilnc)
+    set(kilnc $<TARGET_FILE:Kiln::kilnc>)
+    get_target_property(imported Kiln::kilnc IMPORTED)
+    # A file dependency on an imported tool; a target dependency on one this build makes.
+    if(imported)
+      set(kilnc_dep $<TARGET_FILE:Kiln::kilnc>)
+    else()
+      get_target_property(kilnc_dep Kiln::kilnc ALIASED_TARGET)
+    endif()
   else()
     find_program(KILNC kilnc REQUIRED)
     set(kilnc ${KILNC})
@@ -50,11 +66,16 @@ function(kiln_add_library name)
   target_include_directories(${name} INTERFACE ${include_dir})
   # Transcendentals that are not approximated inline call libm.
   target_link_libraries(${name} INTERFACE m)
-  if(ARG_TARGET MATCHES "cuda:")
-    if(NOT TARGET kiln_runtime)
-      message(FATAL_ERROR "kiln_add_library(${name}): CUDA targets need the kiln_runtime "
-                          "library (build Kiln's runtime in this project)")
+  if(ARG_NO_RUNTIME AND ARG_TARGET MATCHES "cuda:")
+    message(FATAL_ERROR "kiln_add_library(${name}): NO_RUNTIME with a CUDA target: the CUDA "
+                        "entries call the Kiln runtime")
+  endif()
+  if(NOT ARG_NO_RUNTIME)
+    if(NOT TARGET Kiln::runtime)
+      message(FATAL_ERROR "kiln_add_library(${name}): no Kiln::runtime target; use "
+                          "find_package(Kiln CONFIG), or NO_RUNTIME for a CPU-only library "
+                          "that runs on the calling thread")
     endif()
-    target_link_libraries(${name} INTERFACE kiln_runtime)
+    target_link_libraries(${name} INTERFACE Kiln::runtime)
   endif()
 endfunction()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Kiln builds and tests with, from Debian 12's package registry.
+# ocl-icd-opencl-dev: Debian's oneDNN CMake package (the benchmarks' reference) requires OpenCL.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -8,5 +9,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build gcc g++ make \
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools \
-  libgtest-dev python3 python3-numpy valgrind \
-  libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev
+  libgtest-dev python3 python3-numpy valgrind pkg-config \
+  libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
+  ocl-icd-opencl-dev

@@ -23,6 +23,7 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%kiln_tools", config.kiln_tools_dir))
+config.substitutions.append(("%kiln_version", config.kiln_version))
 config.substitutions.append(("%llc", os.path.join(config.llvm_tools_dir, "llc")))
 # The runtime libraries, next to the tools' bin/ (CMAKE_ARCHIVE_OUTPUT_DIRECTORY).
 config.substitutions.append(("%kiln_lib", os.path.join(os.path.dirname(config.kiln_tools_dir), "lib")))

@@ -1,6 +1,6 @@
 //===- SymbolNames.cpp - Graph names as C symbols -------------------------===//
 //
-// A graph's C entries are named after it (DESIGN.md: @mlp becomes `mlp`, `mlp_argv`, ...), in
+// A graph's C entries are named after it (docs/design.md: @mlp becomes `mlp`, `mlp_argv`, ...), in
 // the one namespace that C programs and the dynamic linker share. A name that is not a C
 // identifier or is a keyword breaks the header; one that is a C library function replaces that
 // function in programs that link the artifact, including the artifact's own calls (a graph

@@ -9,6 +9,7 @@
 #include "Npy.h"
 #include "NpyTensors.h"
 
+#include "kiln/Compiler/ToolVersion.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Interpreter/Interpreter.h"
 
@@ -246,6 +247,7 @@ int run() {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
+  kiln::setToolVersionPrinter("kiln-interp");
   cl::ParseCommandLineOptions(argc, argv, overview);
   return run();
 }

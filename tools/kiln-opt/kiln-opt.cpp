@@ -2,11 +2,13 @@
 #include "kiln/Compiler/Frontend.h"
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Compiler/Pipelines.h"
+#include "kiln/Compiler/ToolVersion.h"
 
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
+  kiln::setToolVersionPrinter("kiln-opt");
   mlir::registerAllPasses();
   kiln::registerKilnPasses();
   kiln::registerKilnPipelines();

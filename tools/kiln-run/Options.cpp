@@ -33,6 +33,7 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
                     online CPU); 1 runs everything on the calling thread
   --list            print the artifact's target, CPU features, CPU variants (with several
                     CPU targets: the one this CPU runs) and graph signatures, then exit
+  --version         print Kiln's version (and the LLVM its compiler was built with)
   -h, --help        print this help
 
 Options take their value as --opt=value or --opt value. Set KILN_LOG=info or debug to see
@@ -51,7 +52,7 @@ struct Spec {
 constexpr Spec specs[] = {
     {"--graph", Kind::Value},  {"--input", Kind::List},    {"--output", Kind::List},
     {"--device", Kind::Value}, {"--threads", Kind::Value}, {"--bench", Kind::Value},
-    {"--print", Kind::Flag},   {"--list", Kind::Flag},
+    {"--print", Kind::Flag},   {"--list", Kind::Flag},      {"--version", Kind::Flag},
 };
 
 bool parseCount(const std::string &option, const std::string &text, uint32_t &out,
@@ -87,6 +88,8 @@ bool apply(const std::string &name, const std::string &value, Options &options,
     options.print = true;
   else if (name == "--list")
     options.list = true;
+  else if (name == "--version")
+    options.version = true;
   else if (name == "--device") {
     if (value != "cpu" && value != "cuda" && value != "auto") {
       error = "--device expects cpu, cuda or auto, got '" + value + "'";
@@ -170,7 +173,7 @@ bool parseOptions(int argc, char **argv, Options &options, std::string &error) {
       return false;
     }
   }
-  if (options.artifact.empty()) {
+  if (options.artifact.empty() && !options.version) {
     error = "no artifact given (usage: kiln-run ARTIFACT.so [options]; see --help)";
     return false;
   }

@@ -19,6 +19,7 @@ struct Options {
   bool print = false;
   bool list = false;
   bool help = false;
+  bool version = false;
 };
 
 // Parses argv; options take "--opt=value" or "--opt value". On a mistake returns false with a

@@ -4,6 +4,7 @@
 #include "Options.h"
 
 #include "kiln/runtime.h"
+#include "kiln/version.h"
 
 #include <algorithm>
 #include <chrono>
@@ -302,6 +303,12 @@ void writeOutputs(const Options &options, const std::vector<npy::Array> &outputs
   }
 }
 
+void printVersion() {
+  std::printf("kiln-run (Kiln) %s\n", KILN_VERSION_STRING);
+  if (*KILN_LLVM_VERSION_STRING)
+    std::printf("  built with the Kiln compiler on LLVM/MLIR %s\n", KILN_LLVM_VERSION_STRING);
+}
+
 void printOutputs(const kiln_graph *graph, const std::vector<npy::Array> &outputs) {
   for (size_t i = 0; i < outputs.size(); ++i)
     std::printf("%s: %s\n%s\n", outputInfo(graph, i).name, typeOf(outputs[i]).c_str(),
@@ -315,6 +322,10 @@ int run(int argc, char **argv) {
     fail(error);
   if (options.help) {
     std::fputs(helpText, stdout);
+    return 0;
+  }
+  if (options.version) {
+    printVersion();
     return 0;
   }
   kiln_module *loaded = nullptr;

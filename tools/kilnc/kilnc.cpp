@@ -1,28 +1,21 @@
 //===- kilnc.cpp - The Kiln ahead-of-time compiler ------------------------===//
 //
-// Thin: parses options, then calls the compiler library (parse, verify, lower to the LLVM
-// dialect) and the codegen library (LLVM IR, object code, header, artifact). Every output is
-// built in memory and written atomically only when the whole compilation succeeded.
+// Thin: parses options and the input, then calls the compile driver (kiln/Compiler/Driver.h),
+// which lowers, generates code and writes the outputs.
 //
 //===----------------------------------------------------------------------===//
-#include "kiln/Codegen/Emitters.h"
+#include "kiln/Compiler/Driver.h"
 #include "kiln/Compiler/Frontend.h"
-#include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/Compiler/ToolVersion.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Bitcode/BitcodeReader.h"
-#include "kiln/abi.h"
-#include "llvm/IR/LLVMContext.h"
-#include "llvm/Linker/Linker.h"
 #include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
@@ -30,7 +23,7 @@ using namespace llvm;
 
 namespace {
 
-enum class Emit { Obj, Shared, Header, Mlir, Llvm, Asm, Nvvm, Ptx, Cubin };
+using Emit = kiln::EmitKind;
 
 cl::OptionCategory kilncCategory("kilnc options");
 
@@ -38,7 +31,20 @@ cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"), cl::Req
                                cl::cat(kilncCategory));
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout with text emits)"),
                                 cl::value_desc("file"), cl::cat(kilncCategory));
-cl::opt<Emit> emit(
+/// cl::parser<Emit>, except that an unknown value's error lists the valid ones.
+struct EmitParser : cl::parser<Emit> {
+  using cl::parser<Emit>::parser;
+  bool parse(cl::Option &option, StringRef name, StringRef value, Emit &emit) {
+    if (findOption(value) != getNumOptions())
+      return cl::parser<Emit>::parse(option, name, value, emit);
+    SmallVector<StringRef> names;
+    for (unsigned i = 0, e = getNumOptions(); i != e; ++i)
+      names.push_back(getOption(i));
+    return option.error("'" + value + "' is not one of: " + join(names, ", "));
+  }
+};
+
+cl::opt<Emit, false, EmitParser> emit(
     "emit", cl::desc("What to write to -o"), cl::init(Emit::Obj),
     cl::values(clEnumValN(Emit::Obj, "obj", "relocatable object for static linking (default)"),
                clEnumValN(Emit::Shared, "shared",
@@ -87,215 +93,33 @@ int fail(const Twine &message) {
   return 1;
 }
 
+/// Exit status 1; the message unless the driver already reported the errors in the IR.
 int fail(Error error) {
-  std::string message = toString(std::move(error));
-  return fail(message);
+  handleAllErrors(
+      std::move(error), [](const kiln::ReportedError &) {},
+      [](const ErrorInfoBase &info) { fail(info.message()); });
+  return 1;
 }
 
-/// Writes an output, naming it in the error: nothing is left behind on failure.
-int writeOutput(StringRef path, StringRef contents) {
-  if (Error e = kiln::writeOutputFile(path, contents))
-    return fail("cannot write '" + path + "': " + toString(std::move(e)));
-  return 0;
-}
-
-/// A C identifier from the input's file name: "my-model.mlir" -> "my_model".
-std::string defaultModuleName(StringRef path) {
-  std::string name = sys::path::stem(path).str();
-  for (char &c : name)
-    if (!isAlnum(c))
-      c = '_';
-  if (name.empty() || isDigit(name[0]))
-    name = "m_" + name;
-  return name;
-}
-
-/// The --target list: CPU targets (host when none is named), best first, and CUDA chips
-/// ("sm_90").
-struct TargetList {
-  std::vector<kiln::CPUTarget> cpus;
-  std::vector<std::string> cudaChips;
-};
-
-Expected<TargetList> parseTargetList(StringRef list) {
-  TargetList targets;
-  SmallVector<StringRef> entries;
-  list.split(entries, ',');
-  for (StringRef entry : entries) {
-    entry = entry.trim();
-    if (entry.consume_front("cuda:")) {
-      if (Expected<unsigned> sm = kiln::parseSMArchitecture(entry); !sm)
-        return sm.takeError();
-      if (llvm::is_contained(targets.cudaChips, entry))
-        return createStringError("target 'cuda:%s' is given twice", entry.str().c_str());
-      targets.cudaChips.push_back(entry.str());
-      continue;
-    }
-    Expected<kiln::CPUTarget> cpu = kiln::resolveCPUTarget(entry);
-    if (!cpu)
-      return cpu.takeError();
-    if (llvm::any_of(targets.cpus,
-                     [&](const kiln::CPUTarget &t) { return t.name == cpu->name; }))
-      return createStringError("target '%s' is given twice", entry.str().c_str());
-    targets.cpus.push_back(std::move(*cpu));
-  }
-  if (targets.cpus.empty())
-    targets.cpus.push_back(cantFail(kiln::resolveCPUTarget("host")));
-  if (targets.cpus.size() > 1 && llvm::any_of(targets.cpus, [](const kiln::CPUTarget &t) {
-        return t.name == "host";
-      }))
-    return createStringError("'host' (this machine's exact CPU) cannot be one of several CPU "
-                             "targets; list x86-64 levels, e.g. "
-                             "--target=x86-64-v2,x86-64-v3,x86-64-v4");
-  // Best first: each x86-64 level requires all the features of the levels below it.
-  llvm::stable_sort(targets.cpus, [](const kiln::CPUTarget &a, const kiln::CPUTarget &b) {
-    return a.requiredFeatures.size() > b.requiredFeatures.size();
-  });
-  return targets;
-}
-
-/// Lowers `module` for one CPU target and translates it to LLVM IR; with several targets, a
-/// copy, renamed as that target's variant.
-std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const kiln::CPUTarget &target,
-                                          bool several, LLVMContext &llvmContext,
-                                          StringRef moduleName,
-                                          std::vector<kiln::GraphSignature> &graphs) {
-  mlir::OwningOpRef<mlir::ModuleOp> copy;
-  if (several)
-    copy = module.clone();
-  mlir::ModuleOp lowered = several ? *copy : module;
-  kiln::CPUPipelineOptions pipelineOptions;
-  pipelineOptions.vectorBits = target.vectorRegisterBits();
-  if (failed(kiln::lowerToLLVMDialect(lowered, pipelineOptions, TimePassesIsEnabled)))
-    return nullptr;
-  std::unique_ptr<Module> code = mlir::translateModuleToLLVMIR(lowered, llvmContext, moduleName);
-  if (!code) {
-    lowered.emitError("cannot translate the module to LLVM IR");
-    return nullptr;
-  }
-  Expected<std::vector<uint64_t>> workspace =
-      kiln::addWorkspaceEntries(*code, graphs, moduleName);
-  if (!workspace) {
-    lowered.emitError(toString(workspace.takeError()));
-    return nullptr;
-  }
-  for (size_t i = 0; i < graphs.size(); ++i)
-    graphs[i].workspaceBytes = std::max(graphs[i].workspaceBytes, (*workspace)[i]);
-  if (several) {
-    kiln::renameCPUVariant(*code, target);
-    kiln::applyCPUTarget(*code, target);
-  }
-  return code;
-}
-
-/// Lowers a copy of `module` for the CUDA chips, assembles its PTX with ptxas and returns the
-/// host code (translated into `llvmContext`), the images and their fat binary; for
-/// --emit=nvvm|ptx|cubin, only the one chip's image (for nvvm, LLVM IR text in place of PTX).
-struct CUDACode {
-  std::unique_ptr<Module> host;
-  std::vector<kiln::CUDAImage> images;
-  std::string fatbin;
-};
-
-/// Whether --emit writes the kernels of one CUDA target rather than an artifact.
-bool emitsKernelCode() { return emit == Emit::Nvvm || emit == Emit::Ptx || emit == Emit::Cubin; }
-
-/// The kernels' LLVM bitcode, as the gpu.binary holds it, in the text form of --emit=llvm.
-Expected<std::string> bitcodeToText(StringRef bitcode, LLVMContext &llvmContext) {
-  Expected<std::unique_ptr<Module>> kernels =
-      parseBitcodeFile(MemoryBufferRef(bitcode, "kernels"), llvmContext);
-  if (!kernels)
-    return kernels.takeError();
-  std::string text;
-  raw_string_ostream os(text);
-  (*kernels)->print(os, nullptr);
-  return text;
-}
-
-Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
-                               LLVMContext &llvmContext) {
-  std::string toolkit = kiln::resolveCUDAPath(cudaPath);
-  // Before any lowering: a missing toolkit is the likeliest failure and the cheapest to check.
-  std::string ptxas, fatbinary;
-  bool assembles = emit != Emit::Ptx && emit != Emit::Nvvm;
-  if (assembles) {
-    Expected<std::string> found = kiln::findToolkitProgram(toolkit, "ptxas");
-    if (!found)
-      return found.takeError();
-    ptxas = std::move(*found);
-  }
-  if (assembles && emit != Emit::Cubin) {
-    Expected<std::string> found = kiln::findToolkitProgram(toolkit, "fatbinary");
-    if (!found)
-      return found.takeError();
-    fatbinary = std::move(*found);
-  }
-  if (Error e = kiln::checkLibdevice(toolkit))
-    return std::move(e);
-  mlir::OwningOpRef<mlir::ModuleOp> cuda = module.clone();
-  kiln::CUDAPipelineOptions options;
-  options.chips = targets.cudaChips;
-  options.cudaPath = toolkit;
-  options.emitLLVM = emit == Emit::Nvvm;
-  if (failed(kiln::lowerToCUDA(*cuda, options, TimePassesIsEnabled)))
-    return createStringError("the CUDA lowering failed");
-  mlir::FailureOr<std::vector<kiln::KernelCode>> kernels = kiln::takeKernelCode(*cuda);
-  if (failed(kernels))
-    return createStringError("the CUDA lowering produced no kernels");
-  CUDACode code;
-  for (const kiln::KernelCode &kernel : *kernels) {
-    unsigned sm = cantFail(kiln::parseSMArchitecture(kernel.chip));
-    if (emit == Emit::Nvvm) {
-      Expected<std::string> text = bitcodeToText(kernel.code, llvmContext);
-      if (!text)
-        return text.takeError();
-      code.images.push_back({sm, KILN_CUDA_PTX, std::move(*text)});
-      continue;
-    }
-    if (emit == Emit::Ptx) {
-      code.images.push_back({sm, KILN_CUDA_PTX, kernel.code});
-      continue;
-    }
-    Expected<std::string> cubin = kiln::assemblePTX(ptxas, kernel.code, kernel.chip, 3);
-    if (!cubin)
-      return cubin.takeError();
-    code.images.push_back({sm, KILN_CUDA_CUBIN, std::move(*cubin)});
-    if (embedPtx)
-      code.images.push_back({sm, KILN_CUDA_PTX, kernel.code});
-  }
-  if (emitsKernelCode())
-    return code;
-  Expected<std::string> fatbin = kiln::packFatbinary(fatbinary, code.images);
-  if (!fatbin)
-    return fatbin.takeError();
-  code.fatbin = std::move(*fatbin);
-  code.host = mlir::translateModuleToLLVMIR(*cuda, llvmContext, "kiln_cuda_host");
-  if (!code.host)
-    return createStringError("cannot translate the CUDA host code to LLVM IR");
-  return code;
+kiln::CompileOptions compileOptions() {
+  kiln::CompileOptions options;
+  options.emit = emit;
+  options.outputFile = outputFile;
+  options.headerFile = headerFile;
+  options.targets = targetList;
+  options.cudaPath = cudaPath;
+  options.embedPtx = embedPtx;
+  options.optLevel = optLevel;
+  options.moduleName =
+      moduleNameOpt.empty() ? kiln::defaultModuleName(inputFile) : std::string(moduleNameOpt);
+  options.timePasses = TimePassesIsEnabled;
+  return options;
 }
 
 int compile() {
-  if (outputFile.empty())
-    return fail("no output file; use -o FILE");
-  if (optLevel > 3)
-    return fail("invalid optimization level -O" + Twine(optLevel) + " (expected 0-3)");
-  std::string moduleName = moduleNameOpt.empty() ? defaultModuleName(inputFile) : moduleNameOpt;
-  if (!kiln::isCIdentifier(moduleName))
-    return fail("--module-name '" + moduleName + "' is not a C identifier");
-  Expected<TargetList> targets = parseTargetList(targetList);
-  if (!targets)
-    return fail(targets.takeError());
-  bool emitsKernels = emitsKernelCode();
-  if (emitsKernels && targets->cudaChips.size() != 1)
-    return fail(Twine("--emit=") +
-                (emit == Emit::Nvvm ? "nvvm" : emit == Emit::Ptx ? "ptx" : "cubin") +
-                " writes the code of one CUDA target; name exactly one, e.g. "
-                "--target=cuda:sm_90");
-  bool severalCPUs = targets->cpus.size() > 1;
-  if (severalCPUs && emit == Emit::Mlir)
-    return fail("--emit=mlir writes the module of one CPU target; name one");
-  const kiln::CPUTarget &baseline = targets->cpus.back();
+  kiln::CompileOptions options = compileOptions();
+  if (Error e = kiln::checkCompileOptions(options))
+    return fail(std::move(e));
 
   std::string openError;
   std::unique_ptr<MemoryBuffer> input = mlir::openInputFile(inputFile, &openError);
@@ -311,78 +135,9 @@ int compile() {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   mlir::OwningOpRef<mlir::ModuleOp> module = kiln::parseKilnModule(sourceMgr, context);
-  if (!module || failed(kiln::verifyGraphSymbols(*module, moduleName)))
+  if (!module)
     return 1;
-  std::vector<kiln::GraphSignature> graphs = kiln::collectGraphSignatures(*module);
-  bool cuda = !targets->cudaChips.empty();
-
-  LLVMContext llvmContext;
-  CUDACode cudaCode;
-  if (cuda && emit != Emit::Header) {
-    Expected<CUDACode> compiled = compileCUDA(*module, *targets, llvmContext);
-    if (!compiled)
-      return fail(compiled.takeError());
-    cudaCode = std::move(*compiled);
-    if (emitsKernels)
-      return writeOutput(outputFile, cudaCode.images.front().data);
-  }
-
-  std::string text;
-  if (emit == Emit::Mlir) {
-    kiln::CPUPipelineOptions pipelineOptions;
-    pipelineOptions.vectorBits = baseline.vectorRegisterBits();
-    if (failed(kiln::lowerToLLVMDialect(*module, pipelineOptions, TimePassesIsEnabled)))
-      return 1;
-    raw_string_ostream os(text);
-    module->print(os);
-    return writeOutput(outputFile, text);
-  }
-
-  // The header reports the workspace that lowering plans, so it comes after lowering too.
-  std::unique_ptr<Module> llvmModule;
-  for (const kiln::CPUTarget &target : targets->cpus) {
-    std::unique_ptr<Module> variant =
-        compileCPUVariant(*module, target, severalCPUs, llvmContext, moduleName, graphs);
-    if (!variant)
-      return 1;
-    if (!llvmModule)
-      llvmModule = std::move(variant);
-    else if (Linker::linkModules(*llvmModule, std::move(variant)))
-      return fail("cannot link the code of target '" + target.name + "'");
-  }
-  std::string header = kiln::emitHeader(graphs, moduleName, cuda);
-  if (emit == Emit::Header)
-    return writeOutput(outputFile, header);
-  kiln::defineWorkspaceProvider(*llvmModule, moduleName);
-  if (cudaCode.host && Linker::linkModules(*llvmModule, std::move(cudaCode.host)))
-    return fail("cannot link the CUDA host code with the CPU code");
-  Expected<std::unique_ptr<TargetMachine>> machine =
-      kiln::createTargetMachine(baseline, optLevel);
-  if (!machine)
-    return fail(machine.takeError());
-  if (Error e = kiln::addCPUDispatch(*llvmModule, graphs, targets->cpus, moduleName))
-    return fail(std::move(e));
-  if (Error e = kiln::addModuleMetadata(*llvmModule, graphs, targets->cpus, moduleName,
-                                        /*exportRuntimeSymbol=*/emit == Emit::Shared,
-                                        cudaCode.images, cudaCode.fatbin))
-    return fail(std::move(e));
-  kiln::optimizeModule(*llvmModule, **machine, baseline, optLevel);
-
-  if (emit == Emit::Llvm) {
-    raw_string_ostream os(text);
-    llvmModule->print(os, nullptr);
-  } else {
-    Expected<std::string> code =
-        kiln::emitMachineCode(*llvmModule, **machine, /*assembly=*/emit == Emit::Asm);
-    if (!code)
-      return fail(code.takeError());
-    text = std::move(*code);
-  }
-  if (!headerFile.empty() && writeOutput(headerFile, header))
-    return 1;
-  if (emit != Emit::Shared)
-    return writeOutput(outputFile, text);
-  if (Error e = kiln::linkSharedArtifact(text, outputFile))
+  if (Error e = kiln::compile(*module, options))
     return fail(std::move(e));
   return 0;
 }
@@ -391,6 +146,7 @@ int compile() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  kiln::setToolVersionPrinter("kilnc");
   // LLVM owns -time-passes (its IR pass timers); kilnc also times its MLIR passes with it.
   cl::Option *timePasses = cl::getRegisteredOptions().lookup("time-passes");
   timePasses->setDescription("Print the time each MLIR and LLVM pass takes");

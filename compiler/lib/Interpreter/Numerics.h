@@ -2,7 +2,7 @@
 //
 // The scalar rules every op family shares (IEEE maximum, exact conversions, integer views) and
 // the row-major index arithmetic (broadcasting, reductions, windows). Written against the
-// contract in DESIGN.md and KilnOps.td, never against the lowering.
+// contract in docs/design.md and KilnOps.td, never against the lowering.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_LIB_INTERPRETER_NUMERICS_H

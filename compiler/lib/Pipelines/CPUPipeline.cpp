@@ -74,7 +74,7 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   // Views at a dynamic offset (a batch_matmul's matrices) expand into affine.apply.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  // Static shapes are in the metadata, so entries take bare pointers: the C ABI of DESIGN.md.
+  // Static shapes are in the metadata, so entries take bare pointers: the C ABI of docs/design.md.
   ConvertFuncToLLVMPassOptions funcOptions;
   funcOptions.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));

@@ -19,6 +19,14 @@ extern "C" {
 
 /* Bumped on any change to the structures below. */
 #define KILN_ABI_VERSION 4u
+
+/* The runtime functions generated code calls are exported from libkilnrt.so, which builds with
+ * hidden visibility, so that objects with CUDA entries link against it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define KILN_ABI_EXPORT __attribute__((visibility("default")))
+#else
+#define KILN_ABI_EXPORT
+#endif
 /* "KILN" read as a little-endian uint32_t; a first sanity check on a metadata pointer. */
 #define KILN_MODULE_MAGIC 0x4E4C494Bu
 /* The symbol every shared artifact exports (a kiln_module_metadata). Objects for static linking
@@ -137,7 +145,7 @@ typedef struct kiln_context_abi {
   kiln_context_workspace_fn workspace; /* NULL: the module's per-thread arena */
 } kiln_context_abi;
 
-void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
+KILN_ABI_EXPORT void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
 
 /* CUDA entries. The host code of a CUDA entry makes only these calls, which the runtime
  * defines (it loads libcuda with dlopen). ctx and stream are the entry's. The first failure is
@@ -148,24 +156,27 @@ void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
  * - kiln_cuda_launch: kernel `name` of `module` (the image for this device's SM) with a grid of
  *   grid_x * grid_y * grid_z blocks of block_x * block_y * block_z threads; args[i] points at
  *   the kernel's i-th parameter, as in cuLaunchKernel. */
-void *kiln_cuda_alloc(void *ctx, void *stream, uint64_t bytes);
+KILN_ABI_EXPORT void *kiln_cuda_alloc(void *ctx, void *stream, uint64_t bytes);
 /* Records KILN_ERROR_INVALID_ARGUMENT when buffer argument `index` (inputs, then outputs) is not
  * 16-byte aligned: the kernels load and store up to 16 bytes at a time. */
-void kiln_cuda_check_alignment(void *ctx, void *stream, const void *pointer, uint32_t index);
-void kiln_cuda_free(void *ctx, void *stream, void *pointer);
-void kiln_cuda_launch(void *ctx, void *stream, const kiln_cuda_module *module, const char *name,
-                      int64_t grid_x, int64_t grid_y, int64_t grid_z, int64_t block_x,
-                      int64_t block_y, int64_t block_z, uint32_t shared_bytes, void **args);
-int32_t kiln_cuda_finish(void *ctx, void *stream);
+KILN_ABI_EXPORT void kiln_cuda_check_alignment(void *ctx, void *stream, const void *pointer,
+                                               uint32_t index);
+KILN_ABI_EXPORT void kiln_cuda_free(void *ctx, void *stream, void *pointer);
+KILN_ABI_EXPORT void kiln_cuda_launch(void *ctx, void *stream, const kiln_cuda_module *module,
+                                      const char *name, int64_t grid_x, int64_t grid_y,
+                                      int64_t grid_z, int64_t block_x, int64_t block_y,
+                                      int64_t block_z, uint32_t shared_bytes, void **args);
+KILN_ABI_EXPORT int32_t kiln_cuda_finish(void *ctx, void *stream);
 
 /* The host-pointer CUDA entries (<graph>_cuda_host) call this: args[0..num_inputs) are host
  * inputs and the next num_outputs host outputs, bytes[i] bytes each. It allocates device
  * buffers, copies the inputs in, runs `entry` (the graph's _cuda_argv) on the runtime's stream,
  * copies the outputs back and synchronizes. Returns 0 or a kiln_status (the message, naming
  * graph `name`, is in kiln_last_error). */
-int32_t kiln_cuda_call_host(void *ctx, const char *name, kiln_cuda_entry_argv_fn entry,
-                            uint32_t num_inputs, uint32_t num_outputs, const uint64_t *bytes,
-                            void **args);
+KILN_ABI_EXPORT int32_t kiln_cuda_call_host(void *ctx, const char *name,
+                                            kiln_cuda_entry_argv_fn entry, uint32_t num_inputs,
+                                            uint32_t num_outputs, const uint64_t *bytes,
+                                            void **args);
 
 #ifdef __cplusplus
 }

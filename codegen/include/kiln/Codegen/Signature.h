@@ -28,7 +28,7 @@ struct GraphSignature {
 /// are what the header, the metadata and the runtime promise the caller.
 std::vector<GraphSignature> collectGraphSignatures(mlir::ModuleOp module);
 
-/// The suffixes that name a graph's other C entries after it (DESIGN.md's C ABI):
+/// The suffixes that name a graph's other C entries after it (the C ABI of docs/design.md):
 /// `<graph>_argv` takes packed arguments, `<graph>_cuda` is the CUDA entry (named so by
 /// kiln-cuda-entries), `<graph>_cuda_argv` its packed form, `<graph>_cuda_host` the one on host
 /// buffers.

@@ -85,7 +85,7 @@ def Kiln_ConstantOp : Kiln_Op<"constant", [ConstantLike, Pure,
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-// Every computing op prints in the one uniform form of DESIGN.md.
+// Every computing op prints in the one uniform form of docs/design.md.
 class Kiln_ComputeOp<string mnemonic, list<Trait> traits = []>
     : Kiln_Op<mnemonic, !listconcat([Pure], traits)> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";

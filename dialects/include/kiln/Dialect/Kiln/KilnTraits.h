@@ -11,7 +11,13 @@ mlir::LogicalResult verifyUnaryElementwise(mlir::Operation *op);
 mlir::LogicalResult verifyFloatOnly(mlir::Operation *op);
 mlir::LogicalResult verifyReduction(mlir::Operation *op);
 mlir::LogicalResult verifyNotBool(mlir::Operation *op);
+mlir::LogicalResult verifyKnownAttributes(mlir::Operation *op);
 } // namespace detail
+
+/// The candidate closest to `name` (edit distance), if it is close enough to be what the user
+/// meant: a prefix either way, or at most a third of its letters different.
+std::optional<llvm::StringRef> closestName(llvm::StringRef name,
+                                           llvm::ArrayRef<llvm::StringRef> candidates);
 
 namespace OpTrait {
 #define KILN_DEFINE_VERIFYING_TRAIT(NAME)                                      \
@@ -27,6 +33,7 @@ KILN_DEFINE_VERIFYING_TRAIT(UnaryElementwise)
 KILN_DEFINE_VERIFYING_TRAIT(FloatOnly)
 KILN_DEFINE_VERIFYING_TRAIT(Reduction)
 KILN_DEFINE_VERIFYING_TRAIT(NotBool)
+KILN_DEFINE_VERIFYING_TRAIT(KnownAttributes)
 #undef KILN_DEFINE_VERIFYING_TRAIT
 } // namespace OpTrait
 } // namespace kiln
