@@ -25,6 +25,10 @@ config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%kiln_tools", config.kiln_tools_dir))
 config.substitutions.append(("%kiln_version", config.kiln_version))
 config.substitutions.append(("%llc", os.path.join(config.llvm_tools_dir, "llc")))
+# The CUDA emulator's fake driver and checks (test/cuda-emulator/CMakeLists.txt).
+emulator = os.path.join(config.kiln_obj_root, "test", "cuda-emulator")
+config.substitutions.append(("%fake_cuda", os.path.join(emulator, "libkiln_fake_cuda.so")))
+config.substitutions.append(("%kiln_emulator", emulator))
 # The runtime libraries, next to the tools' bin/ (CMAKE_ARCHIVE_OUTPUT_DIRECTORY).
 config.substitutions.append(("%kiln_lib", os.path.join(os.path.dirname(config.kiln_tools_dir), "lib")))
 

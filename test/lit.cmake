@@ -6,7 +6,9 @@ find_program(KILN_FILECHECK FileCheck HINTS ${LLVM_TOOLS_BINARY_DIR} /usr/lib/ll
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/lit.site.cfg.py.in
                ${CMAKE_CURRENT_BINARY_DIR}/lit.site.cfg.py @ONLY)
 
-set(KILN_LIT_DEPENDS kilnc kiln-opt kiln-run kiln-interp kiln_runtime)
+add_subdirectory(cuda-emulator)
+set(KILN_LIT_DEPENDS kilnc kiln-opt kiln-run kiln-interp kiln_runtime kiln_fake_cuda
+  kiln-fake-cuda-mistakes kiln-simt-checks)
 add_custom_target(check-lit
   COMMAND ${KILN_LIT} -sv ${CMAKE_CURRENT_BINARY_DIR}
   DEPENDS ${KILN_LIT_DEPENDS}

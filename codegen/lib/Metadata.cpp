@@ -62,7 +62,7 @@ public:
   }
 
   /// Defines the `__kiln_cuda_module` that the host code of CUDA entries declares
-  /// (kiln-lower-cuda-launches) as a kiln_cuda_module of `images`; null without CUDA entries.
+  /// (kiln-cuda-lower-launches) as a kiln_cuda_module of `images`; null without CUDA entries.
   /// `fatbin` (the images packed by fatbinary) goes in the `.nv_fatbin` section.
   Expected<Constant *> buildCUDAModule(ArrayRef<CUDAImage> images, StringRef fatbin) {
     GlobalVariable *declared = module.getGlobalVariable("__kiln_cuda_module");

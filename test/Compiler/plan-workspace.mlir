@@ -82,7 +82,7 @@ func.func @no_context(%x: memref<4xf32>) {
 // -----
 
 // With allocate, a buffer that is only stored into stays an allocation, for canonicalization
-// to erase with its stores (kiln-gpu-row-kernels' statistics); the buffer that is read is
+// to erase with its stores (kiln-cuda-row-kernels' statistics); the buffer that is read is
 // planned. Without, both are, one after the other at offset 0 (the CPU pipeline is as it was).
 // CHECK-LABEL: func.func @write_only.body(
 // CHECK-SAME: %{{[^:]+}}: memref<64xi8>

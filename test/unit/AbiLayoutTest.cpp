@@ -82,7 +82,7 @@ TEST(AbiLayoutTest, CudaImages) {
   EXPECT_EQ(offsetof(kiln_cuda_module, num_images), 0u);
   EXPECT_EQ(offsetof(kiln_cuda_module, reserved), 4u);
   EXPECT_EQ(offsetof(kiln_cuda_module, images), 8u);
-  // The calls that CUDA entries make must fit what kiln-lower-cuda-launches declares.
+  // The calls that CUDA entries make must fit what kiln-cuda-lower-launches declares.
   static_assert(std::is_same_v<decltype(&kiln_cuda_launch),
                                void (*)(void *, void *, const kiln_cuda_module *, const char *,
                                         int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,

@@ -40,29 +40,29 @@ int64_t oldestSM(ArrayRef<std::string> chips) {
 void addLoopMapping(OpPassManager &pm, const CUDAPipelineOptions &options) {
   pm.addPass(createKilnCUDAEntries());
   pm.addPass(createKilnCopiesToLinalg());
-  KilnGPURowKernelsOptions rowKernels;
+  KilnCUDARowKernelsOptions rowKernels;
   rowKernels.blockSize = options.blockSize;
-  pm.addPass(createKilnGPURowKernels(rowKernels));
-  KilnGPUBlockReductionsOptions reductions;
+  pm.addPass(createKilnCUDARowKernels(rowKernels));
+  KilnCUDABlockReductionsOptions reductions;
   reductions.blockSize = options.blockSize;
-  pm.addPass(createKilnGPUBlockReductions(reductions));
-  KilnGPUTensorCoreMatmulOptions tensorCores;
+  pm.addPass(createKilnCUDABlockReductions(reductions));
+  KilnCUDATensorCoreMatmulOptions tensorCores;
   tensorCores.minSM = oldestSM(options.chips);
-  pm.addPass(createKilnGPUTensorCoreMatmul(tensorCores));
-  pm.addPass(createKilnGPUTiledMatmul());
+  pm.addPass(createKilnCUDATensorCoreMatmul(tensorCores));
+  pm.addPass(createKilnCUDATiledMatmul());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
-  pm.addPass(createKilnGPUVectorizeElementwise());
+  pm.addPass(createKilnCUDAVectorizeElementwise());
   // After the passes above, which reason about distinct buffers (views of one workspace are
   // not).
   KilnPlanWorkspaceOptions workspace;
   workspace.allocate = true;
   pm.addPass(createKilnPlanWorkspace(workspace));
-  KilnMapParallelLoopsToGPUOptions mapping;
+  KilnCUDAMapParallelLoopsOptions mapping;
   mapping.blockSize = options.blockSize;
-  pm.addPass(createKilnMapParallelLoopsToGPU(mapping));
+  pm.addPass(createKilnCUDAMapParallelLoops(mapping));
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
-  pm.addPass(createKilnMergeGPUModules());
+  pm.addPass(createKilnCUDAMergeModules());
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -99,7 +99,7 @@ void addHostLowering(OpPassManager &pm) {
   gpuToLLVM.kernelBarePtrCallConv = true;
   pm.addPass(createGpuToLLVMConversionPass(gpuToLLVM));
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createKilnLowerCUDALaunches());
+  pm.addPass(createKilnCUDALowerLaunches());
 }
 
 } // namespace
@@ -109,7 +109,7 @@ void buildKilnCUDAPipeline(OpPassManager &pm, const CUDAPipelineOptions &options
   // output and read back would cost a pass over global memory.
   CPUPipelineOptions front;
   front.rowKernels = false;
-  // kiln-gpu-tiled-matmul takes matmuls with the default maps: a transposed copy and the tiled
+  // kiln-cuda-tiled-matmul takes matmuls with the default maps: a transposed copy and the tiled
   // kernel beat one thread per output.
   front.transposedMatmulOperands = false;
   buildKilnBufferizePipeline(pm, front);

@@ -1,7 +1,7 @@
 //===- FrameStruct.h - Values passed by address through a stack struct ----===//
 //
 // Shared by the LLVM-dialect lowerings that hand a runtime function a pointer to some values
-// (kiln-lower-parallel-calls: a task's captures; kiln-lower-cuda-launches: kernel arguments).
+// (kiln-lower-parallel-calls: a task's captures; kiln-cuda-lower-launches: kernel arguments).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_TRANSFORMS_FRAMESTRUCT_H

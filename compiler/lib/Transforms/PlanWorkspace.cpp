@@ -93,7 +93,7 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
 }
 
 /// Whether `alloc` is only stored into. The CUDA pipeline leaves such buffers (the statistics
-/// that kiln-gpu-row-kernels keeps in registers) to canonicalization, which erases them and
+/// that kiln-cuda-row-kernels keeps in registers) to canonicalization, which erases them and
 /// their stores but could not do so to a view of the workspace.
 bool isWriteOnly(memref::AllocOp alloc) {
   return llvm::all_of(alloc->getUsers(), [&](Operation *user) {

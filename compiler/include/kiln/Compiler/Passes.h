@@ -27,8 +27,8 @@ inline constexpr llvm::StringLiteral kOrderedReductionAttr = "kiln.ordered_reduc
 /// Marks the host function of a graph's CUDA entry (kiln-cuda-entries).
 inline constexpr llvm::StringLiteral kCUDAEntryAttr = "kiln.cuda_entry";
 
-/// Marks the outer loop of a block-wide computation (kiln-gpu-block-reductions, the GPU
-/// matmuls), which kiln-map-parallel-loops-to-gpu maps to blocks and its inner loop to
+/// Marks the outer loop of a block-wide computation (kiln-cuda-block-reductions, the GPU
+/// matmuls), which kiln-cuda-map-parallel-loops maps to blocks and its inner loop to
 /// threads; workgroup-memory allocations in the inner loop become the block's shared memory.
 inline constexpr llvm::StringLiteral kGPUBlockLoopAttr = "kiln.gpu_block_loop";
 

@@ -141,7 +141,7 @@ def KilnPlanWorkspace : Pass<"kiln-plan-workspace", "::mlir::ModuleOp"> {
 
     With `allocate`, the function keeps its name and signature and allocates the workspace
     itself, once, at its start (freed before it returns): the CUDA host code, whose allocations
-    become device allocations ordered on the call's stream (kiln-lower-cuda-launches), then
+    become device allocations ordered on the call's stream (kiln-cuda-lower-launches), then
     makes one allocation per call instead of one per intermediate.
   }];
   let options = [
@@ -220,7 +220,7 @@ def KilnCUDAEntries : Pass<"kiln-cuda-entries", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::ModuleOp"> {
+def KilnCUDAMapParallelLoops : Pass<"kiln-cuda-map-parallel-loops", "::mlir::ModuleOp"> {
   let summary = "Tile the parallel loops of CUDA entries into blocks and threads";
   let description = [{
     In each function marked `kiln.cuda_entry`, every outermost `scf.parallel` is tiled so that
@@ -245,7 +245,7 @@ def KilnMapParallelLoopsToGPU : Pass<"kiln-map-parallel-loops-to-gpu", "::mlir::
                            "::mlir::memref::MemRefDialect"];
 }
 
-def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::ModuleOp"> {
+def KilnCUDABlockReductions : Pass<"kiln-cuda-block-reductions", "::mlir::ModuleOp"> {
   let summary = "Reduce rows with a block of threads in CUDA entries";
   let description = [{
     Each `linalg.generic` on buffers in a `kiln.cuda_entry` function whose last loop is its
@@ -253,7 +253,7 @@ def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::ModuleOp
     combiner that `gpu.all_reduce` has (add, mul, min/max, and/or/xor on f32 and i32), becomes
     one block per output element: each thread accumulates a strided part of the row, a
     `gpu.all_reduce` combines the parts, and thread 0 folds the total into the output. The
-    outer loop is marked `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. Float
+    outer loop is marked `kiln.gpu_block_loop` for kiln-cuda-map-parallel-loops. Float
     reductions are reordered, as Kiln's built-in reductions may be (docs/language.md);
     generics marked `kiln.ordered_reduction` (user kernels' kiln.reduce) are left alone.
   }];
@@ -265,7 +265,7 @@ def KilnGPUBlockReductions : Pass<"kiln-gpu-block-reductions", "::mlir::ModuleOp
                            "::mlir::memref::MemRefDialect"];
 }
 
-def KilnGPURowKernels : Pass<"kiln-gpu-row-kernels", "::mlir::ModuleOp"> {
+def KilnCUDARowKernels : Pass<"kiln-cuda-row-kernels", "::mlir::ModuleOp"> {
   let summary = "Run the row passes of softmax and the normalizations as one kernel per row";
   let description = [{
     In a `kiln.cuda_entry` function, a run of passes over the same rows (fills of row
@@ -275,8 +275,8 @@ def KilnGPURowKernels : Pass<"kiln-gpu-row-kernels", "::mlir::ModuleOp"> {
     a `gpu.all_reduce` and stays in registers for the passes after it (thread 0 still stores
     it). Statistics written in the run must be read as statistics of the row, and elements
     written in the run only at the same element, which the same thread wrote. The outer loop
-    is marked `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu; single reductions are
-    left to kiln-gpu-block-reductions.
+    is marked `kiln.gpu_block_loop` for kiln-cuda-map-parallel-loops; single reductions are
+    left to kiln-cuda-block-reductions.
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256", "Threads per row (a multiple of 32)">,
@@ -286,7 +286,7 @@ def KilnGPURowKernels : Pass<"kiln-gpu-row-kernels", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
-def KilnGPUVectorizeElementwise : Pass<"kiln-gpu-vectorize-elementwise", "::mlir::ModuleOp"> {
+def KilnCUDAVectorizeElementwise : Pass<"kiln-cuda-vectorize-elementwise", "::mlir::ModuleOp"> {
   let summary = "Give each GPU thread 4 consecutive elements, loaded and stored as vectors";
   let description = [{
     In a `kiln.cuda_entry` function, each top-level elementwise `scf.parallel` (no reductions,
@@ -296,13 +296,13 @@ def KilnGPUVectorizeElementwise : Pass<"kiln-gpu-vectorize-elementwise", "::mlir
     iteration loads 4 consecutive elements as one `vector.load` (aligned to its size, up to 16
     bytes: `ld.global.v4.f32`), computes the 4 lanes with the loop's scalar ops and stores them
     as one `vector.store`. The alignment relies on 16-byte aligned buffers, which
-    kiln-lower-cuda-launches has the runtime check for each entry argument.
+    kiln-cuda-lower-launches has the runtime check for each entry argument.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect"];
 }
 
-def KilnGPUTensorCoreMatmul : Pass<"kiln-gpu-tensor-core-matmul", "::mlir::ModuleOp"> {
+def KilnCUDATensorCoreMatmul : Pass<"kiln-cuda-tensor-core-matmul", "::mlir::ModuleOp"> {
   let summary = "f16/bf16 matmuls in CUDA entries on tensor cores (mma.sync)";
   let description = [{
     Each `linalg.matmul` on static buffers in a `kiln.cuda_entry` function whose operands are
@@ -314,7 +314,7 @@ def KilnGPUTensorCoreMatmul : Pass<"kiln-gpu-tensor-core-matmul", "::mlir::Modul
     `nvvm.mma.sync`, which nvgpu's conversion lacks); C is read and written
     once. Needs sm_80 or newer (`min-sm`), k and n multiples of 8 and operands whose offsets
     and row strides are multiples of 8 elements (16-byte aligned rows); other matmuls are left
-    to kiln-gpu-tiled-matmul.
+    to kiln-cuda-tiled-matmul.
   }];
   let options = [
     Option<"minSM", "min-sm", "int64_t", "80",
@@ -326,17 +326,17 @@ def KilnGPUTensorCoreMatmul : Pass<"kiln-gpu-tensor-core-matmul", "::mlir::Modul
                            "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect"];
 }
 
-def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::ModuleOp"> {
+def KilnCUDATiledMatmul : Pass<"kiln-cuda-tiled-matmul", "::mlir::ModuleOp"> {
   let summary = "Register-tiled matmuls in CUDA entries";
   let description = [{
     Each `linalg.matmul` on static buffers in a `kiln.cuda_entry` function becomes a grid of
     64 x 64 tiles of C, one block of 16 x 16 threads per tile, each thread summing a 4 x 4
     register tile (rows and columns 16 apart, so that neighbouring threads read neighbouring
     columns of B) over k and adding it to C once. The outer loop is marked
-    `kiln.gpu_block_loop` for kiln-map-parallel-loops-to-gpu. f32 matmuls with k and n
+    `kiln.gpu_block_loop` for kiln-cuda-map-parallel-loops. f32 matmuls with k and n
     multiples of 4 and 16-byte aligned rows take a staged kernel instead: 128 x 128 tiles of C
     per block of 256 threads, 8 x 8 outputs per thread, each k step of 16 copied into shared
-    memory in 16-byte pieces one step ahead. The matmuls that kiln-gpu-tensor-core-matmul
+    memory in 16-byte pieces one step ahead. The matmuls that kiln-cuda-tensor-core-matmul
     takes (f16/bf16) never reach it.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
@@ -344,7 +344,7 @@ def KilnGPUTiledMatmul : Pass<"kiln-gpu-tiled-matmul", "::mlir::ModuleOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {
+def KilnCUDAMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
   let summary = "Move every outlined kernel into one gpu.module";
   let description = [{
     `gpu-kernel-outlining` makes one `gpu.module` per kernel; Kiln ships one binary per SM
@@ -356,7 +356,7 @@ def KilnMergeGPUModules : Pass<"kiln-merge-gpu-modules", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
-def KilnLowerCUDALaunches : Pass<"kiln-lower-cuda-launches", "::mlir::ModuleOp"> {
+def KilnCUDALowerLaunches : Pass<"kiln-cuda-lower-launches", "::mlir::ModuleOp"> {
   let summary = "Lower the host side of CUDA entries to calls of the Kiln runtime (LLVM dialect)";
   let description = [{
     In the LLVM-dialect functions marked `kiln.cuda_entry` (first argument the context, second

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --convert-linalg-to-parallel-loops --kiln-gpu-vectorize-elementwise --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --convert-linalg-to-parallel-loops --kiln-cuda-vectorize-elementwise --canonicalize | FileCheck %s
 
 // Rows of 1000 f32: each iteration takes 4 consecutive elements, loaded and stored as 16-byte
 // vectors; the row's bias (indexed by the outer dimension only) is loaded once for the 4 lanes.

@@ -1,4 +1,4 @@
-//===- VectorizeElementwise.cpp - The kiln-gpu-vectorize-elementwise pass -===//
+//===- VectorizeElementwise.cpp - The kiln-cuda-vectorize-elementwise pass -===//
 //
 // An elementwise loop of a CUDA entry would give each thread one element: one 4-byte load per
 // operand per thread. Here each thread takes 4 consecutive elements of the innermost dimension
@@ -24,7 +24,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNGPUVECTORIZEELEMENTWISE
+#define GEN_PASS_DEF_KILNCUDAVECTORIZEELEMENTWISE
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -164,7 +164,7 @@ void vectorize(scf::ParallelOp loop, int64_t length) {
 }
 
 struct GPUVectorizeElementwisePass
-    : impl::KilnGPUVectorizeElementwiseBase<GPUVectorizeElementwisePass> {
+    : impl::KilnCUDAVectorizeElementwiseBase<GPUVectorizeElementwisePass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (!func->hasAttr(kCUDAEntryAttr) || func.getBody().empty())

@@ -1,4 +1,4 @@
-//===- MapParallelLoopsToGPU.cpp - The kiln-map-parallel-loops-to-gpu pass ===//
+//===- MapParallelLoops.cpp - The kiln-cuda-map-parallel-loops pass -------===//
 //
 // Decides how the loops of a CUDA entry spread over the GPU, then leaves the rewriting to
 // upstream's convert-parallel-loops-to-gpu. Upstream's gpu-map-parallel-loops maps an untiled
@@ -16,7 +16,7 @@
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNMAPPARALLELLOOPSTOGPU
+#define GEN_PASS_DEF_KILNCUDAMAPPARALLELLOOPS
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -202,8 +202,8 @@ LogicalResult verifyHostCode(func::FuncOp func) {
   return success();
 }
 
-struct MapParallelLoopsToGPUPass
-    : impl::KilnMapParallelLoopsToGPUBase<MapParallelLoopsToGPUPass> {
+struct MapParallelLoopsPass
+    : impl::KilnCUDAMapParallelLoopsBase<MapParallelLoopsPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -242,7 +242,7 @@ struct MapParallelLoopsToGPUPass
     return success();
   }
 
-  /// A loop of kiln-gpu-block-reductions: its dimensions are the grid, the loop directly
+  /// A loop of kiln-cuda-block-reductions: its dimensions are the grid, the loop directly
   /// inside it the threads of each block.
   LogicalResult mapBlockLoop(scf::ParallelOp loop) {
     loop->removeAttr(kGPUBlockLoopAttr);

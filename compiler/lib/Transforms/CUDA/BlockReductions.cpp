@@ -1,4 +1,4 @@
-//===- BlockReductions.cpp - The kiln-gpu-block-reductions pass -----------===//
+//===- BlockReductions.cpp - The kiln-cuda-block-reductions pass -----------===//
 //
 // A reduction over the innermost dimension (row sums and maxima, the reductions inside
 // softmax, layer_norm, rms_norm, reduce_* over axis -1) would otherwise run one thread per
@@ -14,14 +14,14 @@
 //       %all = gpu.all_reduce <op> %p uniform
 //       scf.if (%t == 0) { out[i] = out[i] <op> %all }
 //
-// kiln-map-parallel-loops-to-gpu maps the two loops to blocks and threads.
+// kiln-cuda-map-parallel-loops maps the two loops to blocks and threads.
 //
 //===----------------------------------------------------------------------===//
 #include "RowReduction.h"
 #include "kiln/Compiler/Passes.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNGPUBLOCKREDUCTIONS
+#define GEN_PASS_DEF_KILNCUDABLOCKREDUCTIONS
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -75,7 +75,7 @@ void rewrite(const RowReduction &reduction, int64_t blockSize) {
   op.erase();
 }
 
-struct GPUBlockReductionsPass : impl::KilnGPUBlockReductionsBase<GPUBlockReductionsPass> {
+struct GPUBlockReductionsPass : impl::KilnCUDABlockReductionsBase<GPUBlockReductionsPass> {
   using Base::Base;
 
   void runOnOperation() override {

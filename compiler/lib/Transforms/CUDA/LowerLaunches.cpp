@@ -1,4 +1,4 @@
-//===- LowerCUDALaunches.cpp - The kiln-lower-cuda-launches pass ----------===//
+//===- LowerLaunches.cpp - The kiln-cuda-lower-launches pass --------------===//
 //
 // The host half of a CUDA entry, on the LLVM dialect. Upstream's gpu-to-llvm leaves each
 // gpu.launch_func with LLVM-typed arguments for a translation that would call MLIR's own GPU
@@ -11,7 +11,7 @@
 //   malloc(n) / aligned_alloc(a, n) / free(p) -> kiln_cuda_alloc(ctx, stream, n) / _free
 //   return %status -> return kiln_cuda_finish(ctx, stream)
 //   and, first, kiln_cuda_check_alignment(ctx, stream, p, i) for each buffer argument p: the
-//   kernels access memory up to 16 bytes at a time (kiln-gpu-vectorize-elementwise, the
+//   kernels access memory up to 16 bytes at a time (kiln-cuda-vectorize-elementwise, the
 //   matmuls' tile copies), which the runtime reports as a caller's error when p is misaligned
 // The runtime functions record the first failure of a call and skip the work after it;
 // kiln_cuda_finish returns it.
@@ -24,7 +24,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNLOWERCUDALAUNCHES
+#define GEN_PASS_DEF_KILNCUDALOWERLAUNCHES
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -200,7 +200,7 @@ private:
   Type ptrType, i32Type, i64Type, voidType;
 };
 
-struct LowerCUDALaunchesPass : impl::KilnLowerCUDALaunchesBase<LowerCUDALaunchesPass> {
+struct LowerLaunchesPass : impl::KilnCUDALowerLaunchesBase<LowerLaunchesPass> {
   void runOnOperation() override {
     if (failed(CUDALaunchLowering(getOperation()).run()))
       signalPassFailure();

@@ -1,4 +1,4 @@
-//===- RowKernels.cpp - The kiln-gpu-row-kernels pass ---------------------===//
+//===- RowKernels.cpp - The kiln-cuda-row-kernels pass ---------------------===//
 //
 // softmax, log_softmax, layer_norm and rms_norm lower to a run of row passes: fills of row
 // statistics, reductions over each row into them, and an elementwise pass reading them. One
@@ -20,7 +20,7 @@
 #include "kiln/Compiler/Passes.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNGPUROWKERNELS
+#define GEN_PASS_DEF_KILNCUDAROWKERNELS
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -221,7 +221,7 @@ bool isNeutral(Operation *op) {
   return isa<memref::AllocOp, arith::ConstantOp>(op);
 }
 
-struct GPURowKernelsPass : impl::KilnGPURowKernelsBase<GPURowKernelsPass> {
+struct GPURowKernelsPass : impl::KilnCUDARowKernelsBase<GPURowKernelsPass> {
   using Base::Base;
 
   void runOnOperation() override {

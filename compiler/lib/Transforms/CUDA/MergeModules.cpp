@@ -1,8 +1,8 @@
-//===- MergeGPUModules.cpp - The kiln-merge-gpu-modules pass --------------===//
+//===- MergeModules.cpp - The kiln-cuda-merge-modules pass ----------------===//
 #include "kiln/Compiler/Passes.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNMERGEGPUMODULES
+#define GEN_PASS_DEF_KILNCUDAMERGEMODULES
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -23,7 +23,7 @@ void alignWorkgroupBuffers(gpu::GPUFuncOp kernel) {
                                          b.getI64IntegerAttr(16));
 }
 
-struct MergeGPUModulesPass : impl::KilnMergeGPUModulesBase<MergeGPUModulesPass> {
+struct MergeModulesPass : impl::KilnCUDAMergeModulesBase<MergeModulesPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto gpuModules = llvm::to_vector(module.getOps<gpu::GPUModuleOp>());

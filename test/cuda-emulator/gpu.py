@@ -13,7 +13,7 @@
       with the reference within the case's tolerance. Needs a GPU, kiln-run and NumPy.
   gpu.py emulate --tools BUILD/bin --driver FAKE.so --llc LLC --out DIR [--op NAME]...
       Both halves without a GPU: `prepare`, then every case with `kiln-run --device cuda` on a
-      fake driver (test/tools/kiln-run/Inputs/fake_cuda.c) posing as sm_80 and as sm_90, which
+      fake driver (fake_cuda.c, the CMake target kiln_fake_cuda) posing as sm_80 and as sm_90, which
       runs the kernels on the CPU (the chip's kernels rebuilt for the host by simt.py, one
       fiber per CUDA thread in simt.c; the sm_80 run schedules threads in reverse order), and
       `check`'s comparison of every result. The driver also fails a case whose host code asks
@@ -36,7 +36,10 @@ import types
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The e2e cases and their comparison come from the e2e harness; simt.py lives here.
+sys.path.insert(0, os.path.join(HERE, "..", "e2e", "harness"))
+sys.path.insert(0, HERE)
 import e2e  # noqa: E402
 import simt  # noqa: E402
 
@@ -56,8 +59,7 @@ def compile_op(args, op):
     return cases, src, lib
 
 
-EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
-                        "examples")
+EXAMPLES = os.path.join(HERE, "..", "..", "examples")
 # f32 graphs with exp, matmuls and row reductions, against the interpreter's float64: the
 # GPU sums in another order and uses libdevice's exp. The absolute tolerance scales with each
 # result's largest magnitude: a small value left by cancelling large terms keeps their rounding

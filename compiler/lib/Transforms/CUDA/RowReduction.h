@@ -1,6 +1,6 @@
 //===- RowReduction.h - Row reductions by a block of GPU threads -*- C++ -*-===//
 //
-// Shared by kiln-gpu-block-reductions (one reduction per kernel) and kiln-gpu-row-kernels
+// Shared by kiln-cuda-block-reductions (one reduction per kernel) and kiln-cuda-row-kernels
 // (the passes of softmax and the normalizations in one kernel): thread t of a block of T
 // threads combines elements t, t + T, ... of a row, and gpu.all_reduce combines the threads.
 //

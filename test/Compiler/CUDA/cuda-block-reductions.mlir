@@ -1,5 +1,5 @@
-// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-gpu-block-reductions --convert-linalg-to-parallel-loops --kiln-map-parallel-loops-to-gpu --canonicalize | FileCheck %s
-// RUN: kiln-opt %s --pass-pipeline='builtin.module(kiln-bufferize, kiln-gpu-block-reductions)' | FileCheck %s --check-prefix=CPU
+// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-cuda-block-reductions --convert-linalg-to-parallel-loops --kiln-cuda-map-parallel-loops --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --pass-pipeline='builtin.module(kiln-bufferize, kiln-cuda-block-reductions)' | FileCheck %s --check-prefix=CPU
 
 // One block of 256 threads per row: each thread sums a strided part of the row (coalesced),
 // gpu.all_reduce combines the parts, thread 0 adds the total to the initialized output.

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(kiln-map-parallel-loops-to-gpu{block-size=100})'
+// RUN: kiln-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(kiln-cuda-map-parallel-loops{block-size=100})'
 
 // expected-error @+1 {{block-size must be a positive multiple of 32, got 100}}
 func.func @entry(%ctx: !llvm.ptr, %stream: !llvm.ptr) -> i32 attributes {kiln.cuda_entry} {

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --kiln-bufferize="row-kernels=false" --kiln-cuda-entries --kiln-copies-to-linalg --kiln-gpu-row-kernels --kiln-gpu-block-reductions --convert-linalg-to-parallel-loops --kiln-map-parallel-loops-to-gpu --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --kiln-bufferize="row-kernels=false" --kiln-cuda-entries --kiln-copies-to-linalg --kiln-cuda-row-kernels --kiln-cuda-block-reductions --convert-linalg-to-parallel-loops --kiln-cuda-map-parallel-loops --canonicalize | FileCheck %s
 
 // softmax over rows of 40: one launch, a block of 64 threads per row. Each thread takes the
 // maximum of columns t, t + 64, ...; the block's maximum (gpu.all_reduce, in every thread) is

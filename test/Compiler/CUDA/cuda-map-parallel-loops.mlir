@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-copies-to-linalg --convert-linalg-to-parallel-loops --kiln-map-parallel-loops-to-gpu --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-copies-to-linalg --convert-linalg-to-parallel-loops --kiln-cuda-map-parallel-loops --canonicalize | FileCheck %s
 
 // A block of 256 threads covers 256 consecutive elements of the innermost dimension (x); the
 // rows make the grid's y dimension; the bound check guards the ragged last block.

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-gpu-tiled-matmul --convert-linalg-to-parallel-loops --kiln-map-parallel-loops-to-gpu --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-cuda-tiled-matmul --convert-linalg-to-parallel-loops --kiln-cuda-map-parallel-loops --canonicalize | FileCheck %s
 
 // 70 x 90 outputs in 64 x 64 tiles: a 2 x 2 grid of 16 x 16 threads, each summing a 4 x 4
 // register tile over k with one multiply-add per pair (contracted to FMA), reading bf16 and

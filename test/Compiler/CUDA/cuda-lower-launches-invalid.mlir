@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --verify-diagnostics --kiln-lower-cuda-launches
+// RUN: kiln-opt %s --split-input-file --verify-diagnostics --kiln-cuda-lower-launches
 
 // expected-error @+1 {{a CUDA entry needs a body and (ctx, stream) arguments}}
 llvm.func @declared(!llvm.ptr, !llvm.ptr) -> i32 attributes {kiln.cuda_entry}

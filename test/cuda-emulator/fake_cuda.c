@@ -3,7 +3,7 @@
  * (KILN_CUDA_DRIVER names this library).
  *
  * It runs no kernels unless FAKE_CUDA_KERNELS names their host build
- * (test/e2e/harness/simt.py), whose simt.c runs each launch on the CPU; otherwise outputs hold
+ * (test/cuda-emulator/simt.py), whose simt.c runs each launch on the CPU; otherwise outputs hold
  * what the copies left there: "device" memory is host memory. It refuses, with
  * "fake-cuda: error: ..." on stderr and an error code, what a real driver would refuse or what
  * would make a kernel read or write outside device memory:

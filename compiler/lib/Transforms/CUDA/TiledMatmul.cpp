@@ -1,4 +1,4 @@
-//===- TiledMatmul.cpp - The kiln-gpu-tiled-matmul pass -------------------===//
+//===- TiledMatmul.cpp - The kiln-cuda-tiled-matmul pass -------------------===//
 //
 // The generic lowering of a matmul gives one thread per output element, reading and writing
 // C at every step of k: two loads and a store per multiply-add. Here a block of 16 x 16 threads
@@ -13,7 +13,7 @@
 //       C[row r, col c] += sums[r][c]      (rows and columns inside C only)
 //
 // Element types follow linalg.matmul's own body (f16/bf16 operands extended to an f32
-// accumulator, integers sign-extended). kiln-map-parallel-loops-to-gpu maps the loops.
+// accumulator, integers sign-extended). kiln-cuda-map-parallel-loops maps the loops.
 //
 // f32 matmuls whose rows allow 16-byte loads (k and n multiples of 4, aligned rows) take a
 // staged kernel instead: a block of 256 threads computes a 128 x 128 tile of C, each thread
@@ -29,7 +29,7 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNGPUTILEDMATMUL
+#define GEN_PASS_DEF_KILNCUDATILEDMATMUL
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -295,7 +295,7 @@ void rewriteStaged(linalg::MatmulOp op, Operation *combine, Value product) {
   op.erase();
 }
 
-struct GPUTiledMatmulPass : impl::KilnGPUTiledMatmulBase<GPUTiledMatmulPass> {
+struct GPUTiledMatmulPass : impl::KilnCUDATiledMatmulBase<GPUTiledMatmulPass> {
   void runOnOperation() override {
     SmallVector<linalg::MatmulOp> matmuls;
     for (auto func : getOperation().getOps<func::FuncOp>())

@@ -1,5 +1,5 @@
-// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-gpu-tensor-core-matmul --kiln-gpu-tiled-matmul --convert-linalg-to-parallel-loops --kiln-map-parallel-loops-to-gpu --canonicalize | FileCheck %s
-// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-gpu-tensor-core-matmul=min-sm=75 --kiln-gpu-tiled-matmul --convert-linalg-to-parallel-loops --kiln-map-parallel-loops-to-gpu --canonicalize | FileCheck %s --check-prefix=SM75
+// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-cuda-tensor-core-matmul --kiln-cuda-tiled-matmul --convert-linalg-to-parallel-loops --kiln-cuda-map-parallel-loops --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --kiln-bufferize --kiln-cuda-entries --kiln-cuda-tensor-core-matmul=min-sm=75 --kiln-cuda-tiled-matmul --convert-linalg-to-parallel-loops --kiln-cuda-map-parallel-loops --canonicalize | FileCheck %s --check-prefix=SM75
 
 // 200 x 136 outputs in 128 x 128 tiles: a 2 x 2 grid of 256 threads (8 warps) with the two
 // k-step buffers in shared memory (rows padded by 8 elements); 16-byte loads of A and B, zeros

@@ -4,7 +4,7 @@
  * simt.py rebuilds the kernels of `kilnc --emit=nvvm` for the host: their NVVM intrinsics become
  * calls of the kiln_simt_* functions below, and each kernel gets an entry
  * kiln_simt_kernel_<name>(void **params) that takes cuLaunchKernel's parameter array. The fake
- * driver (test/tools/kiln-run/Inputs/fake_cuda.c, with FAKE_CUDA_KERNELS naming the library
+ * driver (test/cuda-emulator/fake_cuda.c, with FAKE_CUDA_KERNELS naming the library
  * built from this file and those kernels) calls kiln_simt_launch for each launch.
  *
  * Blocks run one after the other; the threads of a block are fibers (ucontext) that run until

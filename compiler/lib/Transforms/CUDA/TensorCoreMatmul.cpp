@@ -1,4 +1,4 @@
-//===- TensorCoreMatmul.cpp - The kiln-gpu-tensor-core-matmul pass --------===//
+//===- TensorCoreMatmul.cpp - The kiln-cuda-tensor-core-matmul pass --------===//
 //
 // f16/bf16 matmuls summed in f32 run on the tensor cores with the warp-wide mma.sync
 // (m16n8k16) of sm_80+. One block of 8 warps computes a 128 x 128 tile of C; each warp a
@@ -17,7 +17,7 @@
 //
 // Shared rows are padded by 16 bytes so that the 8 row addresses of each ldmatrix fall in
 // distinct banks. Loads outside A or B give zeros; k and n being multiples of 8 makes each
-// 16-byte load wholly inside or outside. kiln-map-parallel-loops-to-gpu maps the loops and
+// 16-byte load wholly inside or outside. kiln-cuda-map-parallel-loops maps the loops and
 // turns the workgroup allocations into the kernel's shared memory.
 //
 // Upstream's route to mma.sync (vector.contract distributed by nvgpu-optimize-shared-memory
@@ -34,7 +34,7 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace kiln {
-#define GEN_PASS_DEF_KILNGPUTENSORCOREMATMUL
+#define GEN_PASS_DEF_KILNCUDATENSORCOREMATMUL
 #include "kiln/Compiler/Passes.h.inc"
 } // namespace kiln
 
@@ -260,7 +260,7 @@ void rewrite(linalg::MatmulOp op, Match match) {
 }
 
 struct GPUTensorCoreMatmulPass
-    : impl::KilnGPUTensorCoreMatmulBase<GPUTensorCoreMatmulPass> {
+    : impl::KilnCUDATensorCoreMatmulBase<GPUTensorCoreMatmulPass> {
   using Base::Base;
 
   void runOnOperation() override {
