@@ -9,6 +9,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build gcc g++ make \
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools \
-  libgtest-dev python3 python3-numpy valgrind pkg-config \
+  libgtest-dev python3 python3-numpy valgrind pkg-config clang-format-22 \
   libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
   ocl-icd-opencl-dev

@@ -29,19 +29,27 @@ struct FeatureBit {
   uint32_t xcr0;
 };
 
-constexpr uint32_t kYmmState = 0x6;   // SSE + AVX state
-constexpr uint32_t kZmmState = 0xE6;  // + opmask, ZMM_Hi256, Hi16_ZMM
+constexpr uint32_t kYmmState = 0x6;  // SSE + AVX state
+constexpr uint32_t kZmmState = 0xE6; // + opmask, ZMM_Hi256, Hi16_ZMM
 
 // Every feature Target.cpp may require (the x86-64 levels), in GCC's spelling.
 const FeatureBit kFeatureBits[] = {
-    {"sse3", false, 0, 0},          {"ssse3", false, 9, 0},
-    {"sse4.1", false, 19, 0},       {"sse4.2", false, 20, 0},
-    {"popcnt", false, 23, 0},       {"fma", false, 12, kYmmState},
-    {"avx", false, 28, kYmmState},  {"f16c", false, 29, kYmmState},
-    {"bmi", true, 3, 0},            {"avx2", true, 5, kYmmState},
-    {"bmi2", true, 8, 0},           {"avx512f", true, 16, kZmmState},
-    {"avx512dq", true, 17, kZmmState}, {"avx512cd", true, 28, kZmmState},
-    {"avx512bw", true, 30, kZmmState}, {"avx512vl", true, 31, kZmmState},
+    {"sse3", false, 0, 0},
+    {"ssse3", false, 9, 0},
+    {"sse4.1", false, 19, 0},
+    {"sse4.2", false, 20, 0},
+    {"popcnt", false, 23, 0},
+    {"fma", false, 12, kYmmState},
+    {"avx", false, 28, kYmmState},
+    {"f16c", false, 29, kYmmState},
+    {"bmi", true, 3, 0},
+    {"avx2", true, 5, kYmmState},
+    {"bmi2", true, 8, 0},
+    {"avx512f", true, 16, kZmmState},
+    {"avx512dq", true, 17, kZmmState},
+    {"avx512cd", true, 28, kZmmState},
+    {"avx512bw", true, 30, kZmmState},
+    {"avx512vl", true, 31, kZmmState},
 };
 
 const FeatureBit *findFeature(StringRef name) {
@@ -75,12 +83,11 @@ public:
           return createStringError("target '%s' requires CPU feature '%s', which the variant "
                                    "dispatch cannot detect",
                                    variant.name.c_str(), name.c_str());
-    auto *cache = new GlobalVariable(module, i32Ty, /*isConstant=*/false,
-                                     GlobalValue::InternalLinkage, ConstantInt::get(i32Ty, -1),
-                                     prefix + "cpu_variant_index");
-    Function *fn = Function::Create(FunctionType::get(i32Ty, false),
-                                    GlobalValue::InternalLinkage, prefix + "select_cpu_variant",
-                                    module);
+    auto *cache =
+        new GlobalVariable(module, i32Ty, /*isConstant=*/false, GlobalValue::InternalLinkage,
+                           ConstantInt::get(i32Ty, -1), prefix + "cpu_variant_index");
+    Function *fn = Function::Create(FunctionType::get(i32Ty, false), GlobalValue::InternalLinkage,
+                                    prefix + "select_cpu_variant", module);
     // One copy of the detection, called by every entry; after the first call it is one load.
     fn->addFnAttr(Attribute::NoInline);
     BasicBlock *entry = BasicBlock::Create(ctx, "entry", fn);
@@ -111,8 +118,8 @@ public:
 
   /// `const char *<module>_cpu_variant(void)`: the name of the variant the entries run.
   void buildVariantName(ArrayRef<CPUTarget> variants, Function *selector, StringRef symbol) {
-    Function *fn = Function::Create(FunctionType::get(ptrTy, false),
-                                    GlobalValue::ExternalLinkage, symbol, module);
+    Function *fn = Function::Create(FunctionType::get(ptrTy, false), GlobalValue::ExternalLinkage,
+                                    symbol, module);
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));
     if (!selector) {
       b.CreateRet(cString(variants.front().name));
@@ -121,13 +128,12 @@ public:
     std::vector<Constant *> names;
     for (const CPUTarget &variant : variants)
       names.push_back(cString(variant.name));
-    auto *table = new GlobalVariable(
-        module, ArrayType::get(ptrTy, names.size()), /*isConstant=*/true,
-        GlobalValue::PrivateLinkage,
-        ConstantArray::get(ArrayType::get(ptrTy, names.size()), names),
-        prefix + "cpu_variant_names");
-    Value *slot = b.CreateInBoundsGEP(table->getValueType(), table,
-                                      {b.getInt32(0), b.CreateCall(selector)});
+    auto *table = new GlobalVariable(module, ArrayType::get(ptrTy, names.size()),
+                                     /*isConstant=*/true, GlobalValue::PrivateLinkage,
+                                     ConstantArray::get(ArrayType::get(ptrTy, names.size()), names),
+                                     prefix + "cpu_variant_names");
+    Value *slot =
+        b.CreateInBoundsGEP(table->getValueType(), table, {b.getInt32(0), b.CreateCall(selector)});
     b.CreateRet(b.CreateLoad(ptrTy, slot));
   }
 
@@ -151,7 +157,8 @@ public:
     BasicBlock *fallback = BasicBlock::Create(ctx, "baseline", entry);
     SwitchInst *dispatch = b.CreateSwitch(index, fallback, impls.size() - 1);
     for (size_t i = 0; i < impls.size(); ++i) {
-      BasicBlock *call = i + 1 == impls.size() ? fallback : BasicBlock::Create(ctx, "variant", entry);
+      BasicBlock *call =
+          i + 1 == impls.size() ? fallback : BasicBlock::Create(ctx, "variant", entry);
       if (call != fallback)
         dispatch->addCase(b.getInt32(i), call);
       IRBuilder<> cb(call);
@@ -170,8 +177,7 @@ private:
                                       "~{flags}",
                                       /*hasSideEffects=*/true);
     Value *maxLeaf = b.CreateExtractValue(b.CreateCall(cpuid, {b.getInt32(0), b.getInt32(0)}), 0);
-    Value *leaf1ECX =
-        b.CreateExtractValue(b.CreateCall(cpuid, {b.getInt32(1), b.getInt32(0)}), 2);
+    Value *leaf1ECX = b.CreateExtractValue(b.CreateCall(cpuid, {b.getInt32(1), b.getInt32(0)}), 2);
 
     // Leaf 7 only where it exists: above the maximum leaf, cpuid repeats another leaf.
     BasicBlock *before = b.GetInsertBlock();
@@ -212,21 +218,20 @@ private:
     Value *all = b.getTrue();
     for (const std::string &name : variant.requiredFeatures) {
       const FeatureBit *feature = findFeature(name);
-      all = b.CreateAnd(all, bitSet(b, feature->leaf7 ? words.leaf7EBX : words.leaf1ECX,
-                                    feature->bit));
+      all = b.CreateAnd(all,
+                        bitSet(b, feature->leaf7 ? words.leaf7EBX : words.leaf1ECX, feature->bit));
       if (feature->xcr0)
-        all = b.CreateAnd(all, b.CreateICmpEQ(b.CreateAnd(words.xcr0,
-                                                          b.getInt32(feature->xcr0)),
+        all = b.CreateAnd(all, b.CreateICmpEQ(b.CreateAnd(words.xcr0, b.getInt32(feature->xcr0)),
                                               b.getInt32(feature->xcr0)));
     }
     return all;
   }
 
   Constant *cString(StringRef s) {
-    auto *global = new GlobalVariable(module, ArrayType::get(Type::getInt8Ty(ctx), s.size() + 1),
-                                      /*isConstant=*/true, GlobalValue::PrivateLinkage,
-                                      ConstantDataArray::getString(ctx, s),
-                                      prefix + "cpu_variant_name");
+    auto *global =
+        new GlobalVariable(module, ArrayType::get(Type::getInt8Ty(ctx), s.size() + 1),
+                           /*isConstant=*/true, GlobalValue::PrivateLinkage,
+                           ConstantDataArray::getString(ctx, s), prefix + "cpu_variant_name");
     global->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
     return global;
   }
@@ -275,8 +280,8 @@ void applyCPUTarget(Module &module, const CPUTarget &target) {
 
 std::string cpuVariantSymbol(StringRef moduleName) { return (moduleName + "_cpu_variant").str(); }
 
-Error addCPUDispatch(Module &module, ArrayRef<GraphSignature> graphs,
-                     ArrayRef<CPUTarget> variants, StringRef moduleName) {
+Error addCPUDispatch(Module &module, ArrayRef<GraphSignature> graphs, ArrayRef<CPUTarget> variants,
+                     StringRef moduleName) {
   DispatchBuilder builder(module, moduleName);
   Function *selector = nullptr;
   if (variants.size() > 1) {

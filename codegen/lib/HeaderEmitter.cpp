@@ -48,14 +48,13 @@ void emitCUDAEntries(raw_ostream &os, const GraphSignature &graph) {
   os << "/* The CUDA entry: the same buffers as device pointers; the work is queued on `stream`\n"
         " * (a CUstream, NULL for the runtime's). Returns 0 when all was queued. Needs the Kiln\n"
         " * runtime, which loads the CUDA driver. */\n";
-  emitEntry(os, graph.name + kCUDAEntrySuffix.str(),
-            "struct kiln_context *kiln_ctx, void *stream", graph);
+  emitEntry(os, graph.name + kCUDAEntrySuffix.str(), "struct kiln_context *kiln_ctx, void *stream",
+            graph);
   os << "int32_t " << graph.name << kCUDAArgvEntrySuffix
      << "(struct kiln_context *kiln_ctx, void *stream, void **args);\n";
   os << "/* The CUDA entry on host buffers: copies the inputs to the GPU, runs the graph there,\n"
         " * copies the outputs back and synchronizes (the runtime's stream and memory pool). */\n";
-  emitEntry(os, graph.name + kCUDAHostEntrySuffix.str(), "struct kiln_context *kiln_ctx",
-            graph);
+  emitEntry(os, graph.name + kCUDAHostEntrySuffix.str(), "struct kiln_context *kiln_ctx", graph);
   os << "\n";
 }
 
@@ -109,8 +108,7 @@ std::string emitHeader(ArrayRef<GraphSignature> graphs, StringRef moduleName, bo
   for (const GraphSignature &graph : graphs)
     emitGraph(os, moduleName, graph, cuda);
   os << "/* Describes every graph above for the Kiln runtime. */\n"
-     << "extern const struct kiln_module_metadata " << moduleMetadataSymbol(moduleName)
-     << ";\n\n"
+     << "extern const struct kiln_module_metadata " << moduleMetadataSymbol(moduleName) << ";\n\n"
      << "/* The CPU variant the entries run on this CPU, e.g. \"x86-64-v4\": with several CPU\n"
      << " * targets (kilnc --target=x86-64-v3,x86-64-v4), the best one it supports. */\n"
      << "const char *" << cpuVariantSymbol(moduleName) << "(void);\n\n"

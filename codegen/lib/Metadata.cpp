@@ -29,9 +29,9 @@ public:
     argInfoTy = StructType::create(ctx, {ptrTy, ptrTy, i32Ty, i32Ty}, "kiln_arg_info");
     graphInfoTy =
         StructType::create(ctx, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy}, "kiln_graph_info");
-    moduleTy = StructType::create(ctx, {i32Ty, i32Ty, i32Ty, i32Ty, ptrTy, ptrTy, ptrTy, i64Ty,
-                                        ptrTy, ptrTy, ptrTy},
-                                  "kiln_module_metadata");
+    moduleTy = StructType::create(
+        ctx, {i32Ty, i32Ty, i32Ty, i32Ty, ptrTy, ptrTy, ptrTy, i64Ty, ptrTy, ptrTy, ptrTy},
+        "kiln_module_metadata");
     cudaImageTy = StructType::create(ctx, {i32Ty, i32Ty, ptrTy, i64Ty}, "kiln_cuda_image");
     cudaModuleTy = StructType::create(ctx, {i32Ty, i32Ty, ptrTy}, "kiln_cuda_module");
   }
@@ -52,9 +52,8 @@ public:
       args.push_back(buildArgInfo(graph, arg));
     for (const ArgSignature &arg : graph.outputs)
       args.push_back(buildArgInfo(graph, arg));
-    Constant *argArray = privateGlobal(graph.name + "_args",
-                                       ConstantArray::get(ArrayType::get(argInfoTy, args.size()),
-                                                          args));
+    Constant *argArray = privateGlobal(
+        graph.name + "_args", ConstantArray::get(ArrayType::get(argInfoTy, args.size()), args));
     return ConstantStruct::get(graphInfoTy,
                                {cString(graph.name), argv, argArray,
                                 ConstantInt::get(i32Ty, graph.inputs.size()),
@@ -111,15 +110,15 @@ public:
   /// which fatbinary rewrites and compresses, and a cubin not found there (another toolkit
   /// version) get their own copy.
   Constant *imageData(const CUDAImage &image, StringRef fatbin, GlobalVariable *fatbinData) {
-    size_t offset = fatbinData && image.format == KILN_CUDA_CUBIN ? fatbin.find(image.data)
-                                                                  : StringRef::npos;
+    size_t offset =
+        fatbinData && image.format == KILN_CUDA_CUBIN ? fatbin.find(image.data) : StringRef::npos;
     if (offset != StringRef::npos && offset % 8 == 0)
       return ConstantExpr::getInBoundsGetElementPtr(Type::getInt8Ty(ctx), fatbinData,
                                                     ConstantInt::get(i64Ty, offset));
-    auto *data = cast<GlobalVariable>(privateGlobal(
-        "cuda_image_sm" + Twine(image.sm),
-        ConstantDataArray::getString(ctx, image.data,
-                                     /*AddNull=*/image.format == KILN_CUDA_PTX)));
+    auto *data = cast<GlobalVariable>(
+        privateGlobal("cuda_image_sm" + Twine(image.sm),
+                      ConstantDataArray::getString(ctx, image.data,
+                                                   /*AddNull=*/image.format == KILN_CUDA_PTX)));
     // The driver reads cubins as ELF: 8-byte alignment keeps its headers aligned.
     data->setAlignment(Align(8));
     return data;
@@ -135,14 +134,12 @@ public:
     Constant *graphArray = privateGlobal(
         "graphs", ConstantArray::get(ArrayType::get(graphInfoTy, graphs.size()), graphs));
     Constant *init = ConstantStruct::get(
-        moduleTy, {ConstantInt::get(i32Ty, KILN_MODULE_MAGIC),
-                   ConstantInt::get(i32Ty, KILN_ABI_VERSION),
-                   ConstantInt::get(i32Ty, graphs.size()), ConstantInt::get(i32Ty, 0),
-                   graphArray, cString(baseline.cpu),
-                   cString(llvm::join(baseline.requiredFeatures, ",")),
-                   ConstantInt::get(i64Ty, workspaceBytes), cudaModule,
-                   cString(llvm::join(names, ",")),
-                   variantName});
+        moduleTy,
+        {ConstantInt::get(i32Ty, KILN_MODULE_MAGIC), ConstantInt::get(i32Ty, KILN_ABI_VERSION),
+         ConstantInt::get(i32Ty, graphs.size()), ConstantInt::get(i32Ty, 0), graphArray,
+         cString(baseline.cpu), cString(llvm::join(baseline.requiredFeatures, ",")),
+         ConstantInt::get(i64Ty, workspaceBytes), cudaModule, cString(llvm::join(names, ",")),
+         variantName});
     return new GlobalVariable(module, moduleTy, /*isConstant=*/true, GlobalValue::ExternalLinkage,
                               init, symbol);
   }
@@ -168,9 +165,8 @@ private:
     size_t count = graph.inputs.size() + graph.outputs.size();
     std::vector<Type *> params(count + 1, ptrTy);
     auto *type = FunctionType::get(i32Ty, params, false);
-    Function *fn =
-        Function::Create(type, GlobalValue::ExternalLinkage,
-                         graph.name + kCUDAHostEntrySuffix.str(), module);
+    Function *fn = Function::Create(type, GlobalValue::ExternalLinkage,
+                                    graph.name + kCUDAHostEntrySuffix.str(), module);
     std::vector<uint64_t> bytes;
     for (const std::vector<ArgSignature> *args : {&graph.inputs, &graph.outputs})
       for (const ArgSignature &arg : *args)
@@ -180,21 +176,21 @@ private:
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));
     Value *args = b.CreateAlloca(ArrayType::get(ptrTy, count));
     for (size_t i = 0; i < count; ++i)
-      b.CreateStore(fn->getArg(i + 1), b.CreateConstInBoundsGEP2_64(
-                                           ArrayType::get(ptrTy, count), args, 0, i));
+      b.CreateStore(fn->getArg(i + 1),
+                    b.CreateConstInBoundsGEP2_64(ArrayType::get(ptrTy, count), args, 0, i));
     FunctionCallee callHost = module.getOrInsertFunction(
         "kiln_cuda_call_host",
         FunctionType::get(i32Ty, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy, ptrTy}, false));
-    b.CreateRet(b.CreateCall(
-        callHost, {fn->getArg(0), cString(graph.name), cudaArgv,
-                   ConstantInt::get(i32Ty, graph.inputs.size()),
-                   ConstantInt::get(i32Ty, graph.outputs.size()), sizes, args}));
+    b.CreateRet(
+        b.CreateCall(callHost, {fn->getArg(0), cString(graph.name), cudaArgv,
+                                ConstantInt::get(i32Ty, graph.inputs.size()),
+                                ConstantInt::get(i32Ty, graph.outputs.size()), sizes, args}));
     return fn;
   }
 
   /// `int32_t name(leading pointers..., void **args)` calling `entry(leading..., args[0..N))`.
-  Function *buildPackedEntry(const GraphSignature &graph, Function *entry,
-                             const std::string &name, unsigned leadingArgs) {
+  Function *buildPackedEntry(const GraphSignature &graph, Function *entry, const std::string &name,
+                             unsigned leadingArgs) {
     std::vector<Type *> params(leadingArgs + 1, ptrTy);
     auto *type = FunctionType::get(i32Ty, params, false);
     Function *fn = Function::Create(type, GlobalValue::ExternalLinkage, name, module);
@@ -221,9 +217,9 @@ private:
       shape = privateGlobal(graph.name + "_" + arg.name + "_shape",
                             ConstantDataArray::get(ctx, ArrayRef<uint64_t>(dims)));
     }
-    return ConstantStruct::get(argInfoTy, {cString(arg.name), shape,
-                                           ConstantInt::get(i32Ty, arg.dtype),
-                                           ConstantInt::get(i32Ty, arg.shape.size())});
+    return ConstantStruct::get(argInfoTy,
+                               {cString(arg.name), shape, ConstantInt::get(i32Ty, arg.dtype),
+                                ConstantInt::get(i32Ty, arg.shape.size())});
   }
 
   Constant *cString(StringRef s) {
@@ -232,8 +228,7 @@ private:
 
   Constant *privateGlobal(const Twine &name, Constant *init, bool unnamedAddr = false) {
     auto *global = new GlobalVariable(module, init->getType(), /*isConstant=*/true,
-                                      GlobalValue::PrivateLinkage, init,
-                                      "__kiln_" + prefix + name);
+                                      GlobalValue::PrivateLinkage, init, "__kiln_" + prefix + name);
     if (unnamedAddr)
       global->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
     return global;
@@ -250,14 +245,12 @@ private:
 
 } // namespace
 
-std::string moduleMetadataSymbol(StringRef moduleName) {
-  return (moduleName + "_metadata").str();
-}
+std::string moduleMetadataSymbol(StringRef moduleName) { return (moduleName + "_metadata").str(); }
 
 Error addModuleMetadata(Module &module, ArrayRef<GraphSignature> graphs,
                         ArrayRef<CPUTarget> cpuVariants, StringRef moduleName,
-                        bool exportRuntimeSymbol,
-                        ArrayRef<CUDAImage> cudaImages, StringRef cudaFatbin) {
+                        bool exportRuntimeSymbol, ArrayRef<CUDAImage> cudaImages,
+                        StringRef cudaFatbin) {
   MetadataBuilder builder(module, (moduleName + "_").str());
   std::vector<Constant *> infos;
   for (const GraphSignature &graph : graphs) {

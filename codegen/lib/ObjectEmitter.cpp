@@ -53,9 +53,8 @@ Expected<std::string> emitMachineCode(Module &module, TargetMachine &machine, bo
   SmallString<0> buffer;
   raw_svector_ostream os(buffer);
   legacy::PassManager pm;
-  if (machine.addPassesToEmitFile(pm, os, nullptr,
-                                  assembly ? CodeGenFileType::AssemblyFile
-                                           : CodeGenFileType::ObjectFile))
+  if (machine.addPassesToEmitFile(
+          pm, os, nullptr, assembly ? CodeGenFileType::AssemblyFile : CodeGenFileType::ObjectFile))
     return createStringError("the target cannot emit %s", assembly ? "assembly" : "objects");
   pm.run(module);
   return std::string(buffer.str());

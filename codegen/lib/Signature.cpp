@@ -38,16 +38,26 @@ struct DtypeInfo {
 };
 DtypeInfo dtypeInfo(uint32_t dtype) {
   switch (dtype) {
-  case KILN_DTYPE_F32: return {"f32", "float", 4};
-  case KILN_DTYPE_F64: return {"f64", "double", 8};
-  case KILN_DTYPE_F16: return {"f16", "uint16_t", 2};
-  case KILN_DTYPE_BF16: return {"bf16", "uint16_t", 2};
-  case KILN_DTYPE_BOOL: return {"bool", "uint8_t", 1};
-  case KILN_DTYPE_I8: return {"i8", "int8_t", 1};
-  case KILN_DTYPE_I16: return {"i16", "int16_t", 2};
-  case KILN_DTYPE_I32: return {"i32", "int32_t", 4};
-  case KILN_DTYPE_I64: return {"i64", "int64_t", 8};
-  default: return {"?", "void", 0};
+  case KILN_DTYPE_F32:
+    return {"f32", "float", 4};
+  case KILN_DTYPE_F64:
+    return {"f64", "double", 8};
+  case KILN_DTYPE_F16:
+    return {"f16", "uint16_t", 2};
+  case KILN_DTYPE_BF16:
+    return {"bf16", "uint16_t", 2};
+  case KILN_DTYPE_BOOL:
+    return {"bool", "uint8_t", 1};
+  case KILN_DTYPE_I8:
+    return {"i8", "int8_t", 1};
+  case KILN_DTYPE_I16:
+    return {"i16", "int16_t", 2};
+  case KILN_DTYPE_I32:
+    return {"i32", "int32_t", 4};
+  case KILN_DTYPE_I64:
+    return {"i64", "int64_t", 8};
+  default:
+    return {"?", "void", 0};
   }
 }
 } // namespace

@@ -20,12 +20,13 @@ namespace kiln {
 
 bool isCOrCxxKeyword(StringRef name) {
   static const char *const keywords[] = {
-      "_Bool", "auto", "bool", "break", "case", "char", "class", "const", "continue", "default",
-      "delete", "do", "double", "else", "enum", "extern", "false", "float", "for", "goto", "if",
-      "inline", "int", "long", "namespace", "new", "operator", "private", "protected", "public",
-      "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
-      "switch", "template", "this", "true", "typedef", "union", "unsigned", "using", "virtual",
-      "void", "volatile", "while"};
+      "_Bool",     "auto",    "bool",     "break",   "case",      "char",   "class",    "const",
+      "continue",  "default", "delete",   "do",      "double",    "else",   "enum",     "extern",
+      "false",     "float",   "for",      "goto",    "if",        "inline", "int",      "long",
+      "namespace", "new",     "operator", "private", "protected", "public", "register", "restrict",
+      "return",    "short",   "signed",   "sizeof",  "static",    "struct", "switch",   "template",
+      "this",      "true",    "typedef",  "union",   "unsigned",  "using",  "virtual",  "void",
+      "volatile",  "while"};
   return llvm::is_contained(keywords, name);
 }
 
@@ -35,21 +36,22 @@ namespace {
 /// calls or LLVM calls for it, and the C library functions it calls for memory.
 bool isCLibraryFunction(StringRef name) {
   static const char *const math[] = {
-      "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "ceil", "copysign",
-      "cos", "cosh", "erf", "erfc", "exp", "exp10", "exp2", "expm1", "fabs", "fdim", "floor",
-      "fma", "fmax", "fmin", "fmod", "frexp", "hypot", "ilogb", "ldexp", "lgamma", "llrint",
-      "llround", "log", "log10", "log1p", "log2", "logb", "lrint", "lround", "modf", "nan",
-      "nearbyint", "nextafter", "nexttoward", "pow", "remainder", "remquo", "rint", "round",
-      "scalbln", "scalbn", "sin", "sincos", "sinh", "sqrt", "tan", "tanh", "tgamma", "trunc"};
-  static const char *const memory[] = {"aligned_alloc", "calloc", "free", "malloc", "memcmp",
-                                       "memcpy", "memmove", "memset", "posix_memalign",
-                                       "realloc", "abort", "main"};
+      "acos",  "acosh",     "asin",      "asinh",      "atan",   "atan2",     "atanh",  "cbrt",
+      "ceil",  "copysign",  "cos",       "cosh",       "erf",    "erfc",      "exp",    "exp10",
+      "exp2",  "expm1",     "fabs",      "fdim",       "floor",  "fma",       "fmax",   "fmin",
+      "fmod",  "frexp",     "hypot",     "ilogb",      "ldexp",  "lgamma",    "llrint", "llround",
+      "log",   "log10",     "log1p",     "log2",       "logb",   "lrint",     "lround", "modf",
+      "nan",   "nearbyint", "nextafter", "nexttoward", "pow",    "remainder", "remquo", "rint",
+      "round", "scalbln",   "scalbn",    "sin",        "sincos", "sinh",      "sqrt",   "tan",
+      "tanh",  "tgamma",    "trunc"};
+  static const char *const memory[] = {"aligned_alloc",  "calloc",  "free",    "malloc",
+                                       "memcmp",         "memcpy",  "memmove", "memset",
+                                       "posix_memalign", "realloc", "abort",   "main"};
   if (llvm::is_contained(memory, name))
     return true;
   for (const char *function : math)
-    if (name == function || (name.size() == strlen(function) + 1 &&
-                             name.starts_with(function) && (name.back() == 'f' ||
-                                                            name.back() == 'l')))
+    if (name == function || (name.size() == strlen(function) + 1 && name.starts_with(function) &&
+                             (name.back() == 'f' || name.back() == 'l')))
       return true;
   return false;
 }
@@ -78,8 +80,8 @@ LogicalResult verifyGraphSymbols(ModuleOp module, StringRef moduleName) {
   defined[cpuVariantSymbol(moduleName)] = "the module's CPU variant query";
   defined[moduleMetadataSymbol(moduleName)] = "the module's metadata";
   for (GraphOp graph : module.getOps<GraphOp>())
-    for (StringRef suffix : {kArgvEntrySuffix, kCUDAEntrySuffix, kCUDAArgvEntrySuffix,
-                             kCUDAHostEntrySuffix})
+    for (StringRef suffix :
+         {kArgvEntrySuffix, kCUDAEntrySuffix, kCUDAArgvEntrySuffix, kCUDAHostEntrySuffix})
       defined[(graph.getSymName() + suffix).str()] =
           ("an entry of graph '" + graph.getSymName() + "'").str();
   bool ok = true;

@@ -61,8 +61,8 @@ Expected<CPUTarget> resolveCPUTarget(StringRef name) {
     enabled.push_back((feature.second ? "+" : "-") + feature.first().str());
   llvm::sort(enabled);
   target.features = llvm::join(enabled, ",");
-  for (ArrayRef<const char *> level : {ArrayRef(kV2Features), ArrayRef(kV3Features),
-                                       ArrayRef(kV4Features)})
+  for (ArrayRef<const char *> level :
+       {ArrayRef(kV2Features), ArrayRef(kV3Features), ArrayRef(kV4Features)})
     for (const char *feature : level)
       if (hostFeatures.lookup(feature))
         target.requiredFeatures.push_back(feature);
@@ -87,8 +87,8 @@ Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const CPUTarget &ta
   Triple triple(target.triple);
   const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
-    return createStringError("cannot create a code generator for %s: %s",
-                             target.triple.c_str(), error.c_str());
+    return createStringError("cannot create a code generator for %s: %s", target.triple.c_str(),
+                             error.c_str());
   TargetOptions options;
   auto level = optLevel == 0   ? CodeGenOptLevel::None
                : optLevel == 1 ? CodeGenOptLevel::Less

@@ -18,7 +18,6 @@ using namespace llvm;
 namespace kiln {
 namespace {
 
-
 std::string providerName(StringRef moduleName) {
   return ("__kiln_" + moduleName + "_workspace").str();
 }
@@ -55,8 +54,7 @@ void buildEntry(Module &module, Function *body, StringRef name, uint64_t bytes,
 
 } // namespace
 
-Expected<std::vector<uint64_t>> addWorkspaceEntries(Module &module,
-                                                    ArrayRef<GraphSignature> graphs,
+Expected<std::vector<uint64_t>> addWorkspaceEntries(Module &module, ArrayRef<GraphSignature> graphs,
                                                     StringRef moduleName) {
   std::vector<uint64_t> sizes;
   FunctionCallee provider;
@@ -68,11 +66,10 @@ Expected<std::vector<uint64_t>> addWorkspaceEntries(Module &module,
     }
     uint64_t bytes = body->arg_size() > 1 ? body->getParamDereferenceableBytes(1) : 0;
     if (bytes == 0)
-      return createStringError("graph '%s' takes a workspace of unknown size",
-                               graph.name.c_str());
+      return createStringError("graph '%s' takes a workspace of unknown size", graph.name.c_str());
     if (!provider)
-      provider = module.getOrInsertFunction(providerName(moduleName),
-                                            providerType(module.getContext()));
+      provider =
+          module.getOrInsertFunction(providerName(moduleName), providerType(module.getContext()));
     buildEntry(module, body, graph.name, bytes, provider);
     sizes.push_back(bytes);
   }
@@ -88,16 +85,15 @@ void defineWorkspaceProvider(Module &module, StringRef moduleName) {
   PointerType *ptrTy = PointerType::getUnqual(ctx);
   fn->setLinkage(GlobalValue::InternalLinkage);
   auto threadLocal = [&](Type *type, const Twine &name) {
-    auto *global = new GlobalVariable(module, type, /*isConstant=*/false,
-                                      GlobalValue::InternalLinkage, Constant::getNullValue(type),
-                                      "__kiln_" + moduleName + "_" + name);
+    auto *global =
+        new GlobalVariable(module, type, /*isConstant=*/false, GlobalValue::InternalLinkage,
+                           Constant::getNullValue(type), "__kiln_" + moduleName + "_" + name);
     global->setThreadLocal(true);
     return global;
   };
   GlobalVariable *arena = threadLocal(ptrTy, "arena");
   GlobalVariable *capacity = threadLocal(i64Ty, "arena_bytes");
-  FunctionCallee alignedAlloc =
-      module.getOrInsertFunction("aligned_alloc", ptrTy, i64Ty, i64Ty);
+  FunctionCallee alignedAlloc = module.getOrInsertFunction("aligned_alloc", ptrTy, i64Ty, i64Ty);
   FunctionCallee freeFn = module.getOrInsertFunction("free", Type::getVoidTy(ctx), ptrTy);
 
   Argument *context = fn->getArg(0), *bytes = fn->getArg(1);
@@ -129,8 +125,7 @@ void defineWorkspaceProvider(Module &module, StringRef moduleName) {
   b.SetInsertPoint(grow);
   b.CreateCall(freeFn, {data});
   const uint64_t align = KILN_WORKSPACE_ALIGNMENT;
-  Value *rounded =
-      b.CreateAnd(b.CreateAdd(bytes, b.getInt64(align - 1)), b.getInt64(~(align - 1)));
+  Value *rounded = b.CreateAnd(b.CreateAdd(bytes, b.getInt64(align - 1)), b.getInt64(~(align - 1)));
   Value *fresh = b.CreateCall(alignedAlloc, {b.getInt64(align), rounded});
   b.CreateStore(fresh, arenaSlot);
   b.CreateStore(b.CreateSelect(b.CreateIsNotNull(fresh), bytes, b.getInt64(0)), capacitySlot);

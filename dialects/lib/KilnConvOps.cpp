@@ -9,15 +9,13 @@ using namespace kiln::detail;
 
 /// Computes the spatial result sizes [Ho, Wo] of a sliding window over an NHWC input, or
 /// reports the dimension where the window does not fit.
-static FailureOr<SmallVector<int64_t>> windowedShape(Operation *op, RankedTensorType input,
-                                                     ArrayRef<int64_t> window,
-                                                     ArrayRef<int64_t> strides,
-                                                     ArrayRef<int64_t> padding,
-                                                     ArrayRef<int64_t> dilations) {
+static FailureOr<SmallVector<int64_t>>
+windowedShape(Operation *op, RankedTensorType input, ArrayRef<int64_t> window,
+              ArrayRef<int64_t> strides, ArrayRef<int64_t> padding, ArrayRef<int64_t> dilations) {
   SmallVector<int64_t> sizes;
   for (int d = 0; d < 2; ++d) {
-    auto size = windowedSize(input.getDimSize(1 + d), padding[2 * d], padding[2 * d + 1],
-                             window[d], strides[d], dilations[d]);
+    auto size = windowedSize(input.getDimSize(1 + d), padding[2 * d], padding[2 * d + 1], window[d],
+                             strides[d], dilations[d]);
     if (!size)
       return op->emitOpError() << "window of " << window[d] << " (dilation " << dilations[d]
                                << ") does not fit the " << (d ? "width" : "height") << " "
@@ -64,8 +62,7 @@ LogicalResult Conv2DOp::verify() {
                           widening ? resultElement : element);
 }
 
-template <typename PoolOp>
-static LogicalResult verifyPool(PoolOp op) {
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   auto input = tensorType(op.getInput());
   SmallVector<int64_t> strides = op.getStridesOrWindow();
   ArrayRef<int64_t> window = op.getWindow(), padding = op.getPadding();

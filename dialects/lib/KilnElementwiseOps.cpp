@@ -9,8 +9,8 @@ using namespace kiln::detail;
 
 LogicalResult GeluOp::verify() {
   if (getApproximate() != "none" && getApproximate() != "tanh")
-    return emitOpError() << "expects approximate = \"none\" or \"tanh\", got \""
-                         << getApproximate() << "\"";
+    return emitOpError() << "expects approximate = \"none\" or \"tanh\", got \"" << getApproximate()
+                         << "\"";
   return success();
 }
 

@@ -17,9 +17,8 @@ using namespace kiln::detail;
 
 ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
   auto buildType = [](Builder &builder, ArrayRef<Type> args, ArrayRef<Type> results,
-                      function_interface_impl::VariadicFlag, std::string &) {
-    return builder.getFunctionType(args, results);
-  };
+                      function_interface_impl::VariadicFlag,
+                      std::string &) { return builder.getFunctionType(args, results); };
   return function_interface_impl::parseFunctionOp(
       parser, result, /*allowVariadic=*/false, getFunctionTypeAttrName(result.name), buildType,
       getArgAttrsAttrName(result.name), getResAttrsAttrName(result.name));
@@ -100,8 +99,7 @@ LogicalResult MapOp::verifySymbolUses(SymbolTableCollection &symbols) {
                            << " does not broadcast with " << formatShape(shape);
     shape = *broadcast;
   }
-  return verifyResultType(*this, tensorType(getResult()), shape,
-                          kernel->getResultTypes().front());
+  return verifyResultType(*this, tensorType(getResult()), shape, kernel->getResultTypes().front());
 }
 
 LogicalResult ReduceOp::verify() {

@@ -43,9 +43,8 @@ LogicalResult kiln::detail::verifyKnownAttributes(Operation *op) {
     // "dialect.name" attributes belong to their dialect (passes annotate ops with them).
     if (name.contains('.') || llvm::is_contained(known, attribute.getName()))
       continue;
-    SmallVector<StringRef> names = llvm::map_to_vector(known, [](StringAttr a) {
-      return a.strref();
-    });
+    SmallVector<StringRef> names =
+        llvm::map_to_vector(known, [](StringAttr a) { return a.strref(); });
     InFlightDiagnostic error = op->emitOpError("has no attribute '") << name << "'";
     if (std::optional<StringRef> meant = closestName(name, names))
       error << "; did you mean '" << *meant << "'?";

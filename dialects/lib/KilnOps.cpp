@@ -1,6 +1,6 @@
 //===- KilnOps.cpp - Kiln op verifiers, folders and custom assembly -------===//
-#include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
+#include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
 #include "mlir/Dialect/CommonFolders.h"
@@ -49,8 +49,8 @@ FailureOr<SmallVector<int64_t>> kiln::detail::verifyAxes(Operation *op, ArrayRef
   return result;
 }
 
-LogicalResult kiln::detail::verifyArrayAttr(Operation *op, StringRef name,
-                                            ArrayRef<int64_t> values, size_t size, int64_t min) {
+LogicalResult kiln::detail::verifyArrayAttr(Operation *op, StringRef name, ArrayRef<int64_t> values,
+                                            size_t size, int64_t min) {
   if (values.size() != size)
     return op->emitOpError() << "expects " << size << " entries in '" << name << "', got "
                              << values.size();
@@ -69,8 +69,7 @@ LogicalResult kiln::detail::verifyScalarAttr(Operation *op, StringRef name, Attr
   if (!ok)
     return op->emitOpError() << "'" << name << "' must be a "
                              << (isa<FloatType>(elementType) ? "float" : "signless integer")
-                             << " attribute for element type " << elementType << ", got "
-                             << attr;
+                             << " attribute for element type " << elementType << ", got " << attr;
   return success();
 }
 
@@ -81,8 +80,8 @@ LogicalResult kiln::detail::verifyScalarAttr(Operation *op, StringRef name, Attr
 LogicalResult kiln::detail::verifyBroadcastingElementwise(Operation *op) {
   auto lhs = tensorType(op->getOperand(0)), rhs = tensorType(op->getOperand(1));
   if (lhs.getElementType() != rhs.getElementType())
-    return op->emitOpError() << "operand element types must match, got "
-                             << lhs.getElementType() << " and " << rhs.getElementType();
+    return op->emitOpError() << "operand element types must match, got " << lhs.getElementType()
+                             << " and " << rhs.getElementType();
   auto shape = broadcastShapes(lhs.getShape(), rhs.getShape());
   if (!shape)
     return op->emitOpError() << "operand shapes " << formatShape(lhs.getShape()) << " and "
@@ -192,10 +191,10 @@ void GraphOp::print(OpAsmPrinter &p) {
   p.printSymbolName(getSymName());
   function_interface_impl::printFunctionSignature(p, *this, getArgumentTypes(),
                                                   /*isVariadic=*/false, getResultTypes());
-  function_interface_impl::printFunctionAttributes(
-      p, *this,
-      {getFunctionTypeAttrName(), getArgAttrsAttrName(), getResAttrsAttrName(),
-       getArgNamesAttrName()});
+  function_interface_impl::printFunctionAttributes(p, *this,
+                                                   {getFunctionTypeAttrName(),
+                                                    getArgAttrsAttrName(), getResAttrsAttrName(),
+                                                    getArgNamesAttrName()});
   p << ' ';
   p.printRegion(getBody(), /*printEntryBlockArgs=*/false, /*printBlockTerminators=*/true);
 }
@@ -215,8 +214,8 @@ LogicalResult GraphOp::verify() {
   auto checkType = [&](Type type, StringRef what, unsigned index) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor || !tensor.hasStaticShape())
-      return emitOpError() << what << " " << index
-                           << " must be a statically shaped tensor, got " << type;
+      return emitOpError() << what << " " << index << " must be a statically shaped tensor, got "
+                           << type;
     Type element = tensor.getElementType();
     if (!isElementType(element))
       return emitOpError() << what << " " << index << " has unsupported element type " << element;
@@ -270,8 +269,8 @@ LogicalResult ReturnOp::verify() {
                          << graph.getSymName() << " has " << expected.size() << " results";
   for (auto [i, value, type] : llvm::enumerate(getOperands(), expected))
     if (value.getType() != type)
-      return emitOpError() << "result " << i << " has type " << value.getType()
-                           << " but graph @" << graph.getSymName() << " returns " << type;
+      return emitOpError() << "result " << i << " has type " << value.getType() << " but graph @"
+                           << graph.getSymName() << " returns " << type;
   return success();
 }
 
@@ -282,8 +281,8 @@ LogicalResult ReturnOp::verify() {
 LogicalResult MatmulOp::verify() {
   auto lhs = tensorType(getLhs()), rhs = tensorType(getRhs());
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return emitOpError() << "expects operands of rank >= 2, got ranks " << lhs.getRank()
-                         << " and " << rhs.getRank();
+    return emitOpError() << "expects operands of rank >= 2, got ranks " << lhs.getRank() << " and "
+                         << rhs.getRank();
   Type element = lhs.getElementType();
   if (element != rhs.getElementType())
     return emitOpError() << "operand element types must match, got " << element << " and "
@@ -342,8 +341,8 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 LogicalResult ReshapeOp::verify() {
   auto input = tensorType(getInput()), result = tensorType(getResult());
   if (input.getElementType() != result.getElementType())
-    return emitOpError() << "element types must match, got " << input.getElementType()
-                         << " and " << result.getElementType();
+    return emitOpError() << "element types must match, got " << input.getElementType() << " and "
+                         << result.getElementType();
   if (input.getNumElements() != result.getNumElements())
     return emitOpError() << "cannot reshape " << formatShape(input.getShape()) << " ("
                          << input.getNumElements() << " elements) into "
@@ -363,8 +362,8 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 LogicalResult BroadcastToOp::verify() {
   auto input = tensorType(getInput()), result = tensorType(getResult());
   if (input.getElementType() != result.getElementType())
-    return emitOpError() << "element types must match, got " << input.getElementType()
-                         << " and " << result.getElementType();
+    return emitOpError() << "element types must match, got " << input.getElementType() << " and "
+                         << result.getElementType();
   auto shape = broadcastShapes(input.getShape(), result.getShape());
   if (input.getRank() > result.getRank() || !shape ||
       ArrayRef<int64_t>(*shape) != result.getShape())
@@ -402,44 +401,46 @@ static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands, Floa
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(),
-                    [](const APFloat &a, const APFloat &b) { return a + b; },
-                    [](const APInt &a, const APInt &b) { return a + b; });
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a + b; },
+      [](const APInt &a, const APInt &b) { return a + b; });
 }
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(),
-                    [](const APFloat &a, const APFloat &b) { return a - b; },
-                    [](const APInt &a, const APInt &b) { return a - b; });
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a - b; },
+      [](const APInt &a, const APInt &b) { return a - b; });
 }
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(),
-                    [](const APFloat &a, const APFloat &b) { return a * b; },
-                    [](const APInt &a, const APInt &b) { return a * b; });
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a * b; },
+      [](const APInt &a, const APInt &b) { return a * b; });
 }
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(),
-                    [](const APFloat &a, const APFloat &b) { return a / b; },
-                    [](const APInt &a, const APInt &b) {
-                      // Matches the lowering: x / 0 = 0, and INT_MIN / -1 wraps.
-                      return b.isZero() ? APInt::getZero(a.getBitWidth()) : a.sdiv(b);
-                    });
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a / b; },
+      [](const APInt &a, const APInt &b) {
+        // Matches the lowering: x / 0 = 0, and INT_MIN / -1 wraps.
+        return b.isZero() ? APInt::getZero(a.getBitWidth()) : a.sdiv(b);
+      });
 }
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(),
-                    [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); },
-                    [](const APInt &a, const APInt &b) {
-                      // i1 orders false < true: unsigned, as in the lowering.
-                      bool aFirst = a.getBitWidth() == 1 ? a.uge(b) : a.sge(b);
-                      return aFirst ? a : b;
-                    });
+  return foldBinary(
+      *this, adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); },
+      [](const APInt &a, const APInt &b) {
+        // i1 orders false < true: unsigned, as in the lowering.
+        bool aFirst = a.getBitWidth() == 1 ? a.uge(b) : a.sge(b);
+        return aFirst ? a : b;
+      });
 }
 OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(*this, adaptor.getOperands(),
-                    [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); },
-                    [](const APInt &a, const APInt &b) {
-                      bool aFirst = a.getBitWidth() == 1 ? a.ule(b) : a.sle(b);
-                      return aFirst ? a : b;
-                    });
+  return foldBinary(
+      *this, adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); },
+      [](const APInt &a, const APInt &b) {
+        bool aFirst = a.getBitWidth() == 1 ? a.ule(b) : a.sle(b);
+        return aFirst ? a : b;
+      });
 }
 
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {

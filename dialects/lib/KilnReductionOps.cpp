@@ -36,8 +36,8 @@ static LogicalResult verifyNormalization(Operation *op, int64_t axis, ValueRange
     return failure();
   if (!(epsilon >= 0.0f))
     return op->emitOpError() << "expects epsilon >= 0, got " << epsilon;
-  auto expected = RankedTensorType::get(input.getShape().drop_front(*normalized),
-                                        input.getElementType());
+  auto expected =
+      RankedTensorType::get(input.getShape().drop_front(*normalized), input.getElementType());
   for (auto [param, name] : llvm::zip(params, names))
     if (param.getType() != expected)
       return op->emitOpError() << "expects " << name << " of type " << expected

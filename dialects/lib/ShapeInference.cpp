@@ -27,8 +27,7 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
-                                  bool keepDims) {
+SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepDims) {
   SmallVector<int64_t> result;
   for (auto [i, dim] : enumerate(shape)) {
     if (!is_contained(axes, static_cast<int64_t>(i)))

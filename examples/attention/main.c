@@ -84,7 +84,14 @@ static int write_npy(const char *dir, const struct tensor *t) {
     return 0;
   }
   unsigned header_len = (unsigned)(n + pad + 1);
-  unsigned char preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+  unsigned char preamble[10] = {0x93,
+                                'N',
+                                'U',
+                                'M',
+                                'P',
+                                'Y',
+                                1,
+                                0,
                                 (unsigned char)(header_len & 0xff),
                                 (unsigned char)(header_len >> 8)};
   fwrite(preamble, 1, sizeof preamble, f);

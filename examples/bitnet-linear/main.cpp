@@ -30,8 +30,8 @@ static_assert(KILN_BITNET_LINEAR_BITNET_LINEAR_X_NUMEL == kBatch * kIn, "x shape
 static_assert(KILN_BITNET_LINEAR_BITNET_LINEAR_W_NUMEL == kIn * kOut, "w shape");
 static_assert(KILN_BITNET_LINEAR_BITNET_LINEAR_RESULT0_NUMEL == kBatch * kOut, "y shape");
 
-constexpr double kBoundaryWindow = 1e-4;  // stage 1: where f32 rounding may pick the neighbour
-constexpr double kRtol = 1e-6;            // stage 3
+constexpr double kBoundaryWindow = 1e-4; // stage 1: where f32 rounding may pick the neighbour
+constexpr double kRtol = 1e-6;           // stage 3
 
 // A 32-bit LCG (Numerical Recipes constants): a value in [0, 1) with 24 random bits.
 struct Lcg {
@@ -42,7 +42,7 @@ struct Lcg {
   }
 };
 
-}  // namespace
+} // namespace
 
 int main() {
   std::vector<float> x(kBatch * kIn), w_scale(kOut), y(kBatch * kOut);
@@ -50,17 +50,17 @@ int main() {
   std::vector<int32_t> acc(kBatch * kOut);
 
   Lcg lcg{12345u};
-  for (float &v : x)  // roughly normal activations: sum of 4 uniforms, centred, in [-2, 2)
+  for (float &v : x) // roughly normal activations: sum of 4 uniforms, centred, in [-2, 2)
     v = static_cast<float>(lcg.next() + lcg.next() + lcg.next() + lcg.next() - 2.0);
-  x[1 * kIn + 100] = 40.0f;  // token 1 has an outlier: its other activations get coarse steps
-  std::fill(x.begin() + 7 * kIn, x.end(), 0.0f);  // token 7 is all zeros: y must be 0, not NaN
+  x[1 * kIn + 100] = 40.0f; // token 1 has an outlier: its other activations get coarse steps
+  std::fill(x.begin() + 7 * kIn, x.end(), 0.0f); // token 7 is all zeros: y must be 0, not NaN
   for (int8_t &v : w)
-    v = static_cast<int8_t>(static_cast<int>(lcg.next() * 3.0) - 1);  // -1, 0, 1
+    v = static_cast<int8_t>(static_cast<int>(lcg.next() * 3.0) - 1); // -1, 0, 1
   for (float &v : w_scale)
     v = static_cast<float>(0.01 + 0.04 * lcg.next());
 
-  int32_t status = bitnet_linear(nullptr, x.data(), w.data(), w_scale.data(), y.data(),
-                                 xq.data(), acc.data());
+  int32_t status =
+      bitnet_linear(nullptr, x.data(), w.data(), w_scale.data(), y.data(), xq.data(), acc.data());
   if (status != 0) {
     std::fprintf(stderr, "bitnet_linear failed with status %d\n", static_cast<int>(status));
     return 1;
@@ -132,12 +132,14 @@ int main() {
       }
       full *= w_scale[n];
       // The bound, widened by the boundary window and the f32 error of y.
-      double bound = w_scale[n] * amax[b] / 127.0 * (0.5 + kBoundaryWindow) * wsum +
-                     kRtol * std::fabs(ref);
+      double bound =
+          w_scale[n] * amax[b] / 127.0 * (0.5 + kBoundaryWindow) * wsum + kRtol * std::fabs(ref);
       double qerr = std::fabs(got - full);
       if (!(qerr <= bound)) {
-        std::fprintf(stderr, "FAIL y[%d][%d] = %.9g is %.3g from the full-precision %.9g; "
-                     "bound %.3g\n", b, n, got, qerr, full, bound);
+        std::fprintf(stderr,
+                     "FAIL y[%d][%d] = %.9g is %.3g from the full-precision %.9g; "
+                     "bound %.3g\n",
+                     b, n, got, qerr, full, bound);
         ok = false;
       }
       if (bound > 0.0)
@@ -145,10 +147,11 @@ int main() {
       err2 += (got - full) * (got - full);
       ref2 += full * full;
     }
-  std::printf("y:   max rel error %.3e against float64 dequantization (tolerance %.0e)\n",
-              max_rel, kRtol);
+  std::printf("y:   max rel error %.3e against float64 dequantization (tolerance %.0e)\n", max_rel,
+              kRtol);
   std::printf("y:   quantization error vs full precision: relative RMS %.3e, worst %.2f of "
-              "its bound\n", std::sqrt(err2 / ref2), max_ratio);
+              "its bound\n",
+              std::sqrt(err2 / ref2), max_ratio);
   for (int n = 0; n < kOut; ++n)
     if (y[7 * kOut + n] != 0.0f) {
       std::fprintf(stderr, "FAIL y[7][%d] = %.9g for an all-zero token\n", n, y[7 * kOut + n]);

@@ -15,7 +15,6 @@ struct Arena {
   ~Arena() { std::free(data); }
 };
 
-
 } // namespace
 
 void *kiln::threadWorkspace(void *, uint64_t bytes) {

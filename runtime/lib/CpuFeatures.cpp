@@ -13,10 +13,7 @@ struct Feature {
   bool (*supported)();
 };
 
-#define KILN_BUILTIN_FEATURE(NAME)                                                                 \
-  {                                                                                                \
-    NAME, [] { return __builtin_cpu_supports(NAME) != 0; }                                         \
-  }
+#define KILN_BUILTIN_FEATURE(NAME) {NAME, [] { return __builtin_cpu_supports(NAME) != 0; }}
 
 #if defined(__clang__)
 // Clang's __builtin_cpu_supports rejects some of GCC's names at compile time (clang 14 lacks
@@ -28,10 +25,7 @@ bool cpuidBit(unsigned leaf, unsigned subleaf, int reg, unsigned bit) {
   return (regs[reg] >> bit) & 1u;
 }
 enum { EAX, EBX, ECX, EDX };
-#define KILN_CPUID_FEATURE(NAME, LEAF, REG, BIT)                                                   \
-  {                                                                                                \
-    NAME, [] { return cpuidBit(LEAF, 0, REG, BIT); }                                               \
-  }
+#define KILN_CPUID_FEATURE(NAME, LEAF, REG, BIT) {NAME, [] { return cpuidBit(LEAF, 0, REG, BIT); }}
 #endif
 
 // Every name kilnc may list. An artifact naming anything else is refused rather than trusted.

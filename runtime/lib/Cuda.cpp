@@ -64,7 +64,8 @@ bool resolveAll(void *library, DriverApi &api, const char *&missing) {
       {"cuMemFreeAsync", resolve(library, "cuMemFreeAsync", api.cuMemFreeAsync)},
       {"cuDeviceGetDefaultMemPool",
        resolve(library, "cuDeviceGetDefaultMemPool", api.cuDeviceGetDefaultMemPool)},
-      {"cuMemPoolSetAttribute", resolve(library, "cuMemPoolSetAttribute", api.cuMemPoolSetAttribute)},
+      {"cuMemPoolSetAttribute",
+       resolve(library, "cuMemPoolSetAttribute", api.cuMemPoolSetAttribute)},
       {"cuMemcpyHtoDAsync_v2", resolve(library, "cuMemcpyHtoDAsync_v2", api.cuMemcpyHtoDAsync)},
       {"cuMemcpyDtoHAsync_v2", resolve(library, "cuMemcpyDtoHAsync_v2", api.cuMemcpyDtoHAsync)},
       {"cuStreamCreate", resolve(library, "cuStreamCreate", api.cuStreamCreate)},
@@ -179,8 +180,7 @@ Device *readyDevice() {
     return nullptr;
   }
   if (CUresult r = d.api.cuCtxSetCurrent(d.context)) {
-    record(KILN_ERROR_DEVICE_FAILED, "cannot make the CUDA context current: %s",
-           errorString(d, r));
+    record(KILN_ERROR_DEVICE_FAILED, "cannot make the CUDA context current: %s", errorString(d, r));
     return nullptr;
   }
   return &d;
@@ -297,8 +297,8 @@ std::vector<void *> copyInputs(Device &d, kiln_context *ctx, const HostCall &c,
     buffers[i] = kiln_cuda_alloc(ctx, nullptr, bytes ? bytes : 1);
     if (i >= c.numInputs || !buffers[i])
       continue;
-    if (CUresult r = d.api.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(buffers[i]),
-                                              c.host[i], bytes, d.stream))
+    if (CUresult r = d.api.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(buffers[i]), c.host[i],
+                                             bytes, d.stream))
       record(KILN_ERROR_DEVICE_FAILED, "copying input %u to the GPU failed: %s", i,
              errorString(d, r));
     receipt.bytes_copied += bytes;
@@ -351,8 +351,8 @@ int32_t runEntry(kiln_context *ctx, kiln_cuda_entry_argv_fn entry, std::vector<v
                  KernelTimer &timer, CallReceipt &receipt) {
   timer.record(timer.start);
   // The entry ends with kiln_cuda_finish, which reports and clears this thread's failure.
-  int32_t code = call.status == KILN_OK ? entry(ctx, nullptr, buffers.data())
-                                        : kiln_cuda_finish(ctx, nullptr);
+  int32_t code =
+      call.status == KILN_OK ? entry(ctx, nullptr, buffers.data()) : kiln_cuda_finish(ctx, nullptr);
   receipt.launches = call.launches;
   timer.record(timer.stop);
   return code;
@@ -397,10 +397,9 @@ kiln_status callGraph(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *i
 
 using namespace kiln::cuda;
 
-extern "C" int32_t kiln_cuda_call_host(void *ctx, const char *name,
-                                       kiln_cuda_entry_argv_fn entry, uint32_t num_inputs,
-                                       uint32_t num_outputs, const uint64_t *bytes,
-                                       void **args) {
+extern "C" int32_t kiln_cuda_call_host(void *ctx, const char *name, kiln_cuda_entry_argv_fn entry,
+                                       uint32_t num_inputs, uint32_t num_outputs,
+                                       const uint64_t *bytes, void **args) {
   uint32_t count = num_inputs + num_outputs;
   HostCall c{name, entry, num_inputs, std::vector<uint64_t>(bytes, bytes + count),
              std::vector<void *>(args, args + count)};
@@ -423,8 +422,8 @@ extern "C" void *kiln_cuda_alloc(void *, void *stream, uint64_t bytes) {
   CUdeviceptr pointer = 0;
   if (CUresult r = d->api.cuMemAllocAsync(&pointer, bytes, streamOf(*d, stream))) {
     record(r == CUDA_ERROR_OUT_OF_MEMORY ? KILN_ERROR_OUT_OF_MEMORY : KILN_ERROR_DEVICE_FAILED,
-           "cannot allocate %llu bytes of GPU memory: %s",
-           static_cast<unsigned long long>(bytes), errorString(*d, r));
+           "cannot allocate %llu bytes of GPU memory: %s", static_cast<unsigned long long>(bytes),
+           errorString(*d, r));
     return nullptr;
   }
   return reinterpret_cast<void *>(pointer);
@@ -438,9 +437,9 @@ extern "C" void kiln_cuda_free(void *, void *stream, void *pointer) {
 }
 
 extern "C" void kiln_cuda_launch(void *, void *stream, const kiln_cuda_module *module,
-                                 const char *name, int64_t grid_x, int64_t grid_y,
-                                 int64_t grid_z, int64_t block_x, int64_t block_y,
-                                 int64_t block_z, uint32_t shared_bytes, void **args) {
+                                 const char *name, int64_t grid_x, int64_t grid_y, int64_t grid_z,
+                                 int64_t block_x, int64_t block_y, int64_t block_z,
+                                 uint32_t shared_bytes, void **args) {
   Device *d = readyDevice();
   if (!d)
     return;
@@ -456,11 +455,11 @@ extern "C" void kiln_cuda_launch(void *, void *stream, const kiln_cuda_module *m
   CUfunction function = findKernel(*d, module, name);
   if (!function)
     return;
-  if (CUresult r = d->api.cuLaunchKernel(
-          function, unsigned(grid_x), unsigned(grid_y), unsigned(grid_z), unsigned(block_x),
-          unsigned(block_y), unsigned(block_z), shared_bytes, streamOf(*d, stream), args, nullptr)) {
-    record(KILN_ERROR_DEVICE_FAILED, "launch of kernel '%s' failed: %s", name,
-           errorString(*d, r));
+  if (CUresult r =
+          d->api.cuLaunchKernel(function, unsigned(grid_x), unsigned(grid_y), unsigned(grid_z),
+                                unsigned(block_x), unsigned(block_y), unsigned(block_z),
+                                shared_bytes, streamOf(*d, stream), args, nullptr)) {
+    record(KILN_ERROR_DEVICE_FAILED, "launch of kernel '%s' failed: %s", name, errorString(*d, r));
     return;
   }
   ++call.launches;

@@ -135,16 +135,16 @@ kiln_status run(kiln_graph *graph, kiln_context *ctx, void **args) {
   if (code == 0)
     return KILN_OK;
   if (code == KILN_ENTRY_OUT_OF_MEMORY)
-    return fail(KILN_ERROR_OUT_OF_MEMORY, "graph '%s': no memory for its workspace (up to %llu bytes)",
-                graphName(graph),
+    return fail(KILN_ERROR_OUT_OF_MEMORY,
+                "graph '%s': no memory for its workspace (up to %llu bytes)", graphName(graph),
                 static_cast<unsigned long long>(graph->module->metadata->workspace_size));
   return fail(KILN_ERROR_ENTRY_FAILED, "graph '%s' returned error code %" PRId32, graphName(graph),
               code);
 }
 
 // Passes the data pointers the way the packed entry takes them: inputs, then outputs.
-kiln_status packAndRun(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs, size_t num_inputs,
-                       const kiln_buffer *outputs, size_t num_outputs) {
+kiln_status packAndRun(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *inputs,
+                       size_t num_inputs, const kiln_buffer *outputs, size_t num_outputs) {
   void *inlineStorage[inlineArgs];
   std::unique_ptr<void *[]> heapStorage;
   void **args = inlineStorage;

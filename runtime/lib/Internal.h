@@ -56,8 +56,8 @@ struct kiln_module {
   void *handle = nullptr; // from dlopen
   std::string path;
   const kiln_module_metadata *metadata = nullptr; // lives in the artifact until dlclose
-  std::string cudaArchitectures; // "sm_80,sm_90" from the metadata
-  const char *cpuVariant = "";   // the variant the entries run here, chosen at load
+  std::string cudaArchitectures;                  // "sm_80,sm_90" from the metadata
+  const char *cpuVariant = ""; // the variant the entries run here, chosen at load
   std::unique_ptr<kiln_graph[]> graphs;
   kiln::LogLevel log = kiln::LogLevel::Off;
   kiln_module *nextLive = nullptr; // the registry of loaded modules (Module.cpp)

@@ -198,9 +198,9 @@ void logLoad(const kiln_module &module) {
     names += (i ? ", " : "") + std::string(meta.graphs[i].name);
   kiln::logLine("loaded '%s': %s (%s), target cpu '%s', cpu features '%s', cpu variant '%s' "
                 "(of '%s')",
-                module.path.c_str(), kiln::countOf(meta.num_graphs, "graph").c_str(),
-                names.c_str(), orEmpty(meta.target_cpu), orEmpty(meta.cpu_features),
-                module.cpuVariant, orEmpty(meta.cpu_variants));
+                module.path.c_str(), kiln::countOf(meta.num_graphs, "graph").c_str(), names.c_str(),
+                orEmpty(meta.target_cpu), orEmpty(meta.cpu_features), module.cpuVariant,
+                orEmpty(meta.cpu_variants));
 }
 
 kiln_status loadModule(const char *path, kiln_module **out_module) {

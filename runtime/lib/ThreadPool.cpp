@@ -126,8 +126,7 @@ ThreadPool &globalPool() {
 
 } // namespace
 
-extern "C" void kiln_parallel_for(void *ctxPointer, int64_t count, kiln_task_fn task,
-                                  void *data) {
+extern "C" void kiln_parallel_for(void *ctxPointer, int64_t count, kiln_task_fn task, void *data) {
   if (count <= 0 || !task)
     return;
   auto *ctx = ctxPointer ? static_cast<kiln_context *>(ctxPointer) : kiln::defaultContext();

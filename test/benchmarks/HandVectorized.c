@@ -8,8 +8,7 @@
 #include <immintrin.h>
 #include <math.h>
 
-void hv_triad(float *a, const float *b, const float *c, float scalar, int64_t begin,
-              int64_t end) {
+void hv_triad(float *a, const float *b, const float *c, float scalar, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i)
     a[i] = b[i] + scalar * c[i];
 }
@@ -50,8 +49,7 @@ void hv_layer_norm_rows(const float *x, const float *gamma, const float *beta, f
   }
 }
 
-void hv_bias_gelu_tanh_rows(float *y, const float *bias, int64_t cols, int64_t begin,
-                            int64_t end) {
+void hv_bias_gelu_tanh_rows(float *y, const float *bias, int64_t cols, int64_t begin, int64_t end) {
   const float k = 0.7978845608028654f; /* sqrt(2 / pi) */
   for (int64_t r = begin; r < end; ++r) {
     float *row = y + r * cols;

@@ -18,9 +18,9 @@
 #include "rows.h"
 #include "sgemm.h"
 
+#include <Eigen/Core>
 #include <benchmark/benchmark.h>
 #include <cblas.h>
-#include <Eigen/Core>
 #include <omp.h>
 
 #include <algorithm>
@@ -163,10 +163,14 @@ using SgemmEntry = int32_t (*)(kiln_context *, const float *, const float *, flo
 
 SgemmEntry sgemmEntry(int n) {
   switch (n) {
-  case 256: return sgemm_256;
-  case 512: return sgemm_512;
-  case 1024: return sgemm_1024;
-  default: return sgemm_2048;
+  case 256:
+    return sgemm_256;
+  case 512:
+    return sgemm_512;
+  case 1024:
+    return sgemm_1024;
+  default:
+    return sgemm_2048;
   }
 }
 
@@ -246,16 +250,16 @@ struct MlpData {
     }
   }
   void kiln(kiln_context *ctx) {
-    check(mlp(ctx, x.data(), w[0].data(), bias[0].data(), w[1].data(), bias[1].data(),
-              w[2].data(), bias[2].data(), y.data()),
+    check(mlp(ctx, x.data(), w[0].data(), bias[0].data(), w[1].data(), bias[1].data(), w[2].data(),
+              bias[2].data(), y.data()),
           "mlp");
   }
   // OpenBLAS for each product, then a separate bias + gelu pass over its output.
   void reference(int threads) {
     const float *in = x.data();
     for (int l = 0; l < 3; ++l) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, width, width, 1.0f, in,
-                  width, w[l].data(), width, 0.0f, h[l].data(), width);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, width, width, 1.0f, in, width,
+                  w[l].data(), width, 0.0f, h[l].data(), width);
       float *out = h[l].data();
       const float *b = bias[l].data();
       parallelRows(threads, batch, [&](int64_t begin, int64_t end) {
@@ -369,8 +373,8 @@ void registerRows() {
     add("layer_norm_4096x1024" + t + "/c", [=](benchmark::State &state) {
       for (auto _ : state)
         parallelRows(threads, rows, [&](int64_t begin, int64_t end) {
-          hv_layer_norm_rows(x->data(), gamma->data(), beta->data(), y->data(), cols, 1e-5f,
-                             begin, end);
+          hv_layer_norm_rows(x->data(), gamma->data(), beta->data(), y->data(), cols, 1e-5f, begin,
+                             end);
         });
       rate(state);
     });
@@ -400,8 +404,8 @@ struct ConvData {
               std::copy_n(&x[(size_t(iy) * w + ix) * c], c, dst);
           }
       }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, h * w, k, 9 * c, 1.0f,
-                columns.data(), 9 * c, filter.data(), k, 0.0f, y.data(), k);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, h * w, k, 9 * c, 1.0f, columns.data(),
+                9 * c, filter.data(), k, 0.0f, y.data(), k);
   }
 };
 
@@ -544,7 +548,8 @@ void printLoadLatency() {
       return;
     }
     int64_t shape[2] = {64, 64};
-    kiln_buffer inputs[2] = {{x.data(), KILN_DTYPE_F32, 2, shape}, {w.data(), KILN_DTYPE_F32, 2, shape}};
+    kiln_buffer inputs[2] = {{x.data(), KILN_DTYPE_F32, 2, shape},
+                             {w.data(), KILN_DTYPE_F32, 2, shape}};
     kiln_buffer output = {y.data(), KILN_DTYPE_F32, 2, shape};
     if (kiln_graph_call(graph, nullptr, inputs, 2, &output, 1) != KILN_OK) {
       std::fprintf(stderr, "call: %s\n", kiln_last_error());
@@ -572,8 +577,7 @@ void printRatios(const MedianCollector &c) {
               "> 1 is Kiln faster) ===\n",
               kRepetitions);
   double peak[3] = {0, counter("peak_fp32/t1", "GFLOP/s"), counter("peak_fp32/t2", "GFLOP/s")};
-  std::printf("measured peak FP32: %.0f GFLOP/s (1 thread), %.0f (2 threads)\n", peak[1],
-              peak[2]);
+  std::printf("measured peak FP32: %.0f GFLOP/s (1 thread), %.0f (2 threads)\n", peak[1], peak[2]);
   std::printf("measured triad:     %.1f GB/s (1 thread), %.1f (2 threads)\n",
               counter("chain_16M/t1/triad", "GB/s"), counter("chain_16M/t2/triad", "GB/s"));
   struct Row {
@@ -583,8 +587,8 @@ void printRatios(const MedianCollector &c) {
   std::vector<Row> rows;
   for (int n : {256, 512, 1024, 2048})
     for (const char *ref : {"openblas", "eigen", "onednn"})
-      rows.push_back({"sgemm_" + std::to_string(n), ref, n >= 1024 && std::string(ref) ==
-                      "openblas" ? ">= 1.0" : ""});
+      rows.push_back({"sgemm_" + std::to_string(n), ref,
+                      n >= 1024 && std::string(ref) == "openblas" ? ">= 1.0" : ""});
   rows.push_back({"mlp_256x1024x3", "openblas+epilogue", ">= 1.2"});
   rows.push_back({"chain_16M", "triad", ">= 0.85"});
   rows.push_back({"softmax_4096x1024", "c", ">= 1.0"});

@@ -40,9 +40,9 @@ OneDnnConv::~OneDnnConv() = default;
 void OneDnnConv::run(const float *x, float *y) {
   impl->src.set_data_handle(const_cast<float *>(x));
   impl->dst.set_data_handle(y);
-  impl->conv.execute(impl->stream, {{DNNL_ARG_SRC, impl->src},
-                                    {DNNL_ARG_WEIGHTS, impl->weights},
-                                    {DNNL_ARG_DST, impl->dst}});
+  impl->conv.execute(
+      impl->stream,
+      {{DNNL_ARG_SRC, impl->src}, {DNNL_ARG_WEIGHTS, impl->weights}, {DNNL_ARG_DST, impl->dst}});
   impl->stream.wait();
 }
 

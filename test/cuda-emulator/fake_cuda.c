@@ -37,8 +37,7 @@ enum {
   LAUNCH_FAILED = 719,
 };
 
-__attribute__((format(printf, 2, 3))) static CUresult fail(CUresult code, const char *format,
-                                                            ...) {
+__attribute__((format(printf, 2, 3))) static CUresult fail(CUresult code, const char *format, ...) {
   va_list args;
   va_start(args, format);
   fputs("fake-cuda: error: ", stderr);
@@ -96,7 +95,10 @@ typedef struct Function {
   int registers;
   uint64_t staticShared;
   int numParams;
-  struct { uint16_t offset, bytes; int pointer; } params[64];
+  struct {
+    uint16_t offset, bytes;
+    int pointer;
+  } params[64];
   void (*hostBuild)(void **params); /* with FAKE_CUDA_KERNELS */
 } Function;
 
@@ -199,8 +201,7 @@ static CUresult forEachAttribute(const unsigned char *elf, const char *section, 
 }
 
 /* EIATTR_REGCOUNT: the function's symbol index, then its register count. */
-static void readRegisterCount(Function *f, int attribute, const unsigned char *value,
-                              size_t size) {
+static void readRegisterCount(Function *f, int attribute, const unsigned char *value, size_t size) {
   uint32_t words[2];
   if (attribute != EIATTR_REGCOUNT || size != sizeof words)
     return;
@@ -211,8 +212,7 @@ static void readRegisterCount(Function *f, int attribute, const unsigned char *v
 
 /* EIATTR_KPARAM_INFO: index, ordinal, offset, then flags whose top 14 bits are the size and whose
  * bits 8-11 are 5 for a pointer (`.ptr` in PTX). */
-static void readParameter(Function *f, int attribute, const unsigned char *value,
-                          size_t size) {
+static void readParameter(Function *f, int attribute, const unsigned char *value, size_t size) {
   uint16_t ordinal, offset;
   uint32_t flags;
   if (attribute != EIATTR_KPARAM_INFO || size != 12)
@@ -278,8 +278,14 @@ CUresult cuInit(unsigned flags) {
   (void)flags;
   return devices && atoi(devices) == 0 ? NO_DEVICE : OK;
 }
-CUresult cuDeviceGetCount(int *count) { *count = 1; return OK; }
-CUresult cuDeviceGet(int *device, int ordinal) { *device = ordinal; return OK; }
+CUresult cuDeviceGetCount(int *count) {
+  *count = 1;
+  return OK;
+}
+CUresult cuDeviceGet(int *device, int ordinal) {
+  *device = ordinal;
+  return OK;
+}
 CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
   (void)device;
   *value = attribute == 75 ? sm() / 10 : sm() % 10;
@@ -295,7 +301,10 @@ CUresult cuDevicePrimaryCtxRetain(void **ctx, int device) {
   *ctx = (void *)0x1;
   return OK;
 }
-CUresult cuCtxSetCurrent(void *ctx) { (void)ctx; return OK; }
+CUresult cuCtxSetCurrent(void *ctx) {
+  (void)ctx;
+  return OK;
+}
 
 /* A cubin runs on the architecture it was built for and on later minor versions of it. The
  * architecture is in e_flags: bits 8-15 since ELF ABI version 8 (CUDA 13), bits 0-7 before. */
@@ -303,15 +312,18 @@ static CUresult checkCubin(const unsigned char *elf) {
   const Elf64_Ehdr *header = (const Elf64_Ehdr *)elf;
   if (header->e_ident[EI_CLASS] != ELFCLASS64 || header->e_machine != EM_CUDA)
     return fail(INVALID_IMAGE, "the image is an ELF file but not a 64-bit CUDA one");
-  int arch = header->e_ident[EI_ABIVERSION] >= 8 ? (header->e_flags >> 8) & 0xff
-                                                 : header->e_flags & 0xff;
+  int arch =
+      header->e_ident[EI_ABIVERSION] >= 8 ? (header->e_flags >> 8) & 0xff : header->e_flags & 0xff;
   if (arch / 10 != sm() / 10 || arch % 10 > sm() % 10)
     return fail(NO_BINARY_FOR_GPU, "the cubin is for sm_%d, the device is sm_%d", arch, sm());
   return OK;
 }
 
 CUresult cuModuleLoadData(void **module, const void *image) {
-  int cubin = memcmp(image, "\x7f" "ELF", 4) == 0;
+  int cubin = memcmp(image,
+                     "\x7f"
+                     "ELF",
+                     4) == 0;
   fprintf(stderr, "fake-cuda: load %s\n", cubin ? "cubin" : "PTX");
   if (cubin) {
     CUresult r = checkCubin(image);
@@ -354,8 +366,8 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
 static CUresult checkLaunchShape(const Function *f, unsigned gx, unsigned gy, unsigned gz,
                                  unsigned bx, unsigned by, unsigned bz, unsigned shared) {
   unsigned long long threads = (unsigned long long)bx * by * bz;
-  if (!gx || !gy || !gz || !threads || gx > 0x7fffffffu || gy > 65535 || gz > 65535 ||
-      bx > 1024 || by > 1024 || bz > 64 || threads > 1024)
+  if (!gx || !gy || !gz || !threads || gx > 0x7fffffffu || gy > 65535 || gz > 65535 || bx > 1024 ||
+      by > 1024 || bz > 64 || threads > 1024)
     return fail(INVALID_VALUE, "launch %s: grid %u %u %u of blocks %u %u %u is out of CUDA's range",
                 f->name, gx, gy, gz, bx, by, bz);
   unsigned long long warps = (threads + 31) / 32;
@@ -393,8 +405,8 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
                         void **extra) {
   const Function *f = function;
   (void)stream, (void)extra;
-  fprintf(stderr, "fake-cuda: launch %s grid %u %u %u block %u %u %u\n", f->name, gx, gy, gz,
-          bx, by, bz);
+  fprintf(stderr, "fake-cuda: launch %s grid %u %u %u block %u %u %u\n", f->name, gx, gy, gz, bx,
+          by, bz);
   CUresult r = checkLaunchShape(f, gx, gy, gz, bx, by, bz, shared);
   if (!r)
     r = checkPointerParameters(f, args);
@@ -472,29 +484,54 @@ CUresult cuStreamCreate(void **stream, unsigned flags) {
   *stream = (void *)0x3;
   return OK;
 }
-CUresult cuStreamSynchronize(void *stream) { (void)stream; return OK; }
+CUresult cuStreamSynchronize(void *stream) {
+  (void)stream;
+  return OK;
+}
 CUresult cuEventCreate(void **event, unsigned flags) {
   (void)flags;
   *event = (void *)0x4;
   return OK;
 }
-CUresult cuEventRecord(void *event, void *stream) { (void)event, (void)stream; return OK; }
+CUresult cuEventRecord(void *event, void *stream) {
+  (void)event, (void)stream;
+  return OK;
+}
 CUresult cuEventElapsedTime(float *ms, void *start, void *stop) {
   (void)start, (void)stop;
   *ms = 0.001f;
   return OK;
 }
-CUresult cuEventDestroy_v2(void *event) { (void)event; return OK; }
+CUresult cuEventDestroy_v2(void *event) {
+  (void)event;
+  return OK;
+}
 CUresult cuGetErrorString(CUresult error, const char **text) {
   switch (error) {
-  case NO_DEVICE: *text = "no CUDA-capable device is detected"; break;
-  case INVALID_IMAGE: *text = "device kernel image is invalid"; break;
-  case NO_BINARY_FOR_GPU: *text = "no kernel image is available for execution on the device"; break;
-  case NOT_FOUND: *text = "named symbol not found"; break;
-  case ILLEGAL_ADDRESS: *text = "an illegal memory access was encountered"; break;
-  case LAUNCH_OUT_OF_RESOURCES: *text = "too many resources requested for launch"; break;
-  case INVALID_VALUE: *text = "invalid argument"; break;
-  default: *text = "fake error"; break;
+  case NO_DEVICE:
+    *text = "no CUDA-capable device is detected";
+    break;
+  case INVALID_IMAGE:
+    *text = "device kernel image is invalid";
+    break;
+  case NO_BINARY_FOR_GPU:
+    *text = "no kernel image is available for execution on the device";
+    break;
+  case NOT_FOUND:
+    *text = "named symbol not found";
+    break;
+  case ILLEGAL_ADDRESS:
+    *text = "an illegal memory access was encountered";
+    break;
+  case LAUNCH_OUT_OF_RESOURCES:
+    *text = "too many resources requested for launch";
+    break;
+  case INVALID_VALUE:
+    *text = "invalid argument";
+    break;
+  default:
+    *text = "fake error";
+    break;
   }
   return OK;
 }

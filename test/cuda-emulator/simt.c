@@ -74,8 +74,8 @@ __attribute__((format(printf, 1, 2))) static void fail(const char *format, ...) 
   if (failed)
     return;
   failed = 1;
-  int used = snprintf(errorText, errorBytes, "block (%u,%u,%u): ", blockIdx[0], blockIdx[1],
-                      blockIdx[2]);
+  int used =
+      snprintf(errorText, errorBytes, "block (%u,%u,%u): ", blockIdx[0], blockIdx[1], blockIdx[2]);
   va_list args;
   va_start(args, format);
   if (used >= 0 && (size_t)used < errorBytes)
@@ -255,8 +255,8 @@ void kiln_simt_shared_access(const unsigned char *address, uint64_t bytes) {
     if (address >= array->start && address + bytes <= array->start + array->bytes)
       return;
   }
-  fail("thread %u: a %llu-byte shared memory access at %p is outside the shared arrays",
-       current, (unsigned long long)bytes, (const void *)address);
+  fail("thread %u: a %llu-byte shared memory access at %p is outside the shared arrays", current,
+       (unsigned long long)bytes, (const void *)address);
   halt();
 }
 
@@ -278,8 +278,8 @@ void kiln_simt_barrier(void) { arrive(&block); }
 static void warpOperation(int operation, uint32_t mask, const Slot *mine, Slot lanes[WARP]) {
   Group *warp = &warps[warpOf(current)];
   if (!(mask >> laneOf(current) & 1)) {
-    fail("thread %u: a warp operation with a mask (0x%08x) that leaves out its own lane",
-         current, mask);
+    fail("thread %u: a warp operation with a mask (0x%08x) that leaves out its own lane", current,
+         mask);
     halt();
   }
   uint32_t absent = mask & ~liveLanes(warpOf(current));
@@ -357,7 +357,7 @@ void kiln_simt_ldmatrix_x2_trans(uint32_t out[2], const unsigned char *rowAddres
 
 static float fromHalf(uint16_t bits) {
   unsigned exponent = bits >> 10 & 31, mantissa = bits & 1023;
-  float magnitude = exponent == 31   ? (mantissa ? NAN : INFINITY)
+  float magnitude = exponent == 31  ? (mantissa ? NAN : INFINITY)
                     : exponent == 0 ? ldexpf((float)mantissa, -24)
                                     : ldexpf((float)(mantissa | 1024), (int)exponent - 25);
   return bits >> 15 ? -magnitude : magnitude;
@@ -402,8 +402,7 @@ void kiln_simt_mma_f16(float d[4], const uint32_t a[4], const uint32_t b[2], con
   mma(MMA_F16, d, a, b, c);
 }
 
-void kiln_simt_mma_bf16(float d[4], const uint32_t a[4], const uint32_t b[2],
-                        const float c[4]) {
+void kiln_simt_mma_bf16(float d[4], const uint32_t a[4], const uint32_t b[2], const float c[4]) {
   mma(MMA_BF16, d, a, b, c);
 }
 

@@ -83,10 +83,10 @@ TEST(AbiLayoutTest, CudaImages) {
   EXPECT_EQ(offsetof(kiln_cuda_module, reserved), 4u);
   EXPECT_EQ(offsetof(kiln_cuda_module, images), 8u);
   // The calls that CUDA entries make must fit what kiln-cuda-lower-launches declares.
-  static_assert(std::is_same_v<decltype(&kiln_cuda_launch),
-                               void (*)(void *, void *, const kiln_cuda_module *, const char *,
-                                        int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-                                        uint32_t, void **)>);
+  static_assert(
+      std::is_same_v<decltype(&kiln_cuda_launch),
+                     void (*)(void *, void *, const kiln_cuda_module *, const char *, int64_t,
+                              int64_t, int64_t, int64_t, int64_t, int64_t, uint32_t, void **)>);
   static_assert(std::is_same_v<decltype(&kiln_cuda_alloc), void *(*)(void *, void *, uint64_t)>);
   static_assert(std::is_same_v<decltype(&kiln_cuda_finish), int32_t (*)(void *, void *)>);
 }

@@ -308,7 +308,9 @@ TEST(GraphCallTest, InfoLogShowsFailuresButNotCalls) {
 TEST(GraphCallTest, LogIsSilentByDefault) {
   unsetenv("KILN_LOG");
   ::testing::internal::CaptureStderr();
-  { ModulePtr module = loadFixture("good"); }
+  {
+    ModulePtr module = loadFixture("good");
+  }
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
 }
 

@@ -89,10 +89,9 @@ TEST(ModuleLoadTest, BadMagic) {
 
 TEST(ModuleLoadTest, WrongAbiVersion) {
   EXPECT_EQ(loadFailure(fixture("bad_abi"), KILN_ERROR_ABI_MISMATCH),
-            "cannot load '" + fixture("bad_abi") +
-                "': written for Kiln ABI version " + std::to_string(KILN_ABI_VERSION + 1) +
-                ", but this runtime reads version " + std::to_string(KILN_ABI_VERSION) +
-                " (rebuild it with a matching kilnc)");
+            "cannot load '" + fixture("bad_abi") + "': written for Kiln ABI version " +
+                std::to_string(KILN_ABI_VERSION + 1) + ", but this runtime reads version " +
+                std::to_string(KILN_ABI_VERSION) + " (rebuild it with a matching kilnc)");
 }
 
 TEST(ModuleLoadTest, UnknownCpuFeature) {

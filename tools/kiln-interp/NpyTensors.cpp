@@ -62,9 +62,7 @@ std::string formatType(RankedTensorType type) {
   return formatType(dtype, type.getShape());
 }
 
-std::string formatType(const npy::Array &array) {
-  return formatType(array.dtype(), array.shape());
-}
+std::string formatType(const npy::Array &array) { return formatType(array.dtype(), array.shape()); }
 
 RefTensor toTensor(const npy::Array &array, RankedTensorType type) {
   const void *data = array.data();

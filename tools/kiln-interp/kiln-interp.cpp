@@ -38,11 +38,11 @@ cl::opt<std::string> graphName("graph",
                                cl::desc("The graph to run; may be left out when the module has "
                                         "exactly one"),
                                cl::value_desc("name"), cl::cat(category));
-cl::list<std::string> inputFiles(
-    "input",
-    cl::desc("An input, once per graph argument, in argument order; its dtype and shape "
-             "must match the argument's type"),
-    cl::value_desc("file.npy"), cl::cat(category));
+cl::list<std::string>
+    inputFiles("input",
+               cl::desc("An input, once per graph argument, in argument order; its dtype and shape "
+                        "must match the argument's type"),
+               cl::value_desc("file.npy"), cl::cat(category));
 cl::list<std::string> outputFiles(
     "output",
     cl::desc("Where to write a result, in result order (results without one are not written)"),
@@ -96,8 +96,7 @@ std::string argumentList(kiln::GraphOp graph) {
 std::string resultList(kiln::GraphOp graph) {
   std::string text = "(";
   for (auto [i, type] : enumerate(graph.getResultTypes()))
-    text += (i ? ", " : "") + resultName(i) + ": " +
-            formatType(cast<mlir::RankedTensorType>(type));
+    text += (i ? ", " : "") + resultName(i) + ": " + formatType(cast<mlir::RankedTensorType>(type));
   return text + ")";
 }
 
@@ -118,8 +117,8 @@ std::optional<kiln::GraphOp> selectGraph(ArrayRef<kiln::GraphOp> graphs) {
     names += (names.empty() ? "" : ", ") + graph.getSymName().str();
   }
   if (!graphName.empty())
-    fail("'" + modelFile + "' has no graph '" + graphName + "' (it has: " +
-         (names.empty() ? "none" : names) + ")");
+    fail("'" + modelFile + "' has no graph '" + graphName +
+         "' (it has: " + (names.empty() ? "none" : names) + ")");
   else if (graphs.empty())
     fail("'" + modelFile + "' has no graphs");
   else if (graphs.size() == 1)
@@ -143,8 +142,7 @@ bool rejectBf16(kiln::GraphOp graph) {
       }
     return true;
   };
-  return check(graph.getArgumentTypes(), "input",
-               [&](size_t i) { return graph.getArgName(i); }) &&
+  return check(graph.getArgumentTypes(), "input", [&](size_t i) { return graph.getArgName(i); }) &&
          check(graph.getResultTypes(), "output", resultName);
 }
 
@@ -218,8 +216,8 @@ int run() {
   if (listGraphs) {
     std::printf("%s:\n", modelFile.c_str());
     for (kiln::GraphOp graph : graphs)
-      std::printf("  %s%s -> %s\n", graph.getSymName().str().c_str(),
-                  argumentList(graph).c_str(), resultList(graph).c_str());
+      std::printf("  %s%s -> %s\n", graph.getSymName().str().c_str(), argumentList(graph).c_str(),
+                  resultList(graph).c_str());
     return 0;
   }
   std::optional<kiln::GraphOp> graph = selectGraph(graphs);

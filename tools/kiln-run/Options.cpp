@@ -52,7 +52,7 @@ struct Spec {
 constexpr Spec specs[] = {
     {"--graph", Kind::Value},  {"--input", Kind::List},    {"--output", Kind::List},
     {"--device", Kind::Value}, {"--threads", Kind::Value}, {"--bench", Kind::Value},
-    {"--print", Kind::Flag},   {"--list", Kind::Flag},      {"--version", Kind::Flag},
+    {"--print", Kind::Flag},   {"--list", Kind::Flag},     {"--version", Kind::Flag},
 };
 
 bool parseCount(const std::string &option, const std::string &text, uint32_t &out,

@@ -94,16 +94,15 @@ bool hasSeveralCpuVariants(const kiln_module *module) {
 
 /// "x86-64-v4 (of x86-64-v4,x86-64-v3,x86-64-v2)": the CPU code that ran.
 std::string describeCpuVariant(const kiln_module *module) {
-  return std::string(kiln_module_cpu_variant(module)) + " (of " +
-         kiln_module_cpu_variants(module) + ")";
+  return std::string(kiln_module_cpu_variant(module)) + " (of " + kiln_module_cpu_variants(module) +
+         ")";
 }
 
 void listModule(kiln_module *module) {
   const char *features = kiln_module_cpu_features(module);
   const char *cuda = kiln_module_cuda_architectures(module);
   std::printf("%s: target cpu '%s', cpu features '%s', cuda '%s'\n", kiln_module_path(module),
-              kiln_module_target_cpu(module), *features ? features : "none",
-              *cuda ? cuda : "none");
+              kiln_module_target_cpu(module), *features ? features : "none", *cuda ? cuda : "none");
   if (hasSeveralCpuVariants(module))
     std::printf("  cpu variants '%s'; this CPU runs '%s'\n", kiln_module_cpu_variants(module),
                 kiln_module_cpu_variant(module));

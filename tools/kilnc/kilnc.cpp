@@ -44,23 +44,24 @@ struct EmitParser : cl::parser<Emit> {
   }
 };
 
-cl::opt<Emit, false, EmitParser> emit(
-    "emit", cl::desc("What to write to -o"), cl::init(Emit::Obj),
-    cl::values(clEnumValN(Emit::Obj, "obj", "relocatable object for static linking (default)"),
-               clEnumValN(Emit::Shared, "shared",
-                          "shared-object artifact for the runtime and kiln-run"),
-               clEnumValN(Emit::Header, "header", "the C header"),
-               clEnumValN(Emit::Mlir, "mlir", "the module in the LLVM dialect, after the "
-                                              "Kiln pipeline"),
-               clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
-               clEnumValN(Emit::Asm, "asm", "assembly"),
-               clEnumValN(Emit::Nvvm, "nvvm",
-                          "the kernels' LLVM IR (NVPTX, libdevice linked, optimized) for the "
-                          "one CUDA target given"),
-               clEnumValN(Emit::Ptx, "ptx", "the kernels' PTX for the one CUDA target given"),
-               clEnumValN(Emit::Cubin, "cubin",
-                          "the kernels' cubin for the one CUDA target given (ptxas)")),
-    cl::cat(kilncCategory));
+cl::opt<Emit, false, EmitParser>
+    emit("emit", cl::desc("What to write to -o"), cl::init(Emit::Obj),
+         cl::values(clEnumValN(Emit::Obj, "obj", "relocatable object for static linking (default)"),
+                    clEnumValN(Emit::Shared, "shared",
+                               "shared-object artifact for the runtime and kiln-run"),
+                    clEnumValN(Emit::Header, "header", "the C header"),
+                    clEnumValN(Emit::Mlir, "mlir",
+                               "the module in the LLVM dialect, after the "
+                               "Kiln pipeline"),
+                    clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
+                    clEnumValN(Emit::Asm, "asm", "assembly"),
+                    clEnumValN(Emit::Nvvm, "nvvm",
+                               "the kernels' LLVM IR (NVPTX, libdevice linked, optimized) for the "
+                               "one CUDA target given"),
+                    clEnumValN(Emit::Ptx, "ptx", "the kernels' PTX for the one CUDA target given"),
+                    clEnumValN(Emit::Cubin, "cubin",
+                               "the kernels' cubin for the one CUDA target given (ptxas)")),
+         cl::cat(kilncCategory));
 cl::opt<std::string> headerFile("header", cl::desc("Also write the C header to this file"),
                                 cl::value_desc("file"), cl::cat(kilncCategory));
 cl::opt<std::string> targetList(

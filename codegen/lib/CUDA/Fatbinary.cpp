@@ -34,8 +34,8 @@ Expected<std::string> packFatbinary(StringRef fatbinary, ArrayRef<CUDAImage> ima
     removers.emplace_back(*input);
     if (Error e = writeToolkitInput(*input, image.data))
       return std::move(e);
-    specs.push_back(("--image3=kind=" + Twine(cubin ? "elf" : "ptx") + ",sm=" +
-                     Twine(image.sm) + ",file=" + *input)
+    specs.push_back(("--image3=kind=" + Twine(cubin ? "elf" : "ptx") + ",sm=" + Twine(image.sm) +
+                     ",file=" + *input)
                         .str());
     args.push_back(specs.back());
   }

@@ -68,8 +68,7 @@ Error writeToolkitInput(StringRef path, StringRef contents) {
     ec = os.error();
   }
   if (ec)
-    return createStringError(ec, "cannot write '%s': %s", path.str().c_str(),
-                             ec.message().c_str());
+    return createStringError(ec, "cannot write '%s': %s", path.str().c_str(), ec.message().c_str());
   return Error::success();
 }
 

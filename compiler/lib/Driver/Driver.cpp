@@ -101,8 +101,8 @@ Error writeOutput(StringRef path, StringRef contents) {
 /// Lowers `module` for one CPU target and translates it to LLVM IR; with several targets, a
 /// copy, renamed as that target's variant.
 std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget &target,
-                                          bool several, bool timePasses,
-                                          LLVMContext &llvmContext, StringRef moduleName,
+                                          bool several, bool timePasses, LLVMContext &llvmContext,
+                                          StringRef moduleName,
                                           std::vector<GraphSignature> &graphs) {
   mlir::OwningOpRef<mlir::ModuleOp> copy;
   if (several)
@@ -308,8 +308,8 @@ Error compile(mlir::ModuleOp module, const CompileOptions &options) {
   if (Error e = addCPUDispatch(*llvmModule, graphs, targets.cpus, moduleName))
     return e;
   if (Error e = addModuleMetadata(*llvmModule, graphs, targets.cpus, moduleName,
-                                  /*exportRuntimeSymbol=*/emit == EmitKind::Shared,
-                                  cudaCode.images, cudaCode.fatbin))
+                                  /*exportRuntimeSymbol=*/emit == EmitKind::Shared, cudaCode.images,
+                                  cudaCode.fatbin))
     return e;
   optimizeModule(*llvmModule, **machine, baseline, options.optLevel);
 

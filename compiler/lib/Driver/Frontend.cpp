@@ -44,8 +44,7 @@ OwningOpRef<ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr, MLIRContext &c
   return module;
 }
 
-LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUPipelineOptions &options,
-                                 bool timing) {
+LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUPipelineOptions &options, bool timing) {
   PassManager pm(module.getContext());
   if (timing)
     pm.enableTiming();
@@ -70,8 +69,8 @@ FailureOr<std::vector<KernelCode>> takeKernelCode(ModuleOp module) {
       auto object = cast<gpu::ObjectAttr>(attr);
       auto target = dyn_cast<NVVM::NVVMTargetAttr>(object.getTarget());
       gpu::CompilationTarget format = object.getFormat();
-      if (!target || (format != gpu::CompilationTarget::Assembly &&
-                      format != gpu::CompilationTarget::Offload))
+      if (!target ||
+          (format != gpu::CompilationTarget::Assembly && format != gpu::CompilationTarget::Offload))
         return binary.emitError("expected PTX or LLVM bitcode for an NVVM target");
       kernels.push_back({target.getChip().str(), object.getObject().getValue().str()});
     }

@@ -33,8 +33,8 @@ struct Window {
 
 Window windowOf(ArrayRef<int64_t> input, ArrayRef<int64_t> result, ArrayRef<int64_t> window,
                 ArrayRef<int64_t> strides, ArrayRef<int64_t> padding) {
-  return Window{input[0],   input[1],   input[2],  input[3],   result[1], result[2],
-                window[0],  window[1],  strides[0], strides[1], padding[0], padding[2]};
+  return Window{input[0],  input[1],  input[2],   input[3],   result[1],  result[2],
+                window[0], window[1], strides[0], strides[1], padding[0], padding[2]};
 }
 
 } // namespace
@@ -90,8 +90,8 @@ template <typename PoolOp, typename Visit, typename Finish>
 void forEachPoolWindow(PoolOp op, const RefTensor &input, const RefTensor &result, Visit visit,
                        Finish finish) {
   SmallVector<int64_t> strides = op.getStridesOrWindow();
-  Window w = windowOf(input.getShape(), result.getShape(), op.getWindow(), strides,
-                      op.getPadding());
+  Window w =
+      windowOf(input.getShape(), result.getShape(), op.getWindow(), strides, op.getPadding());
   int64_t at = 0;
   for (int64_t n = 0; n < w.batch; ++n)
     for (int64_t oh = 0; oh < w.outHeight; ++oh)

@@ -49,18 +49,10 @@ struct BinaryRule {
 /// max and min on i1 are `or` and `and`, which the signed order of 0 < 1 already gives.
 BinaryRule binaryRule(Operation *op) {
   return llvm::TypeSwitch<Operation *, BinaryRule>(op)
-      .Case([](AddOp) {
-        return BinaryRule{[](double a, double b) { return a + b; }, wrappingAdd};
-      })
-      .Case([](SubOp) {
-        return BinaryRule{[](double a, double b) { return a - b; }, wrappingSub};
-      })
-      .Case([](MulOp) {
-        return BinaryRule{[](double a, double b) { return a * b; }, wrappingMul};
-      })
-      .Case([](DivOp) {
-        return BinaryRule{[](double a, double b) { return a / b; }, kilnIntDiv};
-      })
+      .Case([](AddOp) { return BinaryRule{[](double a, double b) { return a + b; }, wrappingAdd}; })
+      .Case([](SubOp) { return BinaryRule{[](double a, double b) { return a - b; }, wrappingSub}; })
+      .Case([](MulOp) { return BinaryRule{[](double a, double b) { return a * b; }, wrappingMul}; })
+      .Case([](DivOp) { return BinaryRule{[](double a, double b) { return a / b; }, kilnIntDiv}; })
       .Case([](MaxOp) {
         return BinaryRule{ieeeMaximum, [](int64_t a, int64_t b) { return std::max(a, b); }};
       })
@@ -113,9 +105,7 @@ IntUnaryFn intUnaryRule(Operation *op) {
       .Case([](AbsOp) -> IntUnaryFn {
         return [](int64_t x) { return x < 0 ? wrappingSub(0, x) : x; };
       })
-      .Case([](ReluOp) -> IntUnaryFn {
-        return [](int64_t x) { return std::max<int64_t>(x, 0); };
-      })
+      .Case([](ReluOp) -> IntUnaryFn { return [](int64_t x) { return std::max<int64_t>(x, 0); }; })
       .Default([](Operation *) { return IntUnaryFn(); });
 }
 
@@ -127,8 +117,7 @@ LogicalResult unsupported(Operation *op) {
 
 /// Whether `pred` holds between `a` and `b`. C++'s comparisons are IEEE's: every comparison
 /// with NaN is false except !=.
-template <typename T>
-bool compare(StringRef pred, T a, T b) {
+template <typename T> bool compare(StringRef pred, T a, T b) {
   if (pred == "eq")
     return a == b;
   if (pred == "ne")
@@ -190,9 +179,8 @@ FailureOr<RefTensor> evaluateCmp(CmpOp op, Operands operands) {
   StringRef pred = op.getPredicate();
   // Integers compare as signed; i1, stored as 0/1, then orders false < true.
   for (size_t i = 0; i < lhsAt.size(); ++i)
-    result.ints()[i] =
-        lhs.isFloat() ? compare(pred, lhs.floats()[lhsAt[i]], rhs.floats()[rhsAt[i]])
-                      : compare(pred, lhs.ints()[lhsAt[i]], rhs.ints()[rhsAt[i]]);
+    result.ints()[i] = lhs.isFloat() ? compare(pred, lhs.floats()[lhsAt[i]], rhs.floats()[rhsAt[i]])
+                                     : compare(pred, lhs.ints()[lhsAt[i]], rhs.ints()[rhsAt[i]]);
   return result;
 }
 

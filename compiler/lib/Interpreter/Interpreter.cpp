@@ -59,8 +59,8 @@ LogicalResult checkInputs(GraphOp graph, ArrayRef<RefTensor> inputs) {
                              << " given";
   for (auto [i, input, type] : llvm::enumerate(inputs, expected))
     if (input.getType() != type)
-      return graph.emitError() << "input " << i << " '" << graph.getArgName(i)
-                               << "': expected " << type << ", got " << input.getType();
+      return graph.emitError() << "input " << i << " '" << graph.getArgName(i) << "': expected "
+                               << type << ", got " << input.getType();
   return success();
 }
 

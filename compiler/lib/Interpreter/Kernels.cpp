@@ -1,6 +1,6 @@
 //===- Kernels.cpp - kiln.map and kiln.reduce over prepared kernels -------===//
-#include "Evaluators.h"
 #include "Kernels.h"
+#include "Evaluators.h"
 #include "Numerics.h"
 
 #include "mlir/IR/SymbolTable.h"

@@ -130,9 +130,8 @@ std::vector<int64_t> broadcastSources(ArrayRef<int64_t> operandShape,
     strides[offset + d] = operandShape[d] == 1 ? 0 : operandStrides[d];
   std::vector<int64_t> sources;
   sources.reserve(numElements(resultShape));
-  forEachIndex(resultShape, [&](ArrayRef<int64_t> index) {
-    sources.push_back(dot(index, strides));
-  });
+  forEachIndex(resultShape,
+               [&](ArrayRef<int64_t> index) { sources.push_back(dot(index, strides)); });
   return sources;
 }
 

@@ -62,8 +62,7 @@ std::vector<int64_t> broadcastSources(llvm::ArrayRef<int64_t> operandShape,
 
 /// For each element of `shape`, the linear index of the result element that a reduction over
 /// the normalized `axes` folds it into (with or without keep_dims: size-1 dims do not move it).
-std::vector<int64_t> reductionTargets(llvm::ArrayRef<int64_t> shape,
-                                      llvm::ArrayRef<int64_t> axes);
+std::vector<int64_t> reductionTargets(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes);
 
 /// `axes` with negative entries counted from the end of a rank-`rank` shape (verified input).
 llvm::SmallVector<int64_t> normalizeAxes(llvm::ArrayRef<int64_t> axes, int64_t rank);

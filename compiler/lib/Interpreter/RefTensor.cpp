@@ -73,8 +73,7 @@ static std::optional<RefTensor> fromResource(DenseResourceElementsAttr attr,
   if (auto floatType = dyn_cast<FloatType>(element)) {
     std::vector<double> floats;
     for (int64_t i = 0; i < count; ++i)
-      floats.push_back(
-          llvm::APFloat(floatType.getFloatSemantics(), bitsAt(i)).convertToDouble());
+      floats.push_back(llvm::APFloat(floatType.getFloatSemantics(), bitsAt(i)).convertToDouble());
     return RefTensor(type, std::move(floats));
   }
   std::vector<int64_t> ints;

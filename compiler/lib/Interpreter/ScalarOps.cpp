@@ -235,9 +235,7 @@ FloatUnary floatUnaryOf(Operation *op) {
       .Case([](math::Log10Op) -> FloatUnary { return [](double x) { return std::log10(x); }; })
       .Case([](math::Log1pOp) -> FloatUnary { return [](double x) { return std::log1p(x); }; })
       .Case([](math::SqrtOp) -> FloatUnary { return [](double x) { return std::sqrt(x); }; })
-      .Case([](math::RsqrtOp) -> FloatUnary {
-        return [](double x) { return 1.0 / std::sqrt(x); };
-      })
+      .Case([](math::RsqrtOp) -> FloatUnary { return [](double x) { return 1.0 / std::sqrt(x); }; })
       .Case([](math::CbrtOp) -> FloatUnary { return [](double x) { return std::cbrt(x); }; })
       .Case([](math::SinOp) -> FloatUnary { return [](double x) { return std::sin(x); }; })
       .Case([](math::CosOp) -> FloatUnary { return [](double x) { return std::cos(x); }; })
@@ -263,9 +261,8 @@ FloatUnary floatUnaryOf(Operation *op) {
         return [](double x) { return std::nearbyint(x); };
       })
       // Widening is exact; narrowing is the one rounding every float result gets.
-      .Case<arith::ExtFOp, arith::TruncFOp>([](auto) -> FloatUnary {
-        return [](double x) { return x; };
-      })
+      .Case<arith::ExtFOp, arith::TruncFOp>(
+          [](auto) -> FloatUnary { return [](double x) { return x; }; })
       .Default([](Operation *) { return FloatUnary(); });
 }
 
@@ -525,22 +522,22 @@ FailureOr<ScalarFn> conversionOrSpecial(Operation *op) {
       .Case([&](math::FPowIOp fpowi) -> FailureOr<ScalarFn> {
         unsigned w = widthOf(fpowi.getRhs());
         return ScalarFn([w, result](ArrayRef<Scalar> a, Scalar &r) -> const char * {
-          r.f = roundToFloatType(
-              std::pow(a[0].f, static_cast<double>(signedView(a[1].i, w))), result);
+          r.f = roundToFloatType(std::pow(a[0].f, static_cast<double>(signedView(a[1].i, w))),
+                                 result);
           return nullptr;
         });
       })
       .Case([&](math::IsNaNOp op) {
-        return FailureOr<ScalarFn>(floatClass(
-            op.getOperand().getType(), [](double x, Type) { return std::isnan(x); }));
+        return FailureOr<ScalarFn>(
+            floatClass(op.getOperand().getType(), [](double x, Type) { return std::isnan(x); }));
       })
       .Case([&](math::IsInfOp op) {
-        return FailureOr<ScalarFn>(floatClass(
-            op.getOperand().getType(), [](double x, Type) { return std::isinf(x); }));
+        return FailureOr<ScalarFn>(
+            floatClass(op.getOperand().getType(), [](double x, Type) { return std::isinf(x); }));
       })
       .Case([&](math::IsFiniteOp op) {
-        return FailureOr<ScalarFn>(floatClass(
-            op.getOperand().getType(), [](double x, Type) { return std::isfinite(x); }));
+        return FailureOr<ScalarFn>(
+            floatClass(op.getOperand().getType(), [](double x, Type) { return std::isfinite(x); }));
       })
       .Case([&](math::IsNormalOp op) {
         return FailureOr<ScalarFn>(floatClass(op.getOperand().getType(), isNormalIn));

@@ -94,9 +94,9 @@ void registerKilnPipelines() {
       "kiln-bufferize",
       "Kiln -> linalg on tensors -> fused -> bufferized into the caller's buffers",
       buildKilnBufferizePipeline);
-  PassPipelineRegistration<CPUPipelineOptions>(
-      "kiln-lower-to-llvm", "Bufferized linalg -> loops -> LLVM dialect",
-      buildKilnLowerToLLVMPipeline);
+  PassPipelineRegistration<CPUPipelineOptions>("kiln-lower-to-llvm",
+                                               "Bufferized linalg -> loops -> LLVM dialect",
+                                               buildKilnLowerToLLVMPipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "kiln-cpu-pipeline", "The whole CPU pipeline: Kiln -> LLVM dialect", buildKilnCPUPipeline);
   PassPipelineRegistration<CUDAPipelineOptions>(

@@ -15,8 +15,7 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-struct KilnApproximateMathPass
-    : public impl::KilnApproximateMathBase<KilnApproximateMathPass> {
+struct KilnApproximateMathPass : public impl::KilnApproximateMathBase<KilnApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // MLIR's approximations (Cephes-style polynomials, a few ulp in f32) instead of a libm call

@@ -23,8 +23,8 @@ struct KilnDistinctResultsPass : public impl::KilnDistinctResultsBase<KilnDistin
         Value value = operand.get();
         auto type = dyn_cast<RankedTensorType>(value.getType());
         if (type && llvm::is_contained(seen, value))
-          operand.set(bufferization::AllocTensorOp::create(b, ret.getLoc(), type, ValueRange{},
-                                                           value));
+          operand.set(
+              bufferization::AllocTensorOp::create(b, ret.getLoc(), type, ValueRange{}, value));
         seen.push_back(value);
       }
     });

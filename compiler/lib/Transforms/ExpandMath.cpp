@@ -65,10 +65,10 @@ Value roundedToOdd(PatternRewriter &rewriter, Location loc, Value nearest, Value
   Type bitsType = withElementType(nearest.getType(), rewriter.getIntegerType(width));
   Value bits = arith::BitcastOp::create(rewriter, loc, bitsType, nearest);
   Value one = createScalarOrSplatConstant(rewriter, loc, bitsType, 1);
-  Value towardZero = arith::SelectOp::create(
-      rewriter, loc, roundedUp, arith::SubIOp::create(rewriter, loc, bits, one), bits);
-  Value odd = arith::SelectOp::create(
-      rewriter, loc, inexact, arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
+  Value towardZero = arith::SelectOp::create(rewriter, loc, roundedUp,
+                                             arith::SubIOp::create(rewriter, loc, bits, one), bits);
+  Value odd = arith::SelectOp::create(rewriter, loc, inexact,
+                                      arith::OrIOp::create(rewriter, loc, towardZero, one), bits);
   return arith::BitcastOp::create(rewriter, loc, nearest.getType(), odd);
 }
 
@@ -82,12 +82,11 @@ struct RoundF64ToBF16Once : public OpRewritePattern<arith::TruncFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::TruncFOp op, PatternRewriter &rewriter) const override {
     Value x = op.getIn();
-    if (!getElementTypeOrSelf(x.getType()).isF64() ||
-        !getElementTypeOrSelf(op.getType()).isBF16())
+    if (!getElementTypeOrSelf(x.getType()).isF64() || !getElementTypeOrSelf(op.getType()).isBF16())
       return rewriter.notifyMatchFailure(op, "f64 -> bf16 only");
     Location loc = op.getLoc();
-    Value nearest = arith::TruncFOp::create(
-        rewriter, loc, withElementType(x.getType(), rewriter.getF32Type()), x);
+    Value nearest = arith::TruncFOp::create(rewriter, loc,
+                                            withElementType(x.getType(), rewriter.getF32Type()), x);
     Value back = arith::ExtFOp::create(rewriter, loc, x.getType(), nearest);
     // Ordered: a NaN is exact, and stays the NaN that the bf16 rounding then keeps.
     Value inexact = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::ONE, back, x);
@@ -115,8 +114,7 @@ Value intToF64RoundedToOdd(PatternRewriter &rewriter, Location loc, Value x, boo
   Value back = isSigned ? Value(arith::FPToSIOp::create(rewriter, loc, x.getType(), nearest))
                         : Value(arith::FPToUIOp::create(rewriter, loc, x.getType(), nearest));
   Value inexact = arith::OrIOp::create(
-      rewriter, loc, top,
-      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, back, x));
+      rewriter, loc, top, arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, back, x));
   Value roundedUp;
   if (isSigned) {
     Value zero = createScalarOrSplatConstant(rewriter, loc, x.getType(), 0);

@@ -73,8 +73,7 @@ std::optional<SmallVector<Access>> collectAccesses(Block *body) {
 bool sameBounds(scf::ParallelOp a, scf::ParallelOp b) {
   auto same = [](Value x, Value y) { return isEqualConstantIntOrValue(x, y); };
   return same(a.getLowerBound()[0], b.getLowerBound()[0]) &&
-         same(a.getUpperBound()[0], b.getUpperBound()[0]) &&
-         same(a.getStep()[0], b.getStep()[0]);
+         same(a.getUpperBound()[0], b.getUpperBound()[0]) && same(a.getStep()[0], b.getStep()[0]);
 }
 
 /// Whether the bodies `first` and `second` (induction variables `firstIV`, `secondIV`) touch
@@ -116,8 +115,7 @@ bool rowLocal(scf::ParallelOp first, scf::ParallelOp second) {
 
 /// Whether `op`'s operands are defined above `target` (in its block, or outside it) or by ops
 /// in `moving`, which move above it too.
-bool operandsAvailableAbove(Operation *op, Operation *target,
-                            ArrayRef<Operation *> moving = {}) {
+bool operandsAvailableAbove(Operation *op, Operation *target, ArrayRef<Operation *> moving = {}) {
   return llvm::all_of(op->getOperands(), [&](Value v) {
     Operation *def = v.getDefiningOp();
     return !def || def->getBlock() != target->getBlock() || def->isBeforeInBlock(target) ||
@@ -147,13 +145,13 @@ scf::ParallelOp peelFirstDimension(scf::ParallelOp loop) {
     return loop;
   OpBuilder b(loop);
   Location loc = loop.getLoc();
-  auto outer = scf::ParallelOp::create(b, loc, loop.getLowerBound().take_front(),
-                                       loop.getUpperBound().take_front(),
-                                       loop.getStep().take_front());
+  auto outer =
+      scf::ParallelOp::create(b, loc, loop.getLowerBound().take_front(),
+                              loop.getUpperBound().take_front(), loop.getStep().take_front());
   b.setInsertionPoint(outer.getBody()->getTerminator());
-  auto inner = scf::ParallelOp::create(b, loc, loop.getLowerBound().drop_front(),
-                                       loop.getUpperBound().drop_front(),
-                                       loop.getStep().drop_front());
+  auto inner =
+      scf::ParallelOp::create(b, loc, loop.getLowerBound().drop_front(),
+                              loop.getUpperBound().drop_front(), loop.getStep().drop_front());
   Block *body = loop.getBody();
   body->getArgument(0).replaceAllUsesWith(outer.getInductionVars()[0]);
   for (auto [old, now] : llvm::zip(body->getArguments().drop_front(), inner.getInductionVars()))
@@ -222,8 +220,8 @@ struct ColumnLoop {
 };
 
 std::optional<ColumnLoop> asColumnLoop(Operation *op) {
-  if (auto loop = dyn_cast<scf::ParallelOp>(op); loop && loop.getNumLoops() == 1 &&
-                                                  loop.getNumResults() == 0)
+  if (auto loop = dyn_cast<scf::ParallelOp>(op);
+      loop && loop.getNumLoops() == 1 && loop.getNumResults() == 0)
     return ColumnLoop{op, loop.getBody(), loop.getLowerBound()[0], loop.getUpperBound()[0],
                       loop.getStep()[0]};
   if (auto loop = dyn_cast<scf::ForOp>(op); loop && loop.getInitArgs().empty())
@@ -261,9 +259,10 @@ bool storeCanMoveAbove(Operation *op, const ColumnLoop &first) {
     return false;
   std::optional<SmallVector<Access>> accesses = collectAccesses(first.body);
   Value root = rootBuffer(store.getMemRef());
-  return accesses && llvm::none_of(*accesses, [&](const Access &access) {
-           return rootBuffer(access.memref) == root;
-         }) && operandsAvailableAbove(op, first.op);
+  return accesses &&
+         llvm::none_of(*accesses,
+                       [&](const Access &access) { return rootBuffer(access.memref) == root; }) &&
+         operandsAvailableAbove(op, first.op);
 }
 
 /// In `body` (one iteration), loads that read what a store just before them wrote, with no
@@ -304,8 +303,8 @@ scf::ForOp carryAccumulator(scf::ForOp loop) {
   Value root = rootBuffer(store.getMemRef());
   memref::LoadOp load;
   for (Operation &op : body->without_terminator()) {
-    if (auto s = dyn_cast<memref::StoreOp>(op); s && s != store &&
-                                                rootBuffer(s.getMemRef()) == root)
+    if (auto s = dyn_cast<memref::StoreOp>(op);
+        s && s != store && rootBuffer(s.getMemRef()) == root)
       return loop;
     if (auto l = dyn_cast<memref::LoadOp>(op); l && rootBuffer(l.getMemRef()) == root) {
       if (load || l.getMemRef() != store.getMemRef() || l.getIndices() != store.getIndices())
@@ -345,9 +344,8 @@ void fuseColumnLoops(const ColumnLoop &first, const ColumnLoop &second) {
   Block *into = fused.getBody();
   for (const ColumnLoop *loop : {&first, &second}) {
     loop->body->getArgument(0).replaceAllUsesWith(fused.getInductionVar());
-    into->getOperations().splice(into->getTerminator()->getIterator(),
-                                 loop->body->getOperations(), loop->body->begin(),
-                                 loop->body->getTerminator()->getIterator());
+    into->getOperations().splice(into->getTerminator()->getIterator(), loop->body->getOperations(),
+                                 loop->body->begin(), loop->body->getTerminator()->getIterator());
   }
   second.op->erase();
   first.op->erase();
@@ -372,9 +370,8 @@ void fuseColumnLoopsIn(Block &row) {
     if (!second || !isa<scf::ForOp>(next) || !columnLocal(*first, *second))
       continue;
     if (llvm::any_of(between, [&](Operation *moved) {
-          return llvm::any_of(moved->getUsers(), [&](Operation *user) {
-            return first->op->isAncestor(user);
-          });
+          return llvm::any_of(moved->getUsers(),
+                              [&](Operation *user) { return first->op->isAncestor(user); });
         }))
       continue;
     for (Operation *moved : between)

@@ -62,15 +62,15 @@ private:
       return call.emitError("a parallel task call must start at iteration 0");
     auto task = symbols.lookup<LLVM::LLVMFuncOp>(*call.getCallee());
     auto captures = call.getOperands().drop_front(2);
-    auto dataType = LLVM::LLVMStructType::getLiteral(
-        module.getContext(), llvm::to_vector(captures.getTypes()));
+    auto dataType =
+        LLVM::LLVMStructType::getLiteral(module.getContext(), llvm::to_vector(captures.getTypes()));
     LLVM::LLVMFuncOp thunk = getOrCreateThunk(task, dataType);
 
     OpBuilder b(call);
     Location loc = call.getLoc();
     Value data = storeInFrameStruct(b, caller, loc, captures);
     Value thunkAddress = LLVM::AddressOfOp::create(b, loc, thunk);
-    LLVM::CallOp::create(b, loc, getOrCreateParallelFor(), 
+    LLVM::CallOp::create(b, loc, getOrCreateParallelFor(),
                          ValueRange{caller.getArgument(0), call.getOperand(1), thunkAddress, data});
     call.erase();
     return success();
@@ -115,11 +115,11 @@ private:
     auto voidType = LLVM::LLVMVoidType::get(ctx);
     auto signature = LLVM::LLVMFunctionType::get(voidType, {ptrType, i64Type, ptrType, ptrType});
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto runtime = LLVM::LLVMFuncOp::create(b, loc, kRuntimeParallelFor, signature,
-                                            LLVM::Linkage::ExternWeak);
+    auto runtime =
+        LLVM::LLVMFuncOp::create(b, loc, kRuntimeParallelFor, signature, LLVM::Linkage::ExternWeak);
     symbols.insert(runtime);
-    auto wrapper = LLVM::LLVMFuncOp::create(b, loc, kParallelForOrInline, signature,
-                                            LLVM::Linkage::Internal);
+    auto wrapper =
+        LLVM::LLVMFuncOp::create(b, loc, kParallelForOrInline, signature, LLVM::Linkage::Internal);
     symbols.insert(wrapper);
 
     Block *entry = wrapper.addEntryBlock(b);

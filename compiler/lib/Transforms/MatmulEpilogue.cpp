@@ -103,9 +103,8 @@ bool isEpilogueShaped(linalg::GenericOp generic, Value product) {
       generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
     return false;
   Value output = generic.getDpsInits()[0];
-  if (output == product ||
-      cast<MemRefType>(output.getType()).getShape() !=
-          cast<MemRefType>(product.getType()).getShape())
+  if (output == product || cast<MemRefType>(output.getType()).getShape() !=
+                               cast<MemRefType>(product.getType()).getShape())
     return false;
   int productReads = 0;
   for (OpOperand *input : generic.getDpsInputOperands()) {

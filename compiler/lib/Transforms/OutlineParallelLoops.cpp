@@ -88,8 +88,8 @@ private:
     SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
     for (unsigned dim = 1; dim < loop.getNumLoops(); ++dim)
-      captured.insert_range(ValueRange{loop.getLowerBound()[dim], loop.getUpperBound()[dim],
-                                       loop.getStep()[dim]});
+      captured.insert_range(
+          ValueRange{loop.getLowerBound()[dim], loop.getUpperBound()[dim], loop.getStep()[dim]});
     // The first dimension's lower bound and step are needed inside (the task maps its range
     // back to induction values); constants are rematerialized there instead of passed.
     captured.insert(loop.getLowerBound()[0]);
@@ -102,8 +102,7 @@ private:
 
     OpBuilder b(loop);
     Location loc = loop.getLoc();
-    Value lb = loop.getLowerBound()[0], ub = loop.getUpperBound()[0],
-          step = loop.getStep()[0];
+    Value lb = loop.getLowerBound()[0], ub = loop.getUpperBound()[0], step = loop.getStep()[0];
     // count = ceil((ub - lb) / step)
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value span = arith::SubIOp::create(b, loc, ub, lb);
@@ -146,18 +145,18 @@ private:
     func::ReturnOp::create(b, loc);
 
     b.setInsertionPointToStart(range.getBody());
-    Value iv = arith::AddIOp::create(
-        b, loc, lb, arith::MulIOp::create(b, loc, range.getInductionVar(), step));
+    Value iv = arith::AddIOp::create(b, loc, lb,
+                                     arith::MulIOp::create(b, loc, range.getInductionVar(), step));
     mapping.map(loop.getInductionVars()[0], iv);
     if (loop.getNumLoops() == 1) {
       for (Operation &op : loop.getBody()->without_terminator())
         b.clone(op, mapping);
     } else {
       // The other dimensions stay a parallel loop inside the task (run serially there).
-      auto rest = scf::ParallelOp::create(
-          b, loc, mapValues(loop.getLowerBound().drop_front(), mapping),
-          mapValues(loop.getUpperBound().drop_front(), mapping),
-          mapValues(loop.getStep().drop_front(), mapping));
+      auto rest =
+          scf::ParallelOp::create(b, loc, mapValues(loop.getLowerBound().drop_front(), mapping),
+                                  mapValues(loop.getUpperBound().drop_front(), mapping),
+                                  mapValues(loop.getStep().drop_front(), mapping));
       for (auto [from, to] :
            llvm::zip(ValueRange(loop.getInductionVars()).drop_front(), rest.getInductionVars()))
         mapping.map(from, to);

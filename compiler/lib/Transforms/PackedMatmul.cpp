@@ -31,9 +31,9 @@ namespace {
 
 /// Block sizes of one matmul, all static.
 struct MatmulTiling {
-  int64_t m, n, k;  // problem
-  int64_t lanes;    // 32-bit lanes per vector register
-  int64_t mr, nr;   // micro-kernel: mr rows x nr columns (nr = vectorsPerRow * lanes)
+  int64_t m, n, k; // problem
+  int64_t lanes;   // 32-bit lanes per vector register
+  int64_t mr, nr;  // micro-kernel: mr rows x nr columns (nr = vectorsPerRow * lanes)
   int64_t vectorsPerRow;
   int64_t mc, nc, kc; // cache blocks; mc % mr == 0, nc % nr == 0
   int64_t rowBlocks;  // ceil(m / mc)
@@ -66,12 +66,11 @@ class PackedMatmulEmitter {
 public:
   /// With `transposeA` (`transposeB`), `a` holds A^T (`bMat` holds B^T): k x m (n x k). With
   /// an `epilogue`, the last pass over k writes its output instead of C.
-  PackedMatmulEmitter(ImplicitLocOpBuilder &b, const MatmulTiling &t, Value a, Value bMat,
-                      Value c, bool transposeA = false, bool transposeB = false,
+  PackedMatmulEmitter(ImplicitLocOpBuilder &b, const MatmulTiling &t, Value a, Value bMat, Value c,
+                      bool transposeA = false, bool transposeB = false,
                       std::optional<MatmulEpilogue> epilogue = std::nullopt)
       : b(b), t(t), a(a), bMat(bMat), c(c), transposeA(transposeA), transposeB(transposeB),
-        epilogue(epilogue),
-        acc(cast<MemRefType>(c.getType()).getElementType()),
+        epilogue(epilogue), acc(cast<MemRefType>(c.getType()).getElementType()),
         vectorType(VectorType::get({t.lanes}, acc)) {}
 
   /// C += A B.
@@ -208,9 +207,9 @@ private:
     Type element = cast<MemRefType>(matrix.getType()).getElementType();
     Value zero = arith::ConstantOp::create(b, cast<TypedAttr>(b.getZeroAttr(element)));
     bool inBounds = columns % t.nr == 0;
-    Value values = vector::TransferReadOp::create(
-        b, VectorType::get({t.lanes}, element), matrix, ValueRange{row, col}, zero,
-        ArrayRef<bool>{inBounds});
+    Value values =
+        vector::TransferReadOp::create(b, VectorType::get({t.lanes}, element), matrix,
+                                       ValueRange{row, col}, zero, ArrayRef<bool>{inBounds});
     return extend(values);
   }
 
@@ -293,8 +292,8 @@ private:
                    Value jr, Value pc, Value kcCur) {
     Value aPanel = divIndex(ir, t.mr);
     Value bPanel = divIndex(jr, t.nr);
-    Value zeroVector = arith::ConstantOp::create(
-        b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
+    Value zeroVector =
+        arith::ConstantOp::create(b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
     SmallVector<Value> init(t.mr * t.vectorsPerRow, zeroVector);
     auto loop = scf::ForOp::create(b, index(0), kcCur, index(1), init);
     {
@@ -310,8 +309,8 @@ private:
         Value scalar = memref::LoadOp::create(b, packedA, ValueRange{block, aPanel, kk, index(r)});
         Value broadcast = vector::BroadcastOp::create(b, vectorType, scalar);
         for (int64_t v = 0; v < t.vectorsPerRow; ++v)
-          next.push_back(multiplyAdd(broadcast, bVectors[v],
-                                     loop.getRegionIterArg(r * t.vectorsPerRow + v)));
+          next.push_back(
+              multiplyAdd(broadcast, bVectors[v], loop.getRegionIterArg(r * t.vectorsPerRow + v)));
       }
       scf::YieldOp::create(b, next);
     }
@@ -350,8 +349,7 @@ private:
         storeRow();
         continue;
       }
-      Value inside =
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, index(t.m));
+      Value inside = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, index(t.m));
       auto guard = scf::IfOp::create(b, inside, /*withElseRegion=*/false);
       OpBuilder::InsertionGuard insertion(b);
       b.setInsertionPointToStart(guard.thenBlock());
@@ -372,9 +370,7 @@ private:
 bool hasPackableTypes(Type a, Type b, Type c) {
   if (c.isF32())
     return a.isF32() && b.isF32();
-  auto narrowInteger = [](Type t) {
-    return t.isInteger(8) || t.isInteger(16) || t.isInteger(32);
-  };
+  auto narrowInteger = [](Type t) { return t.isInteger(8) || t.isInteger(16) || t.isInteger(32); };
   return c.isInteger(32) && narrowInteger(a) && narrowInteger(b);
 }
 
@@ -398,8 +394,7 @@ std::optional<std::pair<bool, bool>> transposedOperands(linalg::MatmulOp op) {
 
 /// A matmul (2-D, operands possibly transposed) or batch_matmul (3-D) on static, contiguous
 /// buffers of packable types, with sign extension.
-template <typename MatmulOpTy>
-bool isPackable(MatmulOpTy op) {
+template <typename MatmulOpTy> bool isPackable(MatmulOpTy op) {
   if (!op.hasPureBufferSemantics() || op.getCast() != linalg::TypeFn::cast_signed)
     return false;
   if constexpr (std::is_same_v<MatmulOpTy, linalg::MatmulOp>) {
@@ -439,9 +434,9 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       ArrayRef<int64_t> cShape = cast<MemRefType>(c.getType()).getShape();
       ArrayRef<int64_t> aShape = cast<MemRefType>(a.getType()).getShape();
       int64_t k = transposeA ? aShape[aShape.size() - 2] : aShape.back();
-      MatmulTiling tiling = chooseTiling(cShape[cShape.size() - 2], cShape.back(), k,
-                                         vectorBits / 32, microKernelRows, cacheBlockRows,
-                                         cacheBlockColumns, cacheBlockDepth);
+      MatmulTiling tiling =
+          chooseTiling(cShape[cShape.size() - 2], cShape.back(), k, vectorBits / 32,
+                       microKernelRows, cacheBlockRows, cacheBlockColumns, cacheBlockDepth);
       std::optional<MatmulEpilogue> epilogue;
       if (isa<linalg::MatmulOp>(op))
         epilogue = findMatmulEpilogue(linalgOp);

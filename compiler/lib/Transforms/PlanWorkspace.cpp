@@ -5,9 +5,10 @@
 // malloc and free its intermediates on every call. This pass gives each top-level allocation of
 // a graph function an offset in one workspace buffer instead, reusing the bytes of buffers
 // whose last use is behind, and passes the workspace as the function's second argument. Codegen
-// (Workspace.cpp) wraps the function, renamed `<graph>.body`, in the C entry, which takes the workspace from the context
-// (kiln/abi.h) or from a per-thread arena, allocated once per thread. CUDA entries (option
-// `allocate`) allocate their workspace themselves: one device allocation per call.
+// (Workspace.cpp) wraps the function, renamed `<graph>.body`, in the C entry, which takes the
+// workspace from the context (kiln/abi.h) or from a per-thread arena, allocated once per thread.
+// CUDA entries (option `allocate`) allocate their workspace themselves: one device allocation per
+// call.
 //
 // The placement is the greedy one of TFLite's arena planner and XLA's heap simulator: largest
 // buffers first, each at the lowest offset that no buffer live at the same time occupies (with
@@ -98,8 +99,7 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
 bool isWriteOnly(memref::AllocOp alloc) {
   return llvm::all_of(alloc->getUsers(), [&](Operation *user) {
     if (auto store = dyn_cast<memref::StoreOp>(user))
-      return store.getMemRef() == alloc.getResult() &&
-             store.getValueToStore() != alloc.getResult();
+      return store.getMemRef() == alloc.getResult() && store.getValueToStore() != alloc.getResult();
     return isa<memref::DeallocOp>(user);
   });
 }
@@ -177,7 +177,7 @@ void rewriteIntoWorkspace(func::FuncOp func, MutableArrayRef<Buffer> buffers, in
     Location loc = buffer.alloc.getLoc();
     Value offset = arith::ConstantIndexOp::create(builder, loc, buffer.offset);
     Value view = memref::ViewOp::create(builder, loc, buffer.alloc.getType(), workspace, offset,
-                                       ValueRange{});
+                                        ValueRange{});
     buffer.alloc.getResult().replaceAllUsesWith(view);
     for (memref::DeallocOp dealloc : buffer.deallocs)
       dealloc.erase();

@@ -65,9 +65,9 @@ typedef int32_t (*kiln_cuda_entry_argv_fn)(void *ctx, void *stream, void **args)
 
 /* One exported graph. 40 bytes on LP64. */
 typedef struct kiln_graph_info {
-  const char *name;             /* the graph's symbol name; also its C entry's name */
+  const char *name;              /* the graph's symbol name; also its C entry's name */
   kiln_entry_argv_fn entry_argv; /* the packed entry (the "<name>_argv" symbol) */
-  const kiln_arg_info *args;    /* num_inputs + num_outputs entries, inputs first */
+  const kiln_arg_info *args;     /* num_inputs + num_outputs entries, inputs first */
   uint32_t num_inputs;
   uint32_t num_outputs;
   /* The packed CUDA entry ("<name>_cuda_argv"); NULL when the module has no CUDA target. */
@@ -77,8 +77,8 @@ typedef struct kiln_graph_info {
 /* GPU code for one SM architecture. 24 bytes on LP64. */
 typedef enum kiln_cuda_format { KILN_CUDA_CUBIN = 1, KILN_CUDA_PTX = 2 } kiln_cuda_format;
 typedef struct kiln_cuda_image {
-  uint32_t sm;     /* compute capability * 10: 80 for sm_80, 90 for sm_90 */
-  uint32_t format; /* a kiln_cuda_format; PTX only with kilnc --embed-ptx */
+  uint32_t sm;      /* compute capability * 10: 80 for sm_80, 90 for sm_90 */
+  uint32_t format;  /* a kiln_cuda_format; PTX only with kilnc --embed-ptx */
   const void *data; /* the cubin (ELF), or NUL-terminated PTX text */
   uint64_t size;    /* bytes of data (PTX: without the NUL) */
 } kiln_cuda_image;
@@ -98,14 +98,14 @@ typedef struct kiln_module_metadata {
   uint32_t magic;       /* KILN_MODULE_MAGIC */
   uint32_t abi_version; /* KILN_ABI_VERSION of the kilnc that wrote it */
   uint32_t num_graphs;
-  uint32_t reserved;    /* zero */
+  uint32_t reserved; /* zero */
   const kiln_graph_info *graphs;
   /* The CPU of the baseline variant (the last of cpu_variants), e.g. "x86-64-v2". */
   const char *target_cpu;
   /* Comma-separated CPU features the baseline variant requires, in the spelling of GCC's
    * __builtin_cpu_supports ("avx2,fma,avx512f"); empty when it needs nothing beyond x86-64. */
   const char *cpu_features;
-  uint64_t workspace_size;  /* the largest workspace a graph needs, in bytes (see below) */
+  uint64_t workspace_size;      /* the largest workspace a graph needs, in bytes (see below) */
   const kiln_cuda_module *cuda; /* NULL when the module has no CUDA target */
   /* Comma-separated CPU variants, best first ("x86-64-v4,x86-64-v3,x86-64-v2"): one per CPU
    * target given to kilnc. The entries run the first one whose features the CPU has, chosen by

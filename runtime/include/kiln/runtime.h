@@ -58,7 +58,7 @@ typedef enum kiln_status {
   KILN_ERROR_DTYPE_MISMATCH = 7,   /* a buffer's dtype differs from the graph's signature */
   KILN_ERROR_SHAPE_MISMATCH = 8,   /* a buffer's rank or a dimension differs from the signature */
   KILN_ERROR_ENTRY_FAILED = 9,     /* the compiled graph returned a nonzero code */
-  KILN_ERROR_OUT_OF_MEMORY = 10,      /* host memory, or GPU memory in a CUDA call */
+  KILN_ERROR_OUT_OF_MEMORY = 10,   /* host memory, or GPU memory in a CUDA call */
   KILN_ERROR_DEVICE_UNAVAILABLE = 11, /* no CUDA driver, or no GPU */
   KILN_ERROR_NO_MATCHING_BINARY = 12, /* no cubin for this GPU's architecture in the artifact */
   KILN_ERROR_DEVICE_FAILED = 13       /* a CUDA call failed (launch, copy, module load) */
@@ -189,11 +189,11 @@ KILN_API KILN_MUST_USE kiln_status kiln_graph_call(kiln_graph *graph, kiln_conte
 /* Counters a graph keeps over its lifetime, so a run can show what actually executed. Calls
  * rejected by validation are not counted: these describe runs of the compiled code. */
 typedef struct kiln_graph_stats {
-  uint64_t calls;    /* times the compiled graph ran */
-  uint64_t failures; /* of those, how many returned a nonzero code */
-  uint64_t total_ns; /* wall time spent in the compiled graph, summed (CUDA: with copies) */
-  uint64_t last_ns;  /* wall time of the most recent run */
-  uint32_t last_device;     /* the kiln_device of the most recent run: KILN_DEVICE_CPU or _CUDA */
+  uint64_t calls;       /* times the compiled graph ran */
+  uint64_t failures;    /* of those, how many returned a nonzero code */
+  uint64_t total_ns;    /* wall time spent in the compiled graph, summed (CUDA: with copies) */
+  uint64_t last_ns;     /* wall time of the most recent run */
+  uint32_t last_device; /* the kiln_device of the most recent run: KILN_DEVICE_CPU or _CUDA */
   uint32_t reserved;
   uint64_t cuda_calls;      /* of the calls, how many ran on the GPU */
   uint64_t kernel_launches; /* GPU kernels launched, summed */

@@ -19,8 +19,7 @@ namespace kiln {
 /// placed in the `.nv_fatbin` section and holds the cubins' bytes.
 llvm::Error addModuleMetadata(llvm::Module &module, llvm::ArrayRef<GraphSignature> graphs,
                               llvm::ArrayRef<CPUTarget> cpuVariants, llvm::StringRef moduleName,
-                              bool exportRuntimeSymbol,
-                              llvm::ArrayRef<CUDAImage> cudaImages = {},
+                              bool exportRuntimeSymbol, llvm::ArrayRef<CUDAImage> cudaImages = {},
                               llvm::StringRef cudaFatbin = {});
 
 /// Several CPU targets in one artifact (CPUVariants.cpp). `variants` are ordered best first;

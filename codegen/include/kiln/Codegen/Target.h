@@ -34,7 +34,7 @@ llvm::StringRef supportedCPUTargets();
 
 /// A TargetMachine for `target` at optimization level 0-3 (PIC, so objects link into artifacts).
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const CPUTarget &target,
-                                                                        unsigned optLevel);
+                                                                         unsigned optLevel);
 
 } // namespace kiln
 

@@ -63,8 +63,7 @@ struct SelectOpLowering : public OpRewritePattern<SelectOp> {
     rewriter.replaceOp(op, buildBroadcastingGeneric(
                                rewriter, op.getLoc(), op.getType(), op->getOperands(),
                                [&](OpBuilder &b, Location loc, ValueRange args) {
-                                 return arith::SelectOp::create(b, loc, args[0], args[1],
-                                                                args[2]);
+                                 return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
                                }));
     return success();
   }
@@ -85,10 +84,10 @@ Value saturatingFloatToInt(OpBuilder &b, Location loc, Value x, IntegerType to) 
   Value inRange = arith::AndIOp::create(b, loc, aboveLo, belowHi);
   Value safe = arith::SelectOp::create(b, loc, inRange, x, zero);
   Value converted = arith::FPToSIOp::create(b, loc, to, safe);
-  Value maxInt = arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(to, llvm::APInt::getSignedMaxValue(bits)));
-  Value minInt = arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(to, llvm::APInt::getSignedMinValue(bits)));
+  Value maxInt =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(to, llvm::APInt::getSignedMaxValue(bits)));
+  Value minInt =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(to, llvm::APInt::getSignedMinValue(bits)));
   Value tooHigh = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x, hi);
   Value tooLow = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, x, lo);
   Value clamped = arith::SelectOp::create(b, loc, tooHigh, maxInt, converted);
@@ -126,11 +125,11 @@ struct CastOpLowering : public OpRewritePattern<CastOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CastOp op, PatternRewriter &rewriter) const override {
     Type to = op.getType().getElementType();
-    rewriter.replaceOp(op, buildBroadcastingGeneric(
-                               rewriter, op.getLoc(), op.getType(), op->getOperands(),
-                               [&](OpBuilder &b, Location loc, ValueRange args) {
-                                 return castScalar(b, loc, args[0], to);
-                               }));
+    rewriter.replaceOp(
+        op, buildBroadcastingGeneric(rewriter, op.getLoc(), op.getType(), op->getOperands(),
+                                     [&](OpBuilder &b, Location loc, ValueRange args) {
+                                       return castScalar(b, loc, args[0], to);
+                                     }));
     return success();
   }
 };

@@ -43,8 +43,7 @@ Value toResultType(OpBuilder &b, Location loc, Value acc, RankedTensorType resul
   return buildParallelGeneric(b, loc, resultType, acc,
                               {b.getMultiDimIdentityMap(resultType.getRank())},
                               [&](OpBuilder &nb, Location l, ValueRange args) {
-                                return convertScalar(nb, l, args[0],
-                                                     resultType.getElementType());
+                                return convertScalar(nb, l, args[0], resultType.getElementType());
                               });
 }
 
@@ -67,26 +66,23 @@ Value convolveAsMatmul(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
   MLIRContext *ctx = b.getContext();
   AffineExpr dn, dy, dx, di, dj, dc;
   bindDims(ctx, dn, dy, dx, di, dj, dc);
-  auto window = AffineMap::get(6, 0,
-                               {dn, dy * strides[0] + di * dilations[0],
-                                dx * strides[1] + dj * dilations[1], dc},
-                               ctx);
+  auto window = AffineMap::get(
+      6, 0, {dn, dy * strides[0] + di * dilations[0], dx * strides[1] + dj * dilations[1], dc},
+      ctx);
   auto columnsType = RankedTensorType::get({n, oh, ow, kh, kw, c}, element);
-  Value columns = buildParallelGeneric(b, loc, columnsType, padded,
-                                       {window},
-                                       [](OpBuilder &, Location, ValueRange args) {
-                                         return args[0];
-                                       });
+  Value columns =
+      buildParallelGeneric(b, loc, columnsType, padded, {window},
+                           [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   auto matrix = [&](Value v, int64_t rows, int64_t cols,
                     ArrayRef<ReassociationIndices> groups) -> Value {
-    return tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({rows, cols}, element), v, groups);
+    return tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({rows, cols}, element), v,
+                                           groups);
   };
   Value lhs = matrix(columns, n * oh * ow, kh * kw * c, {{0, 1, 2}, {3, 4, 5}});
   Value rhs = matrix(op.getFilter(), kh * kw * c, f, {{0, 1, 2}, {3}});
   Value init = buildFilled(b, loc, {n * oh * ow, f}, cast<TypedAttr>(b.getZeroAttr(element)));
-  Value product = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
-                                           ValueRange{lhs, rhs}, ValueRange{init})
+  Value product = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+                                           ValueRange{init})
                       .getResult(0);
   return tensor::ExpandShapeOp::create(b, loc, resultType, product,
                                        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
@@ -106,7 +102,7 @@ struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
       return success();
     }
     Value init = buildFilled(rewriter, loc, resultType.getShape(),
-                        cast<TypedAttr>(rewriter.getZeroAttr(acc)));
+                             cast<TypedAttr>(rewriter.getZeroAttr(acc)));
     // The named op extends both operands to the accumulator's type (sign-extends i8 to i32).
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, TypeRange{init.getType()}, ValueRange{input, op.getFilter()},
@@ -163,20 +159,21 @@ struct AvgPool2DOpLowering : public OpRewritePattern<AvgPool2DOp> {
     SmallVector<int64_t> strides = op.getStridesOrWindow();
     Value input = padSpatial(rewriter, loc, op.getInput(), padding,
                              cast<TypedAttr>(rewriter.getZeroAttr(element)));
-    Value init = buildFilled(rewriter, loc, type.getShape(), cast<TypedAttr>(rewriter.getZeroAttr(acc)));
+    Value init =
+        buildFilled(rewriter, loc, type.getShape(), cast<TypedAttr>(rewriter.getZeroAttr(acc)));
     Value windowShape = tensor::EmptyOp::create(rewriter, loc, window, element);
-    Value sums = linalg::PoolingNhwcSumOp::create(
-                     rewriter, loc, TypeRange{init.getType()}, ValueRange{input, windowShape},
-                     ValueRange{init}, rewriter.getI64TensorAttr(strides),
-                     rewriter.getI64TensorAttr({1, 1}))
+    Value sums = linalg::PoolingNhwcSumOp::create(rewriter, loc, TypeRange{init.getType()},
+                                                  ValueRange{input, windowShape}, ValueRange{init},
+                                                  rewriter.getI64TensorAttr(strides),
+                                                  rewriter.getI64TensorAttr({1, 1}))
                      .getResult(0);
     Value result = buildParallelGeneric(
         rewriter, loc, type, sums, {rewriter.getMultiDimIdentityMap(4)},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value rows = inBoundsCount(b, l, linalg::IndexOp::create(b, l, 1), strides[0],
-                                     padding[0], window[0], inputType.getDimSize(1));
-          Value cols = inBoundsCount(b, l, linalg::IndexOp::create(b, l, 2), strides[1],
-                                     padding[2], window[1], inputType.getDimSize(2));
+          Value rows = inBoundsCount(b, l, linalg::IndexOp::create(b, l, 1), strides[0], padding[0],
+                                     window[0], inputType.getDimSize(1));
+          Value cols = inBoundsCount(b, l, linalg::IndexOp::create(b, l, 2), strides[1], padding[2],
+                                     window[1], inputType.getDimSize(2));
           Value count = arith::IndexCastOp::create(b, l, b.getI64Type(),
                                                    arith::MulIOp::create(b, l, rows, cols));
           Value divisor = arith::SIToFPOp::create(b, l, acc, count);
@@ -190,8 +187,7 @@ struct AvgPool2DOpLowering : public OpRewritePattern<AvgPool2DOp> {
 } // namespace
 
 void populateConvolutionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<Conv2DOpLowering, MaxPool2DOpLowering, AvgPool2DOpLowering>(
-      patterns.getContext());
+  patterns.add<Conv2DOpLowering, MaxPool2DOpLowering, AvgPool2DOpLowering>(patterns.getContext());
 }
 
 } // namespace kiln

@@ -47,16 +47,17 @@ Value buildGelu(OpBuilder &b, Location loc, Value x, bool tanhApproximation) {
   if (tanhApproximation) {
     // (1 + tanh(u)) / 2 = 1 / (1 + exp(-2u)): the same value without cancellation for x < 0.
     Value cube = arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x), x);
-    Value poly = arith::AddFOp::create(b, loc, x,
-                                       arith::MulFOp::create(b, loc, constant(0.044715), cube));
+    Value poly =
+        arith::AddFOp::create(b, loc, x, arith::MulFOp::create(b, loc, constant(0.044715), cube));
     Value minus2u = arith::MulFOp::create(b, loc, constant(-2 * 0.7978845608028654), poly);
-    Value denom = arith::AddFOp::create(b, loc, constant(1.0), math::ExpOp::create(b, loc, minus2u));
+    Value denom =
+        arith::AddFOp::create(b, loc, constant(1.0), math::ExpOp::create(b, loc, minus2u));
     return arith::DivFOp::create(b, loc, x, denom);
   }
   // Phi(x) = erfc(-x / sqrt 2) / 2 rather than (1 + erf(x / sqrt 2)) / 2, which cancels
   // catastrophically for negative x.
-  Value phi2 = math::ErfcOp::create(
-      b, loc, arith::MulFOp::create(b, loc, x, constant(-0.7071067811865476)));
+  Value phi2 =
+      math::ErfcOp::create(b, loc, arith::MulFOp::create(b, loc, x, constant(-0.7071067811865476)));
   return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, constant(0.5), x), phi2);
 }
 
@@ -98,9 +99,8 @@ Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange arg
       .Case([&](ErfOp) { return math::ErfOp::create(b, loc, args[0]); })
       .Case([&](FloorOp) { return math::FloorOp::create(b, loc, args[0]); })
       .Case([&](CeilOp) { return math::CeilOp::create(b, loc, args[0]); })
-      .Case([&](GeluOp gelu) {
-        return buildGelu(b, loc, args[0], gelu.getApproximate() == "tanh");
-      })
+      .Case(
+          [&](GeluOp gelu) { return buildGelu(b, loc, args[0], gelu.getApproximate() == "tanh"); })
       .Default([](Operation *) { return Value(); });
 }
 
@@ -145,25 +145,25 @@ struct ElementwiseOpLowering : public RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
     // Softmax and log_softmax share the unary result-type rule but are row kernels.
-    bool elementwise = op->hasTrait<OpTrait::BroadcastingElementwise>() ||
-                       (op->hasTrait<OpTrait::UnaryElementwise>() &&
-                        !isa<SoftmaxOp, LogSoftmaxOp>(op));
+    bool elementwise =
+        op->hasTrait<OpTrait::BroadcastingElementwise>() ||
+        (op->hasTrait<OpTrait::UnaryElementwise>() && !isa<SoftmaxOp, LogSoftmaxOp>(op));
     if (!elementwise || !isa<KilnDialect>(op->getDialect()))
       return failure();
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     Type elementType = resultType.getElementType();
     Type compute = computeType(elementType);
     bool isFloat = isa<FloatType>(elementType);
-    Value result = buildBroadcastingGeneric(
-        rewriter, op->getLoc(), resultType, op->getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          SmallVector<Value> computeArgs;
-          for (Value arg : args)
-            computeArgs.push_back(convertScalar(b, loc, arg, compute));
-          Value v = isFloat ? buildFloatScalar(op, b, loc, computeArgs)
-                            : buildIntScalar(op, b, loc, computeArgs);
-          return convertScalar(b, loc, v, elementType);
-        });
+    Value result =
+        buildBroadcastingGeneric(rewriter, op->getLoc(), resultType, op->getOperands(),
+                                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                                   SmallVector<Value> computeArgs;
+                                   for (Value arg : args)
+                                     computeArgs.push_back(convertScalar(b, loc, arg, compute));
+                                   Value v = isFloat ? buildFloatScalar(op, b, loc, computeArgs)
+                                                     : buildIntScalar(op, b, loc, computeArgs);
+                                   return convertScalar(b, loc, v, elementType);
+                                 });
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -34,11 +34,11 @@ struct MapOpLowering : public OpRewritePattern<MapOp> {
     auto kernel = SymbolTable::lookupNearestSymbolFrom<KernelOp>(op, op.getKernelAttr());
     if (!kernel)
       return failure();
-    rewriter.replaceOp(op, buildBroadcastingGeneric(
-                               rewriter, op.getLoc(), op.getType(), op.getInputs(),
-                               [&](OpBuilder &b, Location, ValueRange args) {
-                                 return inlineKernel(b, kernel, args);
-                               }));
+    rewriter.replaceOp(op,
+                       buildBroadcastingGeneric(rewriter, op.getLoc(), op.getType(), op.getInputs(),
+                                                [&](OpBuilder &b, Location, ValueRange args) {
+                                                  return inlineKernel(b, kernel, args);
+                                                }));
     return success();
   }
 };
@@ -56,11 +56,11 @@ struct ReduceOpLowering : public OpRewritePattern<ReduceOp> {
     llvm::sort(axes);
     // The loops visit the reduced elements in row-major order and the kernel folds them as
     // acc = kernel(acc, x), so a non-associative kernel gives the documented result.
-    Value reduced = buildReduction(rewriter, op.getLoc(), op.getInput(), axes,
-                                   inputType.getElementType(), op.getInit(),
-                                   [&](OpBuilder &b, Location, ValueRange args) {
-                                     return inlineKernel(b, kernel, {args[1], args[0]});
-                                   });
+    Value reduced =
+        buildReduction(rewriter, op.getLoc(), op.getInput(), axes, inputType.getElementType(),
+                       op.getInit(), [&](OpBuilder &b, Location, ValueRange args) {
+                         return inlineKernel(b, kernel, {args[1], args[0]});
+                       });
     // Keeps kiln-reassociate-reductions off: built-in reductions may be reordered, kernels not.
     reduced.getDefiningOp()->setAttr(kOrderedReductionAttr, rewriter.getUnitAttr());
     rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), reduced, op.getType()));

@@ -39,8 +39,8 @@ void convertGraphToFunc(GraphOp graph) {
   auto ret = cast<ReturnOp>(entry.getTerminator());
   rewriter.setInsertionPoint(ret);
   SmallVector<Value> values(ret.getOperands());
-  values.push_back(arith::ConstantOp::create(rewriter, ret.getLoc(),
-                                             rewriter.getI32IntegerAttr(0)));
+  values.push_back(
+      arith::ConstantOp::create(rewriter, ret.getLoc(), rewriter.getI32IntegerAttr(0)));
   rewriter.replaceOpWithNewOp<func::ReturnOp>(ret, values);
   rewriter.eraseOp(graph);
 }

@@ -18,8 +18,7 @@ AffineMap broadcastMap(ArrayRef<int64_t> resultShape, ArrayRef<int64_t> operandS
   SmallVector<AffineExpr> exprs;
   for (auto [i, dim] : llvm::enumerate(operandShape)) {
     bool broadcast = dim == 1 && resultShape[offset + i] != 1;
-    exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
-                              : getAffineDimExpr(offset + i, ctx));
+    exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx) : getAffineDimExpr(offset + i, ctx));
   }
   return AffineMap::get(resultShape.size(), 0, exprs, ctx);
 }
@@ -28,15 +27,14 @@ Value buildParallelGeneric(OpBuilder &b, Location loc, RankedTensorType resultTy
                            ValueRange inputs, ArrayRef<AffineMap> maps, ScalarBodyFn body) {
   SmallVector<AffineMap> indexingMaps(maps.begin(), maps.end());
   indexingMaps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
-  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
-                                             utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(), utils::IteratorType::parallel);
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), resultType.getElementType());
-  auto generic = linalg::GenericOp::create(
-      b, loc, resultType, inputs, init, indexingMaps, iterators,
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value v = body(nested, nestedLoc, args.drop_back());
-        linalg::YieldOp::create(nested, nestedLoc, v);
-      });
+  auto generic =
+      linalg::GenericOp::create(b, loc, resultType, inputs, init, indexingMaps, iterators,
+                                [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+                                  Value v = body(nested, nestedLoc, args.drop_back());
+                                  linalg::YieldOp::create(nested, nestedLoc, v);
+                                });
   return generic.getResult(0);
 }
 
@@ -44,9 +42,8 @@ Value buildBroadcastingGeneric(OpBuilder &b, Location loc, RankedTensorType resu
                                ValueRange inputs, ScalarBodyFn body) {
   SmallVector<AffineMap> maps;
   for (Value input : inputs)
-    maps.push_back(broadcastMap(resultType.getShape(),
-                                cast<RankedTensorType>(input.getType()).getShape(),
-                                b.getContext()));
+    maps.push_back(broadcastMap(
+        resultType.getShape(), cast<RankedTensorType>(input.getType()).getShape(), b.getContext()));
   return buildParallelGeneric(b, loc, resultType, inputs, maps, body);
 }
 
@@ -70,12 +67,12 @@ TypedAttr extremeValue(OpBuilder &b, Type type, bool lowest) {
   unsigned bits = type.getIntOrFloatBitWidth();
   if (type.isInteger(1))
     return b.getIntegerAttr(type, lowest ? 0 : 1);
-  return b.getIntegerAttr(type, lowest ? APInt::getSignedMinValue(bits)
-                                       : APInt::getSignedMaxValue(bits));
+  return b.getIntegerAttr(type,
+                          lowest ? APInt::getSignedMinValue(bits) : APInt::getSignedMaxValue(bits));
 }
 
-Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-                     Type accType, TypedAttr init, ScalarBodyFn combine) {
+Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes, Type accType,
+                     TypedAttr init, ScalarBodyFn combine) {
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t rank = inputType.getRank();
   SmallVector<int64_t> shape;
@@ -96,8 +93,7 @@ Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> 
       b, loc, resultType, input, filled, maps, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         Value element = convertScalar(nested, nestedLoc, args[0], accType);
-        linalg::YieldOp::create(nested, nestedLoc,
-                                combine(nested, nestedLoc, {element, args[1]}));
+        linalg::YieldOp::create(nested, nestedLoc, combine(nested, nestedLoc, {element, args[1]}));
       });
   return generic.getResult(0);
 }
@@ -116,11 +112,11 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value value, RankedTensorType ty
     return SmallVector<ReassociationIndices>{llvm::to_vector(llvm::seq<int64_t>(0, rank))};
   };
   auto flat = RankedTensorType::get({source.getNumElements()}, source.getElementType());
-  Value collapsed = source.getRank() == 1
-                        ? value
-                        : tensor::CollapseShapeOp::create(b, loc, flat, value,
-                                                          allDims(source.getRank()))
-                              .getResult();
+  Value collapsed =
+      source.getRank() == 1
+          ? value
+          : tensor::CollapseShapeOp::create(b, loc, flat, value, allDims(source.getRank()))
+                .getResult();
   if (type.getRank() == 1)
     return collapsed;
   return tensor::ExpandShapeOp::create(b, loc, type, collapsed, allDims(type.getRank()));

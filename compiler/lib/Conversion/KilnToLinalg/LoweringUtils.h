@@ -31,8 +31,8 @@ mlir::Value buildBroadcastingGeneric(mlir::OpBuilder &b, mlir::Location loc,
 /// `accType`, starting from `init`, combining with `combine(element, accumulator)`. Elements
 /// are converted to `accType` before combining.
 mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-                           llvm::ArrayRef<int64_t> axes, mlir::Type accType,
-                           mlir::TypedAttr init, ScalarBodyFn combine);
+                           llvm::ArrayRef<int64_t> axes, mlir::Type accType, mlir::TypedAttr init,
+                           ScalarBodyFn combine);
 
 /// A tensor of `shape` with every element `value` (tensor.empty + linalg.fill).
 mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
@@ -43,8 +43,7 @@ mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<i
 mlir::TypedAttr extremeValue(mlir::OpBuilder &b, mlir::Type type, bool lowest);
 
 /// The map that reads a tensor whose `axes` were reduced away from the full iteration space.
-mlir::AffineMap droppedAxesMap(int64_t rank, llvm::ArrayRef<int64_t> axes,
-                               mlir::MLIRContext *ctx);
+mlir::AffineMap droppedAxesMap(int64_t rank, llvm::ArrayRef<int64_t> axes, mlir::MLIRContext *ctx);
 
 /// Reinterprets `value` with the same elements as `type` (equal element count) through
 /// tensor.collapse_shape / tensor.expand_shape.
@@ -54,8 +53,7 @@ mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value va
 /// The type arithmetic is done in: f32 for f16/bf16 (rounded once per op result), else itself.
 mlir::Type computeType(mlir::Type elementType);
 /// Converts a scalar between element types (float ext/trunc, signed int ext/trunc, int<->float).
-mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
-                          mlir::Type to);
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, mlir::Type to);
 
 } // namespace kiln
 

@@ -52,11 +52,11 @@ Value buildBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
       b, loc, accType, ValueRange{lhs, rhs}, init, maps, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value x = convertScalar(nb, nl, args[0], acc), y = convertScalar(nb, nl, args[1], acc);
-        Value sum = isa<FloatType>(acc)
-                        ? Value(arith::AddFOp::create(nb, nl, args[2],
-                                                      arith::MulFOp::create(nb, nl, x, y)))
-                        : Value(arith::AddIOp::create(nb, nl, args[2],
-                                                      arith::MulIOp::create(nb, nl, x, y)));
+        Value sum =
+            isa<FloatType>(acc)
+                ? Value(arith::AddFOp::create(nb, nl, args[2], arith::MulFOp::create(nb, nl, x, y)))
+                : Value(
+                      arith::AddIOp::create(nb, nl, args[2], arith::MulIOp::create(nb, nl, x, y)));
         linalg::YieldOp::create(nb, nl, sum);
       });
   return generic.getResult(0);
@@ -101,8 +101,8 @@ Value buildNamedBatchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
     Value rows = reshape(lhs, {count * m, k}, lhsType.getElementType());
     Value weights = reshape(rhs, {k, n}, rhsType.getElementType());
     Value init = zeroFilled(b, loc, {count * m, n}, acc);
-    flat = linalg::MatmulOp::create(b, loc, ValueRange{rows, weights}, ValueRange{init})
-               .getResult(0);
+    flat =
+        linalg::MatmulOp::create(b, loc, ValueRange{rows, weights}, ValueRange{init}).getResult(0);
   } else if (ArrayRef<int64_t>(rhsBatch) == batch) {
     Value lhs3 = reshape(lhs, {count, m, k}, lhsType.getElementType());
     Value rhs3 = reshape(rhs, {count, k, n}, rhsType.getElementType());

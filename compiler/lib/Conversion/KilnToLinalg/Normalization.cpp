@@ -51,12 +51,10 @@ struct RowContext {
   /// 1 / sqrt(mean + epsilon) of a row sum of squares: the scale of layer_norm and rms_norm.
   /// It depends on the row only, so LLVM hoists it out of the loop over a row, which is left
   /// with one multiplication per element instead of a division.
-  Value inverseRootMeanPlus(OpBuilder &b, Location loc, Value sumOfSquares,
-                            double epsilon) const {
+  Value inverseRootMeanPlus(OpBuilder &b, Location loc, Value sumOfSquares, double epsilon) const {
     return reciprocal(b, loc,
                       math::SqrtOp::create(b, loc,
-                                           arith::AddFOp::create(b, loc,
-                                                                 mean(b, loc, sumOfSquares),
+                                           arith::AddFOp::create(b, loc, mean(b, loc, sumOfSquares),
                                                                  constant(b, loc, epsilon))));
   }
 
@@ -75,13 +73,12 @@ struct RowContext {
         operands.push_back(s);
         maps.push_back(rowMap);
       }
-      terms = buildParallelGeneric(b, loc, accType, operands, maps,
-                                   [&](OpBuilder &nb, Location l, ValueRange args) {
-                                     SmallVector<Value> converted = {
-                                         convertScalar(nb, l, args[0], acc)};
-                                     converted.append(args.begin() + 1, args.end());
-                                     return f(nb, l, converted);
-                                   });
+      terms = buildParallelGeneric(
+          b, loc, accType, operands, maps, [&](OpBuilder &nb, Location l, ValueRange args) {
+            SmallVector<Value> converted = {convertScalar(nb, l, args[0], acc)};
+            converted.append(args.begin() + 1, args.end());
+            return f(nb, l, converted);
+          });
     }
     return buildReduction(b, loc, terms, axes, acc, b.getZeroAttr(acc),
                           [](OpBuilder &nb, Location l, ValueRange args) {
@@ -90,11 +87,10 @@ struct RowContext {
   }
 
   Value rowMax(OpBuilder &b, Location loc, Value input) const {
-    return buildReduction(
-        b, loc, input, axes, acc, extremeValue(b, acc, /*lowest=*/true),
-        [](OpBuilder &nb, Location l, ValueRange args) {
-          return arith::MaximumFOp::create(nb, l, args[0], args[1]);
-        });
+    return buildReduction(b, loc, input, axes, acc, extremeValue(b, acc, /*lowest=*/true),
+                          [](OpBuilder &nb, Location l, ValueRange args) {
+                            return arith::MaximumFOp::create(nb, l, args[0], args[1]);
+                          });
   }
 
   RankedTensorType type;
@@ -106,8 +102,7 @@ struct RowContext {
 };
 
 /// exp(x - max) / sum(exp(x - max)), or x - max - log(sum(exp(x - max))).
-template <typename OpTy, bool Log>
-struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
+template <typename OpTy, bool Log> struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
   SoftmaxLikeLowering(MLIRContext *ctx, bool scaleInPlace)
       : OpRewritePattern<OpTy>(ctx), scaleInPlace(scaleInPlace) {}
 
@@ -120,22 +115,19 @@ struct SoftmaxLikeLowering : public OpRewritePattern<OpTy> {
       rewriter.replaceOp(op, scaleExponentialsInPlace(rewriter, loc, row, op.getInput(), max));
       return success();
     }
-    Value sum = row.rowSum(rewriter, loc, op.getInput(), max,
-                           [](OpBuilder &b, Location l, ValueRange args) {
-                             return math::ExpOp::create(b, l,
-                                                        arith::SubFOp::create(b, l, args[0],
-                                                                              args[1]));
-                           });
+    Value sum = row.rowSum(
+        rewriter, loc, op.getInput(), max, [](OpBuilder &b, Location l, ValueRange args) {
+          return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, args[0], args[1]));
+        });
     Value result = buildParallelGeneric(
-        rewriter, loc, row.type, {op.getInput(), max, sum},
-        {row.identity, row.rowMap, row.rowMap},
+        rewriter, loc, row.type, {op.getInput(), max, sum}, {row.identity, row.rowMap, row.rowMap},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value shifted = arith::SubFOp::create(b, l, convertScalar(b, l, args[0], row.acc),
-                                                args[1]);
-          Value v = Log ? Value(arith::SubFOp::create(b, l, shifted,
-                                                      math::LogOp::create(b, l, args[2])))
-                        : Value(arith::MulFOp::create(b, l, math::ExpOp::create(b, l, shifted),
-                                                      row.reciprocal(b, l, args[2])));
+          Value shifted =
+              arith::SubFOp::create(b, l, convertScalar(b, l, args[0], row.acc), args[1]);
+          Value v =
+              Log ? Value(arith::SubFOp::create(b, l, shifted, math::LogOp::create(b, l, args[2])))
+                  : Value(arith::MulFOp::create(b, l, math::ExpOp::create(b, l, shifted),
+                                                row.reciprocal(b, l, args[2])));
           return convertScalar(b, l, v, element);
         });
     rewriter.replaceOp(op, result);
@@ -154,8 +146,7 @@ private:
                                             nb, l, arith::SubFOp::create(nb, l, args[0], args[1]));
                                       });
     Value sum = row.rowSum(b, loc, exps, {}, nullptr);
-    SmallVector<utils::IteratorType> iterators(row.type.getRank(),
-                                               utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> iterators(row.type.getRank(), utils::IteratorType::parallel);
     auto scaled = linalg::GenericOp::create(
         b, loc, row.type, sum, exps, ArrayRef<AffineMap>{row.rowMap, row.identity}, iterators,
         [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -179,22 +170,21 @@ struct LayerNormOpLowering : public OpRewritePattern<LayerNormOp> {
     Type element = row.type.getElementType();
     double eps = op.getEpsilon().convertToDouble();
     Value sum = row.rowSum(rewriter, loc, op.getInput(), {}, nullptr);
-    Value sumSq = row.rowSum(rewriter, loc, op.getInput(), sum,
-                             [&](OpBuilder &b, Location l, ValueRange args) {
-                               Value d = arith::SubFOp::create(b, l, args[0],
-                                                               row.mean(b, l, args[1]));
-                               return arith::MulFOp::create(b, l, d, d);
-                             });
+    Value sumSq = row.rowSum(
+        rewriter, loc, op.getInput(), sum, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value d = arith::SubFOp::create(b, l, args[0], row.mean(b, l, args[1]));
+          return arith::MulFOp::create(b, l, d, d);
+        });
     Value result = buildParallelGeneric(
         rewriter, loc, row.type, {op.getInput(), sum, sumSq, op.getGamma(), op.getBeta()},
         {row.identity, row.rowMap, row.rowMap, row.paramMap, row.paramMap},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], row.acc);
           Value centred = arith::SubFOp::create(b, l, x, row.mean(b, l, args[1]));
-          Value normalized = arith::MulFOp::create(
-              b, l, centred, row.inverseRootMeanPlus(b, l, args[2], eps));
-          Value scaled = arith::MulFOp::create(b, l, normalized,
-                                               convertScalar(b, l, args[3], row.acc));
+          Value normalized =
+              arith::MulFOp::create(b, l, centred, row.inverseRootMeanPlus(b, l, args[2], eps));
+          Value scaled =
+              arith::MulFOp::create(b, l, normalized, convertScalar(b, l, args[3], row.acc));
           Value v = arith::AddFOp::create(b, l, scaled, convertScalar(b, l, args[4], row.acc));
           return convertScalar(b, l, v, element);
         });
@@ -212,14 +202,13 @@ struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
     RowContext row(rewriter, op.getInput(), op.getAxis(), /*toEnd=*/true);
     Type element = row.type.getElementType();
     double eps = op.getEpsilon().convertToDouble();
-    Value sumSq = row.rowSum(rewriter, loc, op.getInput(), {},
-                             [](OpBuilder &b, Location l, ValueRange args) {
-                               return arith::MulFOp::create(b, l, args[0], args[0]);
-                             });
+    Value sumSq =
+        row.rowSum(rewriter, loc, op.getInput(), {}, [](OpBuilder &b, Location l, ValueRange args) {
+          return arith::MulFOp::create(b, l, args[0], args[0]);
+        });
     Value result = buildParallelGeneric(
         rewriter, loc, row.type, {op.getInput(), sumSq, op.getGamma()},
-        {row.identity, row.rowMap, row.paramMap},
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        {row.identity, row.rowMap, row.paramMap}, [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], row.acc);
           Value scale = row.inverseRootMeanPlus(b, l, args[1], eps);
           Value v = arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, x, scale),
@@ -233,8 +222,7 @@ struct RmsNormOpLowering : public OpRewritePattern<RmsNormOp> {
 
 } // namespace
 
-void populateNormalizationToLinalgPatterns(RewritePatternSet &patterns,
-                                           bool softmaxScalesInPlace) {
+void populateNormalizationToLinalgPatterns(RewritePatternSet &patterns, bool softmaxScalesInPlace) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<SoftmaxLikeLowering<SoftmaxOp, false>, SoftmaxLikeLowering<LogSoftmaxOp, true>>(
       ctx, softmaxScalesInPlace);

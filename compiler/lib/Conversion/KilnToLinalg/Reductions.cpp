@@ -74,11 +74,11 @@ struct ReductionOpLowering : public OpRewritePattern<OpTy> {
     Type acc = computeType(element);
     SmallVector<int64_t> axes = sortedAxes(op.getAxes(), inputType.getRank());
 
-    Value reduced = buildReduction(
-        rewriter, loc, op.getInput(), axes, acc, initialValue(rewriter, Kind, acc),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          return combine(b, l, Kind, args[0], args[1]);
-        });
+    Value reduced =
+        buildReduction(rewriter, loc, op.getInput(), axes, acc, initialValue(rewriter, Kind, acc),
+                       [&](OpBuilder &b, Location l, ValueRange args) {
+                         return combine(b, l, Kind, args[0], args[1]);
+                       });
 
     auto reducedType = cast<RankedTensorType>(reduced.getType());
     if (Kind == ReductionKind::Mean || acc != element) {
@@ -86,17 +86,17 @@ struct ReductionOpLowering : public OpRewritePattern<OpTy> {
       for (int64_t axis : axes)
         count *= inputType.getDimSize(axis);
       auto finalType = RankedTensorType::get(reducedType.getShape(), element);
-      reduced = buildParallelGeneric(
-          rewriter, loc, finalType, reduced,
-          {rewriter.getMultiDimIdentityMap(reducedType.getRank())},
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            Value v = args[0];
-            if (Kind == ReductionKind::Mean) {
-              Value n = arith::ConstantOp::create(b, l, b.getFloatAttr(acc, count));
-              v = arith::DivFOp::create(b, l, v, n);
-            }
-            return convertScalar(b, l, v, element);
-          });
+      reduced = buildParallelGeneric(rewriter, loc, finalType, reduced,
+                                     {rewriter.getMultiDimIdentityMap(reducedType.getRank())},
+                                     [&](OpBuilder &b, Location l, ValueRange args) {
+                                       Value v = args[0];
+                                       if (Kind == ReductionKind::Mean) {
+                                         Value n = arith::ConstantOp::create(
+                                             b, l, b.getFloatAttr(acc, count));
+                                         v = arith::DivFOp::create(b, l, v, n);
+                                       }
+                                       return convertScalar(b, l, v, element);
+                                     });
     }
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, reduced, resultType));
     return success();
@@ -139,16 +139,15 @@ struct ArgmaxOpLowering : public OpRewritePattern<ArgmaxOp> {
           if (isFloat) {
             Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
             Value xIsNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
-            Value bestIsNumber =
-                arith::CmpFOp::create(b, l, arith::CmpFPredicate::ORD, best, best);
+            Value bestIsNumber = arith::CmpFOp::create(b, l, arith::CmpFPredicate::ORD, best, best);
             take = arith::OrIOp::create(b, l, greater,
                                         arith::AndIOp::create(b, l, xIsNan, bestIsNumber));
           } else {
             take = arith::CmpIOp::create(
                 b, l, isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt, x, best);
           }
-          Value position = arith::IndexCastOp::create(b, l, index,
-                                                      linalg::IndexOp::create(b, l, axis));
+          Value position =
+              arith::IndexCastOp::create(b, l, index, linalg::IndexOp::create(b, l, axis));
           linalg::YieldOp::create(
               b, l,
               ValueRange{arith::SelectOp::create(b, l, take, x, best),

@@ -60,9 +60,9 @@ struct ConcatOpLowering : public OpRewritePattern<ConcatOp> {
       auto inputType = cast<RankedTensorType>(input.getType());
       SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
       offsets[axis] = offset;
-      result = tensor::InsertSliceOp::create(rewriter, loc, input, result, ValueRange{},
-                                             ValueRange{}, ValueRange{}, offsets,
-                                             inputType.getShape(), strides);
+      result =
+          tensor::InsertSliceOp::create(rewriter, loc, input, result, ValueRange{}, ValueRange{},
+                                        ValueRange{}, offsets, inputType.getShape(), strides);
       offset += inputType.getDimSize(axis);
     }
     rewriter.replaceOp(op, result);
@@ -74,8 +74,8 @@ struct SliceOpLowering : public OpRewritePattern<SliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, op.getType(), op.getInput(), ValueRange{}, ValueRange{}, ValueRange{},
-        op.getStarts(), op.getType().getShape(), op.getStridesOrOnes());
+        op, op.getType(), op.getInput(), ValueRange{}, ValueRange{}, ValueRange{}, op.getStarts(),
+        op.getType().getShape(), op.getStridesOrOnes());
     return success();
   }
 };

@@ -73,8 +73,8 @@ private:
   void checkAlignment(LLVM::LLVMFuncOp entry, Value context, Value stream) {
     OpBuilder b = OpBuilder::atBlockBegin(&entry.getBody().front());
     Location loc = entry.getLoc();
-    LLVM::LLVMFuncOp check = getOrDeclare("kiln_cuda_check_alignment",
-                                          {ptrType, ptrType, ptrType, i32Type}, voidType);
+    LLVM::LLVMFuncOp check =
+        getOrDeclare("kiln_cuda_check_alignment", {ptrType, ptrType, ptrType, i32Type}, voidType);
     for (unsigned i = 2, e = entry.getNumArguments(); i < e; ++i) {
       Value buffer = entry.getArgument(i);
       if (!isa<LLVM::LLVMPointerType>(buffer.getType()))

@@ -10,9 +10,9 @@
 
 #include "mlir/Conversion/SCFToGPU/SCFToGPU.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
-#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace kiln {
@@ -34,8 +34,8 @@ bool readsOrWritesMemory(Operation *op) {
   return op
       ->walk([](Operation *nested) {
         auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-        if (effects && (effects.hasEffect<MemoryEffects::Read>() ||
-                        effects.hasEffect<MemoryEffects::Write>()))
+        if (effects &&
+            (effects.hasEffect<MemoryEffects::Read>() || effects.hasEffect<MemoryEffects::Write>()))
           return WalkResult::interrupt();
         return WalkResult::advance();
       })
@@ -78,8 +78,8 @@ LogicalResult wrapSerialCode(ArrayRef<Operation *> run, Operation *before) {
 LogicalResult wrapSerialCode(func::FuncOp func) {
   SmallVector<Operation *> run;
   for (Operation &op : llvm::make_early_inc_range(func.getBody().front())) {
-    if (!isa<scf::ParallelOp, memref::AllocOp, memref::ViewOp, memref::DeallocOp,
-             func::ReturnOp>(op)) {
+    if (!isa<scf::ParallelOp, memref::AllocOp, memref::ViewOp, memref::DeallocOp, func::ReturnOp>(
+            op)) {
       run.push_back(&op);
       continue;
     }
@@ -202,8 +202,7 @@ LogicalResult verifyHostCode(func::FuncOp func) {
   return success();
 }
 
-struct MapParallelLoopsPass
-    : impl::KilnCUDAMapParallelLoopsBase<MapParallelLoopsPass> {
+struct MapParallelLoopsPass : impl::KilnCUDAMapParallelLoopsBase<MapParallelLoopsPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -253,9 +252,9 @@ struct MapParallelLoopsPass
       return failure();
     sinkGlobals(loop);
     SmallVector<std::optional<int64_t>> counts = tripCounts(loop);
-    if (failed(gpu::setMappingAttr(
-            loop, dimensionMapping(loop.getContext(), counts, Processor::BlockX,
-                                   Processor::BlockY, Processor::BlockZ, /*limitYZ=*/true))))
+    if (failed(gpu::setMappingAttr(loop, dimensionMapping(loop.getContext(), counts,
+                                                          Processor::BlockX, Processor::BlockY,
+                                                          Processor::BlockZ, /*limitYZ=*/true))))
       return failure();
     return gpu::setMappingAttr(lanes, dimensionMapping(loop.getContext(), tripCounts(lanes),
                                                        Processor::ThreadX, Processor::ThreadY,

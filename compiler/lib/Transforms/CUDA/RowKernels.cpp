@@ -58,8 +58,7 @@ public:
     SmallVector<int64_t> sizes = generic.getStaticLoopRanges();
     if (sizes.size() < 2 || llvm::any_of(sizes, ShapedType::isDynamic))
       return false;
-    if (!rows.empty() &&
-        (ArrayRef(sizes).drop_back() != ArrayRef(rows) || sizes.back() != length))
+    if (!rows.empty() && (ArrayRef(sizes).drop_back() != ArrayRef(rows) || sizes.back() != length))
       return false;
     std::optional<RowReduction> reduction = matchRowReduction(generic);
     bool elementwise = generic.getNumReductionLoops() == 0;
@@ -124,8 +123,7 @@ private:
     return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
       AffineMap map = op.getMatchingIndexingMap(&init);
       if (isReduction)
-        return isRowMap(map, rank) && !elements.contains(init.get()) &&
-               !read.contains(init.get());
+        return isRowMap(map, rank) && !elements.contains(init.get()) && !read.contains(init.get());
       return map.isIdentity() && !statistics.contains(init.get()) &&
              (!read.contains(init.get()) || elements.contains(init.get()));
     });
@@ -189,8 +187,7 @@ void RowGroup::rewrite(int64_t blockSize) {
     }
     auto op = cast<linalg::GenericOp>(pass.op);
     if (pass.reduction) {
-      Value partial =
-          buildPartialReduction(b, loc, *pass.reduction, row, lane, threads, read);
+      Value partial = buildPartialReduction(b, loc, *pass.reduction, row, lane, threads, read);
       Value buffer = op.getDpsInits()[0];
       Value old = known.lookup(buffer);
       if (!old)
@@ -199,17 +196,17 @@ void RowGroup::rewrite(int64_t blockSize) {
       storeStatistic(combineWithOld(b, *pass.reduction, total, old), buffer, op);
       continue;
     }
-    scf::ForOp::create(
-        b, loc, lane, index(length), index(threads), ValueRange{},
-        [&](OpBuilder &nested, Location nestedLoc, Value k, ValueRange) {
-          SmallVector<Value> ivs(row);
-          ivs.push_back(k);
-          IRMapping mapping = cloneBody(nested, nestedLoc, op, ivs, read);
-          auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
-          for (auto [init, value] : llvm::zip(op.getDpsInits(), yield.getValues()))
-            memref::StoreOp::create(nested, nestedLoc, mapping.lookup(value), init, ivs);
-          scf::YieldOp::create(nested, nestedLoc);
-        });
+    scf::ForOp::create(b, loc, lane, index(length), index(threads), ValueRange{},
+                       [&](OpBuilder &nested, Location nestedLoc, Value k, ValueRange) {
+                         SmallVector<Value> ivs(row);
+                         ivs.push_back(k);
+                         IRMapping mapping = cloneBody(nested, nestedLoc, op, ivs, read);
+                         auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
+                         for (auto [init, value] : llvm::zip(op.getDpsInits(), yield.getValues()))
+                           memref::StoreOp::create(nested, nestedLoc, mapping.lookup(value), init,
+                                                   ivs);
+                         scf::YieldOp::create(nested, nestedLoc);
+                       });
   }
   for (const RowPass &pass : llvm::reverse(passes))
     pass.op->erase();
@@ -217,9 +214,7 @@ void RowGroup::rewrite(int64_t blockSize) {
 
 /// Ops that may sit between the passes of a row kernel: they neither touch memory nor depend
 /// on the passes (the kernel takes the place of the last pass).
-bool isNeutral(Operation *op) {
-  return isa<memref::AllocOp, arith::ConstantOp>(op);
-}
+bool isNeutral(Operation *op) { return isa<memref::AllocOp, arith::ConstantOp>(op); }
 
 struct GPURowKernelsPass : impl::KilnCUDARowKernelsBase<GPURowKernelsPass> {
   using Base::Base;

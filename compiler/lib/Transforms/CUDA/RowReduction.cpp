@@ -56,8 +56,8 @@ std::optional<RowReduction> matchRowReduction(linalg::GenericOp op) {
   std::optional<Combiner> combiner = classifyCombiner(combine);
   if (!combiner)
     return std::nullopt;
-  Value contribution = combine->getOperand(0) == accumulator ? combine->getOperand(1)
-                                                             : combine->getOperand(0);
+  Value contribution =
+      combine->getOperand(0) == accumulator ? combine->getOperand(1) : combine->getOperand(0);
   return RowReduction{op, combine, contribution, *combiner, std::move(sizes)};
 }
 
@@ -65,8 +65,8 @@ std::optional<RowReduction> matchRowReduction(linalg::GenericOp op) {
 SmallVector<Value> applyMap(OpBuilder &b, Location loc, AffineMap map, ValueRange ivs) {
   SmallVector<Value> indices;
   for (AffineExpr expr : map.getResults())
-    indices.push_back(affine::AffineApplyOp::create(
-        b, loc, AffineMap::get(map.getNumDims(), 0, expr), ivs));
+    indices.push_back(
+        affine::AffineApplyOp::create(b, loc, AffineMap::get(map.getNumDims(), 0, expr), ivs));
   return indices;
 }
 
@@ -108,24 +108,23 @@ Value buildPartialReduction(OpBuilder &b, Location loc, const RowReduction &redu
   Value identity = arith::ConstantOp::create(b, loc, reduction.combiner.identity);
   Value length = arith::ConstantIndexOp::create(b, loc, reduction.sizes.back());
   Value step = arith::ConstantIndexOp::create(b, loc, threads);
-  auto partial = scf::ForOp::create(
-      b, loc, lane, length, step, ValueRange{identity},
-      [&](OpBuilder &nested, Location nestedLoc, Value k, ValueRange iterArgs) {
-        SmallVector<Value> ivs(outer);
-        ivs.push_back(k);
-        IRMapping mapping = cloneBody(nested, nestedLoc, op, ivs, read, reduction.combine);
-        mapping.map(op.getBody()->getArguments().back(), iterArgs.front());
-        Operation *combined = nested.clone(*reduction.combine, mapping);
-        scf::YieldOp::create(nested, nestedLoc, combined->getResult(0));
-      });
+  auto partial =
+      scf::ForOp::create(b, loc, lane, length, step, ValueRange{identity},
+                         [&](OpBuilder &nested, Location nestedLoc, Value k, ValueRange iterArgs) {
+                           SmallVector<Value> ivs(outer);
+                           ivs.push_back(k);
+                           IRMapping mapping =
+                               cloneBody(nested, nestedLoc, op, ivs, read, reduction.combine);
+                           mapping.map(op.getBody()->getArguments().back(), iterArgs.front());
+                           Operation *combined = nested.clone(*reduction.combine, mapping);
+                           scf::YieldOp::create(nested, nestedLoc, combined->getResult(0));
+                         });
   return partial.getResult(0);
 }
 
-Value buildBlockTotal(OpBuilder &b, Location loc, const RowReduction &reduction,
-                      Value partial) {
+Value buildBlockTotal(OpBuilder &b, Location loc, const RowReduction &reduction, Value partial) {
   return gpu::AllReduceOp::create(
-      b, loc, partial,
-      gpu::AllReduceOperationAttr::get(b.getContext(), reduction.combiner.kind),
+      b, loc, partial, gpu::AllReduceOperationAttr::get(b.getContext(), reduction.combiner.kind),
       /*uniform=*/b.getUnitAttr());
 }
 

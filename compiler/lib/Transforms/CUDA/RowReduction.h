@@ -33,8 +33,8 @@ struct RowReduction {
 std::optional<RowReduction> matchRowReduction(mlir::linalg::GenericOp op);
 
 /// The indices `map` gives for loop indices `ivs`.
-llvm::SmallVector<mlir::Value> applyMap(mlir::OpBuilder &b, mlir::Location loc,
-                                        mlir::AffineMap map, mlir::ValueRange ivs);
+llvm::SmallVector<mlir::Value> applyMap(mlir::OpBuilder &b, mlir::Location loc, mlir::AffineMap map,
+                                        mlir::ValueRange ivs);
 
 /// The value of one input of a generic at loop indices `ivs`.
 using InputReader = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
@@ -48,8 +48,7 @@ mlir::Value loadInput(mlir::OpBuilder &b, mlir::Location loc, mlir::OpOperand *i
 /// old value the body reads) given by `read`; returns the mapping, which holds the yielded
 /// values.
 mlir::IRMapping cloneBody(mlir::OpBuilder &b, mlir::Location loc, mlir::linalg::GenericOp op,
-                          mlir::ValueRange ivs, InputReader read,
-                          mlir::Operation *skip = nullptr);
+                          mlir::ValueRange ivs, InputReader read, mlir::Operation *skip = nullptr);
 
 /// This thread's part of row `outer` of the reduction: its elements lane, lane + threads, ...
 /// combined, starting from the identity.
@@ -59,12 +58,12 @@ mlir::Value buildPartialReduction(mlir::OpBuilder &b, mlir::Location loc,
 
 /// The partial results of the block's threads combined (gpu.all_reduce, the same in every
 /// thread).
-mlir::Value buildBlockTotal(mlir::OpBuilder &b, mlir::Location loc,
-                            const RowReduction &reduction, mlir::Value partial);
+mlir::Value buildBlockTotal(mlir::OpBuilder &b, mlir::Location loc, const RowReduction &reduction,
+                            mlir::Value partial);
 
 /// `total` combined with `old`, the output's value before the reduction.
-mlir::Value combineWithOld(mlir::OpBuilder &b, const RowReduction &reduction,
-                           mlir::Value total, mlir::Value old);
+mlir::Value combineWithOld(mlir::OpBuilder &b, const RowReduction &reduction, mlir::Value total,
+                           mlir::Value old);
 
 } // namespace kiln
 

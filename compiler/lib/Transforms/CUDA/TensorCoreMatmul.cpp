@@ -49,8 +49,8 @@ constexpr int64_t kThreads = kWarps * kWarpSize;
 constexpr int64_t kWarpM = kBlockM / (kWarps / kWarpsN), kWarpN = kBlockN / kWarpsN;
 constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
 constexpr int64_t kTilesM = kWarpM / kMmaM, kTilesN = kWarpN / kMmaN;
-constexpr int64_t kVector = 8;       // f16/bf16 elements in one 16-byte load
-constexpr int64_t kPad = kVector;    // shared rows padded by 16 bytes
+constexpr int64_t kVector = 8;    // f16/bf16 elements in one 16-byte load
+constexpr int64_t kPad = kVector; // shared rows padded by 16 bytes
 
 struct Match {
   Operation *combine; ///< `c + product`
@@ -75,7 +75,8 @@ std::optional<Match> matchTensorCoreMatmul(linalg::MatmulOp op) {
     return std::nullopt;
   int64_t depth = cast<MemRefType>(a.getType()).getShape()[1];
   int64_t n = cast<MemRefType>(c.getType()).getShape()[1];
-  if (depth % kVector != 0 || n % kVector != 0 || !hasAlignedRows(cast<MemRefType>(a.getType()), kVector) ||
+  if (depth % kVector != 0 || n % kVector != 0 ||
+      !hasAlignedRows(cast<MemRefType>(a.getType()), kVector) ||
       !hasAlignedRows(cast<MemRefType>(b.getType()), kVector))
     return std::nullopt;
 
@@ -116,10 +117,10 @@ public:
         b, MemRefType::get({kBlockK, kBlockN + kPad}, elementType, nullptr, workgroup));
     Value warp = arith::DivUIOp::create(b, thread, index(kWarpSize));
     lane = arith::RemUIOp::create(b, thread, index(kWarpSize));
-    warpRow = arith::MulIOp::create(b, arith::DivUIOp::create(b, warp, index(kWarpsN)),
-                                    index(kWarpM));
-    warpCol = arith::MulIOp::create(b, arith::RemUIOp::create(b, warp, index(kWarpsN)),
-                                    index(kWarpN));
+    warpRow =
+        arith::MulIOp::create(b, arith::DivUIOp::create(b, warp, index(kWarpsN)), index(kWarpM));
+    warpCol =
+        arith::MulIOp::create(b, arith::RemUIOp::create(b, warp, index(kWarpsN)), index(kWarpN));
 
     auto accType = VectorType::get({2, 2}, b.getF32Type());
     Value zero = arith::ConstantOp::create(b, b.getZeroAttr(accType));
@@ -162,8 +163,7 @@ private:
 
     SmallVector<Value> sums(accs.begin(), accs.end());
     Value laneRow = arith::RemUIOp::create(b, lane, index(16));
-    Value laneHalf = arith::MulIOp::create(b, arith::DivUIOp::create(b, lane, index(16)),
-                                           index(8));
+    Value laneHalf = arith::MulIOp::create(b, arith::DivUIOp::create(b, lane, index(16)), index(8));
     auto fragmentA = VectorType::get({4, 2}, elementType);
     auto fragmentB = VectorType::get({2, 2}, elementType);
     for (int64_t kk = 0; kk < kBlockK; kk += kMmaK) {
@@ -228,17 +228,17 @@ private:
   /// lane / 4 + 8 i, column 2 (lane % 4) + j of the 16 x 8 tile.
   void storeTile(ValueRange sums) {
     Value groupRow = add(rowBase, add(warpRow, arith::DivUIOp::create(b, lane, index(4))));
-    Value groupCol = add(colBase, add(warpCol, arith::MulIOp::create(
-                                                   b, arith::RemUIOp::create(b, lane, index(4)),
-                                                   index(2))));
+    Value groupCol =
+        add(colBase, add(warpCol, arith::MulIOp::create(
+                                      b, arith::RemUIOp::create(b, lane, index(4)), index(2))));
     for (int64_t tm = 0; tm < kTilesM; ++tm)
       for (int64_t tn = 0; tn < kTilesN; ++tn)
         for (int64_t i = 0; i < 2; ++i)
           for (int64_t j = 0; j < 2; ++j) {
-            Value sum = vector::ExtractOp::create(b, sums[tm * kTilesN + tn],
-                                                  ArrayRef<int64_t>{i, j});
-            addIntoOutput(b, op, match.combine, match.product,
-                          add(groupRow, tm * kMmaM + i * 8), add(groupCol, tn * kMmaN + j), sum);
+            Value sum =
+                vector::ExtractOp::create(b, sums[tm * kTilesN + tn], ArrayRef<int64_t>{i, j});
+            addIntoOutput(b, op, match.combine, match.product, add(groupRow, tm * kMmaM + i * 8),
+                          add(groupCol, tn * kMmaN + j), sum);
           }
   }
 
@@ -259,8 +259,7 @@ void rewrite(linalg::MatmulOp op, Match match) {
   op.erase();
 }
 
-struct GPUTensorCoreMatmulPass
-    : impl::KilnCUDATensorCoreMatmulBase<GPUTensorCoreMatmulPass> {
+struct GPUTensorCoreMatmulPass : impl::KilnCUDATensorCoreMatmulBase<GPUTensorCoreMatmulPass> {
   using Base::Base;
 
   void runOnOperation() override {

@@ -10,11 +10,11 @@ namespace {
 constexpr int64_t kPieceBytes = 16;
 
 /// The (row, column) in the tile of piece `thread + i * threads`.
-std::pair<Value, Value> pieceOrigin(ImplicitLocOpBuilder &b, const TileCopy &tile,
-                                    Value thread, int64_t i) {
+std::pair<Value, Value> pieceOrigin(ImplicitLocOpBuilder &b, const TileCopy &tile, Value thread,
+                                    int64_t i) {
   Value perRow = arith::ConstantIndexOp::create(b, tile.cols / tile.width);
-  Value piece = arith::AddIOp::create(b, thread,
-                                      arith::ConstantIndexOp::create(b, i * tile.threads));
+  Value piece =
+      arith::AddIOp::create(b, thread, arith::ConstantIndexOp::create(b, i * tile.threads));
   Value row = arith::DivUIOp::create(b, piece, perRow);
   Value col = arith::MulIOp::create(b, arith::RemUIOp::create(b, piece, perRow),
                                     arith::ConstantIndexOp::create(b, tile.width));
@@ -40,9 +40,9 @@ SmallVector<Value> TileCopy::load(ImplicitLocOpBuilder &b, Value rowOrigin, Valu
     auto ifInside = scf::IfOp::create(
         b, inside,
         [&](OpBuilder &nested, Location loc) {
-          Value loaded = vector::LoadOp::create(nested, loc, vectorType, matrix,
-                                                ValueRange{row, col}, /*nontemporal=*/false,
-                                                llvm::Align(kPieceBytes));
+          Value loaded =
+              vector::LoadOp::create(nested, loc, vectorType, matrix, ValueRange{row, col},
+                                     /*nontemporal=*/false, llvm::Align(kPieceBytes));
           scf::YieldOp::create(nested, loc, loaded);
         },
         [&](OpBuilder &nested, Location loc) {
@@ -54,8 +54,7 @@ SmallVector<Value> TileCopy::load(ImplicitLocOpBuilder &b, Value rowOrigin, Valu
   return pieces;
 }
 
-void TileCopy::store(ImplicitLocOpBuilder &b, ValueRange pieces, Value shared,
-                     Value thread) const {
+void TileCopy::store(ImplicitLocOpBuilder &b, ValueRange pieces, Value shared, Value thread) const {
   for (auto [i, piece] : llvm::enumerate(pieces)) {
     auto [row, col] = pieceOrigin(b, *this, thread, static_cast<int64_t>(i));
     vector::StoreOp::create(b, piece, shared, ValueRange{row, col}, /*nontemporal=*/false,
@@ -68,8 +67,7 @@ BlockTile openBlockTiles(ImplicitLocOpBuilder &b, Value c, int64_t tile, int64_t
   ArrayRef<int64_t> shape = cast<MemRefType>(c.getType()).getShape();
   auto blocks = scf::ParallelOp::create(
       b, ValueRange{index(0), index(0)},
-      ValueRange{index(llvm::divideCeil(shape[0], tile)),
-                 index(llvm::divideCeil(shape[1], tile))},
+      ValueRange{index(llvm::divideCeil(shape[0], tile)), index(llvm::divideCeil(shape[1], tile))},
       ValueRange{index(1), index(1)});
   blocks->setAttr(kGPUBlockLoopAttr, b.getUnitAttr());
   b.setInsertionPointToStart(blocks.getBody());
@@ -81,8 +79,8 @@ BlockTile openBlockTiles(ImplicitLocOpBuilder &b, Value c, int64_t tile, int64_t
           lanes.getInductionVars()[0]};
 }
 
-void addIntoOutput(ImplicitLocOpBuilder &b, linalg::MatmulOp op, Operation *combine,
-                   Value product, Value row, Value col, Value sum) {
+void addIntoOutput(ImplicitLocOpBuilder &b, linalg::MatmulOp op, Operation *combine, Value product,
+                   Value row, Value col, Value sum) {
   Value c = op.getDpsInits()[0];
   ArrayRef<int64_t> shape = cast<MemRefType>(c.getType()).getShape();
   auto below = [&](Value x, int64_t bound) -> Value {

@@ -52,8 +52,8 @@ BlockTile openBlockTiles(mlir::ImplicitLocOpBuilder &b, mlir::Value c, int64_t t
 /// matmul `op`: `combine` is its body's `c + product` and `sum` a thread's sum of `product`
 /// over k.
 void addIntoOutput(mlir::ImplicitLocOpBuilder &b, mlir::linalg::MatmulOp op,
-                   mlir::Operation *combine, mlir::Value product, mlir::Value row,
-                   mlir::Value col, mlir::Value sum);
+                   mlir::Operation *combine, mlir::Value product, mlir::Value row, mlir::Value col,
+                   mlir::Value sum);
 
 /// Whether groups of `alignment` consecutive elements of `type`'s innermost dimension, starting
 /// at multiples of `alignment`, are contiguous and start `alignment` elements apart from the

@@ -38,7 +38,7 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-constexpr int64_t kThreads = 16; // per block, in each of the two dimensions
+constexpr int64_t kThreads = 16;  // per block, in each of the two dimensions
 constexpr int64_t kPerThread = 4; // rows and columns of C per thread
 constexpr int64_t kTile = kThreads * kPerThread;
 
@@ -55,8 +55,8 @@ std::optional<std::pair<Operation *, Value>> matchMatmul(linalg::MatmulOp op) {
   if (!combine || !isa<arith::AddFOp, arith::AddIOp>(combine) || !accumulator.hasOneUse() ||
       accumulator.getUses().begin()->getOwner() != combine)
     return std::nullopt;
-  Value product = combine->getOperand(0) == accumulator ? combine->getOperand(1)
-                                                        : combine->getOperand(0);
+  Value product =
+      combine->getOperand(0) == accumulator ? combine->getOperand(1) : combine->getOperand(0);
   return std::make_pair(combine, product);
 }
 
@@ -68,9 +68,9 @@ void allowContraction(Operation *op) {
     return;
   arith::FastMathFlagsAttr attr = fastMath.getFastMathFlagsAttr();
   arith::FastMathFlags flags = attr ? attr.getValue() : arith::FastMathFlags::none;
-  op->setAttr(fastMath.getFastMathAttrName(),
-              arith::FastMathFlagsAttr::get(op->getContext(),
-                                            flags | arith::FastMathFlags::contract));
+  op->setAttr(
+      fastMath.getFastMathAttrName(),
+      arith::FastMathFlagsAttr::get(op->getContext(), flags | arith::FastMathFlags::contract));
 }
 
 void rewrite(linalg::MatmulOp op, Operation *combine, Value product) {
@@ -116,28 +116,28 @@ void rewrite(linalg::MatmulOp op, Operation *combine, Value product) {
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(accType));
   SmallVector<Value> zeros(kPerThread * kPerThread, zero);
 
-  auto loop = scf::ForOp::create(
-      b, loc, index(0), index(depth), index(1), zeros,
-      [&](OpBuilder &nested, Location nestedLoc, Value k, ValueRange sums) {
-        SmallVector<Value> aValues, bValues, next;
-        for (int64_t i = 0; i < kPerThread; ++i) {
-          aValues.push_back(
-              memref::LoadOp::create(nested, nestedLoc, a, ValueRange{safeRows[i], k}));
-          bValues.push_back(
-              memref::LoadOp::create(nested, nestedLoc, bMatrix, ValueRange{k, safeCols[i]}));
-        }
-        for (int64_t r = 0; r < kPerThread; ++r)
-          for (int64_t col = 0; col < kPerThread; ++col) {
-            IRMapping mapping;
-            mapping.map(body->getArgument(0), aValues[r]);
-            mapping.map(body->getArgument(1), bValues[col]);
-            mapping.map(body->getArgument(2), sums[r * kPerThread + col]);
-            for (Operation &bodyOp : body->without_terminator())
-              allowContraction(nested.clone(bodyOp, mapping));
-            next.push_back(mapping.lookup(combine->getResult(0)));
-          }
-        scf::YieldOp::create(nested, nestedLoc, next);
-      });
+  auto loop =
+      scf::ForOp::create(b, loc, index(0), index(depth), index(1), zeros,
+                         [&](OpBuilder &nested, Location nestedLoc, Value k, ValueRange sums) {
+                           SmallVector<Value> aValues, bValues, next;
+                           for (int64_t i = 0; i < kPerThread; ++i) {
+                             aValues.push_back(memref::LoadOp::create(nested, nestedLoc, a,
+                                                                      ValueRange{safeRows[i], k}));
+                             bValues.push_back(memref::LoadOp::create(nested, nestedLoc, bMatrix,
+                                                                      ValueRange{k, safeCols[i]}));
+                           }
+                           for (int64_t r = 0; r < kPerThread; ++r)
+                             for (int64_t col = 0; col < kPerThread; ++col) {
+                               IRMapping mapping;
+                               mapping.map(body->getArgument(0), aValues[r]);
+                               mapping.map(body->getArgument(1), bValues[col]);
+                               mapping.map(body->getArgument(2), sums[r * kPerThread + col]);
+                               for (Operation &bodyOp : body->without_terminator())
+                                 allowContraction(nested.clone(bodyOp, mapping));
+                               next.push_back(mapping.lookup(combine->getResult(0)));
+                             }
+                           scf::YieldOp::create(nested, nestedLoc, next);
+                         });
 
   ImplicitLocOpBuilder epilogue(loc, b);
   for (int64_t r = 0; r < kPerThread; ++r)
@@ -149,10 +149,10 @@ void rewrite(linalg::MatmulOp op, Operation *combine, Value product) {
 
 /// The staged f32 kernel's shape.
 constexpr int64_t kStagedTile = 128, kStagedDepth = 16, kStagedThreads = 256;
-constexpr int64_t kStagedLanes = 16;           // threads along each side of the block
-constexpr int64_t kStagedQuad = 4;             // rows (columns) per group of a thread
+constexpr int64_t kStagedLanes = 16;             // threads along each side of the block
+constexpr int64_t kStagedQuad = 4;               // rows (columns) per group of a thread
 constexpr int64_t kStagedHalf = kStagedTile / 2; // the second group's offset
-constexpr int64_t kStagedWidth = 4;            // f32 elements in a 16-byte piece
+constexpr int64_t kStagedWidth = 4;              // f32 elements in a 16-byte piece
 
 bool fitsStagedKernel(linalg::MatmulOp op) {
   Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1], c = op.getDpsInits()[0];
@@ -213,12 +213,12 @@ private:
   Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, index(y)); }
 
   TileCopy tileOfA() {
-    return {op.getDpsInputs()[0], kStagedTile, kStagedDepth, m, depth, kStagedWidth,
-            kStagedThreads};
+    return {op.getDpsInputs()[0], kStagedTile,   kStagedDepth, m, depth,
+            kStagedWidth,         kStagedThreads};
   }
   TileCopy tileOfB() {
-    return {op.getDpsInputs()[1], kStagedDepth, kStagedTile, depth, n, kStagedWidth,
-            kStagedThreads};
+    return {op.getDpsInputs()[1], kStagedDepth,  kStagedTile, depth, n,
+            kStagedWidth,         kStagedThreads};
   }
 
   SmallVector<Value> loadStep(Value k) {
@@ -273,8 +273,8 @@ private:
     for (int64_t r = 0; r < 2 * kStagedQuad; ++r)
       for (int64_t col = 0; col < columns; ++col) {
         Value row = arith::AddIOp::create(b, rowBase, tileRows[r]);
-        Value column = add(arith::AddIOp::create(b, colBase, tileCols[col / kStagedQuad]),
-                           col % kStagedQuad);
+        Value column =
+            add(arith::AddIOp::create(b, colBase, tileCols[col / kStagedQuad]), col % kStagedQuad);
         addIntoOutput(b, op, combine, product, row, column, sums[r * columns + col]);
       }
   }

@@ -123,10 +123,10 @@ void vectorize(scf::ParallelOp loop, int64_t length) {
         load && !load.getIndices().empty() && load.getIndices().back() == iv) {
       MemRefType type = load.getMemRefType();
       auto vectorType = VectorType::get({kLanes}, type.getElementType());
-      Value loaded = vector::LoadOp::create(b, loc, vectorType,
-                                            lanes[0].lookupOrDefault(load.getMemRef()),
-                                            vectorIndices(load.getIndices()),
-                                            /*nontemporal=*/false, llvm::Align(alignmentOf(type)));
+      Value loaded =
+          vector::LoadOp::create(b, loc, vectorType, lanes[0].lookupOrDefault(load.getMemRef()),
+                                 vectorIndices(load.getIndices()),
+                                 /*nontemporal=*/false, llvm::Align(alignmentOf(type)));
       for (int64_t i = 0; i < kLanes; ++i)
         lanes[i].map(load.getResult(),
                      vector::ExtractOp::create(b, loc, loaded, ArrayRef<int64_t>{i}));

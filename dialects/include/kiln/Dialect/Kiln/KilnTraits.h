@@ -20,13 +20,13 @@ std::optional<llvm::StringRef> closestName(llvm::StringRef name,
                                            llvm::ArrayRef<llvm::StringRef> candidates);
 
 namespace OpTrait {
-#define KILN_DEFINE_VERIFYING_TRAIT(NAME)                                      \
-  template <typename ConcreteType>                                             \
-  class NAME : public mlir::OpTrait::TraitBase<ConcreteType, NAME> {           \
-  public:                                                                      \
-    static mlir::LogicalResult verifyTrait(mlir::Operation *op) {              \
-      return detail::verify##NAME(op);                                         \
-    }                                                                          \
+#define KILN_DEFINE_VERIFYING_TRAIT(NAME)                                                          \
+  template <typename ConcreteType>                                                                 \
+  class NAME : public mlir::OpTrait::TraitBase<ConcreteType, NAME> {                               \
+  public:                                                                                          \
+    static mlir::LogicalResult verifyTrait(mlir::Operation *op) {                                  \
+      return detail::verify##NAME(op);                                                             \
+    }                                                                                              \
   };
 KILN_DEFINE_VERIFYING_TRAIT(BroadcastingElementwise)
 KILN_DEFINE_VERIFYING_TRAIT(UnaryElementwise)

@@ -17,8 +17,8 @@ std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
 /// The shape of a reduction of `shape` over the (normalized, distinct) `axes`.
-llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> shape,
-                                        llvm::ArrayRef<int64_t> axes, bool keepDims);
+llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes,
+                                        bool keepDims);
 
 /// Number of positions of a window of `window` elements spread by `dilation`, moved by `stride`
 /// over `size` elements padded by `padLow` and `padHigh`; nullopt when not even one fits.
