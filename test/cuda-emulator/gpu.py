@@ -37,11 +37,14 @@ import types
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# The e2e cases and their comparison come from the e2e harness; simt.py lives here.
+# The e2e cases and their comparison come from the e2e harness, the .npy dtypes from kilntest
+# (test/lib); simt.py lives here.
 sys.path.insert(0, os.path.join(HERE, "..", "e2e", "harness"))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
 import e2e  # noqa: E402
 import simt  # noqa: E402
+from kilntest import NPY  # noqa: E402
 
 TARGETS = "x86-64,cuda:sm_80,cuda:sm_90"
 
@@ -66,8 +69,6 @@ EXAMPLES = os.path.join(HERE, "..", "..", "examples")
 # error (attention's residual sums reach 100, whose f32 ulp is 8e-6; on the CPU and emulated,
 # an element of 0.16 is off by 1.6e-4).
 EXAMPLE_RTOL, EXAMPLE_ATOL = 1e-4, 1e-5
-NPY_DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i8": np.int8,
-              "i16": np.int16, "i32": np.int32, "i64": np.int64}
 
 
 def example_signature(kiln_run, lib):
@@ -100,7 +101,7 @@ def prepare_examples(args, manifest, rng):
         for graph, signature, results in example_signature(kiln_run, os.path.join(args.out, lib)):
             inputs = []
             for j, (dtype, shape) in enumerate(signature):
-                kind = NPY_DTYPES[dtype]
+                kind = NPY[dtype]
                 if np.issubdtype(kind, np.integer):
                     a = rng.integers(-100, 100, size=shape).astype(kind)
                 else:

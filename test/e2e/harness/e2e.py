@@ -19,7 +19,9 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The case modules next to this file, and kilntest, which the fuzzer shares (types, dtypes).
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "lib")]
 import kernel_ops  # noqa: E402
 import nn_ops  # noqa: E402
 import ops  # noqa: E402
@@ -28,11 +30,6 @@ import typed_ops  # noqa: E402
 CASES = {**ops.CASES, **typed_ops.CASES, **nn_ops.CASES, **kernel_ops.CASES}
 
 OPT_LEVELS = ["-O0", "-O3"]
-
-
-def mlir_type(shape, dtype):
-    dims = "".join(f"{d}x" for d in shape)
-    return f"tensor<{dims}{dtype}>"
 
 
 def module_text(cases):

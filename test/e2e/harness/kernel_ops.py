@@ -5,7 +5,8 @@ Tolerances: 1e-6 relative for f32 arithmetic, exact for integers.
 """
 import numpy as np
 
-from ops import Case, reduced, ttype
+from kilntest import ttype
+from ops import Case, reduced
 
 SAXPY = """kiln.kernel @K(%a: f32, %x: f32, %y: f32) -> f32 {
   %0 = arith.mulf %a, %x : f32

@@ -6,12 +6,7 @@ get a bound that grows with the reduction length. f16 results are rounded once: 
 """
 import numpy as np
 
-NP = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i1": np.bool_, "i8": np.int8,
-      "i16": np.int16, "i32": np.int32, "i64": np.int64}
-
-
-def ttype(shape, dtype):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + dtype + ">"
+from kilntest import INT_TYPES, NPY, bshape, ttype
 
 
 class Case:
@@ -50,22 +45,18 @@ class Case:
             if dtype == "i1":
                 arrays.append(rng.integers(0, 2, shape).astype(np.bool_))
             elif dtype.startswith("i"):
-                arrays.append(rng.integers(lo, hi + 1, shape).astype(NP[dtype]))
+                arrays.append(rng.integers(lo, hi + 1, shape).astype(NPY[dtype]))
             else:
                 a = rng.uniform(lo, hi, shape)
-                arrays.append((np.round(a) if self.integral else a).astype(NP[dtype]))
+                arrays.append((np.round(a) if self.integral else a).astype(NPY[dtype]))
         return arrays
 
     def reference(self, arrays):
         with np.errstate(all="ignore"):
             r = self.ref(*arrays)
         r = r if isinstance(r, (list, tuple)) else [r]
-        return [np.asarray(x).astype(NP[d]) if d.startswith("i") else np.asarray(x, np.float64)
+        return [np.asarray(x).astype(NPY[d]) if d.startswith("i") else np.asarray(x, np.float64)
                 for x, (_, d) in zip(r, self.outs)]
-
-
-def bshape(a, b):
-    return tuple(np.broadcast_shapes(tuple(a), tuple(b)))
 
 
 # Shape pairs for binary ops: equal, row/column broadcasts, scalars, awkward sizes.
@@ -318,11 +309,10 @@ def mlp_chain_cases():
                  [((9, 7), "f32"), ((7,), "f32")], ref, body=body, rtol=1e-5, atol=1e-5)]
 
 
-INTS = ("i8", "i16", "i32", "i64")
 CASES = {
-    "add": binary("add", np.add, dtypes=("f32", "f64", "f16") + INTS),
-    "sub": binary("sub", np.subtract, dtypes=("f32", "f64") + INTS),
-    "mul": binary("mul", np.multiply, dtypes=("f32", "f64") + INTS),
+    "add": binary("add", np.add, dtypes=("f32", "f64", "f16") + INT_TYPES),
+    "sub": binary("sub", np.subtract, dtypes=("f32", "f64") + INT_TYPES),
+    "mul": binary("mul", np.multiply, dtypes=("f32", "f64") + INT_TYPES),
     "div": binary("div", lambda a, b: int_div(a, b) if a.dtype.kind == "i" else a / b,
                   dtypes=("f32", "f64", "i32", "i64"), rhs_lo=0.5, rhs_hi=4.0),
     "max": binary("max", np.maximum, dtypes=("f32", "f64", "i32", "i1")),

@@ -9,7 +9,8 @@ import math
 
 import numpy as np
 
-from ops import BINARY_SHAPES, INTS, Case, bshape, binary, sigmoid, ttype, unary
+from kilntest import IMAX, IMIN, NPY, bf16_round, bshape, ttype
+from ops import BINARY_SHAPES, Case, binary, sigmoid, unary
 
 erf = np.vectorize(math.erf, otypes=[np.float64])
 
@@ -49,27 +50,22 @@ def select_cases():
     return out
 
 
-INT_LIMITS = {"i8": (-128, 127), "i16": (-32768, 32767), "i32": (-2**31, 2**31 - 1),
-              "i64": (-2**63, 2**63 - 1)}
-NP_INT = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64}
-
-
 def cast_ref(src, dst):
     """kiln.cast semantics in NumPy (see KilnOps.td)."""
     def f(x):
         if dst == "i1":
             return (x != 0) & ~np.isnan(x) if src[0] == "f" else x != 0
         if src == "i1":
-            return x.astype(np.float64 if dst[0] == "f" else NP_INT[dst])
+            return x.astype(np.float64 if dst[0] == "f" else NPY[dst])
         if src[0] == "f" and dst[0] == "i":
-            lo, hi = INT_LIMITS[dst]
+            lo, hi = IMIN[dst], IMAX[dst]
             t = np.trunc(np.where(np.isnan(x), 0, x))
             # Saturate in float64, then convert exactly (limits beyond 2^53 need the ints).
             r = np.where(t >= 2.0 ** 63, 0, np.where(t < -2.0 ** 63, 0, t)).astype(np.int64)
             r = np.where(t >= float(hi), hi, np.where(t <= float(lo), lo, r))
-            return r.astype(NP_INT[dst])
+            return r.astype(NPY[dst])
         if src[0] == "i" and dst[0] == "i":
-            return x.astype(NP_INT[dst])
+            return x.astype(NPY[dst])
         return x.astype(np.float64)
     return f
 
@@ -104,13 +100,6 @@ def cast_cases():
         out.append(Case("cast", [((9,), "f32", 0, 0)], [((9,), dst)],
                         (lambda d: lambda z: cast_ref("f32", d)(values + z))(dst), body=body))
     return out
-
-
-def bf16_round(x):
-    """Rounds float64 values to bf16 (through f32, as the compiled casts do), as float64."""
-    u = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
-    u = (u + 0x7FFF + ((u >> 16) & 1)) & 0xFFFF0000
-    return u.astype(np.uint32).view(np.float32).astype(np.float64)
 
 
 def bf16_cases():
