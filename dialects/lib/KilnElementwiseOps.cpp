@@ -1,7 +1,10 @@
-//===- KilnElementwiseOps.cpp - gelu, cmp, select and cast verifiers ------===//
+//===- KilnElementwiseOps.cpp - binary and unary folds, gelu ------------===//
 #include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
+
+#include "mlir/Dialect/CommonFolders.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -14,52 +17,69 @@ LogicalResult GeluOp::verify() {
   return success();
 }
 
-LogicalResult CmpOp::verify() {
-  static constexpr StringLiteral predicates[] = {"eq", "ne", "lt", "le", "gt", "ge"};
-  if (!llvm::is_contained(predicates, getPredicate()))
-    return emitOpError() << "expects predicate \"eq\", \"ne\", \"lt\", \"le\", \"gt\" or \"ge\", "
-                         << "got \"" << getPredicate() << "\"";
-  auto lhs = tensorType(getLhs()), rhs = tensorType(getRhs());
-  if (lhs.getElementType() != rhs.getElementType())
-    return emitOpError() << "operand element types must match, got " << lhs.getElementType()
-                         << " and " << rhs.getElementType();
-  auto shape = broadcastShapes(lhs.getShape(), rhs.getShape());
-  if (!shape)
-    return emitOpError() << "operand shapes " << formatShape(lhs.getShape()) << " and "
-                         << formatShape(rhs.getShape()) << " are not broadcast-compatible";
-  return verifyResultType(*this, tensorType(getResult()), *shape,
-                          IntegerType::get(getContext(), 1));
+/// Folds an elementwise binary op whose operands are constants of the result's type (folding
+/// across broadcasts would materialize large constants, so it is left to the lowering).
+template <typename FloatFn, typename IntFn>
+static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands, FloatFn floatFn,
+                               IntFn intFn) {
+  Type type = op->getResult(0).getType();
+  if (op->getOperand(0).getType() != type || op->getOperand(1).getType() != type)
+    return {};
+  if (isa<FloatType>(cast<ShapedType>(type).getElementType()))
+    return constFoldBinaryOp<FloatAttr>(operands, type, floatFn);
+  return constFoldBinaryOp<IntegerAttr>(operands, type, intFn);
 }
 
-LogicalResult SelectOp::verify() {
-  auto cond = tensorType(getCondition()), onTrue = tensorType(getOnTrue()),
-       onFalse = tensorType(getOnFalse());
-  if (!cond.getElementType().isInteger(1))
-    return emitOpError() << "expects an i1 condition, got element type " << cond.getElementType();
-  if (onTrue.getElementType() != onFalse.getElementType())
-    return emitOpError() << "value element types must match, got " << onTrue.getElementType()
-                         << " and " << onFalse.getElementType();
-  auto shape = broadcastShapes(cond.getShape(), onTrue.getShape());
-  if (shape)
-    shape = broadcastShapes(*shape, onFalse.getShape());
-  if (!shape)
-    return emitOpError() << "operand shapes " << formatShape(cond.getShape()) << ", "
-                         << formatShape(onTrue.getShape()) << " and "
-                         << formatShape(onFalse.getShape()) << " are not broadcast-compatible";
-  return verifyResultType(*this, tensorType(getResult()), *shape, onTrue.getElementType());
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a + b; },
+      [](const APInt &a, const APInt &b) { return a + b; });
+}
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a - b; },
+      [](const APInt &a, const APInt &b) { return a - b; });
+}
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a * b; },
+      [](const APInt &a, const APInt &b) { return a * b; });
+}
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a / b; },
+      [](const APInt &a, const APInt &b) {
+        // Matches the lowering: x / 0 = 0, and INT_MIN / -1 wraps.
+        return b.isZero() ? APInt::getZero(a.getBitWidth()) : a.sdiv(b);
+      });
+}
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); },
+      [](const APInt &a, const APInt &b) {
+        // i1 orders false < true: unsigned, as in the lowering.
+        bool aFirst = a.getBitWidth() == 1 ? a.uge(b) : a.sge(b);
+        return aFirst ? a : b;
+      });
+}
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(),
+      [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); },
+      [](const APInt &a, const APInt &b) {
+        bool aFirst = a.getBitWidth() == 1 ? a.ule(b) : a.sle(b);
+        return aFirst ? a : b;
+      });
 }
 
-LogicalResult CastOp::verify() {
-  auto input = tensorType(getInput()), result = tensorType(getResult());
-  if (input.getShape() != result.getShape())
-    return emitOpError() << "expects the result shape to equal the input shape "
-                         << formatShape(input.getShape()) << ", got "
-                         << formatShape(result.getShape());
-  return success();
-}
-
-OpFoldResult CastOp::fold(FoldAdaptor) {
-  if (getInput().getType() == getType())
-    return getInput();
-  return {};
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  if (auto producer = getInput().getDefiningOp<NegOp>())
+    return producer.getInput();
+  Type type = getType();
+  if (isa<FloatType>(getType().getElementType()))
+    return constFoldUnaryOp<FloatAttr>(adaptor.getOperands(), type,
+                                       [](const APFloat &a) { return -a; });
+  return constFoldUnaryOp<IntegerAttr>(adaptor.getOperands(), type,
+                                       [](const APInt &a) { return -a; });
 }

@@ -1,9 +1,13 @@
-//===- KilnOps.cpp - Kiln op verifiers, folders and custom assembly -------===//
+//===- KilnOps.cpp - Shared verifiers, graph, return and constant -------===//
+//
+// The helpers and family traits that every op file uses, the structure ops (graph, return,
+// constant) and the op classes. The other ops live in a file per family, as in KilnToLinalg/.
+//
+//===----------------------------------------------------------------------===//
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
-#include "mlir/Dialect/CommonFolders.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -275,184 +279,10 @@ LogicalResult ReturnOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// MatmulOp
-//===----------------------------------------------------------------------===//
-
-LogicalResult MatmulOp::verify() {
-  auto lhs = tensorType(getLhs()), rhs = tensorType(getRhs());
-  if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return emitOpError() << "expects operands of rank >= 2, got ranks " << lhs.getRank() << " and "
-                         << rhs.getRank();
-  Type element = lhs.getElementType();
-  if (element != rhs.getElementType())
-    return emitOpError() << "operand element types must match, got " << element << " and "
-                         << rhs.getElementType();
-  if (element.isInteger(1))
-    return emitOpError() << "does not multiply i1 tensors";
-  ArrayRef<int64_t> a = lhs.getShape(), b = rhs.getShape();
-  int64_t k = a.back(), kRhs = b[b.size() - 2];
-  if (k != kRhs)
-    return emitOpError() << "contracting dimensions differ: lhs " << formatShape(a)
-                         << " has K = " << k << ", rhs " << formatShape(b) << " has K = " << kRhs;
-  auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
-  if (!batch)
-    return emitOpError() << "batch dimensions " << formatShape(a.drop_back(2)) << " and "
-                         << formatShape(b.drop_back(2)) << " are not broadcast-compatible";
-  SmallVector<int64_t> shape = *batch;
-  shape.push_back(a[a.size() - 2]);
-  shape.push_back(b.back());
-  Type resultElement = tensorType(getResult()).getElementType();
-  // i8 x i8 accumulates in i32, the building block of quantized layers.
-  bool widening = element.isInteger(8) && resultElement.isInteger(32);
-  return verifyResultType(*this, tensorType(getResult()), shape,
-                          widening ? resultElement : element);
-}
-
-//===----------------------------------------------------------------------===//
-// Shape ops
-//===----------------------------------------------------------------------===//
-
-LogicalResult TransposeOp::verify() {
-  auto input = tensorType(getInput());
-  ArrayRef<int64_t> perm = getPermutation();
-  if (static_cast<int64_t>(perm.size()) != input.getRank())
-    return emitOpError() << "permutation has " << perm.size() << " entries but the input has rank "
-                         << input.getRank();
-  SmallVector<bool> seen(perm.size(), false);
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm) {
-    if (p < 0 || p >= input.getRank())
-      return emitOpError() << "permutation entry " << p << " is out of range [0, "
-                           << input.getRank() << ")";
-    if (seen[p])
-      return emitOpError() << "permutation entry " << p << " is repeated";
-    seen[p] = true;
-    shape.push_back(input.getDimSize(p));
-  }
-  return verifyResultType(*this, tensorType(getResult()), shape, input.getElementType());
-}
-
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
-  if (llvm::equal(getPermutation(), llvm::seq<int64_t>(0, getPermutation().size())))
-    return getInput();
-  return {};
-}
-
-LogicalResult ReshapeOp::verify() {
-  auto input = tensorType(getInput()), result = tensorType(getResult());
-  if (input.getElementType() != result.getElementType())
-    return emitOpError() << "element types must match, got " << input.getElementType() << " and "
-                         << result.getElementType();
-  if (input.getNumElements() != result.getNumElements())
-    return emitOpError() << "cannot reshape " << formatShape(input.getShape()) << " ("
-                         << input.getNumElements() << " elements) into "
-                         << formatShape(result.getShape()) << " (" << result.getNumElements()
-                         << " elements)";
-  return success();
-}
-
-OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType())
-    return getInput();
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    return dense.reshape(getType());
-  return {};
-}
-
-LogicalResult BroadcastToOp::verify() {
-  auto input = tensorType(getInput()), result = tensorType(getResult());
-  if (input.getElementType() != result.getElementType())
-    return emitOpError() << "element types must match, got " << input.getElementType() << " and "
-                         << result.getElementType();
-  auto shape = broadcastShapes(input.getShape(), result.getShape());
-  if (input.getRank() > result.getRank() || !shape ||
-      ArrayRef<int64_t>(*shape) != result.getShape())
-    return emitOpError() << "cannot broadcast " << formatShape(input.getShape()) << " to "
-                         << formatShape(result.getShape());
-  return success();
-}
-
-OpFoldResult BroadcastToOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType())
-    return getInput();
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
-      dense && dense.isSplat())
-    return SplatElementsAttr::get(getType(), dense.getSplatValue<Attribute>());
-  return {};
-}
-
-//===----------------------------------------------------------------------===//
-// Constant folding
+// ConstantOp
 //===----------------------------------------------------------------------===//
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
-
-/// Folds an elementwise binary op whose operands are constants of the result's type (folding
-/// across broadcasts would materialize large constants, so it is left to the lowering).
-template <typename FloatFn, typename IntFn>
-static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands, FloatFn floatFn,
-                               IntFn intFn) {
-  Type type = op->getResult(0).getType();
-  if (op->getOperand(0).getType() != type || op->getOperand(1).getType() != type)
-    return {};
-  if (isa<FloatType>(cast<ShapedType>(type).getElementType()))
-    return constFoldBinaryOp<FloatAttr>(operands, type, floatFn);
-  return constFoldBinaryOp<IntegerAttr>(operands, type, intFn);
-}
-
-OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(
-      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a + b; },
-      [](const APInt &a, const APInt &b) { return a + b; });
-}
-OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(
-      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a - b; },
-      [](const APInt &a, const APInt &b) { return a - b; });
-}
-OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(
-      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a * b; },
-      [](const APInt &a, const APInt &b) { return a * b; });
-}
-OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(
-      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a / b; },
-      [](const APInt &a, const APInt &b) {
-        // Matches the lowering: x / 0 = 0, and INT_MIN / -1 wraps.
-        return b.isZero() ? APInt::getZero(a.getBitWidth()) : a.sdiv(b);
-      });
-}
-OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(
-      *this, adaptor.getOperands(),
-      [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); },
-      [](const APInt &a, const APInt &b) {
-        // i1 orders false < true: unsigned, as in the lowering.
-        bool aFirst = a.getBitWidth() == 1 ? a.uge(b) : a.sge(b);
-        return aFirst ? a : b;
-      });
-}
-OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
-  return foldBinary(
-      *this, adaptor.getOperands(),
-      [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); },
-      [](const APInt &a, const APInt &b) {
-        bool aFirst = a.getBitWidth() == 1 ? a.ule(b) : a.sle(b);
-        return aFirst ? a : b;
-      });
-}
-
-OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
-  if (auto producer = getInput().getDefiningOp<NegOp>())
-    return producer.getInput();
-  Type type = getType();
-  if (isa<FloatType>(getType().getElementType()))
-    return constFoldUnaryOp<FloatAttr>(adaptor.getOperands(), type,
-                                       [](const APFloat &a) { return -a; });
-  return constFoldUnaryOp<IntegerAttr>(adaptor.getOperands(), type,
-                                       [](const APInt &a) { return -a; });
-}
 
 #define GET_OP_CLASSES
 #include "kiln/Dialect/Kiln/KilnOps.cpp.inc"

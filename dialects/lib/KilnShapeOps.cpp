@@ -1,4 +1,4 @@
-//===- KilnShapeOps.cpp - concat, slice and pad verifiers -----------------===//
+//===- KilnShapeOps.cpp - transpose, reshape, broadcast_to, concat, ... -===//
 #include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
@@ -6,6 +6,83 @@
 using namespace mlir;
 using namespace kiln;
 using namespace kiln::detail;
+
+//===----------------------------------------------------------------------===//
+// TransposeOp, ReshapeOp, BroadcastToOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::verify() {
+  auto input = tensorType(getInput());
+  ArrayRef<int64_t> perm = getPermutation();
+  if (static_cast<int64_t>(perm.size()) != input.getRank())
+    return emitOpError() << "permutation has " << perm.size() << " entries but the input has rank "
+                         << input.getRank();
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= input.getRank())
+      return emitOpError() << "permutation entry " << p << " is out of range [0, "
+                           << input.getRank() << ")";
+    if (seen[p])
+      return emitOpError() << "permutation entry " << p << " is repeated";
+    seen[p] = true;
+    shape.push_back(input.getDimSize(p));
+  }
+  return verifyResultType(*this, tensorType(getResult()), shape, input.getElementType());
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  if (llvm::equal(getPermutation(), llvm::seq<int64_t>(0, getPermutation().size())))
+    return getInput();
+  return {};
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto input = tensorType(getInput()), result = tensorType(getResult());
+  if (input.getElementType() != result.getElementType())
+    return emitOpError() << "element types must match, got " << input.getElementType() << " and "
+                         << result.getElementType();
+  if (input.getNumElements() != result.getNumElements())
+    return emitOpError() << "cannot reshape " << formatShape(input.getShape()) << " ("
+                         << input.getNumElements() << " elements) into "
+                         << formatShape(result.getShape()) << " (" << result.getNumElements()
+                         << " elements)";
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+LogicalResult BroadcastToOp::verify() {
+  auto input = tensorType(getInput()), result = tensorType(getResult());
+  if (input.getElementType() != result.getElementType())
+    return emitOpError() << "element types must match, got " << input.getElementType() << " and "
+                         << result.getElementType();
+  auto shape = broadcastShapes(input.getShape(), result.getShape());
+  if (input.getRank() > result.getRank() || !shape ||
+      ArrayRef<int64_t>(*shape) != result.getShape())
+    return emitOpError() << "cannot broadcast " << formatShape(input.getShape()) << " to "
+                         << formatShape(result.getShape());
+  return success();
+}
+
+OpFoldResult BroadcastToOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
+      dense && dense.isSplat())
+    return SplatElementsAttr::get(getType(), dense.getSplatValue<Attribute>());
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatOp, SliceOp, PadOp
+//===----------------------------------------------------------------------===//
 
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())

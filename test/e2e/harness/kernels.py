@@ -5,8 +5,9 @@ Tolerances: 1e-6 relative for f32 arithmetic, exact for integers.
 """
 import numpy as np
 
+from cases import Case, reduced
 from kilntest import ttype
-from ops import Case, reduced
+
 
 SAXPY = """kiln.kernel @K(%a: f32, %x: f32, %y: f32) -> f32 {
   %0 = arith.mulf %a, %x : f32
@@ -14,6 +15,7 @@ SAXPY = """kiln.kernel @K(%a: f32, %x: f32, %y: f32) -> f32 {
   kiln.yield %1 : f32
 }
 """
+
 
 # Clamp to [lo, hi] with math and compare ops: exercises cmpf, select and math in kernels.
 CLAMP_SOFT = """kiln.kernel @K(%x: f64, %lo: f64) -> f64 {
@@ -26,6 +28,7 @@ CLAMP_SOFT = """kiln.kernel @K(%x: f64, %lo: f64) -> f64 {
 }
 """
 
+
 INT_MIX = """kiln.kernel @K(%x: i32, %y: i32) -> i32 {
   %0 = arith.muli %x, %y : i32
   %c3 = arith.constant 3 : i32
@@ -36,6 +39,7 @@ INT_MIX = """kiln.kernel @K(%x: i32, %y: i32) -> i32 {
 }
 """
 
+
 # math.absi has no LLVM lowering in MLIR 22; the kernel lowering expands it (found by kiln-interp).
 ABS_DIFF = """kiln.kernel @K(%x: i16, %y: i16) -> i16 {
   %d = arith.subi %x, %y : i16
@@ -44,12 +48,14 @@ ABS_DIFF = """kiln.kernel @K(%x: i16, %y: i16) -> i16 {
 }
 """
 
+
 ABS_SUM = """kiln.kernel @K(%acc: f32, %x: f32) -> f32 {
   %a = math.absf %x : f32
   %s = arith.addf %acc, %a : f32
   kiln.yield %s : f32
 }
 """
+
 
 # acc * 0.5 + x depends on the order of the fold: it checks the documented row-major order.
 DECAY = """kiln.kernel @K(%acc: f64, %x: f64) -> f64 {
@@ -59,6 +65,7 @@ DECAY = """kiln.kernel @K(%acc: f64, %x: f64) -> f64 {
   kiln.yield %s : f64
 }
 """
+
 
 INT_MAX = """kiln.kernel @K(%acc: i16, %x: i16) -> i16 {
   %m = arith.maxsi %acc, %x : i16
@@ -143,4 +150,7 @@ def reduce_cases():
     ]
 
 
-CASES = {"map": map_cases, "reduce": reduce_cases}
+CASES = {
+    'map': map_cases,
+    'reduce': reduce_cases,
+}

@@ -1,4 +1,4 @@
-//===- KilnConvOps.cpp - conv2d and pooling verifiers ---------------------===//
+//===- KilnConvolutionOps.cpp - conv2d and pooling verifiers --------------===//
 #include "VerifierUtils.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"

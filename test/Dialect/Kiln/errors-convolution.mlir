@@ -1,0 +1,74 @@
+// RUN: kiln-opt %s --split-input-file --verify-diagnostics
+
+// conv2d and the pools: NHWC/HWIO ranks and channels, windows that fit the padded input, and
+// attribute entries.
+
+kiln.graph @conv_rank(%a: tensor<1x5x5xf32>, %w: tensor<3x3x1x2xf32>) -> tensor<1x3x3x2xf32> {
+  // expected-error @+1 {{expects a rank-4 NHWC input, got 1x5x5}}
+  %0 = kiln.conv2d %a, %w : (tensor<1x5x5xf32>, tensor<3x3x1x2xf32>) -> tensor<1x3x3x2xf32>
+  kiln.return %0 : tensor<1x3x3x2xf32>
+}
+
+// -----
+
+kiln.graph @conv_channels(%a: tensor<1x5x5x3xf32>, %w: tensor<3x3x2x4xf32>) -> tensor<1x3x3x4xf32> {
+  // expected-error @+1 {{input has 3 channels but the filter expects 2}}
+  %0 = kiln.conv2d %a, %w : (tensor<1x5x5x3xf32>, tensor<3x3x2x4xf32>) -> tensor<1x3x3x4xf32>
+  kiln.return %0 : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+kiln.graph @conv_window(%a: tensor<1x2x5x1xf32>, %w: tensor<3x3x1x1xf32>) -> tensor<1x1x3x1xf32> {
+  // expected-error @+1 {{window of 3 (dilation 1) does not fit the height 2 padded by 0 + 0}}
+  %0 = kiln.conv2d %a, %w : (tensor<1x2x5x1xf32>, tensor<3x3x1x1xf32>) -> tensor<1x1x3x1xf32>
+  kiln.return %0 : tensor<1x1x3x1xf32>
+}
+
+// -----
+
+kiln.graph @conv_strides(%a: tensor<1x5x5x1xf32>, %w: tensor<3x3x1x1xf32>) -> tensor<1x3x3x1xf32> {
+  // expected-error @+1 {{expects 2 entries in 'strides', got 1}}
+  %0 = kiln.conv2d %a, %w {strides = array<i64: 1>} : (tensor<1x5x5x1xf32>, tensor<3x3x1x1xf32>) -> tensor<1x3x3x1xf32>
+  kiln.return %0 : tensor<1x3x3x1xf32>
+}
+
+// -----
+
+kiln.graph @conv_result(%a: tensor<1x5x5x1xf32>, %w: tensor<3x3x1x1xf32>) -> tensor<1x3x2x1xf32> {
+  // expected-error @+1 {{expected result type 'tensor<1x3x3x1xf32>', got 'tensor<1x3x2x1xf32>'}}
+  %0 = kiln.conv2d %a, %w {padding = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 1>} : (tensor<1x5x5x1xf32>, tensor<3x3x1x1xf32>) -> tensor<1x3x2x1xf32>
+  kiln.return %0 : tensor<1x3x2x1xf32>
+}
+
+// -----
+
+kiln.graph @conv_types(%a: tensor<1x5x5x1xi8>, %w: tensor<3x3x1x1xi8>) -> tensor<1x3x3x1xi16> {
+  // expected-error @+1 {{expected result type 'tensor<1x3x3x1xi8>', got 'tensor<1x3x3x1xi16>'}}
+  %0 = kiln.conv2d %a, %w : (tensor<1x5x5x1xi8>, tensor<3x3x1x1xi8>) -> tensor<1x3x3x1xi16>
+  kiln.return %0 : tensor<1x3x3x1xi16>
+}
+
+// -----
+
+kiln.graph @pool_padding(%a: tensor<1x5x5x1xf32>) -> tensor<1x3x2x1xf32> {
+  // expected-error @+1 {{padding 2 must be smaller than the window 2}}
+  %0 = kiln.max_pool2d %a {window = array<i64: 2, 2>, padding = array<i64: 2, 0, 0, 0>} : (tensor<1x5x5x1xf32>) -> tensor<1x3x2x1xf32>
+  kiln.return %0 : tensor<1x3x2x1xf32>
+}
+
+// -----
+
+kiln.graph @pool_window(%a: tensor<1x5x5x1xf32>) -> tensor<1x5x2x1xf32> {
+  // expected-error @+1 {{expects every entry of 'window' to be >= 1, got 0}}
+  %0 = kiln.avg_pool2d %a {window = array<i64: 0, 2>} : (tensor<1x5x5x1xf32>) -> tensor<1x5x2x1xf32>
+  kiln.return %0 : tensor<1x5x2x1xf32>
+}
+
+// -----
+
+kiln.graph @avg_pool_int(%a: tensor<1x4x4x1xi32>) -> tensor<1x2x2x1xi32> {
+  // expected-error @+1 {{expects a floating-point operand, got element type 'i32'}}
+  %0 = kiln.avg_pool2d %a {window = array<i64: 2, 2>} : (tensor<1x4x4x1xi32>) -> tensor<1x2x2x1xi32>
+  kiln.return %0 : tensor<1x2x2x1xi32>
+}

@@ -1,0 +1,64 @@
+// RUN: kiln-opt %s --split-input-file --verify-diagnostics
+
+// Graphs, returns and constants: what a graph's signature may hold (static shapes, Kiln element
+// types, sizes below 2^63 bytes) and how its body refers to values.
+
+// expected-error @+1 {{argument 0 must be a statically shaped tensor, got 'tensor<?xf32>'}}
+kiln.graph @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
+  %0 = kiln.relu %a : (tensor<?xf32>) -> tensor<?xf32>
+  kiln.return %0 : tensor<?xf32>
+}
+
+// -----
+
+kiln.graph @return_type(%a: tensor<2xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{result 0 has type 'tensor<2xf32>' but graph @return_type returns 'tensor<3xf32>'}}
+  kiln.return %a : tensor<2xf32>
+}
+
+// -----
+
+kiln.graph @return_count(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{returns 2 values but graph @return_count has 1 results}}
+  kiln.return %a, %a : tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{argument 0 of type 'tensor<4611686018427387904x4xf32>' has more than 2^63 bytes}}
+kiln.graph @too_big(%a: tensor<4611686018427387904x4xf32>) -> tensor<2xf32> {
+  %c = kiln.constant dense<1.0> : tensor<2xf32>
+  kiln.return %c : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{argument 0 must be a statically shaped tensor, got 'f32'}}
+kiln.graph @scalar_arg(%a: f32) -> tensor<2xf32> {
+  %c = kiln.constant dense<1.0> : tensor<2xf32>
+  kiln.return %c : tensor<2xf32>
+}
+
+// -----
+
+kiln.graph @undefined(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{use of undeclared SSA value name}}
+  %0 = kiln.exp %b : (tensor<2xf32>) -> tensor<2xf32>
+  kiln.return %0 : tensor<2xf32>
+}
+
+// -----
+
+kiln.graph @constant_type() -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.constant' op failed to verify that all of {value, result} have same type}}
+  %0 = "kiln.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
+  kiln.return %0 : tensor<3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{argument 0 has unsupported element type 'ui8'}}
+kiln.graph @unsigned(%a: tensor<3xui8>) -> tensor<3xf32> {
+  %c = kiln.constant dense<0.0> : tensor<3xf32>
+  kiln.return %c : tensor<3xf32>
+}

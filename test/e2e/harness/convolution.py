@@ -1,0 +1,96 @@
+"""e2e cases of conv2d, max_pool2d and avg_pool2d (NHWC input, HWIO filter).
+
+Tolerances: integer results are exact; a convolution window of k terms gets 8 k eps (1e-3 for
+eps in f16); pools 1e-6, f16 1e-3.
+"""
+import numpy as np
+
+from cases import Case, arr
+
+
+def windows(x, kh, kw, strides, padding, dilations, fill):
+    """The (N, Ho, Wo, kh, kw, C) windows of an NHWC array padded with `fill`."""
+    top, bottom, left, right = padding
+    xp = np.pad(x, [(0, 0), (top, bottom), (left, right), (0, 0)], constant_values=fill)
+    sh, sw = strides
+    dh, dw = dilations
+    ho = (xp.shape[1] - dh * (kh - 1) - 1) // sh + 1
+    wo = (xp.shape[2] - dw * (kw - 1) - 1) // sw + 1
+    out = np.empty((x.shape[0], ho, wo, kh, kw, x.shape[3]), xp.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out[:, :, :, i, j, :] = xp[:, i * dh:i * dh + sh * (ho - 1) + 1:sh,
+                                       j * dw:j * dw + sw * (wo - 1) + 1:sw, :]
+    return out
+
+
+def conv_ref(strides, padding, dilations):
+    def f(x, w):
+        wide = np.int64 if x.dtype.kind == "i" else np.float64
+        win = windows(x.astype(wide), w.shape[0], w.shape[1], strides, padding, dilations, 0)
+        return np.einsum("nhwijc,ijco->nhwo", win, w.astype(wide))
+    return f
+
+
+def conv_cases():
+    out = []
+    configs = [((1, 7, 9, 3), (3, 3, 3, 4), (1, 1), (0, 0, 0, 0), (1, 1)),
+               ((2, 9, 8, 5), (3, 3, 5, 2), (2, 2), (1, 1, 1, 1), (1, 1)),
+               ((1, 11, 10, 2), (3, 2, 2, 3), (1, 2), (2, 0, 1, 1), (2, 1)),
+               ((1, 5, 5, 1), (1, 1, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1))]
+    for xs, ws, st, pad, dil in configs:
+        ho = (xs[1] + pad[0] + pad[1] - dil[0] * (ws[0] - 1) - 1) // st[0] + 1
+        wo = (xs[2] + pad[2] + pad[3] - dil[1] * (ws[1] - 1) - 1) // st[1] + 1
+        r = (xs[0], ho, wo, ws[3])
+        attrs = f"strides = {arr(st)}, padding = {arr(pad)}, dilations = {arr(dil)}"
+        k = ws[0] * ws[1] * ws[2]
+        for dtype in ("f32", "f64", "f16"):
+            eps = {"f32": 1.2e-7, "f64": 2.3e-16, "f16": 1e-3}[dtype]
+            out.append(Case("conv2d", [(xs, dtype, -1, 1), (ws, dtype, -1, 1)], [(r, dtype)],
+                            conv_ref(st, pad, dil), attrs=attrs, rtol=eps * 8 * k,
+                            atol=eps * 8 * k))
+        out.append(Case("conv2d", [(xs, "i8", -128, 127), (ws, "i8", -128, 127)], [(r, "i32")],
+                        conv_ref(st, pad, dil), attrs=attrs))
+    return out
+
+
+def pool_ref(kind, window, strides, padding):
+    def f(x):
+        if kind == "max":
+            lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+            return windows(x, *window, strides, padding, (1, 1), lowest).max(axis=(3, 4))
+        x = x.astype(np.float64)
+        sums = windows(x, *window, strides, padding, (1, 1), 0).sum(axis=(3, 4))
+        ones = np.ones((1,) + x.shape[1:3] + (1,))
+        counts = windows(ones, *window, strides, padding, (1, 1), 0).sum(axis=(3, 4))
+        return sums / counts
+    return f
+
+
+def pool_cases(kind):
+    out = []
+    configs = [((1, 8, 8, 3), (2, 2), None, (0, 0, 0, 0)),
+               ((2, 7, 9, 2), (3, 3), (2, 2), (1, 1, 1, 1)),
+               ((1, 5, 6, 1), (3, 2), (1, 1), (2, 0, 1, 1)),
+               ((1, 1, 1, 4), (1, 1), None, (0, 0, 0, 0))]
+    dtypes = ("f32", "f64", "f16") + (("i8", "i32") if kind == "max" else ())
+    for xs, window, strides, pad in configs:
+        st = strides or window
+        ho = (xs[1] + pad[0] + pad[1] - window[0]) // st[0] + 1
+        wo = (xs[2] + pad[2] + pad[3] - window[1]) // st[1] + 1
+        attrs = f"window = {arr(window)}, padding = {arr(pad)}"
+        if strides:
+            attrs += f", strides = {arr(strides)}"
+        for dtype in dtypes:
+            tol = 1e-3 if dtype == "f16" else 1e-6
+            out.append(Case(f"{kind}_pool2d", [(xs, dtype, -50, 50)],
+                            [((xs[0], ho, wo, xs[3]), dtype)], pool_ref(kind, window, st, pad),
+                            attrs=attrs, rtol=tol, atol=tol))
+    return out
+
+
+CASES = {
+    "conv2d": conv_cases,
+    "max_pool2d": lambda: pool_cases("max"),
+    "avg_pool2d": lambda: pool_cases("avg"),
+}

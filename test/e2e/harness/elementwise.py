@@ -1,0 +1,104 @@
+"""e2e cases of the elementwise ops: add, sub, mul, div, max, min, pow, neg, abs, relu, exp, log,
+sqrt, rsqrt, tanh, sigmoid, silu, erf, floor, ceil, gelu.
+
+Tolerances: exact for integers; 1e-6 relative for f32 arithmetic; 2e-6 for f32 transcendentals
+(MLIR's polynomial approximations are within a few ulp) and 4e-6 for libm-class functions (pow,
+erf); floor and ceil are exact. f16 results are rounded once: 1e-3.
+"""
+import math
+
+import numpy as np
+
+from cases import BINARY_SHAPES, Case
+from kilntest import INT_TYPES, bshape
+
+
+UNARY_SHAPES = [(1,), (7,), (33,), (1031,), (7, 33), (2, 3, 17), ()]
+
+
+def binary(op, fn, dtypes=("f32", "f64"), lo=-4.0, hi=4.0, rhs_lo=None, rhs_hi=None,
+           rtol=1e-6, atol=1e-6):
+    def cases():
+        out = []
+        for dtype in dtypes:
+            for a, b in BINARY_SHAPES:
+                r = bshape(a, b)
+                l2 = lo if rhs_lo is None else rhs_lo
+                h2 = hi if rhs_hi is None else rhs_hi
+                if dtype.startswith("i"):
+                    ilo, ihi = (int(lo), int(hi)) if dtype != "i8" else (-11, 11)
+                    ins = [(a, dtype, ilo, ihi), (b, dtype, ilo, ihi)]
+                else:
+                    ins = [(a, dtype, lo, hi), (b, dtype, l2, h2)]
+                tol = (1e-3, 1e-3) if dtype == "f16" else (rtol, atol)
+                out.append(Case(op, ins, [(r, dtype)], fn, rtol=tol[0], atol=tol[1]))
+        return out
+    return cases
+
+
+def unary(op, fn, dtypes=("f32", "f64"), lo=-4.0, hi=4.0, rtol=1e-6, atol=1e-6, attrs=""):
+    def cases():
+        out = []
+        for dtype in dtypes:
+            for s in UNARY_SHAPES:
+                tol = (1e-3, 1e-3) if dtype == "f16" else (rtol, atol)
+                rng = (int(lo), int(hi)) if dtype.startswith("i") else (lo, hi)
+                out.append(Case(op, [(s, dtype, *rng)], [(s, dtype)], fn, rtol=tol[0],
+                                atol=tol[1], attrs=attrs))
+        return out
+    return cases
+
+
+def int_div(a, b):
+    a64, b64 = a.astype(np.int64), b.astype(np.int64)
+    safe = np.where(b64 == 0, 1, b64)
+    q = np.trunc(a64 / safe).astype(np.int64)
+    return np.where(b64 == 0, 0, q)
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def gelu(x):
+    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+FLOATS = ("f32", "f64", "f16")
+
+
+CASES = {
+    "add": binary("add", np.add, dtypes=("f32", "f64", "f16") + INT_TYPES),
+    "sub": binary("sub", np.subtract, dtypes=("f32", "f64") + INT_TYPES),
+    "mul": binary("mul", np.multiply, dtypes=("f32", "f64") + INT_TYPES),
+    "div": binary("div", lambda a, b: int_div(a, b) if a.dtype.kind == "i" else a / b,
+                  dtypes=("f32", "f64", "i32", "i64"), rhs_lo=0.5, rhs_hi=4.0),
+    "max": binary("max", np.maximum, dtypes=("f32", "f64", "i32", "i1")),
+    "min": binary("min", np.minimum, dtypes=("f32", "f64", "i64", "i1")),
+    "neg": unary("neg", np.negative, dtypes=("f32", "f64", "i32")),
+    "abs": unary("abs", np.abs, dtypes=("f32", "f64", "i32")),
+    "exp": unary("exp", np.exp, lo=-80.0, hi=80.0, rtol=2e-6, atol=0),
+    "log": unary("log", np.log, lo=1e-3, hi=1e3, rtol=2e-6, atol=2e-6),
+    "sqrt": unary("sqrt", np.sqrt, lo=0.0, hi=1e4),
+    "rsqrt": unary("rsqrt", lambda x: 1 / np.sqrt(x), lo=1e-3, hi=1e4, rtol=2e-6),
+    "tanh": unary("tanh", np.tanh, lo=-10.0, hi=10.0, rtol=2e-6, atol=2e-7),
+    "sigmoid": unary("sigmoid", sigmoid, lo=-20.0, hi=20.0, rtol=2e-6, atol=1e-7),
+    "relu": unary("relu", lambda x: np.maximum(x, 0), dtypes=("f32", "f64", "f16", "i8", "i64")),
+    "pow": binary("pow", np.power, dtypes=FLOATS, lo=0.1, hi=4.0, rhs_lo=-3.0, rhs_hi=3.0,
+                  rtol=4e-6),
+    "gelu": lambda: (unary("gelu", gelu, dtypes=FLOATS, rtol=4e-6, atol=1e-7)() +
+                     unary("gelu", gelu_tanh, dtypes=FLOATS, rtol=4e-6, atol=1e-7,
+                           attrs='approximate = "tanh"')()),
+    "silu": unary("silu", lambda x: x * sigmoid(x), dtypes=FLOATS, lo=-20, hi=20, rtol=2e-6,
+                  atol=1e-7),
+    "erf": unary("erf", erf, dtypes=FLOATS, rtol=4e-6, atol=1e-7),
+    "floor": unary("floor", np.floor, dtypes=FLOATS, lo=-100, hi=100, rtol=0, atol=0),
+    "ceil": unary("ceil", np.ceil, dtypes=FLOATS, lo=-100, hi=100, rtol=0, atol=0),
+}

@@ -1,0 +1,105 @@
+"""e2e cases of matmul: batches that broadcast, i8 x i8 -> i32, f16, transposed operands read in
+place, a fused elementwise epilogue, and the sizes the GPU stages through shared memory.
+
+Tolerances: integers are exact; floats get a bound that grows with the contraction length k
+(8 k eps), f16 2e-3 (4e-3 absolute when staged), the epilogue and transposed operands 1e-5.
+"""
+import numpy as np
+
+from cases import Case
+
+
+def matmul_cases():
+    out = []
+    shapes = [((1, 1), (1, 1)), ((7, 33), (33, 5)), ((33, 1031), (1031, 7)), ((2, 3, 7), (2, 7, 9)),
+              ((2, 1, 3, 4), (5, 4, 6)), ((3, 7, 9), (9, 2)), ((1, 17), (17, 1031))]
+    for a, b in shapes:
+        r = tuple(np.broadcast_shapes(a[:-2], b[:-2])) + (a[-2], b[-1])
+        k = a[-1]
+        for dtype in ("f32", "f64"):
+            eps = 1.2e-7 if dtype == "f32" else 2.3e-16
+            out.append(Case("matmul", [(a, dtype, -1, 1), (b, dtype, -1, 1)], [(r, dtype)],
+                            np.matmul, rtol=eps * 8 * k, atol=eps * 8 * k))
+    out.append(Case("matmul", [((7, 33), "i8", -128, 127), ((33, 5), "i8", -128, 127)],
+                    [((7, 5), "i32")], lambda x, y: x.astype(np.int64) @ y.astype(np.int64)))
+    out.append(Case("matmul", [((3, 5), "i32", -100, 100), ((5, 4), "i32", -100, 100)],
+                    [((3, 4), "i32")], lambda x, y: x.astype(np.int64) @ y.astype(np.int64)))
+    out.append(Case("matmul", [((7, 33), "f16", -1, 1), ((33, 5), "f16", -1, 1)],
+                    [((7, 5), "f16")], np.matmul, rtol=2e-3, atol=2e-3))
+    out += transposed_matmul_cases()
+    out.append(matmul_epilogue_case())
+    out += staged_matmul_cases()
+    return out
+
+
+def staged_matmul_cases():
+    """Matmuls that the GPU stages through shared memory in 16-byte pieces (k and n multiples
+    of 8 for f16, 4 for f32): ragged row and column blocks, a partial last k step, and a batch
+    over shared weights (one matmul over all rows). f16 runs on tensor cores: products are
+    exact in the f32 sum; the f16 result is within half an ulp plus the sum's error."""
+    out = []
+    for a, b in (((200, 72), (72, 136)), ((2, 37, 40), (40, 24))):
+        r = a[:-1] + b[-1:]
+        out.append(Case("matmul", [(a, "f16", -1, 1), (b, "f16", -1, 1)], [(r, "f16")],
+                        np.matmul, rtol=2e-3, atol=4e-3))
+        k = a[-1]
+        out.append(Case("matmul", [(a, "f32", -1, 1), (b, "f32", -1, 1)], [(r, "f32")],
+                        np.matmul, rtol=1.2e-7 * 8 * k, atol=1.2e-7 * 8 * k))
+    return out
+
+
+def matmul_epilogue_case():
+    """relu((A B + bias) * R): the elementwise tail runs on the matmul's output tiles (three
+    passes over k = 600, 29 columns: masked vectors)."""
+    m, k, n = 37, 600, 29
+    body = (f"  %0 = kiln.matmul %a0, %a1 : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> "
+            f"tensor<{m}x{n}xf32>\n"
+            f"  %1 = kiln.add %0, %a2 : (tensor<{m}x{n}xf32>, tensor<{n}xf32>) -> "
+            f"tensor<{m}x{n}xf32>\n"
+            f"  %2 = kiln.mul %1, %a3 : (tensor<{m}x{n}xf32>, tensor<{m}x{n}xf32>) -> "
+            f"tensor<{m}x{n}xf32>\n"
+            f"  %3 = kiln.relu %2 : (tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>\n"
+            f"  kiln.return %3 : tensor<{m}x{n}xf32>\n")
+    return Case("matmul", [((m, k), "f32", -1, 1), ((k, n), "f32", -1, 1), ((n,), "f32", -1, 1),
+                           ((m, n), "f32", -1, 1)], [((m, n), "f32")],
+                lambda a, b, bias, r: np.maximum((a @ b + bias) * r, 0), body=body,
+                rtol=1e-5, atol=1e-4)
+
+
+def transposed_matmul_cases():
+    """A^T B, A B^T and A^T B^T: kilnc reads the transposed operand in place (ragged sizes)."""
+    def body(a_t, b_t, m, k, n, dtype, acc):
+        lines, lhs, rhs = [], "%a0", "%a1"
+        if a_t:
+            lines.append(f"  %at = kiln.transpose %a0 {{permutation = array<i64: 1, 0>}} : "
+                         f"(tensor<{k}x{m}x{dtype}>) -> tensor<{m}x{k}x{dtype}>")
+            lhs = "%at"
+        if b_t:
+            lines.append(f"  %bt = kiln.transpose %a1 {{permutation = array<i64: 1, 0>}} : "
+                         f"(tensor<{n}x{k}x{dtype}>) -> tensor<{k}x{n}x{dtype}>")
+            rhs = "%bt"
+        lines.append(f"  %0 = kiln.matmul {lhs}, {rhs} : (tensor<{m}x{k}x{dtype}>, "
+                     f"tensor<{k}x{n}x{dtype}>) -> tensor<{m}x{n}x{acc}>")
+        lines.append(f"  kiln.return %0 : tensor<{m}x{n}x{acc}>")
+        return "\n".join(lines) + "\n"
+
+    out = []
+    m, k, n = 37, 45, 29
+    for a_t, b_t, dtype, acc in ((True, False, "f32", "f32"), (False, True, "f32", "f32"),
+                                 (True, True, "i8", "i32")):
+        a = (k, m) if a_t else (m, k)
+        b = (n, k) if b_t else (k, n)
+        lo, hi = (-128, 127) if dtype == "i8" else (-1, 1)
+
+        def ref(x, y, a_t=a_t, b_t=b_t):
+            wide = np.int64 if x.dtype.kind == "i" else np.float64
+            x, y = x.astype(wide), y.astype(wide)
+            return (x.T if a_t else x) @ (y.T if b_t else y)
+        out.append(Case("matmul", [(a, dtype, lo, hi), (b, dtype, lo, hi)], [((m, n), acc)], ref,
+                        body=body(a_t, b_t, m, k, n, dtype, acc), rtol=1e-5, atol=1e-5))
+    return out
+
+
+CASES = {
+    "matmul": matmul_cases,
+}
