@@ -4,9 +4,11 @@
 
 #include "kiln/runtime.h"
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace kiln::test {
 namespace {
@@ -279,6 +281,32 @@ TEST(NpyTest, ReadingMissingFileOrDirectory) {
   EXPECT_EQ(error, "'" + dir.file("missing.npy") + "': No such file or directory");
   EXPECT_FALSE(npy::read(dir.path().string(), array, error));
   EXPECT_EQ(error, "'" + dir.path().string() + "': not a regular file");
+}
+
+// Opening a FIFO for reading waits for a writer: without one, read must refuse it at once.
+TEST(NpyTest, ReadingAFifoFailsAtOnce) {
+  ScratchDir dir;
+  std::string path = dir.file("fifo.npy");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0) << std::strerror(errno);
+  npy::Array array;
+  std::string error;
+  EXPECT_FALSE(npy::read(path, array, error));
+  EXPECT_EQ(error, "'" + path + "': not a regular file");
+}
+
+TEST(NpyTest, BoolsMustBeZeroOrOne) {
+  const std::string dict = "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3), }";
+  ScratchDir dir;
+  npy::Array array;
+  std::string error;
+  ASSERT_TRUE(
+      npy::read(dir.write("ok.npy", npyFile(dict, std::string("\1\0\1\1\0\0", 6))), array, error))
+      << error;
+  std::string path = dir.write("bad.npy", npyFile(dict, std::string("\1\0\1\1\2\377", 6)));
+  EXPECT_FALSE(npy::read(path, array, error));
+  EXPECT_EQ(error, "'" + path +
+                       "': bool element 4 (in row-major order) is byte 2; a bool must be "
+                       "0 or 1");
 }
 
 TEST(NpyTest, WriteLeavesNoTemporaryFiles) {

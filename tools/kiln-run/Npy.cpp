@@ -414,14 +414,37 @@ std::string formatHeader(uint32_t dtype, const std::vector<int64_t> &shape) {
   return "{'descr': '" + descrOf(dtype) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
 }
 
+/// A bool is one byte, 0 or 1; compiled code and the interpreter read other bytes differently
+/// (a select took either branch), so they are refused, naming the first one.
+static bool checkBools(const Array &array, std::string &error) {
+  const auto *bytes = static_cast<const unsigned char *>(array.data());
+  for (uint64_t i = 0; i < array.numBytes(); ++i) {
+    if (bytes[i] > 1) {
+      error = "bool element " + std::to_string(i) + " (in row-major order) is byte " +
+              std::to_string(bytes[i]) + "; a bool must be 0 or 1";
+      return false;
+    }
+  }
+  return true;
+}
+
 bool read(const std::string &path, Array &out, std::string &error) {
   auto failWith = [&](const std::string &message) {
     error = "'" + path + "': " + message;
     return false;
   };
-  File file(std::fopen(path.c_str(), "rb"));
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It is
+  // refused below with every other file that is not regular, and means nothing for those.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return failWith(std::strerror(errno));
+  File file(::fdopen(fd, "rb"));
+  if (!file) {
+    ::close(fd);
+    return failWith(std::strerror(errno));
+  }
   struct stat info;
-  if (!file || fstat(fileno(file.get()), &info) != 0)
+  if (fstat(fd, &info) != 0)
     return failWith(std::strerror(errno));
   if (!S_ISREG(info.st_mode))
     return failWith("not a regular file");
@@ -443,6 +466,8 @@ bool read(const std::string &path, Array &out, std::string &error) {
     return failWith(message);
   if (std::fread(out.data(), 1, out.numBytes(), file.get()) != out.numBytes())
     return failWith("read error");
+  if (out.dtype() == KILN_DTYPE_BOOL)
+    return checkBools(out, message) || failWith(message);
   return true;
 }
 
