@@ -11,6 +11,7 @@
 
 #include "kiln/Compiler/ToolVersion.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/Dialect/Kiln/ParserGuards.h"
 #include "kiln/Interpreter/Interpreter.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -208,6 +209,8 @@ int run() {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   // Parsing verifies the module; every error is located (file:line:col).
+  if (failed(kiln::rejectParserCrashes(sourceMgr, context)))
+    return 1;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   if (!module || failed(checkTopLevel(*module)))

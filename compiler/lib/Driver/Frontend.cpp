@@ -2,6 +2,7 @@
 #include "kiln/Compiler/Frontend.h"
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
+#include "kiln/Dialect/Kiln/ParserGuards.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -25,6 +26,8 @@ void registerKilnCompilerDialects(DialectRegistry &registry) {
 
 OwningOpRef<ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   context.loadDialect<KilnDialect>();
+  if (failed(rejectParserCrashes(sourceMgr, context)))
+    return nullptr;
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return nullptr;

@@ -1,0 +1,22 @@
+//===- ParserGuards.h - Inputs that MLIR's own parser crashes on ----------===//
+//
+// Kiln never crashes on its input, but a few inputs crash MLIR 22's parser before any Kiln code
+// runs. Every front end calls this on the source before parsing it and refuses those inputs
+// with a located error.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_DIALECT_KILN_PARSERGUARDS_H
+#define KILN_DIALECT_KILN_PARSERGUARDS_H
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/SourceMgr.h"
+
+namespace kiln {
+
+/// Reports, through the context's diagnostic handler, each construct of the main buffer of
+/// `sourceMgr` that the MLIR parser is known to crash on; fails if there is any.
+mlir::LogicalResult rejectParserCrashes(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context);
+
+} // namespace kiln
+
+#endif // KILN_DIALECT_KILN_PARSERGUARDS_H
