@@ -45,7 +45,8 @@ install(DIRECTORY docs/ DESTINATION ${KILN_INSTALL_DOCDIR} COMPONENT docs)
 install(DIRECTORY examples/mlp DESTINATION ${KILN_INSTALL_DATADIR}/examples COMPONENT docs)
 
 # cpack -G DEB (run in the build directory): one package with everything above. kilnc needs
-# Debian's LLVM/MLIR 22 libraries and a C compiler (it links shared artifacts with `cc`);
+# Debian's LLVM/MLIR 22 libraries and a C toolchain with the C library's development files (it
+# links shared artifacts with `cc`); programs that link the static runtime need libstdc++'s;
 # kiln_add_library needs CMake.
 set(CPACK_PACKAGE_NAME kiln)
 set(CPACK_PACKAGE_VENDOR "The Kiln developers")
@@ -56,7 +57,8 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, gcc | c-compiler")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+  "libc6, libstdc++6, libc6-dev | libc-dev, gcc, g++")
 if(KILN_BUILD_COMPILER)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libmlir-22, libllvm22")
 endif()

@@ -241,13 +241,13 @@ LogicalResult GraphOp::verifyRegions() {
   Block &entry = getBody().front();
   if (entry.getArgumentTypes() != getArgumentTypes())
     return emitOpError() << "entry block arguments do not match the graph signature";
-  // Byte sizes must fit in 63 bits so that every offset computation in the generated code and
-  // every size in the header is exact.
+  // Byte sizes are at most 2^62 (kMaxTensorBytes) so that every offset computation in the
+  // generated code and every size in the header is exact.
   WalkResult oversized = walk([&](Operation *op) -> WalkResult {
     for (Value value : op->getResults())
       if (auto tensor = dyn_cast<RankedTensorType>(value.getType());
           tensor && tensor.hasStaticShape() && !byteSize(tensor)) {
-        op->emitOpError() << "result type " << tensor << " has more than 2^63 bytes";
+        op->emitOpError() << "result type " << tensor << " has more than 2^62 bytes";
         return WalkResult::interrupt();
       }
     return WalkResult::advance();
@@ -257,7 +257,7 @@ LogicalResult GraphOp::verifyRegions() {
   for (auto [i, type] : llvm::enumerate(getArgumentTypes()))
     if (!byteSize(cast<RankedTensorType>(type)))
       return emitOpError() << "argument " << i << " of type " << type
-                           << " has more than 2^63 bytes";
+                           << " has more than 2^62 bytes";
   return success();
 }
 

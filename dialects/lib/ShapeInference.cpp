@@ -62,7 +62,7 @@ std::optional<int64_t> byteSize(mlir::ShapedType type) {
   for (int64_t dim : type.getShape()) {
     if (dim < 0)
       return std::nullopt;
-    if (dim != 0 && bytes > static_cast<uint64_t>(INT64_MAX) / static_cast<uint64_t>(dim))
+    if (dim != 0 && bytes > kMaxTensorBytes / static_cast<uint64_t>(dim))
       return std::nullopt;
     bytes *= dim;
   }

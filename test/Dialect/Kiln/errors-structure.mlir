@@ -1,7 +1,7 @@
 // RUN: kiln-opt %s --split-input-file --verify-diagnostics
 
 // Graphs, returns and constants: what a graph's signature may hold (static shapes, Kiln element
-// types, sizes below 2^63 bytes) and how its body refers to values.
+// types, at most 2^62 bytes) and how its body refers to values.
 
 // expected-error @+1 {{argument 0 must be a statically shaped tensor, got 'tensor<?xf32>'}}
 kiln.graph @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
@@ -25,10 +25,19 @@ kiln.graph @return_count(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
-// expected-error @+1 {{argument 0 of type 'tensor<4611686018427387904x4xf32>' has more than 2^63 bytes}}
+// expected-error @+1 {{argument 0 of type 'tensor<4611686018427387904x4xf32>' has more than 2^62 bytes}}
 kiln.graph @too_big(%a: tensor<4611686018427387904x4xf32>) -> tensor<2xf32> {
   %c = kiln.constant dense<1.0> : tensor<2xf32>
   kiln.return %c : tensor<2xf32>
+}
+
+// -----
+
+// 2^60 f32 elements are 2^62 bytes, the most Kiln takes; one element more is refused.
+// expected-error @+1 {{argument 0 of type 'tensor<1152921504606846977xf32>' has more than 2^62 bytes}}
+kiln.graph @just_too_big(%a: tensor<1152921504606846977xf32>) -> tensor<1152921504606846976xf32> {
+  %0 = kiln.slice %a {starts = array<i64: 0>, limits = array<i64: 1152921504606846976>, strides = array<i64: 1>} : (tensor<1152921504606846977xf32>) -> tensor<1152921504606846976xf32>
+  kiln.return %0 : tensor<1152921504606846976xf32>
 }
 
 // -----

@@ -33,7 +33,12 @@ inline int64_t stridedCount(int64_t start, int64_t limit, int64_t stride) {
 /// "3x4" for diagnostics; "scalar" for rank 0.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
-/// Number of bytes of a tensor, or nullopt when it does not fit in 63 bits.
+/// The largest tensor Kiln accepts, in bytes (and so in elements): 2^62. No machine holds
+/// such a buffer, and every size and offset the generated code computes from it (element
+/// counts, byte offsets, sums of two of them) stays exact in int64.
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 62;
+
+/// Number of bytes of a tensor, or nullopt when it exceeds kMaxTensorBytes.
 std::optional<int64_t> byteSize(mlir::ShapedType type);
 
 } // namespace kiln
