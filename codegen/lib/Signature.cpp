@@ -3,6 +3,7 @@
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/abi.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -108,6 +109,24 @@ std::vector<GraphSignature> collectGraphSignatures(ModuleOp module) {
     graphs.push_back(std::move(sig));
   }
   return graphs;
+}
+
+LogicalResult verifyBarePointerEntries(ModuleOp lowered, ArrayRef<GraphSignature> graphs) {
+  for (const GraphSignature &graph : graphs) {
+    auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body");
+    auto function = body ? body : lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+    if (!function)
+      continue;
+    size_t expected = 1 + (body ? 1 : 0) + graph.inputs.size() + graph.outputs.size();
+    ArrayRef<Type> params = function.getFunctionType().getParams();
+    if (params.size() == expected && llvm::all_of(params, llvm::IsaPred<LLVM::LLVMPointerType>))
+      continue;
+    return function.emitError() << "graph '" << graph.name
+                                << "' cannot take its tensors as bare pointers: a zero-size "
+                                   "dimension in some positions (as in tensor<3x0xf32>) causes "
+                                   "this, and is not supported yet";
+  }
+  return success();
 }
 
 } // namespace kiln

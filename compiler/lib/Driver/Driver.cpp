@@ -110,7 +110,8 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget
   mlir::ModuleOp lowered = several ? *copy : module;
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target.vectorRegisterBits();
-  if (failed(lowerToLLVMDialect(lowered, pipelineOptions, timePasses)))
+  if (failed(lowerToLLVMDialect(lowered, pipelineOptions, timePasses)) ||
+      failed(verifyBarePointerEntries(lowered, graphs)))
     return nullptr;
   std::unique_ptr<Module> code = mlir::translateModuleToLLVMIR(lowered, llvmContext, moduleName);
   if (!code) {

@@ -45,6 +45,15 @@ bool isCOrCxxKeyword(llvm::StringRef name);
 /// another symbol the artifact defines. Errors are emitted at the graph.
 mlir::LogicalResult verifyGraphSymbols(mlir::ModuleOp module, llvm::StringRef moduleName);
 
+/// Checks, in a module lowered to the LLVM dialect, that each graph's function takes what the
+/// C ABI promises: the context, the workspace when it has one (`<graph>.body`), then one pointer
+/// per argument and result. MLIR's conversion falls back to memref descriptors for a memref it
+/// cannot pass as a bare pointer (a zero-size dimension in some positions does that), and the
+/// entries, which pass bare pointers, would then call it with the wrong arguments. Errors are
+/// emitted at the graph's function.
+mlir::LogicalResult verifyBarePointerEntries(mlir::ModuleOp lowered,
+                                             llvm::ArrayRef<GraphSignature> graphs);
+
 /// The kiln_dtype of an element type (0 if none).
 uint32_t dtypeOf(mlir::Type elementType);
 /// "f32", "bf16", "bool", ... and the C type that holds one element ("float", "uint16_t", ...).
