@@ -13,7 +13,6 @@ if(KILN_BUILD_COMPILER)
   # loader's path: keep the link directories as the installed tools' RUNPATH.
   set_target_properties(kilnc kiln-opt kiln-interp PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
 endif()
-set_target_properties(kiln-run PROPERTIES EXPORT_NAME kiln-run)
 install(TARGETS ${KILN_INSTALLED_TOOLS} EXPORT KilnTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
 

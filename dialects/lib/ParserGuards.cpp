@@ -1,12 +1,12 @@
 //===- ParserGuards.cpp - Inputs that MLIR's own parser crashes on --------===//
 #include "kiln/Dialect/Kiln/ParserGuards.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/Location.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Regex.h"
 
 using namespace mlir;
+using llvm::SmallVector;
+using llvm::StringRef;
 
 /// Whether offset `at` of `text` lies in a `//` comment.
 static bool inLineComment(StringRef text, size_t at) {
@@ -15,7 +15,7 @@ static bool inLineComment(StringRef text, size_t at) {
   return text.slice(lineStart, at).contains("//");
 }
 
-LogicalResult kiln::rejectParserCrashes(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
+LogicalResult kiln::rejectParserCrashes(llvm::SourceMgr &sourceMgr) {
   const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
   StringRef text = buffer->getBuffer();
   // MLIR 22's parseDenseArrayAttr dereferences a null element parser for `array<index: ...>`
@@ -31,10 +31,9 @@ LogicalResult kiln::rejectParserCrashes(llvm::SourceMgr &sourceMgr, MLIRContext 
     bool longerName = offset < text.size() && (llvm::isAlnum(text[offset]) || text[offset] == '_');
     if (longerName || inLineComment(text, at))
       continue;
-    auto [line, column] = sourceMgr.getLineAndColumn(llvm::SMLoc::getFromPointer(text.data() + at));
-    emitError(FileLineColLoc::get(&context, buffer->getBufferIdentifier(), line, column))
-        << "index-typed dense arrays (array<index: ...>) are not supported: MLIR's parser "
-           "crashes on them; use array<i64: ...>";
+    sourceMgr.PrintMessage(llvm::SMLoc::getFromPointer(text.data() + at), llvm::SourceMgr::DK_Error,
+                           "index-typed dense arrays (array<index: ...>) are not supported: "
+                           "MLIR's parser crashes on them; use array<i64: ...>");
     found = true;
   }
   return failure(found);

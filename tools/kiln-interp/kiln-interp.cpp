@@ -209,7 +209,7 @@ int run() {
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   // Parsing verifies the module; every error is located (file:line:col).
-  if (failed(kiln::rejectParserCrashes(sourceMgr, context)))
+  if (failed(kiln::rejectParserCrashes(sourceMgr)))
     return 1;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);

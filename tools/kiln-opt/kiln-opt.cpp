@@ -10,7 +10,6 @@
 #include "kiln/Compiler/ToolVersion.h"
 #include "kiln/Dialect/Kiln/ParserGuards.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -40,14 +39,10 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "kiln-opt") << error << "\n";
     return 1;
   }
-  {
-    llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(*input), llvm::SMLoc());
-    mlir::MLIRContext context;
-    mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-    if (failed(kiln::rejectParserCrashes(sourceMgr, context)))
-      return 1;
-  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(*input), llvm::SMLoc());
+  if (failed(kiln::rejectParserCrashes(sourceMgr)))
+    return 1;
   std::unique_ptr<llvm::ToolOutputFile> output = mlir::openOutputFile(outputFile, &error);
   if (!output) {
     llvm::WithColor::error(llvm::errs(), "kiln-opt") << error << "\n";

@@ -26,7 +26,7 @@ void registerKilnCompilerDialects(DialectRegistry &registry) {
 
 OwningOpRef<ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr, MLIRContext &context) {
   context.loadDialect<KilnDialect>();
-  if (failed(rejectParserCrashes(sourceMgr, context)))
+  if (failed(rejectParserCrashes(sourceMgr)))
     return nullptr;
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)

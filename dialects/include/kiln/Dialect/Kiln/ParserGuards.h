@@ -8,14 +8,15 @@
 #ifndef KILN_DIALECT_KILN_PARSERGUARDS_H
 #define KILN_DIALECT_KILN_PARSERGUARDS_H
 
-#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/LogicalResult.h"
 #include "llvm/Support/SourceMgr.h"
 
 namespace kiln {
 
-/// Reports, through the context's diagnostic handler, each construct of the main buffer of
-/// `sourceMgr` that the MLIR parser is known to crash on; fails if there is any.
-mlir::LogicalResult rejectParserCrashes(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context);
+/// Reports each construct of the main buffer of `sourceMgr` that the MLIR parser is known to
+/// crash on, as a located error through the SourceMgr (the format of MLIR's own diagnostics);
+/// fails if there is any. It needs no MLIRContext, so a tool can run it before making one.
+mlir::LogicalResult rejectParserCrashes(llvm::SourceMgr &sourceMgr);
 
 } // namespace kiln
 
