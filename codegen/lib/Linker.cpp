@@ -2,15 +2,21 @@
 //
 // A Kiln artifact is an ordinary ELF shared object. The system's `cc` links it (with libm for
 // the transcendentals that stay library calls) because the installed LLVM packages carry no
-// linker library; lld would be the alternative if it ever becomes a dependency anyway.
+// linker library; lld would be the alternative if it ever becomes a dependency anyway. The linked
+// file then gets the integrity trailer (kiln/abi.h) that the runtime checks before loading it.
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Codegen/Emitters.h"
 
+#include "kiln/abi.h"
+
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -36,6 +42,29 @@ Error createTempNextTo(StringRef target, StringRef suffix, TempFile &file) {
     return createStringError(ec, "cannot create a file next to '%s': %s", target.str().c_str(),
                              ec.message().c_str());
   sys::Process::SafelyCloseFileDescriptor(fd);
+  return Error::success();
+}
+/// Ends the linked file with the integrity trailer of kiln/abi.h, which the runtime checks before
+/// it lets the dynamic loader map the file.
+Error appendDigest(StringRef path, StringRef outputPath) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> linked = MemoryBuffer::getFile(path);
+  if (!linked)
+    return createStringError(linked.getError(), "cannot read the linked '%s': %s",
+                             outputPath.str().c_str(), linked.getError().message().c_str());
+  StringRef content = (*linked)->getBuffer();
+  kiln_artifact_trailer trailer;
+  std::memcpy(trailer.magic, KILN_TRAILER_MAGIC, sizeof trailer.magic);
+  support::endian::write64le(&trailer.content_size, content.size());
+  std::array<uint8_t, 32> digest = SHA256::hash(arrayRefFromStringRef(content));
+  std::memcpy(trailer.sha256, digest.data(), digest.size());
+  std::error_code ec;
+  raw_fd_ostream os(path, ec, sys::fs::OF_Append);
+  if (!ec)
+    os.write(reinterpret_cast<const char *>(&trailer), sizeof trailer);
+  os.close();
+  if (ec || os.has_error())
+    return createStringError(ec ? ec : os.error(), "cannot write '%s': %s",
+                             outputPath.str().c_str(), (ec ? ec : os.error()).message().c_str());
   return Error::success();
 }
 } // namespace
@@ -64,6 +93,8 @@ Error linkSharedArtifact(StringRef object, StringRef outputPath) {
   if (rc != 0)
     return createStringError("linking '%s' with %s failed%s%s", outputPath.str().c_str(),
                              cc->c_str(), message.empty() ? "" : ": ", message.c_str());
+  if (Error e = appendDigest(sharedFile.path, outputPath))
+    return e;
   if (std::error_code ec = sys::fs::rename(sharedFile.path, outputPath))
     return createStringError(ec, "cannot write '%s': %s", outputPath.str().c_str(),
                              ec.message().c_str());

@@ -4,6 +4,7 @@
 
 #include "kiln/runtime.h"
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -55,6 +56,7 @@ struct kiln_graph {
 struct kiln_module {
   void *handle = nullptr; // from dlopen
   std::string path;
+  std::array<uint8_t, 32> digest{};               // of the file, checked at load
   const kiln_module_metadata *metadata = nullptr; // lives in the artifact until dlclose
   std::string cudaArchitectures;                  // "sm_80,sm_90" from the metadata
   const char *cpuVariant = ""; // the variant the entries run here, chosen at load

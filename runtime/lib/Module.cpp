@@ -1,25 +1,27 @@
-// Module.cpp - loading an artifact: file checks, dlopen, metadata validation, graph lookup, unload.
+// Module.cpp - loading an artifact (file checks, dlopen, metadata checks), graph lookup, unload.
+#include "Artifact.h"
 #include "Internal.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
-#include <limits>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
 #include <mutex>
 #include <new>
-#include <string_view>
 #include <sys/stat.h>
-#include <unordered_set>
+#include <unistd.h>
+#include <vector>
 
 using kiln::fail;
 
 namespace {
 
-// Bounds on counts in metadata: far beyond any real module, small enough that a corrupt count
-// cannot make the runtime allocate or loop without end.
-constexpr uint32_t maxGraphs = 1u << 16;
-constexpr uint32_t maxArgsPerGraph = 1u << 16;
+using kiln::Problem;
+using kiln::problem;
 
 // Loaded modules, so that a second unload of the same pointer is detected instead of freeing
 // twice. An intrusive list allocates nothing and has no destructor, so it stays usable from
@@ -31,6 +33,15 @@ void registerModule(kiln_module *module) {
   std::lock_guard<std::mutex> lock(registryMutex);
   module->nextLive = liveModules;
   liveModules = module;
+}
+
+// Whether a live module came from `handle` with a digest other than `digest`.
+bool loadedWithOtherDigest(void *handle, const std::array<uint8_t, 32> &digest) {
+  std::lock_guard<std::mutex> lock(registryMutex);
+  for (kiln_module *module = liveModules; module; module = module->nextLive)
+    if (module->handle == handle && module->digest != digest)
+      return true;
+  return false;
 }
 
 bool unregisterModule(kiln_module *module) {
@@ -46,146 +57,113 @@ bool unregisterModule(kiln_module *module) {
 
 const char *orEmpty(const char *text) { return text ? text : ""; }
 
-// Validation failures carry their status and a message; the caller prefixes the path.
-struct Problem {
-  kiln_status status = KILN_OK;
-  std::string message;
-  explicit operator bool() const { return status != KILN_OK; }
+// An open artifact file, read with pread.
+class FileSource final : public kiln::ByteSource {
+public:
+  ~FileSource() override {
+    if (fd >= 0)
+      close(fd);
+  }
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused as not a regular file.
+  Problem open(const char *path) {
+    fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+      return problem(errno == ENOENT ? KILN_ERROR_NOT_FOUND : KILN_ERROR_LOAD_FAILED,
+                     std::strerror(errno));
+    struct stat info;
+    if (fstat(fd, &info) != 0)
+      return problem(KILN_ERROR_LOAD_FAILED, std::strerror(errno));
+    if (!S_ISREG(info.st_mode))
+      return problem(KILN_ERROR_INVALID_ARTIFACT, "not a regular file");
+    bytes = static_cast<uint64_t>(info.st_size);
+    return {};
+  }
+  uint64_t size() const override { return bytes; }
+  bool read(uint64_t offset, void *out, size_t count) override {
+    auto *cursor = static_cast<char *>(out);
+    while (count > 0) {
+      ssize_t got = pread(fd, cursor, count, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        return false;
+      cursor += got;
+      offset += static_cast<uint64_t>(got);
+      count -= static_cast<size_t>(got);
+    }
+    return true;
+  }
+
+private:
+  int fd = -1;
+  uint64_t bytes = 0;
 };
 
-Problem problem(kiln_status status, std::string message) { return {status, std::move(message)}; }
-
-Problem corrupt(const std::string &message) {
-  return problem(KILN_ERROR_INVALID_ARTIFACT, "corrupt metadata: " + message);
-}
-
-Problem checkArg(const kiln_arg_info &arg, const std::string &where) {
-  if (!arg.name)
-    return corrupt(where + " has no name");
-  std::string label = where + " '" + arg.name + "'";
-  size_t elementSize = kiln_dtype_size(arg.dtype);
-  if (elementSize == 0)
-    return corrupt(label + " has unknown dtype " + std::to_string(arg.dtype));
-  if (arg.rank > KILN_MAX_RANK)
-    return corrupt(label + " has rank " + std::to_string(arg.rank) + ", above the limit of " +
-                   std::to_string(KILN_MAX_RANK));
-  if (arg.rank > 0 && !arg.shape)
-    return corrupt(label + " has rank " + std::to_string(arg.rank) + " but no shape");
-  // Callers allocate these buffers from the shape, so their byte size must be representable.
-  uint64_t bytes = elementSize;
-  for (uint32_t i = 0; i < arg.rank; ++i) {
-    if (arg.shape[i] < 0)
-      return corrupt(label + " has negative dimension " + std::to_string(arg.shape[i]));
-    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(arg.shape[i]), &bytes) ||
-        bytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-      return corrupt(label + " of type " + kiln::formatType(arg.dtype, arg.rank, arg.shape) +
-                     " is too large to address");
+// Whether the read-only segments mapped at `base` hold the bytes of the checked file. They do
+// unless the loader returned an object it already had for this path, mapped from an older file
+// that someone (the application, or -z nodelete) still holds.
+bool imageMatchesFile(uintptr_t base, const kiln::Layout &layout, kiln::ByteSource &file) {
+  std::vector<char> buffer(1 << 16);
+  for (const kiln::Segment &segment : layout.loads) {
+    if (segment.flags & PF_W)
+      continue; // relocated by the loader
+    for (uint64_t done = 0; done < segment.filesz; done += buffer.size()) {
+      size_t bytes = static_cast<size_t>(std::min<uint64_t>(buffer.size(), segment.filesz - done));
+      if (!file.read(segment.offset + done, buffer.data(), bytes) ||
+          std::memcmp(reinterpret_cast<const void *>(base + segment.vaddr + done), buffer.data(),
+                      bytes) != 0)
+        return false;
+    }
   }
-  return {};
+  return true;
 }
 
-Problem checkGraph(const kiln_graph_info &graph, uint32_t index) {
-  if (!graph.name || !*graph.name)
-    return corrupt("graph " + std::to_string(index) + " has no name");
-  std::string label = std::string("graph '") + graph.name + "'";
-  if (!graph.entry_argv)
-    return corrupt(label + " has no entry function");
-  if (graph.num_inputs > maxArgsPerGraph || graph.num_outputs > maxArgsPerGraph)
-    return corrupt(label + " claims " + kiln::countOf(graph.num_inputs, "input") + " and " +
-                   kiln::countOf(graph.num_outputs, "output"));
-  if (graph.num_inputs + graph.num_outputs > 0 && !graph.args)
-    return corrupt(label + " has no argument table");
-  for (uint32_t i = 0; i < graph.num_inputs + graph.num_outputs; ++i) {
-    bool isInput = i < graph.num_inputs;
-    std::string where = label + (isInput ? " input " : " output ") +
-                        std::to_string(isInput ? i : i - graph.num_inputs);
-    if (Problem p = checkArg(graph.args[i], where))
-      return p;
-  }
-  return {};
-}
-
-Problem checkMetadata(const kiln_module_metadata &meta) {
-  if (meta.magic != KILN_MODULE_MAGIC)
-    return problem(KILN_ERROR_INVALID_ARTIFACT,
-                   "not a Kiln artifact: bad magic in '" KILN_METADATA_SYMBOL "'");
-  if (meta.abi_version != KILN_ABI_VERSION)
-    return problem(KILN_ERROR_ABI_MISMATCH,
-                   "written for Kiln ABI version " + std::to_string(meta.abi_version) +
-                       ", but this runtime reads version " + std::to_string(KILN_ABI_VERSION) +
-                       " (rebuild it with a matching kilnc)");
-  if (meta.reserved != 0)
-    return corrupt("the reserved field is " + std::to_string(meta.reserved) + ", not 0");
-  if (meta.num_graphs > maxGraphs)
-    return corrupt("claims " + kiln::countOf(meta.num_graphs, "graph"));
-  if (meta.num_graphs > 0 && !meta.graphs)
-    return corrupt("no graph table");
-  // Lookup is by name, so a duplicate would make one of the graphs unreachable.
-  std::unordered_set<std::string_view> names;
-  for (uint32_t i = 0; i < meta.num_graphs; ++i) {
-    if (Problem p = checkGraph(meta.graphs[i], i))
-      return p;
-    if (!names.insert(meta.graphs[i].name).second)
-      return corrupt(std::string("two graphs are named '") + meta.graphs[i].name + "'");
-  }
-  if (!meta.cpu_variant || !meta.cpu_variants)
-    return corrupt("no CPU variant function");
-  if (meta.cuda && (meta.cuda->num_images == 0 || !meta.cuda->images || meta.cuda->reserved))
-    return corrupt("a CUDA module without images");
-  for (uint32_t i = 0; meta.cuda && i < meta.cuda->num_images; ++i) {
-    const kiln_cuda_image &image = meta.cuda->images[i];
-    if (!image.data || image.size == 0 ||
-        (image.format != KILN_CUDA_CUBIN && image.format != KILN_CUDA_PTX))
-      return corrupt("CUDA image " + std::to_string(i) + " is malformed");
-  }
-  std::string cpuError;
-  if (kiln_status status = kiln::checkCpuFeatures(meta.cpu_features, cpuError))
-    return problem(status, cpuError);
-  return {};
-}
-
-// Checks what dlopen would only describe vaguely: that the file exists and is an ELF at all.
-Problem checkFile(const char *path) {
-  struct stat info;
-  if (stat(path, &info) != 0)
-    return problem(errno == ENOENT ? KILN_ERROR_NOT_FOUND : KILN_ERROR_LOAD_FAILED,
-                   std::strerror(errno));
-  if (!S_ISREG(info.st_mode))
-    return problem(KILN_ERROR_INVALID_ARTIFACT, "not a regular file");
-  FILE *file = std::fopen(path, "rb");
-  if (!file)
-    return problem(KILN_ERROR_LOAD_FAILED, std::strerror(errno));
-  unsigned char magic[4] = {0, 0, 0, 0};
-  size_t got = std::fread(magic, 1, sizeof magic, file);
-  std::fclose(file);
-  if (got != sizeof magic || std::memcmp(magic,
-                                         "\x7f"
-                                         "ELF",
-                                         4) != 0)
-    return problem(KILN_ERROR_INVALID_ARTIFACT,
-                   "not a Kiln artifact: not an ELF shared object (build one with "
-                   "`kilnc --emit=shared`)");
-  return {};
-}
-
-Problem openArtifact(const char *path, void **out_handle, const kiln_module_metadata **out_meta) {
+// Maps the checked file and checks its metadata in the mapped image.
+Problem openArtifact(const char *path, const kiln::Layout &layout, kiln::ByteSource &source,
+                     void **out_handle, const kiln_module_metadata **out_meta,
+                     const char **out_variant) {
   // dlopen searches the library path for a name without a slash; we mean the file itself.
   std::string file = std::strchr(path, '/') ? path : std::string("./") + path;
+  // The loader returns the object it already has for a path it loaded before, even when the file
+  // was rewritten since: then the image would not be the file that was just checked.
+  Problem changed = problem(KILN_ERROR_LOAD_FAILED,
+                            "the file changed since this process loaded it, and the loader still "
+                            "holds the old one (unload every module loaded from it, or load the "
+                            "new file under another path)");
+  if (void *loaded = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD)) {
+    bool stale = loadedWithOtherDigest(loaded, layout.digest);
+    dlclose(loaded);
+    if (stale)
+      return changed;
+  }
   void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return problem(KILN_ERROR_LOAD_FAILED, orEmpty(dlerror()));
-  dlerror();
-  auto *meta = static_cast<const kiln_module_metadata *>(dlsym(handle, KILN_METADATA_SYMBOL));
-  if (!meta) {
-    dlclose(handle);
-    return problem(KILN_ERROR_INVALID_ARTIFACT,
-                   "not a Kiln artifact: it does not export '" KILN_METADATA_SYMBOL
-                   "' (build it with `kilnc --emit=shared`)");
-  }
-  if (Problem p = checkMetadata(*meta)) {
+  auto refuse = [&](Problem p) {
     dlclose(handle);
     return p;
-  }
+  };
+  link_map *map = nullptr;
+  if (dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map)
+    return refuse(problem(KILN_ERROR_LOAD_FAILED, orEmpty(dlerror())));
+  if (reinterpret_cast<uintptr_t>(map->l_ld) != map->l_addr + layout.dynamicVaddr ||
+      !imageMatchesFile(map->l_addr, layout, source))
+    return refuse(changed);
+  dlerror();
+  auto *meta = static_cast<const kiln_module_metadata *>(dlsym(handle, KILN_METADATA_SYMBOL));
+  if (!meta)
+    return refuse(problem(KILN_ERROR_INVALID_ARTIFACT,
+                          "not a Kiln artifact: it does not export '" KILN_METADATA_SYMBOL
+                          "' (build it with `kilnc --emit=shared`)"));
+  kiln::Image image(map->l_addr, layout);
+  if (Problem p = kiln::checkMetadata(meta, image))
+    return refuse(p);
+  // Safe to call: checkMetadata found it in the image and the baseline's CPU features here.
+  const char *variant = meta->cpu_variant();
+  if (variant && !image.holdsString(variant))
+    return refuse(problem(KILN_ERROR_INVALID_ARTIFACT,
+                          "corrupt metadata: the CPU variant's name points outside the artifact"));
+  *out_variant = orEmpty(variant);
   *out_handle = handle;
   *out_meta = meta;
   return {};
@@ -207,9 +185,14 @@ kiln_status loadModule(const char *path, kiln_module **out_module) {
   kiln::LogLevel log = kiln::logLevelFromEnv();
   void *handle = nullptr;
   const kiln_module_metadata *meta = nullptr;
-  Problem p = checkFile(path);
+  const char *variant = "";
+  kiln::Layout layout;
+  FileSource file;
+  Problem p = file.open(path);
   if (!p)
-    p = openArtifact(path, &handle, &meta);
+    p = kiln::checkArtifact(file, layout);
+  if (!p)
+    p = openArtifact(path, layout, file, &handle, &meta, &variant);
   if (p) {
     if (log >= kiln::LogLevel::Info)
       kiln::logLine("cannot load '%s': %s", path, p.message.c_str());
@@ -224,11 +207,11 @@ kiln_status loadModule(const char *path, kiln_module **out_module) {
   }
   module->handle = handle;
   module->path = path;
+  module->digest = layout.digest;
   module->metadata = meta;
   module->graphs.reset(graphs);
   module->log = log;
-  // Safe to call: checkMetadata found the baseline's CPU features on this CPU.
-  module->cpuVariant = orEmpty(meta->cpu_variant());
+  module->cpuVariant = variant;
   for (uint32_t i = 0; meta->cuda && i < meta->cuda->num_images; ++i)
     if (meta->cuda->images[i].format == KILN_CUDA_CUBIN)
       module->cudaArchitectures += (module->cudaArchitectures.empty() ? "sm_" : ",sm_") +

@@ -3,6 +3,10 @@
 #include "TestSupport.h"
 
 #include <atomic>
+#include <cstdio>
+#include <dlfcn.h>
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -65,14 +69,90 @@ TEST(ModuleLoadTest, Directory) {
   EXPECT_NE(message.find("not a regular file"), std::string::npos) << message;
 }
 
-TEST(ModuleLoadTest, BrokenElfIsRefusedByTheLoader) {
+TEST(ModuleLoadTest, ElfWithoutDigestIsRefusedBeforeTheLoader) {
   ScratchDir dir;
   std::string path = dir.write("broken.so", std::string("\x7f"
                                                         "ELF\x02\x01\x01",
                                                         7) +
-                                                std::string(100, '\0'));
+                                                std::string(200, '\0'));
+  std::string message = loadFailure(path, KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("does not end with the digest"), std::string::npos) << message;
+  message = loadFailure(fixture("unsealed"), KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("does not end with the digest"), std::string::npos) << message;
+}
+
+std::string readFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Copies the good fixture into `dir` with `edit` applied to its bytes.
+std::string editedFixture(const ScratchDir &dir, void (*edit)(std::string &bytes)) {
+  std::string bytes = readFile(fixture("good"));
+  edit(bytes);
+  return dir.write("edited.so", bytes);
+}
+
+// The loader hands out the object it has for a path it loaded before: a second load of a
+// rewritten file would run the old code under the new file's name.
+TEST(ModuleLoadTest, RewrittenFileIsRefusedWhileTheOldOneIsLoaded) {
+  ScratchDir dir;
+  std::string path = dir.write("model.so", readFile(fixture("good")));
+  kiln_module *first = nullptr;
+  ASSERT_EQ(kiln_module_load(path.c_str(), &first), KILN_OK) << kiln_last_error();
+  std::string replacement = dir.write("replacement.so", readFile(fixture("single")));
+  ASSERT_EQ(std::rename(replacement.c_str(), path.c_str()), 0);
   std::string message = loadFailure(path, KILN_ERROR_LOAD_FAILED);
-  EXPECT_EQ(message.rfind("cannot load '" + path + "': ", 0), 0u) << message;
+  EXPECT_EQ(message, "cannot load '" + path +
+                         "': the file changed since this process loaded it, and the loader still "
+                         "holds the old one (unload every module loaded from it, or load the new "
+                         "file under another path)");
+  EXPECT_EQ(kiln_module_unload(first), KILN_OK);
+  kiln_module *second = nullptr;
+  ASSERT_EQ(kiln_module_load(path.c_str(), &second), KILN_OK) << kiln_last_error();
+  EXPECT_EQ(kiln_module_num_graphs(second), 1u);
+  EXPECT_EQ(kiln_module_unload(second), KILN_OK);
+}
+
+// The same, when the old object stays mapped because the application holds it too: the mapped
+// image is compared with the file.
+TEST(ModuleLoadTest, RewrittenFileIsRefusedWhileTheApplicationHoldsTheOldOne) {
+  ScratchDir dir;
+  std::string path = dir.write("model.so", readFile(fixture("good")));
+  void *held = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(held, nullptr) << dlerror();
+  std::string replacement = dir.write("replacement.so", readFile(fixture("single")));
+  ASSERT_EQ(std::rename(replacement.c_str(), path.c_str()), 0);
+  std::string message = loadFailure(path, KILN_ERROR_LOAD_FAILED);
+  EXPECT_NE(message.find("the file changed since this process loaded it"), std::string::npos)
+      << message;
+  dlclose(held);
+}
+
+TEST(ModuleLoadTest, FlippedBitIsADigestMismatch) {
+  ScratchDir dir;
+  std::string path = editedFixture(dir, [](std::string &bytes) { bytes[bytes.size() / 2] ^= 4; });
+  EXPECT_EQ(loadFailure(path, KILN_ERROR_INVALID_ARTIFACT),
+            "cannot load '" + path +
+                "': damaged: digest mismatch (its bytes changed after kilnc wrote it)");
+}
+
+TEST(ModuleLoadTest, TruncatedFileIsRefused) {
+  ScratchDir dir;
+  std::string path = editedFixture(dir, [](std::string &bytes) { bytes.resize(bytes.size() / 3); });
+  std::string message = loadFailure(path, KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("or a truncated one"), std::string::npos) << message;
+}
+
+TEST(ModuleLoadTest, ExtendedFileIsRefused) {
+  ScratchDir dir;
+  std::string path = editedFixture(dir, [](std::string &bytes) {
+    std::string trailer = bytes.substr(bytes.size() - 48);
+    bytes.resize(bytes.size() - 48);
+    bytes += std::string(16, 'x') + trailer;
+  });
+  std::string message = loadFailure(path, KILN_ERROR_INVALID_ARTIFACT);
+  EXPECT_NE(message.find("damaged: its digest covers"), std::string::npos) << message;
 }
 
 TEST(ModuleLoadTest, ElfWithoutMetadata) {
@@ -137,7 +217,16 @@ INSTANTIATE_TEST_SUITE_P(
                     "to address"},
         CorruptCase{"null_entry", "graph 'add' has no entry function"},
         CorruptCase{"duplicate_graph", "two graphs are named 'add'"},
-        CorruptCase{"no_cpu_variant", "no CPU variant function"}),
+        CorruptCase{"no_cpu_variant", "no CPU variant function"},
+        CorruptCase{"graphs_outside", "the table of 4 graphs points outside the artifact"},
+        CorruptCase{"table_past_segment", "the table of 4000 graphs points outside the artifact"},
+        CorruptCase{"name_outside", "the name of graph 'add' input 0 points outside the artifact"},
+        CorruptCase{"shape_outside",
+                    "the shape of graph 'add' input 0 'a' points outside the artifact"},
+        CorruptCase{"entry_outside",
+                    "the entry function of graph 'add' points outside the artifact"},
+        CorruptCase{"entry_in_data",
+                    "the entry function of graph 'add' points outside the artifact"}),
     [](const ::testing::TestParamInfo<CorruptCase> &info) { return info.param.fixture; });
 
 TEST(ModuleLoadTest, RelativePathWithoutSlashMeansTheCurrentDirectory) {

@@ -114,6 +114,20 @@ typedef struct kiln_module_metadata {
   kiln_cpu_variant_fn cpu_variant;
 } kiln_module_metadata;
 
+/* The integrity trailer. kilnc ends every shared artifact with these 48 bytes, after the ELF
+ * file: a SHA-256 of everything before them. The runtime reads the file and checks the digest
+ * before the dynamic loader sees it, so a truncated, overwritten or bit-flipped artifact is
+ * refused instead of crashing the loader or computing something else. It protects against
+ * accidents (a partial copy, a bad disk, a stripped or patched file), not against a malicious
+ * author, who can write a matching digest. `strip` and other ELF editors drop or invalidate it:
+ * an artifact must be used as kilnc wrote it. docs/reliability.md describes the checks. */
+#define KILN_TRAILER_MAGIC "KILNSHA1" /* 8 bytes, no NUL */
+typedef struct kiln_artifact_trailer {
+  char magic[8];         /* KILN_TRAILER_MAGIC */
+  uint64_t content_size; /* bytes before the trailer: the ELF file as linked */
+  uint8_t sha256[32];    /* SHA-256 of those bytes */
+} kiln_artifact_trailer; /* 48 bytes, the last of the file */
+
 /* Parallel loops. Generated code runs each outer parallel loop as a call
  *   parallel_for(ctx, count, task, data)
  * where task(data, begin, end) runs iterations [begin, end) of [0, count) and parallel_for

@@ -98,11 +98,23 @@ typedef struct kiln_graph kiln_graph;
 typedef struct kiln_context kiln_context;
 
 /* Loads the shared artifact at `path` (written by `kilnc --emit=shared`) and validates it before
- * anything in it is called: the metadata symbol KILN_METADATA_SYMBOL must exist with the right
- * magic, ABI version and well-formed graph signatures, and this CPU must support every feature
- * the code was compiled for. A path without a '/' names a file in the current directory (the
- * library search path is not used). The module holds the file open with dlopen (RTLD_NOW |
- * RTLD_LOCAL) until kiln_module_unload. On failure *out_module is set to NULL. */
+ * anything in it is called:
+ * - before the dynamic loader sees the file: it must be a regular file that ends with the SHA-256
+ *   digest kilnc wrote (kiln_artifact_trailer in abi.h) over all its other bytes, and its ELF
+ *   header and program headers must describe a shared object for this machine that lies within
+ *   the file. A truncated, bit-flipped, overwritten, stripped or foreign file is refused
+ *   (KILN_ERROR_INVALID_ARTIFACT, "... is damaged: digest mismatch") and never mapped. The digest
+ *   guards against accidents, not against a malicious author: loading an artifact runs its code,
+ *   so load only artifacts you would run.
+ * - after mapping: the metadata symbol KILN_METADATA_SYMBOL must exist with the right magic, ABI
+ *   version and well-formed graph signatures, every pointer in it must lie inside the mapped
+ *   image (functions in its code) and every count must fit, and this CPU must support every
+ *   feature the code was compiled for.
+ * A path without a '/' names a file in the current directory (the library search path is not
+ * used). The module holds the file open with dlopen (RTLD_NOW | RTLD_LOCAL) until
+ * kiln_module_unload. Loading a path again after the file was rewritten, while a module from
+ * it is still loaded, fails (KILN_ERROR_LOAD_FAILED): the loader would return the old code. On
+ * failure *out_module is set to NULL. */
 KILN_API KILN_MUST_USE kiln_status kiln_module_load(const char *path, kiln_module **out_module);
 
 /* Releases a module and closes the artifact: its graph handles, and the names and arg infos that
