@@ -17,6 +17,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SHA256.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -24,12 +25,14 @@ using namespace llvm;
 namespace kiln {
 
 namespace {
-/// Removes a temporary file when it goes out of scope, whatever happened.
+/// Removes a temporary file when it goes out of scope, and if the compiler crashes before.
 struct TempFile {
   SmallString<128> path;
   ~TempFile() {
-    if (!path.empty())
+    if (!path.empty()) {
       sys::fs::remove(path);
+      sys::DontRemoveFileOnSignal(path);
+    }
   }
 };
 
@@ -42,6 +45,7 @@ Error createTempNextTo(StringRef target, StringRef suffix, TempFile &file) {
     return createStringError(ec, "cannot create a file next to '%s': %s", target.str().c_str(),
                              ec.message().c_str());
   sys::Process::SafelyCloseFileDescriptor(fd);
+  sys::RemoveFileOnSignal(file.path);
   return Error::success();
 }
 /// Ends the linked file with the integrity trailer of kiln/abi.h, which the runtime checks before
@@ -98,6 +102,7 @@ Error linkSharedArtifact(StringRef object, StringRef outputPath) {
   if (std::error_code ec = sys::fs::rename(sharedFile.path, outputPath))
     return createStringError(ec, "cannot write '%s': %s", outputPath.str().c_str(),
                              ec.message().c_str());
+  sys::DontRemoveFileOnSignal(sharedFile.path);
   sharedFile.path.clear();
   return Error::success();
 }

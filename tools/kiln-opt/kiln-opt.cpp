@@ -10,7 +10,9 @@
 #include "kiln/Compiler/ToolVersion.h"
 #include "kiln/Dialect/Kiln/ParserGuards.h"
 
+#include "kiln/Compiler/CrashGuard.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/InitLLVM.h"
@@ -20,6 +22,7 @@
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  kiln::installCrashGuard("kiln-opt");
   kiln::setToolVersionPrinter("kiln-opt");
   mlir::registerAllPasses();
   kiln::registerKilnPasses();
@@ -29,6 +32,10 @@ int main(int argc, char **argv) {
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "kiln-opt: mlir-opt with the Kiln dialect, passes and pipelines\n", registry);
   mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
+  config.setPassPipelineSetupFn([pipeline = config](mlir::PassManager &pm) {
+    kiln::addCrashContext(pm);
+    return pipeline.setupPassPipeline(pm);
+  });
   // These read no input: MlirOptMain's own entry prints them.
   if (config.shouldShowDialects() || config.shouldListPasses())
     return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));

@@ -8,6 +8,7 @@
 #include "kiln/Compiler/Frontend.h"
 #include "kiln/Compiler/ToolVersion.h"
 
+#include "kiln/Compiler/CrashGuard.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
@@ -147,6 +148,7 @@ int compile() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  kiln::installCrashGuard("kilnc");
   kiln::setToolVersionPrinter("kilnc");
   // LLVM owns -time-passes (its IR pass timers); kilnc also times its MLIR passes with it.
   cl::Option *timePasses = cl::getRegisteredOptions().lookup("time-passes");

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler/Driver.h"
 #include "kiln/Codegen/Emitters.h"
+#include "kiln/Compiler/CrashGuard.h"
 #include "kiln/Compiler/Frontend.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
@@ -113,7 +114,12 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget
   if (failed(lowerToLLVMDialect(lowered, pipelineOptions, timePasses)) ||
       failed(verifyBarePointerEntries(lowered, graphs)))
     return nullptr;
-  std::unique_ptr<Module> code = mlir::translateModuleToLLVMIR(lowered, llvmContext, moduleName);
+  std::unique_ptr<Module> code;
+  {
+    CrashPhase phase("translate",
+                     "translating the code for CPU target '" + target.name + "' to LLVM IR");
+    code = mlir::translateModuleToLLVMIR(lowered, llvmContext, moduleName);
+  }
   if (!code) {
     lowered.emitError("cannot translate the module to LLVM IR");
     return nullptr;
@@ -312,13 +318,17 @@ Error compile(mlir::ModuleOp module, const CompileOptions &options) {
                                   /*exportRuntimeSymbol=*/emit == EmitKind::Shared, cudaCode.images,
                                   cudaCode.fatbin))
     return e;
-  optimizeModule(*llvmModule, **machine, baseline, options.optLevel);
+  {
+    CrashPhase phase("optimize", "optimizing the LLVM IR at -O" + Twine(options.optLevel).str());
+    optimizeModule(*llvmModule, **machine, baseline, options.optLevel);
+  }
 
   std::string text;
   if (emit == EmitKind::Llvm) {
     raw_string_ostream os(text);
     llvmModule->print(os, nullptr);
   } else {
+    CrashPhase phase("codegen", "generating machine code for CPU target '" + baseline.name + "'");
     Expected<std::string> code =
         emitMachineCode(*llvmModule, **machine, /*assembly=*/emit == EmitKind::Asm);
     if (!code)
@@ -330,6 +340,7 @@ Error compile(mlir::ModuleOp module, const CompileOptions &options) {
       return e;
   if (emit != EmitKind::Shared)
     return writeOutput(options.outputFile, text);
+  CrashPhase phase("link", "linking the shared artifact");
   return linkSharedArtifact(text, options.outputFile);
 }
 

@@ -1,5 +1,6 @@
 //===- Frontend.cpp - Parse, verify and lower a Kiln module ---------------===//
 #include "kiln/Compiler/Frontend.h"
+#include "kiln/Compiler/CrashGuard.h"
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ParserGuards.h"
@@ -28,7 +29,11 @@ OwningOpRef<ModuleOp> parseKilnModule(llvm::SourceMgr &sourceMgr, MLIRContext &c
   context.loadDialect<KilnDialect>();
   if (failed(rejectParserCrashes(sourceMgr)))
     return nullptr;
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  {
+    CrashPhase phase("parse", "parsing and verifying the input");
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return nullptr;
   bool hasGraph = false;
@@ -51,6 +56,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const CPUPipelineOptions &opti
   PassManager pm(module.getContext());
   if (timing)
     pm.enableTiming();
+  addCrashContext(pm);
   buildKilnCPUPipeline(pm, options);
   return pm.run(module);
 }
@@ -59,6 +65,7 @@ LogicalResult lowerToCUDA(ModuleOp module, const CUDAPipelineOptions &options, b
   PassManager pm(module.getContext());
   if (timing)
     pm.enableTiming();
+  addCrashContext(pm);
   buildKilnCUDAPipeline(pm, options);
   return pm.run(module);
 }
