@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Kiln builds and tests with, from Debian 12's package registry.
 # ocl-icd-opencl-dev: Debian's oneDNN CMake package (the benchmarks' reference) requires OpenCL.
+# clang-22, libclang-rt-22-dev: the sanitizer builds and the libFuzzer targets (test/sanitizers,
+# test/fuzz).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -10,5 +12,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build gcc g++ make \
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools \
   libgtest-dev python3 python3-numpy valgrind pkg-config clang-format-22 \
+  clang-22 libclang-rt-22-dev \
   libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
   ocl-icd-opencl-dev

@@ -3,13 +3,19 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace {
 thread_local std::string lastError;
 } // namespace
 
 extern "C" const char *kiln_status_string(kiln_status status) {
-  switch (status) {
+  // A C caller may pass any int, but in C++ reading an enum outside its enumerators' range is
+  // undefined (UBSan reports it), so the value is read as the int it is.
+  int value;
+  static_assert(sizeof value == sizeof status, "kiln_status is an int in the C ABI");
+  std::memcpy(&value, &status, sizeof value);
+  switch (value) {
   case KILN_OK:
     return "ok";
   case KILN_ERROR_INVALID_ARGUMENT:

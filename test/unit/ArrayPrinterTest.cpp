@@ -16,7 +16,8 @@ npy::Array arrayOf(uint32_t dtype, std::vector<int64_t> shape, const std::vector
   std::string error;
   EXPECT_TRUE(array.allocate(dtype, std::move(shape), error)) << error;
   EXPECT_EQ(array.numBytes(), values.size() * sizeof(T));
-  std::memcpy(array.data(), values.data(), array.numBytes());
+  if (!values.empty())
+    std::memcpy(array.data(), values.data(), array.numBytes());
   return array;
 }
 
