@@ -10,7 +10,7 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs",
-                   "CMakeLists.txt", "benchmarks", "harness"]
+                   "CMakeLists.txt", "benchmarks", "harness", "libfuzzer"]
 
 path = os.path.pathsep.join([config.kiln_tools_dir, config.llvm_tools_dir,
                              config.environment.get("PATH", os.environ.get("PATH", ""))])

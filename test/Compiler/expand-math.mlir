@@ -105,6 +105,30 @@ func.func @uitofp_i64_to_bf16(%x: i64) -> bf16 {
   return %0 : bf16
 }
 
+// math.fpowi: LLVM's x86 backend lowers llvm.powi with an i32 exponent only. A narrower one is
+// sign-extended; a wider one becomes square-and-multiply over its bits, and 1/x^|n| when n < 0.
+// CHECK-LABEL: func.func @fpowi_i8
+// CHECK-SAME: (%[[X:.+]]: f64, %[[N:.+]]: i8)
+// CHECK: %[[W:.+]] = arith.extsi %[[N]] : i8 to i32
+// CHECK: math.fpowi %[[X]], %[[W]] : f64, i32
+func.func @fpowi_i8(%x: f64, %n: i8) -> f64 {
+  %0 = math.fpowi %x, %n : f64, i8
+  return %0 : f64
+}
+
+// CHECK-LABEL: func.func @fpowi_i64
+// CHECK-NOT: math.fpowi
+// CHECK: arith.cmpi slt, %{{.+}}, %{{.+}} : i64
+// CHECK-COUNT-64: arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
+// CHECK: arith.divf
+// CHECK: arith.select
+// CHECK-NOT: math.fpowi
+// CHECK: return
+func.func @fpowi_i64(%x: f32, %n: i64) -> f32 {
+  %0 = math.fpowi %x, %n : f32, i64
+  return %0 : f32
+}
+
 // The CPU pipeline expands them before converting math to LLVM.
 // LLVM-LABEL: llvm.func @absi
 // LLVM: llvm.select

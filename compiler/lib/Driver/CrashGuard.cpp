@@ -1,11 +1,10 @@
 //===- CrashGuard.cpp - Crashes reported as internal errors ---------------===//
 //
-// LLVM's signal handler (llvm::InitLLVM) removes the files registered for removal, prints the
-// stack dump and then runs the callbacks registered with llvm::sys::AddSignalHandler, but it
-// tells them no signal number. So the guard puts a thin handler of its own in front of LLVM's
-// that only records the signal; its callback, which runs last, prints the internal-error line
-// from what this thread was doing and exits. Everything on the crash path is async-signal-safe:
-// the context is kept in fixed thread-local buffers, formatted when a pass or phase begins.
+// The guard replaces the crash handler of llvm::InitLLVM with one that prints the internal-error
+// line, then does what LLVM's does (remove the files registered for removal, run the callbacks
+// that print the bug-report message and the stack dump), and exits with kInternalErrorExit
+// instead of re-raising the signal. Everything on the crash path is async-signal-safe: the
+// context lives in fixed thread-local buffers, formatted when a pass or phase begins.
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler/CrashGuard.h"
@@ -48,7 +47,6 @@ volatile sig_atomic_t crashSignal = 0;
 
 // The signals LLVM's handler treats as crashes.
 constexpr int crashSignals[] = {SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGBUS, SIGSEGV, SIGSYS};
-struct sigaction llvmActions[std::size(crashSignals)];
 
 void push(StringRef text) {
   if (depth < maxDepth) {
@@ -96,8 +94,7 @@ const char *signalDescription(int signal) {
   }
 }
 
-// Runs last among LLVM's crash callbacks, after the stack dump.
-void reportInternalError(void *) {
+void writeInternalError() {
   writeText(toolName);
   writeText(": internal error: ");
   writeText(signalDescription(crashSignal));
@@ -107,22 +104,32 @@ void reportInternalError(void *) {
   }
   writeText("; no output was written. This is a bug in Kiln: please report it with the input "
             "and the command line.\n");
+}
+
+// Replaces LLVM's handler for the crash signals. The line comes first, so that it is there even
+// when what follows fails: LLVM's callbacks (the bug-report message, the stack dump) may run
+// after a stack overflow, and a second fault inside them re-enters here (SA_NODEFER) and exits.
+void onCrash(int signal, siginfo_t *, void *) {
+  static volatile sig_atomic_t handling = 0;
+  if (handling)
+    ::_exit(kInternalErrorExit);
+  handling = 1;
+  crashSignal = signal;
+  sys::RunInterruptHandlers(); // removes the files registered with RemoveFileOnSignal
+  writeInternalError();
+  sys::RunSignalHandlers();
   ::_exit(kInternalErrorExit);
 }
 
-void recordSignal(int signal, siginfo_t *info, void *context) {
-  crashSignal = signal;
-  for (size_t i = 0; i < std::size(crashSignals); ++i) {
-    if (crashSignals[i] != signal)
-      continue;
-    const struct sigaction &llvm = llvmActions[i];
-    if (llvm.sa_flags & SA_SIGINFO)
-      llvm.sa_sigaction(signal, info, context);
-    else if (llvm.sa_handler != SIG_DFL && llvm.sa_handler != SIG_IGN)
-      llvm.sa_handler(signal);
-  }
-  // LLVM's handler re-raises after its callbacks; ours exits inside them. Without either, exit.
-  reportInternalError(nullptr);
+// Signal handlers run on this stack, so that a stack overflow can still be reported; the one
+// LLVM installs (64 KiB) is too small for its stack dump after a deep recursion.
+void installAlternateStack() {
+  constexpr size_t bytes = size_t(1) << 20;
+  static char *memory = new char[bytes];
+  stack_t stack = {};
+  stack.ss_sp = memory;
+  stack.ss_size = bytes;
+  sigaltstack(&stack, nullptr);
 }
 
 // Where each pass runs: `pass 'canonicalize' on 'func.func' @mlp at model.mlir:3:1`.
@@ -160,14 +167,13 @@ void installCrashGuard(StringRef tool) {
                                   "stack dump below.\n")
                                      .str();
   setBugReportMsg(bugReport.c_str());
-  sys::AddSignalHandler(reportInternalError, nullptr);
-  for (size_t i = 0; i < std::size(crashSignals); ++i) {
-    struct sigaction ours = {};
-    sigaction(crashSignals[i], nullptr, &llvmActions[i]);
-    ours.sa_sigaction = recordSignal;
-    ours.sa_flags = SA_SIGINFO | (llvmActions[i].sa_flags & (SA_ONSTACK | SA_NODEFER));
-    sigemptyset(&ours.sa_mask);
-    sigaction(crashSignals[i], &ours, nullptr);
+  installAlternateStack();
+  for (int signal : crashSignals) {
+    struct sigaction action = {};
+    action.sa_sigaction = onCrash;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    sigaction(signal, &action, nullptr);
   }
 }
 

@@ -149,12 +149,58 @@ struct RoundIntToBF16Once : public OpRewritePattern<IntToFloatOp> {
   }
 };
 
+/// `math.fpowi` with an exponent other than i32: LLVM's x86 backend only lowers llvm.powi with
+/// an int exponent ("POWI exponent does not match sizeof(int)"). Narrower exponents are
+/// sign-extended, which is exact. Wider ones are raised by square-and-multiply over every bit,
+/// unrolled (kiln-expand-math runs after scf is gone): the multiplications of compiler-rt's
+/// __powidf2 for an int exponent, so the result is what an i32 exponent of the same value gives.
+struct WidenOrExpandPowIExponent : public OpRewritePattern<math::FPowIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FPowIOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getLhs(), n = op.getRhs();
+    Type exponentType = n.getType();
+    unsigned width = getElementTypeOrSelf(exponentType).getIntOrFloatBitWidth();
+    if (width == 32)
+      return rewriter.notifyMatchFailure(op, "an i32 exponent lowers to llvm.powi");
+    if (width < 32) {
+      Value wide = arith::ExtSIOp::create(rewriter, loc,
+                                          withElementType(exponentType, rewriter.getI32Type()), n);
+      rewriter.replaceOpWithNewOp<math::FPowIOp>(op, x, wide);
+      return success();
+    }
+    auto floatType = cast<FloatType>(getElementTypeOrSelf(x.getType()));
+    Value one = createScalarOrSplatConstant(rewriter, loc, x.getType(),
+                                            APFloat(floatType.getFloatSemantics(), 1));
+    Value zero = createScalarOrSplatConstant(rewriter, loc, exponentType, 0);
+    Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, n, zero);
+    // The magnitude as an unsigned number: 0 - INT_MIN wraps to INT_MIN, which is 2^(width-1).
+    Value magnitude = arith::SelectOp::create(rewriter, loc, negative,
+                                              arith::SubIOp::create(rewriter, loc, zero, n), n);
+    Value result = one, base = x;
+    for (unsigned bit = 0; bit < width; ++bit) {
+      Value mask =
+          createScalarOrSplatConstant(rewriter, loc, exponentType, APInt::getOneBitSet(width, bit));
+      Value set =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                                arith::AndIOp::create(rewriter, loc, magnitude, mask), zero);
+      result = arith::SelectOp::create(rewriter, loc, set,
+                                       arith::MulFOp::create(rewriter, loc, result, base), result);
+      if (bit + 1 < width)
+        base = arith::MulFOp::create(rewriter, loc, base, base);
+    }
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(
+        op, negative, arith::DivFOp::create(rewriter, loc, one, result), result);
+    return success();
+  }
+};
+
 struct KilnExpandMathPass : public impl::KilnExpandMathBase<KilnExpandMathPass> {
   using Base::Base;
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ExpandAbsI, ExpandIsInf, RoundF64ToBF16Once,
+    patterns.add<ExpandAbsI, ExpandIsInf, WidenOrExpandPowIExponent, RoundF64ToBF16Once,
                  RoundIntToBF16Once<arith::SIToFPOp, /*isSigned=*/true>,
                  RoundIntToBF16Once<arith::UIToFPOp, /*isSigned=*/false>>(&getContext());
     if (expandBF16)

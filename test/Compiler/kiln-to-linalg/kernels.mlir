@@ -45,3 +45,34 @@ kiln.graph @fold(%a: tensor<3x4xf64>) -> tensor<3xf64> {
   %0 = kiln.reduce @decay(%a) {axes = array<i64: 1>, init = 0.5 : f64} : (tensor<3x4xf64>) -> tensor<3xf64>
   kiln.return %0 : tensor<3xf64>
 }
+
+// The comparisons "true" and "false" become their constant results before any canonicalizer
+// runs: MLIR 22's canonicalization of cmpf(sitofp(x), constant) crashes on them.
+// CHECK-LABEL: func.func @constant_predicates
+// CHECK: linalg.generic
+// CHECK-NOT: arith.cmpf
+// CHECK: %[[T:.+]] = arith.constant true
+// CHECK-NOT: arith.cmpf
+// CHECK: linalg.yield %[[T]] : i1
+// CHECK: linalg.generic
+// CHECK-NOT: arith.cmpf
+// CHECK: %[[F:.+]] = arith.constant false
+// CHECK-NOT: arith.cmpf
+// CHECK: linalg.yield %[[F]] : i1
+kiln.kernel @always(%x: i32) -> i1 {
+  %c = arith.constant 3.0 : f64
+  %f = arith.sitofp %x : i32 to f64
+  %r = arith.cmpf true, %f, %c : f64
+  kiln.yield %r : i1
+}
+kiln.kernel @never(%x: i32) -> i1 {
+  %c = arith.constant 3.0 : f32
+  %f = arith.uitofp %x : i32 to f32
+  %r = arith.cmpf false, %f, %c : f32
+  kiln.yield %r : i1
+}
+kiln.graph @constant_predicates(%a: tensor<4xi32>) -> (tensor<4xi1>, tensor<4xi1>) {
+  %0 = kiln.map @always(%a) : (tensor<4xi32>) -> tensor<4xi1>
+  %1 = kiln.map @never(%a) : (tensor<4xi32>) -> tensor<4xi1>
+  kiln.return %0, %1 : tensor<4xi1>, tensor<4xi1>
+}

@@ -1,4 +1,4 @@
-// kilnc crashes (SIGSEGV, without a stack dump) on a kernel that compares an int -> float
+// kilnc crashed (SIGSEGV, without a stack dump) on a kernel that compares an int -> float
 // conversion with a constant using the predicate "true" or "false". It is an upstream MLIR 22
 // bug in arith's canonicalization of cmpf(sitofp/uitofp(x), constant), which does not handle
 // these two predicates: `mlir-opt --canonicalize` crashes on
@@ -7,7 +7,7 @@
 // kilnc hits it in its canonicalizer runs, also when kiln-fuse-elementwise fusion brings the
 // conversion and the comparison of two kernels into one loop. Found by kiln-fuzz (seed 13,
 // graph 2631: map(sitofp) -> map(cmpf true, select)), minimized. Expected: all true / false.
-// XFAIL: *
+// kiln-to-linalg now folds the two predicates to constants before any canonicalizer runs.
 // RUN: %python %S/../../../tools/kiln-fuzz/kiln-fuzz.py --replay %s --tools %kiln_tools --tmp %t
 
 // kiln-fuzz: graph @g input-seed=1

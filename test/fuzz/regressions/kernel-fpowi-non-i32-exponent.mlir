@@ -1,8 +1,8 @@
-// math.fpowi with an i8, i16 or i64 exponent does not compile: since 9e50875 it lowers to
+// math.fpowi with an i8, i16 or i64 exponent did not compile: since 9e50875 it lowered to
 // llvm.powi with that exponent type, and the x86 backend only takes an int (i32) exponent:
-// "error: POWI exponent does not match sizeof(int)" (with no location). i32 exponents work.
-// Found by kiln-fuzz (seed 2, graph 267), minimized. Expected: x^n.
-// XFAIL: *
+// "error: POWI exponent does not match sizeof(int)" (with no location). i32 exponents worked.
+// Found by kiln-fuzz (seed 2, graph 267), minimized. Expected: x^n. kiln-expand-math now
+// sign-extends narrower exponents and expands wider ones into square-and-multiply.
 // RUN: %python %S/../../../tools/kiln-fuzz/kiln-fuzz.py --replay %s --tools %kiln_tools --tmp %t
 
 // kiln-fuzz: graph @g input-seed=1

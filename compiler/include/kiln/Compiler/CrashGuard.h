@@ -2,7 +2,7 @@
 //
 // A compiler crash is a Kiln bug, never the user's: the tools turn one into a one-line
 // `<tool>: internal error: <signal> in pass '<pass>' on '<op>' @<symbol> at <file:line:col>`
-// (or `while <phase>` outside the pass pipelines), after LLVM's stack dump, and exit with
+// (or `while <phase>` outside the pass pipelines), before LLVM's stack dump, and exit with
 // kInternalErrorExit. Outputs are only ever written whole (temporary files registered for
 // removal on a signal, renamed at the end), so a crash leaves none behind.
 //

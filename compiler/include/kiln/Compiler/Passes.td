@@ -54,7 +54,9 @@ def KilnExpandMath : Pass<"kiln-expand-math"> {
   let summary = "Expand the math ops that no MLIR 22 pass lowers to LLVM";
   let description = [{
     `math.absi` becomes `x < 0 ? 0 - x : x` and `math.isinf` becomes `|x| == inf`. Kiln's
-    own lowerings and user kernels may both produce them.
+    own lowerings and user kernels may both produce them. `math.fpowi` with an exponent other
+    than i32 (which LLVM's x86 backend cannot lower) gets a sign-extended i32 exponent when it
+    is narrower, and becomes square-and-multiply over the exponent's bits when it is wider.
 
     `arith.truncf` f64 -> bf16 becomes a rounding to f32 "to odd" and a truncf f32 -> bf16,
     which together round once (LLVM would call `__truncdfbf2`, which nothing provides), and

@@ -3,6 +3,7 @@
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -45,11 +46,33 @@ void convertGraphToFunc(GraphOp graph) {
   rewriter.eraseOp(graph);
 }
 
+/// Replaces the comparisons whose predicate is "true" or "false" by their constant result, which
+/// is exact: they ignore their operands. MLIR 22's arith canonicalization of
+/// cmpf(sitofp/uitofp(x), constant) does not expect these predicates and crashes on them (an
+/// upstream bug; test/fuzz/regressions/kernel-cmpf-true-of-sitofp.mlir), so they must be gone
+/// before the first canonicalizer, also when fusion brings the conversion and the comparison of
+/// two kernels together.
+void foldConstantPredicates(ModuleOp module) {
+  module.walk([](arith::CmpFOp cmp) {
+    arith::CmpFPredicate predicate = cmp.getPredicate();
+    if (predicate != arith::CmpFPredicate::AlwaysTrue &&
+        predicate != arith::CmpFPredicate::AlwaysFalse)
+      return;
+    OpBuilder builder(cmp);
+    Value result = createScalarOrSplatConstant(
+        builder, cmp.getLoc(), cmp.getType(),
+        APInt(1, predicate == arith::CmpFPredicate::AlwaysTrue ? 1 : 0));
+    cmp.replaceAllUsesWith(result);
+    cmp.erase();
+  });
+}
+
 struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
   using Base::Base;
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    foldConstantPredicates(getOperation());
     RewritePatternSet patterns(ctx);
     populateElementwiseToLinalgPatterns(patterns);
     populateMatmulToLinalgPatterns(patterns, foldMatmulTransposes);
