@@ -122,9 +122,9 @@ LogicalResult verifyBarePointerEntries(ModuleOp lowered, ArrayRef<GraphSignature
     if (params.size() == expected && llvm::all_of(params, llvm::IsaPred<LLVM::LLVMPointerType>))
       continue;
     return function.emitError() << "graph '" << graph.name
-                                << "' cannot take its tensors as bare pointers: a zero-size "
-                                   "dimension in some positions (as in tensor<3x0xf32>) causes "
-                                   "this, and is not supported yet";
+                                << "' lowered to an entry that does not take its tensors as "
+                                   "bare pointers (the C ABI): a bug in Kiln, please report it "
+                                   "with the input";
   }
   return success();
 }

@@ -223,6 +223,14 @@ LogicalResult GraphOp::verify() {
     Type element = tensor.getElementType();
     if (!isElementType(element))
       return emitOpError() << what << " " << index << " has unsupported element type " << element;
+    // MLIR lowers a memref with a zero-size dimension after the first to a descriptor, not the
+    // bare pointer of the C ABI (codegen's verifyBarePointerEntries would refuse the lowered
+    // entry). Inside a graph such tensors work; at its boundary they are refused here.
+    if (tensor.getRank() > 1 && llvm::is_contained(tensor.getShape().drop_front(), 0))
+      return emitOpError() << what << " " << index << " of type " << type
+                           << " has a zero-size dimension after its first, which a graph's "
+                              "arguments and results cannot have yet (only the first dimension "
+                              "may be 0; inside a graph, any may)";
     return success();
   };
   for (auto [i, type] : llvm::enumerate(getArgumentTypes()))

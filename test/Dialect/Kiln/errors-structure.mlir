@@ -25,6 +25,21 @@ kiln.graph @return_count(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
+// expected-error @+1 {{argument 0 of type 'tensor<3x0xf32>' has a zero-size dimension after its first, which a graph's arguments and results cannot have yet (only the first dimension may be 0; inside a graph, any may)}}
+kiln.graph @zero_after_first(%a: tensor<3x0xf32>) -> tensor<3x0xf32> {
+  kiln.return %a : tensor<3x0xf32>
+}
+
+// -----
+
+// expected-error @+1 {{result 1 of type 'tensor<2x0x3xi8>' has a zero-size dimension after its first}}
+kiln.graph @zero_in_result(%a: tensor<0x5xf32>) -> (tensor<0x5xf32>, tensor<2x0x3xi8>) {
+  %c = kiln.constant dense<1> : tensor<2x0x3xi8>
+  kiln.return %a, %c : tensor<0x5xf32>, tensor<2x0x3xi8>
+}
+
+// -----
+
 // expected-error @+1 {{argument 0 of type 'tensor<4611686018427387904x4xf32>' has more than 2^62 bytes}}
 kiln.graph @too_big(%a: tensor<4611686018427387904x4xf32>) -> tensor<2xf32> {
   %c = kiln.constant dense<1.0> : tensor<2xf32>
