@@ -4,8 +4,9 @@
 #   run.sh run   SOURCE_DIR MAIN_BUILD_DIR FUZZ_BUILD_DIR TARGET SECONDS
 # TARGET is npy, artifact, call or mlir. A run first replays every input in
 # regressions/TARGET (each crash ever found, kept as a test), then fuzzes for SECONDS from the
-# seeds (the lit tests' .mlir files, the fixtures and artifacts of the main build, generated
-# .npy files) plus the corpus of earlier runs in FUZZ_BUILD_DIR. A crash fails the run and
+# seeds (the lit tests' .mlir files, the fixtures of the main build, generated .npy files), the
+# corpus kept in the repository (corpus/TARGET: a long run's inputs, minimized with -merge=1)
+# and the corpus of earlier runs in FUZZ_BUILD_DIR. A crash fails the run and
 # leaves its input in FUZZ_BUILD_DIR/crashes/TARGET: fix the bug, then add the input to
 # regressions/TARGET.
 set -euo pipefail
@@ -32,7 +33,8 @@ case "$target" in
   mlir)
     find "$source_dir/test" "$source_dir/examples" -name '*.mlir' -size -16k \
       -exec cp --backup=numbered -t "$seeds" {} +
-    extra=(-dict="$here/kiln.dict" -max_len=8192 -timeout=60) ;;
+    # Under ASan, RSS grew to 1.6 GB in a 35-minute run (the allocator keeps what peaks took).
+    extra=(-dict="$here/kiln.dict" -max_len=8192 -timeout=60 -rss_limit_mb=4096) ;;
   artifact)
     # One byte in front: odd seals the rest with a matching digest (ArtifactFuzzer.cpp).
     for so in "$main_build"/test/unit/fixtures/{good,single,unsealed}.so; do
@@ -67,7 +69,10 @@ if [ -e "${regressions[0]}" ]; then
   "$fuzzer" -runs=1 "${extra[@]}" "${regressions[@]}" > "$fuzz_build/$target.replay.log" 2>&1 ||
     { tail -n 60 "$fuzz_build/$target.replay.log"; exit 1; }
 fi
+kept=()
+[ -d "$here/corpus/$target" ] && kept=("$here/corpus/$target")
+# New inputs go to the first directory, the build's corpus; the others are only read.
 "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$crashes/" \
-  "${extra[@]}" "$corpus" "$seeds" > "$fuzz_build/$target.log" 2>&1 ||
+  "${extra[@]}" "$corpus" "$seeds" "${kept[@]}" > "$fuzz_build/$target.log" 2>&1 ||
   { tail -n 80 "$fuzz_build/$target.log"; echo "run.sh: kiln-fuzz-$target crashed; the input is in $crashes"; exit 1; }
 grep -E "^stat::(number_of_executed_units|peak_rss_mb)|cov: " "$fuzz_build/$target.log" | tail -n 3
