@@ -146,6 +146,17 @@ bool MemorySource::read(uint64_t offset, void *out, size_t count) {
   return true;
 }
 
+kiln_artifact_trailer makeTrailer(const void *content, uint64_t size) {
+  kiln_artifact_trailer trailer;
+  std::memcpy(trailer.magic, KILN_TRAILER_MAGIC, sizeof trailer.magic);
+  trailer.content_size = size;
+  Sha256 hash;
+  hash.update(content, size);
+  std::array<uint8_t, 32> digest = hash.finish();
+  std::memcpy(trailer.sha256, digest.data(), digest.size());
+  return trailer;
+}
+
 Problem checkArtifact(ByteSource &source, Layout &layout) {
   layout = {};
   unsigned char magic[SELFMAG];

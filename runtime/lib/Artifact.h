@@ -66,6 +66,10 @@ struct Layout {
 // header against the file's length. Fills `layout` when it succeeds.
 Problem checkArtifact(ByteSource &source, Layout &layout);
 
+// The trailer kilnc writes after `size` bytes of content (kiln/abi.h), for the tests and fuzzers
+// that make artifacts themselves; kilnc computes it with LLVM's SHA-256.
+kiln_artifact_trailer makeTrailer(const void *content, uint64_t size);
+
 // The mapped image of a loaded artifact: its segments at `base` (the loader's l_addr).
 class Image {
 public:

@@ -130,7 +130,11 @@ Problem openArtifact(const char *path, const kiln::Layout &layout, kiln::ByteSou
                             "the file changed since this process loaded it, and the loader still "
                             "holds the old one (unload every module loaded from it, or load the "
                             "new file under another path)");
+  // Only then can the image differ from the file: otherwise dlopen maps the file just checked,
+  // and reading it a second time to compare would double the cost of every load.
+  bool alreadyMapped = false;
   if (void *loaded = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD)) {
+    alreadyMapped = true;
     bool stale = loadedWithOtherDigest(loaded, layout.digest);
     dlclose(loaded);
     if (stale)
@@ -147,7 +151,7 @@ Problem openArtifact(const char *path, const kiln::Layout &layout, kiln::ByteSou
   if (dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map)
     return refuse(problem(KILN_ERROR_LOAD_FAILED, orEmpty(dlerror())));
   if (reinterpret_cast<uintptr_t>(map->l_ld) != map->l_addr + layout.dynamicVaddr ||
-      !imageMatchesFile(map->l_addr, layout, source))
+      (alreadyMapped && !imageMatchesFile(map->l_addr, layout, source)))
     return refuse(changed);
   dlerror();
   auto *meta = static_cast<const kiln_module_metadata *>(dlsym(handle, KILN_METADATA_SYMBOL));

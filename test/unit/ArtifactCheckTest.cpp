@@ -62,13 +62,7 @@ std::string goodContent() {
 
 // `content` with a trailer that matches it, as kilnc writes it.
 std::string seal(const std::string &content) {
-  kiln_artifact_trailer trailer;
-  std::memcpy(trailer.magic, KILN_TRAILER_MAGIC, sizeof trailer.magic);
-  trailer.content_size = content.size();
-  Sha256 hash;
-  hash.update(content.data(), content.size());
-  std::array<uint8_t, 32> digest = hash.finish();
-  std::memcpy(trailer.sha256, digest.data(), digest.size());
+  kiln_artifact_trailer trailer = makeTrailer(content.data(), content.size());
   return content + std::string(reinterpret_cast<const char *>(&trailer), sizeof trailer);
 }
 

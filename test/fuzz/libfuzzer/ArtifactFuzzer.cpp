@@ -3,7 +3,6 @@
 // outside the input. Seeded with real artifacts; the first byte chooses whether the fuzzer's
 // bytes get a matching trailer, so that the ELF checks behind the digest are reached too.
 #include "Artifact.h"
-#include "Sha256.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -15,13 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   bool seal = data[0] & 1;
   std::string bytes(reinterpret_cast<const char *>(data) + 1, size - 1);
   if (seal) {
-    kiln_artifact_trailer trailer;
-    std::memcpy(trailer.magic, KILN_TRAILER_MAGIC, sizeof trailer.magic);
-    trailer.content_size = bytes.size();
-    kiln::Sha256 hash;
-    hash.update(bytes.data(), bytes.size());
-    std::array<uint8_t, 32> digest = hash.finish();
-    std::memcpy(trailer.sha256, digest.data(), digest.size());
+    kiln_artifact_trailer trailer = kiln::makeTrailer(bytes.data(), bytes.size());
     bytes.append(reinterpret_cast<const char *>(&trailer), sizeof trailer);
   }
   kiln::MemorySource source(bytes.data(), bytes.size());
