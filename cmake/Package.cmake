@@ -8,10 +8,10 @@ set(KILN_INSTALL_DOCDIR ${CMAKE_INSTALL_DATAROOTDIR}/doc/kiln)
 
 set(KILN_INSTALLED_TOOLS kiln-run)
 if(KILN_BUILD_COMPILER)
-  list(APPEND KILN_INSTALLED_TOOLS kilnc kiln-opt kiln-interp)
+  list(APPEND KILN_INSTALLED_TOOLS kilnc kiln-import-onnx kiln-opt kiln-interp)
   # The tools link Debian's libMLIR/libLLVM from /usr/lib/llvm-22/lib, which is not on the
   # loader's path: keep the link directories as the installed tools' RUNPATH.
-  set_target_properties(kilnc kiln-opt kiln-interp PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+  set_target_properties(kilnc kiln-import-onnx kiln-opt kiln-interp PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
 endif()
 install(TARGETS ${KILN_INSTALLED_TOOLS} EXPORT KilnTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
@@ -59,7 +59,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
   "libc6, libstdc++6, libc6-dev | libc-dev, gcc, g++")
 if(KILN_BUILD_COMPILER)
-  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libmlir-22, libllvm22")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libmlir-22, libllvm22, libonnx1, libprotobuf32")
 endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cmake (>= 3.20), pkg-config")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nvidia-cuda-toolkit")

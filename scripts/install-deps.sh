@@ -3,6 +3,9 @@
 # ocl-icd-opencl-dev: Debian's oneDNN CMake package (the benchmarks' reference) requires OpenCL.
 # clang-22, libclang-rt-22-dev: the sanitizer builds and the libFuzzer targets (test/sanitizers,
 # test/fuzz).
+# libonnx-dev, libprotobuf-dev: the ONNX importer (ONNX 1.12: checker, shape inference, version
+# converter). libonnx-testdata, python3-onnx: the ONNX backend test suite and its runner
+# (test/onnx).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -14,4 +17,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libgtest-dev python3 python3-numpy valgrind pkg-config clang-format-22 \
   clang-22 libclang-rt-22-dev \
   libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
-  ocl-icd-opencl-dev
+  ocl-icd-opencl-dev \
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx

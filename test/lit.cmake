@@ -7,7 +7,7 @@ configure_file(${CMAKE_CURRENT_SOURCE_DIR}/lit.site.cfg.py.in
                ${CMAKE_CURRENT_BINARY_DIR}/lit.site.cfg.py @ONLY)
 
 add_subdirectory(cuda-emulator)
-set(KILN_LIT_DEPENDS kilnc kiln-opt kiln-run kiln-interp kiln_runtime kiln_fake_cuda
+set(KILN_LIT_DEPENDS kilnc kiln-import-onnx kiln-opt kiln-run kiln-interp kiln_runtime kiln_fake_cuda
   kiln-fake-cuda-mistakes kiln-simt-checks)
 add_custom_target(check-lit
   COMMAND ${KILN_LIT} -sv ${CMAKE_CURRENT_BINARY_DIR}

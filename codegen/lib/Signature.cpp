@@ -102,10 +102,9 @@ std::vector<GraphSignature> collectGraphSignatures(ModuleOp module) {
     for (auto [i, type] : llvm::enumerate(graph.getArgumentTypes()))
       sig.inputs.push_back(
           argSignature(unique(graph.getArgName(i), "arg" + std::to_string(i)), type));
-    for (auto [i, type] : llvm::enumerate(graph.getResultTypes())) {
-      std::string name = "result" + std::to_string(i);
-      sig.outputs.push_back(argSignature(unique(name, name), type));
-    }
+    for (auto [i, type] : llvm::enumerate(graph.getResultTypes()))
+      sig.outputs.push_back(
+          argSignature(unique(graph.getResultName(i), "result" + std::to_string(i)), type));
     graphs.push_back(std::move(sig));
   }
   return graphs;

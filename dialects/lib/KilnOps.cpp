@@ -143,14 +143,19 @@ bool kiln::isCIdentifier(StringRef name) {
          llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
-std::string GraphOp::getArgName(unsigned i) {
-  if (auto names = getArgNames(); names && i < names->size()) {
+/// Entry `i` of `names` when it is a C identifier, else `fallback` followed by `i`.
+static std::string cNameOr(std::optional<ArrayAttr> names, unsigned i, StringRef fallback) {
+  if (names && i < names->size()) {
     StringRef name = cast<StringAttr>((*names)[i]).getValue();
     if (isCIdentifier(name))
       return name.str();
   }
-  return "arg" + std::to_string(i);
+  return (fallback + Twine(i)).str();
 }
+
+std::string GraphOp::getArgName(unsigned i) { return cNameOr(getArgNames(), i, "arg"); }
+
+std::string GraphOp::getResultName(unsigned i) { return cNameOr(getResultNames(), i, "result"); }
 
 ParseResult GraphOp::parse(OpAsmParser &parser, OperationState &result) {
   Builder &builder = parser.getBuilder();
@@ -242,6 +247,9 @@ LogicalResult GraphOp::verify() {
   if (auto names = getArgNames(); names && names->size() != getArgumentTypes().size())
     return emitOpError() << "has " << names->size() << " argument names for "
                          << getArgumentTypes().size() << " arguments";
+  if (auto names = getResultNames(); names && names->size() != getResultTypes().size())
+    return emitOpError() << "has " << names->size() << " result names for "
+                         << getResultTypes().size() << " results";
   return success();
 }
 

@@ -41,8 +41,21 @@ kiln.graph @layer(%x: tensor<2x3xf32>, %bias: tensor<3xf32>) -> tensor<2x3xf32> 
 // CHECK-NEXT: const int32_t *i,
 // CHECK-NEXT: const int64_t *l,
 // CHECK-NEXT: double *result0_);
-// CHECK: extern const struct kiln_module_metadata net_metadata;
 kiln.graph @types(%int: tensor<f64>, %h: tensor<2xf16>, %bf: tensor<2xbf16>, %result0: tensor<2xi1>,
                   %1: tensor<2xi8>, %s: tensor<2xi16>, %i: tensor<2xi32>, %l: tensor<i64>) -> tensor<f64> {
   kiln.return %int : tensor<f64>
 }
+
+// result_names name the results; a name C cannot take, or one already taken, falls back.
+// CHECK-LABEL: /* Graph @named.
+// CHECK: int32_t named(struct kiln_context *kiln_ctx,
+// CHECK-NEXT: const float *x,
+// CHECK-NEXT: float *probs,
+// CHECK-NEXT: float *result1,
+// CHECK-NEXT: float *result2);
+kiln.graph @named(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>)
+    attributes {result_names = ["probs", "not-c", "x"]} {
+  kiln.return %x, %x, %x : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
+}
+
+// CHECK: extern const struct kiln_module_metadata net_metadata;

@@ -9,6 +9,7 @@
 #include "kiln/Compiler/ToolVersion.h"
 
 #include "kiln/Compiler/CrashGuard.h"
+#include "kiln/Importers/ONNX.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
@@ -28,7 +29,7 @@ using Emit = kiln::EmitKind;
 
 cl::OptionCategory kilncCategory("kilnc options");
 
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"), cl::Required,
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir|input.onnx>"), cl::Required,
                                cl::cat(kilncCategory));
 cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout with text emits)"),
                                 cl::value_desc("file"), cl::cat(kilncCategory));
@@ -90,6 +91,10 @@ cl::opt<std::string> moduleNameOpt(
              "file's name)"),
     cl::value_desc("name"), cl::cat(kilncCategory));
 
+cl::OptionCategory onnxCategory("ONNX models (the input is an ONNX model when its name ends in "
+                                ".onnx or its bytes are a serialized ModelProto)");
+kiln::onnx_importer::ImportCommandLine onnxOptions(onnxCategory);
+
 int fail(const Twine &message) {
   WithColor::error(errs(), "kilnc") << message << "\n";
   return 1;
@@ -136,9 +141,25 @@ int compile() {
   context.printOpOnDiagnostic(false);
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  mlir::OwningOpRef<mlir::ModuleOp> module = kiln::parseKilnModule(sourceMgr, context);
-  if (!module)
-    return 1;
+  llvm::StringRef bytes = sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())->getBuffer();
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (kiln::onnx_importer::looksLikeONNXModel(inputFile, bytes)) {
+    std::optional<kiln::onnx_importer::ImportOptions> importOptions =
+        onnxOptions.parse(errs(), "kilnc");
+    if (!importOptions)
+      return 1;
+    auto imported = kiln::onnx_importer::importModel(bytes, context, *importOptions);
+    if (!imported)
+      return kiln::onnx_importer::reportImportProblems(imported.takeError(), inputFile, errs());
+    module = std::move(*imported);
+  } else {
+    if (onnxOptions.any())
+      return fail("--graph-name, --dim and --input-value apply to ONNX models only; '" + inputFile +
+                  "' is Kiln IR");
+    module = kiln::parseKilnModule(sourceMgr, context);
+    if (!module)
+      return 1;
+  }
   if (Error e = kiln::compile(*module, options))
     return fail(std::move(e));
   return 0;
@@ -155,13 +176,14 @@ int main(int argc, char **argv) {
   timePasses->setDescription("Print the time each MLIR and LLVM pass takes");
   timePasses->addCategory(kilncCategory);
   timePasses->setHiddenFlag(cl::NotHidden);
-  cl::HideUnrelatedOptions(kilncCategory);
+  cl::HideUnrelatedOptions({&kilncCategory, &onnxCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
-      "kilnc: compiles Kiln graphs (.mlir) ahead of time to objects, shared artifacts and C "
-      "headers\n\n"
+      "kilnc: compiles Kiln graphs (.mlir) and ONNX models (.onnx) ahead of time to objects, "
+      "shared artifacts and C headers\n\n"
       "  kilnc model.mlir -o model.o --header=model.h\n"
       "  kilnc model.mlir --emit=shared -o model.so\n"
-      "  kilnc model.mlir --emit=shared --target=host,cuda:sm_80,cuda:sm_90 -o model.so\n");
+      "  kilnc model.mlir --emit=shared --target=host,cuda:sm_80,cuda:sm_90 -o model.so\n"
+      "  kilnc resnet18.onnx --dim batch=1 --emit=shared -o resnet18.so\n");
   return compile();
 }

@@ -86,3 +86,10 @@ kiln.graph @unsigned(%a: tensor<3xui8>) -> tensor<3xf32> {
   %c = kiln.constant dense<0.0> : tensor<3xf32>
   kiln.return %c : tensor<3xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'kiln.graph' op has 2 result names for 1 results}}
+kiln.graph @names(%a: tensor<3xf32>) -> tensor<3xf32> attributes {result_names = ["a", "b"]} {
+  kiln.return %a : tensor<3xf32>
+}

@@ -388,7 +388,7 @@ kiln.graph @g(%a: tensor<1xf32>, %b: tensor<1xf32>) -> tensor<1xf32> {
 
 // -----
 
-// expected-error @+1 {{'kiln.graph' op has no attribute 'bogus' (its attributes: arg_attrs, arg_names, function_type, res_attrs, sym_name)}}
+// expected-error @+1 {{'kiln.graph' op has no attribute 'bogus' (its attributes: arg_attrs, arg_names, function_type, res_attrs, result_names, sym_name)}}
 kiln.graph @g(%x: tensor<2xf32>) -> tensor<2xf32> attributes {bogus} {
   kiln.return %x : tensor<2xf32>
 }

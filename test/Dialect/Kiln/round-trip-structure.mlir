@@ -17,3 +17,9 @@ kiln.graph @dtypes(%h: tensor<2xf16>, %bf: tensor<2xbf16>, %d: tensor<2xf64>, %p
     -> (tensor<2xf16>, tensor<2xbf16>, tensor<2xf64>, tensor<2xi1>, tensor<2xi8>, tensor<2xi16>) {
   kiln.return %h, %bf, %d, %p, %q, %r : tensor<2xf16>, tensor<2xbf16>, tensor<2xf64>, tensor<2xi1>, tensor<2xi8>, tensor<2xi16>
 }
+
+// Result names are kept.
+// CHECK-LABEL: kiln.graph @result_names(%x: tensor<2xf32>) -> tensor<2xf32> attributes {result_names = ["probs"]}
+kiln.graph @result_names(%x: tensor<2xf32>) -> tensor<2xf32> attributes {result_names = ["probs"]} {
+  kiln.return %x : tensor<2xf32>
+}

@@ -55,6 +55,12 @@ with open(f"{out}/v2.npy", "wb") as f:
 PY
     extra=(-max_len=4096) ;;
   call) extra=(-max_len=256) ;;
+  onnx)
+    # The backend suite's models (Debian's libonnx-testdata), small ones first.
+    find /usr/share/libonnx-testdata/data -name model.onnx -size -8k | sort | while read -r m; do
+      cp "$m" "$seeds/$(echo "${m#/usr/share/libonnx-testdata/data/}" | tr / _)"
+    done
+    extra=(-max_len=16384 -timeout=30 -rss_limit_mb=4096) ;;
   *) echo "run.sh: unknown target '$target'" >&2; exit 2 ;;
 esac
 

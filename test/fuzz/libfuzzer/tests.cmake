@@ -11,7 +11,7 @@ add_test(NAME fuzz.build
           ${KILN_FUZZ_BUILD_DIR} ${KILN_CLANG} ${KILN_CLANGXX})
 set_tests_properties(fuzz.build PROPERTIES FIXTURES_SETUP kiln_fuzzers LABELS fuzz TIMEOUT 1800)
 
-foreach(target npy artifact call mlir)
+foreach(target npy artifact call mlir onnx)
   add_test(NAME fuzz.${target}
     COMMAND ${KILN_FUZZ_DIR}/run.sh run ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}
             ${KILN_FUZZ_BUILD_DIR} ${target} ${KILN_FUZZ_SECONDS})

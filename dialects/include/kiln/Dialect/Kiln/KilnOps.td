@@ -32,7 +32,9 @@ def Kiln_GraphOp : Kiln_Op<"graph", [
   let description = [{
     A graph takes and returns statically shaped tensors. kilnc exports it as the C function
     `int32_t NAME(kiln_context *ctx, const T *in0, ..., T *out0, ...)`. The SSA names of the
-    arguments are kept (`arg_names`) and name the arguments in the header and metadata.
+    arguments are kept (`arg_names`) and name the arguments in the header and metadata; the
+    optional `result_names` (`attributes {result_names = ["probs"]}`) name the results there,
+    which are otherwise `result0`, `result1`, ...
 
     ```mlir
     kiln.graph @f(%x: tensor<4xf32>) -> tensor<4xf32> {
@@ -45,7 +47,8 @@ def Kiln_GraphOp : Kiln_Op<"graph", [
                        TypeAttrOf<FunctionType>:$function_type,
                        OptionalAttr<DictArrayAttr>:$arg_attrs,
                        OptionalAttr<DictArrayAttr>:$res_attrs,
-                       OptionalAttr<StrArrayAttr>:$arg_names);
+                       OptionalAttr<StrArrayAttr>:$arg_names,
+                       OptionalAttr<StrArrayAttr>:$result_names);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -57,6 +60,8 @@ def Kiln_GraphOp : Kiln_Op<"graph", [
     ::mlir::Region *getCallableRegion() { return &getBody(); }
     /// The C name of argument `i`: its SSA name in the source, else "arg<i>".
     std::string getArgName(unsigned i);
+    /// The C name of result `i`: its entry in `result_names`, else "result<i>".
+    std::string getResultName(unsigned i);
   }];
 }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Writes the small ONNX models the importer's lit tests use, into the directory given.
+
+mlp.onnx          Gemm -> Relu -> Gemm -> Softmax with initializers, a symbolic batch 'batch'
+                  and an unnamed node; mlp_ref.py computes its float64 reference
+unsupported.onnx  two unsupported nodes (Sin, GatherElements with computed indices) and a
+                  supported one between them
+opset18.onnx      an Abs at opset 18
+shape_input.onnx  Reshape whose shape is a graph input (needs --input-value)
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(7)
+
+
+def save(model, name):
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(out, name))
+
+
+w1 = rng.standard_normal((16, 32)).astype(np.float32)
+b1 = rng.standard_normal(32).astype(np.float32)
+w2 = rng.standard_normal((10, 32)).astype(np.float32)
+b2 = rng.standard_normal(10).astype(np.float32)
+np.savez(os.path.join(out, "mlp_weights.npz"), w1=w1, b1=b1, w2=w2, b2=b2)
+mlp = helper.make_graph(
+    [helper.make_node("Gemm", ["input.1", "w1", "b1"], ["h"], name="fc1"),
+     helper.make_node("Relu", ["h"], ["r"], name="relu1"),
+     helper.make_node("Gemm", ["r", "w2", "b2"], ["logits"], name="fc2", transB=1),
+     helper.make_node("Softmax", ["logits"], ["probs"], axis=-1)],
+    "mlp-classifier",
+    [helper.make_tensor_value_info("input.1", TensorProto.FLOAT, ["batch", 16])],
+    [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["batch", 10])],
+    [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(b1, "b1"),
+     numpy_helper.from_array(w2, "w2"), numpy_helper.from_array(b2, "b2")])
+save(helper.make_model(mlp, opset_imports=[helper.make_opsetid("", 13)]), "mlp.onnx")
+
+unsupported = helper.make_graph(
+    [helper.make_node("Sin", ["x"], ["s"], name="sine"),
+     helper.make_node("Relu", ["x"], ["r"], name="fine"),
+     helper.make_node("ArgMax", ["r"], ["i"], name="argmax", axis=1, keepdims=1),
+     helper.make_node("GatherElements", ["r", "i"], ["g"], name="pick", axis=1)],
+    "unsupported",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+    [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 3]),
+     helper.make_tensor_value_info("g", TensorProto.FLOAT, [2, 1])])
+save(helper.make_model(unsupported, opset_imports=[helper.make_opsetid("", 13)]), "unsupported.onnx")
+
+abs18 = helper.make_graph(
+    [helper.make_node("Abs", ["x"], ["y"])], "abs18",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])])
+# ONNX 1.12's checker does not know opset 18: written unchecked, as a newer exporter would.
+onnx.save(helper.make_model(abs18, opset_imports=[helper.make_opsetid("", 18)]),
+          os.path.join(out, "opset18.onnx"))
+
+reshape = helper.make_graph(
+    [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")], "reshape",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 6]),
+     helper.make_tensor_value_info("shape", TensorProto.INT64, [2])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, None])])
+save(helper.make_model(reshape, opset_imports=[helper.make_opsetid("", 14)]), "shape_input.onnx")
+with open(os.path.join(out, "shape_3x4.pb"), "wb") as f:
+    f.write(numpy_helper.from_array(np.array([3, -1], np.int64)).SerializeToString())

@@ -1,0 +1,7 @@
+# The ONNX backend test suite (Debian's libonnx-testdata) through kilnc and kiln-run, checked
+# against expectations.txt (test/CMakeLists.txt includes this; docs/onnx.md explains it).
+find_program(KILN_SYSTEM_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH REQUIRED)
+add_test(NAME onnx.backend-suite
+  COMMAND ${KILN_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/onnx/run_backend_tests.py
+          --kilnc $<TARGET_FILE:kilnc> --kiln-run $<TARGET_FILE:kiln-run>)
+set_tests_properties(onnx.backend-suite PROPERTIES LABELS onnx TIMEOUT 1800)
