@@ -109,6 +109,7 @@ const OpTable &opTable() {
     addShapeOps(t);
     addNeuralNetOps(t);
     addReductionOps(t);
+    addIndexingOps(t);
     return t;
   }();
   return table;
@@ -490,6 +491,34 @@ Value transposeValue(NodeImporter &node, Value value, ArrayRef<int64_t> permutat
     shape.push_back(shapeOf(value)[p]);
   return node.create<kiln::TransposeOp>(tensorType(shape, elementTypeOf(value)), value,
                                         node.builder().getDenseI64ArrayAttr(permutation));
+}
+
+Value compareValues(NodeImporter &node, Value lhs, Value rhs, StringRef predicate) {
+  SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(lhs), shapeOf(rhs));
+  return node.create<kiln::CmpOp>(tensorType(shape, node.builder().getI1Type()), lhs, rhs,
+                                  node.builder().getStringAttr(predicate));
+}
+
+Value selectValues(NodeImporter &node, Value condition, Value onTrue, Value onFalse) {
+  SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(onTrue), shapeOf(onFalse));
+  shape = broadcastOrReport(node, shape, shapeOf(condition));
+  return node.create<kiln::SelectOp>(tensorType(shape, elementTypeOf(onTrue)), condition, onTrue,
+                                     onFalse);
+}
+
+Value positionsAlong(NodeImporter &node, int64_t rank, int64_t axis, int64_t size) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = size;
+  std::vector<int64_t> values(size);
+  for (int64_t i = 0; i < size; ++i)
+    values[i] = i;
+  ElementsAttr attr =
+      HostTensor::fromInts(node.builder().getI64Type(), shape, values).toAttr("positions");
+  return kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr);
+}
+
+std::optional<int64_t> axisAttr(NodeImporter &node, int64_t defaultAxis, int64_t rank) {
+  return normalizeAxisOrReport(node, node.intAttr("axis", defaultAxis), rank);
 }
 
 std::optional<int64_t> normalizeAxisOrReport(NodeImporter &node, int64_t axis, int64_t rank) {

@@ -149,6 +149,7 @@ void addElementwiseOps(OpTable &table);
 void addShapeOps(OpTable &table);
 void addNeuralNetOps(OpTable &table);
 void addReductionOps(OpTable &table);
+void addIndexingOps(OpTable &table);
 
 /// Helpers shared by the op families.
 mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
@@ -163,12 +164,28 @@ std::optional<int64_t> normalizeAxisOrReport(NodeImporter &node, int64_t axis, i
 /// broadcast (the node's outputs are then dropped).
 llvm::SmallVector<int64_t> broadcastOrReport(NodeImporter &node, llvm::ArrayRef<int64_t> lhs,
                                              llvm::ArrayRef<int64_t> rhs);
+/// kiln.cmp with broadcasting (i1 result).
+mlir::Value compareValues(NodeImporter &node, mlir::Value lhs, mlir::Value rhs,
+                          llvm::StringRef predicate);
+/// kiln.select with three-way broadcasting.
+mlir::Value selectValues(NodeImporter &node, mlir::Value condition, mlir::Value onTrue,
+                         mlir::Value onFalse);
+/// 0, 1, ..., size - 1 as i64 along dimension `axis` of a tensor of rank `rank` (size 1
+/// elsewhere), a constant.
+mlir::Value positionsAlong(NodeImporter &node, int64_t rank, int64_t axis, int64_t size);
+/// The axis of a node's `axis` attribute (default `defaultAxis`) normalized against `rank`, or
+/// nullopt after reporting.
+std::optional<int64_t> axisAttr(NodeImporter &node, int64_t defaultAxis, int64_t rank);
 /// A broadcasting binary Kiln op on two values of the same element type.
 template <typename OpTy>
 mlir::Value broadcastBinary(NodeImporter &node, mlir::Value lhs, mlir::Value rhs) {
   llvm::SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(lhs), shapeOf(rhs));
   return node.create<OpTy>(tensorType(shape, elementTypeOf(lhs)), lhs, rhs);
 }
+/// numpy.take(data, indices, axis) as a comparison with positions, a select and a sum (exact:
+/// one term is nonzero), for small tables until Kiln has a gather op; null after reporting
+/// when the table is too large for that.
+mlir::Value gatherBySelect(NodeImporter &node, mlir::Value data, mlir::Value indices, int64_t axis);
 /// Reshapes `value` to `shape` (no-op when it already has it).
 mlir::Value reshapeTo(NodeImporter &node, mlir::Value value, llvm::ArrayRef<int64_t> shape);
 /// Casts `value` to `elementType` (no-op when it already has it).

@@ -20,19 +20,6 @@ template <typename OpTy> Value unary(NodeImporter &node, Value input) {
   return node.create<OpTy>(input.getType(), input);
 }
 
-Value compare(NodeImporter &node, Value lhs, Value rhs, StringRef predicate) {
-  SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(lhs), shapeOf(rhs));
-  return node.create<kiln::CmpOp>(tensorType(shape, node.builder().getI1Type()), lhs, rhs,
-                                  node.builder().getStringAttr(predicate));
-}
-
-Value select(NodeImporter &node, Value condition, Value onTrue, Value onFalse) {
-  SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(onTrue), shapeOf(onFalse));
-  shape = broadcastOrReport(node, shape, shapeOf(condition));
-  return node.create<kiln::SelectOp>(tensorType(shape, elementTypeOf(onTrue)), condition, onTrue,
-                                     onFalse);
-}
-
 Value scalarLike(NodeImporter &node, Value like, double value) {
   return node.scalar(elementTypeOf(like), value);
 }
@@ -104,7 +91,7 @@ template <typename OpTy> Value variadic(NodeImporter &node) {
 }
 
 void importCompare(NodeImporter &node, StringRef predicate) {
-  node.setOutput(0, compare(node, node.input(0), node.input(1), predicate));
+  node.setOutput(0, compareValues(node, node.input(0), node.input(1), predicate));
 }
 
 void importPow(NodeImporter &node) {
@@ -124,11 +111,11 @@ void importMean(NodeImporter &node) {
 
 void importNot(NodeImporter &node) {
   Value x = node.input(0);
-  node.setOutput(0, compare(node, x, node.scalar(node.builder().getI1Type(), 0), "eq"));
+  node.setOutput(0, compareValues(node, x, node.scalar(node.builder().getI1Type(), 0), "eq"));
 }
 
 void importWhere(NodeImporter &node) {
-  node.setOutput(0, select(node, node.input(0), node.input(1), node.input(2)));
+  node.setOutput(0, selectValues(node, node.input(0), node.input(1), node.input(2)));
 }
 
 void importReciprocal(NodeImporter &node) {
@@ -141,8 +128,10 @@ void importSign(NodeImporter &node) {
   Value x = node.input(0);
   Value zero = scalarLike(node, x, 0);
   // NaN compares false both ways and stays NaN, as numpy.sign gives.
-  Value negative = select(node, compare(node, x, zero, "lt"), scalarLike(node, x, -1), x);
-  node.setOutput(0, select(node, compare(node, x, zero, "gt"), scalarLike(node, x, 1), negative));
+  Value negative =
+      selectValues(node, compareValues(node, x, zero, "lt"), scalarLike(node, x, -1), x);
+  node.setOutput(
+      0, selectValues(node, compareValues(node, x, zero, "gt"), scalarLike(node, x, 1), negative));
 }
 
 void importLeakyRelu(NodeImporter &node) {
@@ -151,13 +140,15 @@ void importLeakyRelu(NodeImporter &node) {
   if (!requireFloat(node, x))
     return;
   Value scaled = broadcastBinary<kiln::MulOp>(node, x, scalarLike(node, x, alpha));
-  node.setOutput(0, select(node, compare(node, x, scalarLike(node, x, 0), "lt"), scaled, x));
+  node.setOutput(
+      0, selectValues(node, compareValues(node, x, scalarLike(node, x, 0), "lt"), scaled, x));
 }
 
 void importPRelu(NodeImporter &node) {
   Value x = node.input(0), slope = node.input(1);
   Value scaled = broadcastBinary<kiln::MulOp>(node, x, slope);
-  node.setOutput(0, select(node, compare(node, x, scalarLike(node, x, 0), "lt"), scaled, x));
+  node.setOutput(
+      0, selectValues(node, compareValues(node, x, scalarLike(node, x, 0), "lt"), scaled, x));
 }
 
 /// alpha * (exp(x) - 1), the negative branch of Elu, Selu and Celu.
@@ -172,8 +163,8 @@ void importElu(NodeImporter &node) {
   float alpha = node.floatAttr("alpha", 1.0f);
   if (!requireFloat(node, x))
     return;
-  node.setOutput(0, select(node, compare(node, x, scalarLike(node, x, 0), "lt"),
-                           expm1Scaled(node, x, alpha), x));
+  node.setOutput(0, selectValues(node, compareValues(node, x, scalarLike(node, x, 0), "lt"),
+                                 expm1Scaled(node, x, alpha), x));
 }
 
 void importSelu(NodeImporter &node) {
@@ -182,8 +173,8 @@ void importSelu(NodeImporter &node) {
   float gamma = node.floatAttr("gamma", 1.05070102214813232421875f);
   if (!requireFloat(node, x))
     return;
-  Value inner =
-      select(node, compare(node, x, scalarLike(node, x, 0), "gt"), x, expm1Scaled(node, x, alpha));
+  Value inner = selectValues(node, compareValues(node, x, scalarLike(node, x, 0), "gt"), x,
+                             expm1Scaled(node, x, alpha));
   node.setOutput(0, broadcastBinary<kiln::MulOp>(node, inner, scalarLike(node, x, gamma)));
 }
 
@@ -246,8 +237,19 @@ void importThresholdedRelu(NodeImporter &node) {
   Value x = node.input(0);
   float alpha = node.floatAttr("alpha", 1.0f);
   if (requireFloat(node, x))
-    node.setOutput(0, select(node, compare(node, x, scalarLike(node, x, alpha), "gt"), x,
-                             scalarLike(node, x, 0)));
+    node.setOutput(0, selectValues(node, compareValues(node, x, scalarLike(node, x, alpha), "gt"),
+                                   x, scalarLike(node, x, 0)));
+}
+
+void importShrink(NodeImporter &node) {
+  Value x = node.input(0);
+  float lambd = node.floatAttr("lambd", 0.5f), bias = node.floatAttr("bias", 0.0f);
+  Value shrunkUp = broadcastBinary<kiln::SubOp>(node, x, scalarLike(node, x, bias));
+  Value shrunkDown = broadcastBinary<kiln::AddOp>(node, x, scalarLike(node, x, bias));
+  Value upper = selectValues(node, compareValues(node, x, scalarLike(node, x, lambd), "gt"),
+                             shrunkUp, scalarLike(node, x, 0));
+  node.setOutput(0, selectValues(node, compareValues(node, x, scalarLike(node, x, -lambd), "lt"),
+                                 shrunkDown, upper));
 }
 
 void importClip(NodeImporter &node) {
@@ -262,7 +264,7 @@ void importClip(NodeImporter &node) {
 void importIsNaN(NodeImporter &node) {
   Value x = node.input(0);
   if (requireFloat(node, x))
-    node.setOutput(0, compare(node, x, x, "ne"));
+    node.setOutput(0, compareValues(node, x, x, "ne"));
 }
 
 void importIsInf(NodeImporter &node) {
@@ -274,10 +276,10 @@ void importIsInf(NodeImporter &node) {
   Value result = node.scalar(node.builder().getI1Type(), 0);
   if (positive)
     result = broadcastBinary<kiln::MaxOp>(node, result,
-                                          compare(node, x, scalarLike(node, x, inf), "eq"));
+                                          compareValues(node, x, scalarLike(node, x, inf), "eq"));
   if (negative)
     result = broadcastBinary<kiln::MaxOp>(node, result,
-                                          compare(node, x, scalarLike(node, x, -inf), "eq"));
+                                          compareValues(node, x, scalarLike(node, x, -inf), "eq"));
   node.setOutput(0, reshapeTo(node, result, shapeOf(x)));
 }
 
@@ -295,12 +297,12 @@ void importMod(NodeImporter &node) {
     return node.setOutput(0, remainder);
   // Python's remainder takes the divisor's sign: add y when a nonzero remainder has the other.
   Value zero = scalarLike(node, x, 0);
-  Value signsDiffer =
-      compare(node, compare(node, remainder, zero, "lt"), compare(node, y, zero, "lt"), "ne");
+  Value signsDiffer = compareValues(node, compareValues(node, remainder, zero, "lt"),
+                                    compareValues(node, y, zero, "lt"), "ne");
   Value adjust =
-      broadcastBinary<kiln::MinOp>(node, compare(node, remainder, zero, "ne"), signsDiffer);
-  node.setOutput(0,
-                 select(node, adjust, broadcastBinary<kiln::AddOp>(node, remainder, y), remainder));
+      broadcastBinary<kiln::MinOp>(node, compareValues(node, remainder, zero, "ne"), signsDiffer);
+  node.setOutput(
+      0, selectValues(node, adjust, broadcastBinary<kiln::AddOp>(node, remainder, y), remainder));
 }
 
 void importIdentity(NodeImporter &node) {
@@ -417,6 +419,7 @@ void addElementwiseOps(OpTable &table) {
   table["Softsign"] = importSoftsign;
   table["ThresholdedRelu"] = importThresholdedRelu;
   table["Clip"] = importClip;
+  table["Shrink"] = importShrink;
   table["IsNaN"] = importIsNaN;
   table["IsInf"] = importIsInf;
   table["Identity"] = importIdentity;

@@ -386,8 +386,7 @@ void importLayerNormalization(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   if (!type)
     return;
-  std::optional<int64_t> axis =
-      normalizeAxisOrReport(node, node.intAttr("axis", -1), type.getRank());
+  std::optional<int64_t> axis = axisAttr(node, -1, type.getRank());
   if (!axis)
     return;
   Type element = type.getElementType();

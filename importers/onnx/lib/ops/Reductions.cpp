@@ -87,9 +87,32 @@ template <typename Body> void importFloatReduction(NodeImporter &node, Body body
 
 Value square(NodeImporter &node, Value x) { return node.create<kiln::MulOp>(x.getType(), x, x); }
 
+/// The last index of the maximum along `axis` (keeping it), NaN counting as the maximum as
+/// numpy.argmax on the reversed axis has it: the last NaN when there is one.
+Value lastArgmax(NodeImporter &node, Value input, int64_t axis) {
+  OpBuilder &b = node.builder();
+  Type i1 = b.getI1Type();
+  auto keep = [&](Type element) {
+    return tensorType(kiln::reducedShape(shapeOf(input), {axis}, true), element);
+  };
+  auto reduceMax = [&](Value value, Type element) {
+    return node.create<kiln::ReduceMaxOp>(keep(element), value, b.getDenseI64ArrayAttr({axis}),
+                                          b.getBoolAttr(true));
+  };
+  Value max = reduceMax(input, elementTypeOf(input));
+  Value isMax = compareValues(node, input, max, "eq");
+  if (isFloat(input)) {
+    Value isNaN = compareValues(node, input, input, "ne");
+    Value anyNaN = reduceMax(isNaN, i1);
+    isMax = selectValues(node, anyNaN, isNaN, isMax);
+  }
+  Value positions = positionsAlong(node, shapeOf(input).size(), axis, shapeOf(input)[axis]);
+  Value candidates = selectValues(node, isMax, positions, node.scalar(b.getI64Type(), -1));
+  return reduceMax(candidates, b.getI64Type());
+}
+
 void importArgReduction(NodeImporter &node, bool isMin) {
-  if (node.intAttr("select_last_index", 0))
-    return node.unsupported("select_last_index = 1 is not supported");
+  bool last = node.intAttr("select_last_index", 0);
   node.intAttr("keepdims", 1);
   RankedTensorType type = node.outputType(0);
   Value input = node.input(0);
@@ -107,6 +130,8 @@ void importArgReduction(NodeImporter &node, bool isMin) {
                 ? node.create<kiln::NegOp>(input.getType(), input)
                 : node.create<kiln::SubOp>(input.getType(), node.scalar(element, -1), input);
   }
+  if (last)
+    return node.setOutput(0, reshapeTo(node, lastArgmax(node, input, *axis), type.getShape()));
   SmallVector<int64_t> shape = kiln::reducedShape(shapeOf(input), {*axis}, true);
   OpBuilder &b = node.builder();
   Value result = node.create<kiln::ArgmaxOp>(tensorType(shape, b.getI64Type()), input,

@@ -233,9 +233,11 @@ void importGather(NodeImporter &node) {
   if (!axis || !type)
     return;
   const HostTensor *indicesTensor = node.constantInput(1);
-  if (!indicesTensor)
-    return node.unsupported("indices computed at run time (an embedding lookup) are not "
-                            "supported yet: Kiln has no gather op");
+  if (!indicesTensor) {
+    if (Value gathered = gatherBySelect(node, node.input(0), node.input(1), *axis))
+      node.setOutput(0, gathered);
+    return;
+  }
   int64_t size = inType.getDimSize(*axis);
   std::vector<int64_t> indices = indicesTensor->toInts();
   for (int64_t &index : indices) {

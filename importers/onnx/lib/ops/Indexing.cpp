@@ -1,0 +1,329 @@
+//===- Indexing.cpp - ONNX ops that select elements by index --------------===//
+//
+// Until Kiln has gather ops of its own, GatherElements and CumSum are written as a comparison
+// with positions, a select and a sum: out[.., i] = sum_j (j matches i ? x[.., j] : 0). Exactly
+// one term is nonzero for GatherElements, so the result is exact; CumSum adds the same terms as
+// a running sum, in another order. Both cost the product of the axis sizes, so they are limited
+// to small axes (kMaxSelectElements).
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
+using namespace mlir;
+
+namespace kiln::onnx_importer {
+namespace {
+
+/// The most elements the select-and-sum forms may materialize.
+constexpr int64_t kMaxSelectElements = int64_t(1) << 24;
+
+Value constant(NodeImporter &node, const HostTensor &tensor, StringRef name) {
+  ElementsAttr attr = tensor.toAttr(name);
+  return kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr);
+}
+
+/// Indices as i64 with negative ones counted from `size`.
+Value normalizedIndices(NodeImporter &node, Value indices, int64_t size) {
+  Type i64 = node.builder().getI64Type();
+  indices = castTo(node, indices, i64);
+  Value zero = node.scalar(i64, 0);
+  Value wrapped = broadcastBinary<kiln::AddOp>(node, indices, node.scalar(i64, size));
+  return selectValues(node, compareValues(node, indices, zero, "lt"), wrapped, indices);
+}
+
+/// Sums (or, for i1, ors) the last dimension away.
+Value sumLast(NodeImporter &node, Value value) {
+  OpBuilder &b = node.builder();
+  int64_t last = shapeOf(value).size() - 1;
+  SmallVector<int64_t> shape = kiln::reducedShape(shapeOf(value), {last}, false);
+  auto type = tensorType(shape, elementTypeOf(value));
+  if (elementTypeOf(value).isInteger(1))
+    return node.create<kiln::ReduceMaxOp>(type, value, b.getDenseI64ArrayAttr({last}),
+                                          b.getBoolAttr(false));
+  return node.create<kiln::ReduceSumOp>(type, value, b.getDenseI64ArrayAttr({last}),
+                                        b.getBoolAttr(false));
+}
+
+/// The permutation that moves `axis` last, and its inverse.
+std::pair<SmallVector<int64_t>, SmallVector<int64_t>> axisLast(int64_t rank, int64_t axis) {
+  SmallVector<int64_t> permutation, inverse(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      permutation.push_back(d);
+  permutation.push_back(axis);
+  for (int64_t d = 0; d < rank; ++d)
+    inverse[permutation[d]] = d;
+  return {permutation, inverse};
+}
+
+Value transposeIfNeeded(NodeImporter &node, Value value, ArrayRef<int64_t> permutation) {
+  if (llvm::equal(permutation, llvm::seq<int64_t>(0, permutation.size())))
+    return value;
+  return transposeValue(node, value, permutation);
+}
+
+bool withinSelectLimit(NodeImporter &node, ArrayRef<int64_t> shape, int64_t axisSize) {
+  int64_t count = axisSize;
+  for (int64_t d : shape)
+    count *= d;
+  if (count <= kMaxSelectElements)
+    return true;
+  node.unsupported("the axis is too long for the select-and-sum form (" + Twine(count) +
+                   " elements); Kiln has no gather op yet");
+  return false;
+}
+
+/// numpy.take_along_axis(data, indices, axis) as a select and a sum, or null after reporting.
+Value gatherElementsBySelect(NodeImporter &node, Value data, Value indices, int64_t axis) {
+  int64_t rank = shapeOf(data).size();
+  int64_t size = shapeOf(data)[axis];
+  if (!withinSelectLimit(node, shapeOf(indices), size))
+    return nullptr;
+  // Only the leading part of the other dimensions is read.
+  SmallVector<int64_t> starts(rank, 0), limits(shapeOf(indices)), strides(rank, 1);
+  limits[axis] = size;
+  if (!llvm::equal(limits, shapeOf(data))) {
+    OpBuilder &b = node.builder();
+    data = node.create<kiln::SliceOp>(
+        tensorType(limits, elementTypeOf(data)), data, b.getDenseI64ArrayAttr(starts),
+        b.getDenseI64ArrayAttr(limits), b.getDenseI64ArrayAttr(strides));
+  }
+  auto [toLast, back] = axisLast(rank, axis);
+  Value dataLast = transposeIfNeeded(node, data, toLast);
+  Value indicesLast = transposeIfNeeded(node, normalizedIndices(node, indices, size), toLast);
+  SmallVector<int64_t> indexColumn(shapeOf(indicesLast)), dataRow(shapeOf(dataLast));
+  indexColumn.push_back(1);             // [.., m, 1]
+  dataRow.insert(dataRow.end() - 1, 1); // [.., 1, n]
+  Value matches = compareValues(node, reshapeTo(node, indicesLast, indexColumn),
+                                positionsAlong(node, rank + 1, rank, size), "eq"); // [.., m, n]
+  Value picked = selectValues(node, matches, reshapeTo(node, dataLast, dataRow),
+                              node.scalar(elementTypeOf(data), 0));
+  return transposeIfNeeded(node, sumLast(node, picked), back);
+}
+
+void importGatherElements(NodeImporter &node) {
+  RankedTensorType type = node.outputType(0);
+  Value data = node.input(0), indices = node.input(1);
+  std::optional<int64_t> axis =
+      normalizeAxisOrReport(node, node.intAttr("axis", 0), shapeOf(data).size());
+  if (!type || !axis)
+    return;
+  if (Value gathered = gatherElementsBySelect(node, data, indices, *axis))
+    node.setOutput(0, gathered);
+}
+
+/// NegativeLogLikelihoodLoss of `logProb` [N, C, d..] at `target` [N, d..]: -logProb at the
+/// target class, weighted, without the ignored targets, then reduced.
+Value negativeLogLikelihood(NodeImporter &node, Value logProb, Value target, Value weight,
+                            std::optional<int64_t> ignoreIndex, StringRef reduction,
+                            RankedTensorType type) {
+  Type element = elementTypeOf(logProb);
+  SmallVector<int64_t> column(shapeOf(target));
+  column.insert(column.begin() + 1, 1); // [N, 1, d..]
+  Value picked = gatherElementsBySelect(node, logProb, reshapeTo(node, target, column), 1);
+  if (!picked)
+    return nullptr;
+  picked = reshapeTo(node, picked, shapeOf(target));
+  Value weights = weight ? gatherBySelect(node, weight, target, 0)
+                         : node.create<kiln::BroadcastToOp>(tensorType(shapeOf(target), element),
+                                                            node.scalar(element, 1));
+  if (!weights)
+    return nullptr;
+  if (ignoreIndex) {
+    Value kept = compareValues(node, castTo(node, target, node.builder().getI64Type()),
+                               node.scalar(node.builder().getI64Type(), *ignoreIndex), "ne");
+    weights = selectValues(node, kept, weights, node.scalar(element, 0));
+  }
+  Value loss = node.create<kiln::NegOp>(tensorType(shapeOf(target), element),
+                                        broadcastBinary<kiln::MulOp>(node, picked, weights));
+  if (reduction == "none")
+    return loss;
+  OpBuilder &b = node.builder();
+  SmallVector<int64_t> all = llvm::to_vector(llvm::seq<int64_t>(0, shapeOf(target).size()));
+  auto total = [&](Value value) {
+    return node.create<kiln::ReduceSumOp>(tensorType({}, element), value,
+                                          b.getDenseI64ArrayAttr(all), b.getBoolAttr(false));
+  };
+  Value sum = total(loss);
+  if (reduction == "sum")
+    return sum;
+  return node.create<kiln::DivOp>(type, sum, total(weights));
+}
+
+bool readLossAttributes(NodeImporter &node, std::string &reduction,
+                        std::optional<int64_t> &ignoreIndex) {
+  reduction = node.stringAttr("reduction", "mean");
+  if (node.hasAttr("ignore_index"))
+    ignoreIndex = node.intAttr("ignore_index", 0);
+  if (reduction == "none" || reduction == "sum" || reduction == "mean")
+    return true;
+  node.unsupported("reduction '" + reduction + "' is not one of none, sum, mean");
+  return false;
+}
+
+void importNegativeLogLikelihoodLoss(NodeImporter &node) {
+  std::string reduction;
+  std::optional<int64_t> ignoreIndex;
+  RankedTensorType type = node.outputType(0);
+  if (!readLossAttributes(node, reduction, ignoreIndex) || !type)
+    return;
+  Value weight = node.hasInput(2) ? node.input(2) : Value();
+  if (Value loss = negativeLogLikelihood(node, node.input(0), node.input(1), weight, ignoreIndex,
+                                         reduction, type))
+    node.setOutput(0, loss);
+}
+
+void importSoftmaxCrossEntropyLoss(NodeImporter &node) {
+  std::string reduction;
+  std::optional<int64_t> ignoreIndex;
+  RankedTensorType type = node.outputType(0);
+  if (!readLossAttributes(node, reduction, ignoreIndex) || !type)
+    return;
+  Value scores = node.input(0);
+  if (!isa<FloatType>(elementTypeOf(scores)))
+    return node.unsupported("only floating-point scores are supported");
+  Value logProb = node.create<kiln::LogSoftmaxOp>(scores.getType(), scores,
+                                                  node.builder().getI64IntegerAttr(1));
+  Value weight = node.hasInput(2) ? node.input(2) : Value();
+  Value loss =
+      negativeLogLikelihood(node, logProb, node.input(1), weight, ignoreIndex, reduction, type);
+  if (!loss)
+    return;
+  node.setOutput(0, loss);
+  node.setOutput(1, logProb);
+}
+
+} // namespace
+
+Value gatherBySelect(NodeImporter &node, Value data, Value indices, int64_t axis) {
+  ArrayRef<int64_t> dataShape = shapeOf(data), indexShape = shapeOf(indices);
+  int64_t size = dataShape[axis], rank = dataShape.size(), indexRank = indexShape.size();
+  SmallVector<int64_t> outShape(dataShape.take_front(axis));
+  outShape.append(indexShape.begin(), indexShape.end());
+  outShape.append(dataShape.begin() + axis + 1, dataShape.end());
+  if (!withinSelectLimit(node, outShape, size))
+    return nullptr;
+  // data as [a.., 1 (per index dim).., b.., n]; indices as [1.., I.., 1.., 1].
+  auto [toLast, back] = axisLast(rank, axis);
+  (void)back;
+  Value dataLast = transposeIfNeeded(node, data, toLast);
+  SmallVector<int64_t> dataSpread(dataShape.take_front(axis));
+  dataSpread.append(indexRank, 1);
+  dataSpread.append(dataShape.begin() + axis + 1, dataShape.end());
+  dataSpread.push_back(size);
+  SmallVector<int64_t> indexSpread(axis, 1);
+  indexSpread.append(indexShape.begin(), indexShape.end());
+  indexSpread.append(rank - axis - 1, 1);
+  indexSpread.push_back(1);
+  Value matches =
+      compareValues(node, reshapeTo(node, normalizedIndices(node, indices, size), indexSpread),
+                    positionsAlong(node, indexSpread.size(), indexSpread.size() - 1, size), "eq");
+  Value picked = selectValues(node, matches, reshapeTo(node, dataLast, dataSpread),
+                              node.scalar(elementTypeOf(data), 0));
+  return sumLast(node, picked);
+}
+
+namespace {
+
+void importCumSum(NodeImporter &node) {
+  bool exclusive = node.intAttr("exclusive", 0), reverse = node.intAttr("reverse", 0);
+  std::optional<std::vector<int64_t>> axisValue = node.requireConstantInts(1, "axis");
+  RankedTensorType type = node.outputType(0);
+  if (!axisValue || !type)
+    return;
+  Value x = node.input(0);
+  int64_t rank = type.getRank();
+  std::optional<int64_t> axis = normalizeAxisOrReport(node, (*axisValue)[0], rank);
+  if (!axis || !withinSelectLimit(node, type.getShape(), type.getDimSize(*axis)))
+    return;
+  int64_t n = type.getDimSize(*axis);
+  // included[i][j]: whether x[j] is in the sum at position i.
+  std::vector<int64_t> included;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      included.push_back(reverse ? (exclusive ? j > i : j >= i) : (exclusive ? j < i : j <= i));
+  Value mask =
+      constant(node, HostTensor::fromInts(node.builder().getI1Type(), {n, n}, included), "mask");
+  auto [toLast, back] = axisLast(rank, *axis);
+  Value xLast = transposeIfNeeded(node, x, toLast);
+  SmallVector<int64_t> row(shapeOf(xLast));
+  row.insert(row.end() - 1, 1); // [.., 1, n]
+  Value terms =
+      selectValues(node, mask, reshapeTo(node, xLast, row), node.scalar(type.getElementType(), 0));
+  node.setOutput(0, transposeIfNeeded(node, sumLast(node, terms), back));
+}
+
+void importOneHot(NodeImporter &node) {
+  RankedTensorType type = node.outputType(0);
+  const HostTensor *depthValue = node.constantInput(1);
+  if (!depthValue)
+    return (void)node.requireConstantInts(1, "depth");
+  if (!type)
+    return;
+  int64_t depth = int64_t(depthValue->doubleAt(0));
+  std::optional<int64_t> axis = axisAttr(node, -1, type.getRank());
+  if (!axis)
+    return;
+  Value indices = normalizedIndices(node, node.input(0), depth);
+  SmallVector<int64_t> spread(shapeOf(indices));
+  spread.insert(spread.begin() + *axis, 1);
+  Value matches = compareValues(node, reshapeTo(node, indices, spread),
+                                positionsAlong(node, type.getRank(), *axis, depth), "eq");
+  // values = [off, on].
+  Value values = node.input(2);
+  OpBuilder &b = node.builder();
+  auto element = [&](int64_t i) {
+    Value one = node.create<kiln::SliceOp>(
+        tensorType({1}, type.getElementType()), values, b.getDenseI64ArrayAttr({i}),
+        b.getDenseI64ArrayAttr({i + 1}), b.getDenseI64ArrayAttr({1}));
+    return reshapeTo(node, one, {});
+  };
+  node.setOutput(0, selectValues(node, matches, element(1), element(0)));
+}
+
+void importHardmax(NodeImporter &node) {
+  RankedTensorType type = node.outputType(0);
+  if (!type)
+    return;
+  std::optional<int64_t> axis = axisAttr(node, -1, type.getRank());
+  if (!axis)
+    return;
+  OpBuilder &b = node.builder();
+  SmallVector<int64_t> kept = kiln::reducedShape(type.getShape(), {*axis}, true);
+  Value first = node.create<kiln::ArgmaxOp>(tensorType(kept, b.getI64Type()), node.input(0),
+                                            b.getDenseI64ArrayAttr({*axis}), b.getBoolAttr(true));
+  Value matches = compareValues(
+      node, first, positionsAlong(node, type.getRank(), *axis, type.getDimSize(*axis)), "eq");
+  node.setOutput(0, castTo(node, matches, type.getElementType()));
+}
+
+void importEyeLike(NodeImporter &node) {
+  node.ignoreAttr("dtype"); // The inferred output type is dtype.
+  int64_t k = node.intAttr("k", 0);
+  RankedTensorType type = node.outputType(0);
+  if (!type)
+    return;
+  if (type.getRank() != 2)
+    return node.unsupported("only 2-D inputs are supported");
+  std::vector<int64_t> values;
+  for (int64_t i = 0; i < type.getDimSize(0); ++i)
+    for (int64_t j = 0; j < type.getDimSize(1); ++j)
+      values.push_back(j - i == k);
+  node.setOutput(0, HostTensor::fromInts(type.getElementType(), type.getShape(), values));
+}
+
+} // namespace
+
+void addIndexingOps(OpTable &table) {
+  table["GatherElements"] = importGatherElements;
+  table["NegativeLogLikelihoodLoss"] = importNegativeLogLikelihoodLoss;
+  table["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropyLoss;
+  table["CumSum"] = importCumSum;
+  table["OneHot"] = importOneHot;
+  table["Hardmax"] = importHardmax;
+  table["EyeLike"] = importEyeLike;
+}
+
+} // namespace kiln::onnx_importer
