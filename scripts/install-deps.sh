@@ -18,4 +18,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   clang-22 libclang-rt-22-dev \
   libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
   ocl-icd-opencl-dev \
-  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx \
+  python3-torch python3-torchvision

@@ -5,3 +5,10 @@ add_test(NAME onnx.backend-suite
   COMMAND ${KILN_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/onnx/run_backend_tests.py
           --kilnc $<TARGET_FILE:kilnc> --kiln-run $<TARGET_FILE:kiln-run>)
 set_tests_properties(onnx.backend-suite PROPERTIES LABELS onnx TIMEOUT 1800)
+
+# Real architectures (torchvision's and small transformers) exported with torch, compiled and
+# compared with torch's output (test/onnx/models/run_models.py).
+add_test(NAME onnx.models
+  COMMAND ${KILN_SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/onnx/models/run_models.py
+          --kilnc $<TARGET_FILE:kilnc> --kiln-run $<TARGET_FILE:kiln-run>)
+set_tests_properties(onnx.models PROPERTIES LABELS onnx TIMEOUT 1800)
