@@ -19,4 +19,13 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
   ocl-icd-opencl-dev \
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx \
-  python3-torch python3-torchvision
+  python3-torch python3-torchvision python3-venv
+
+# The runtimes Kiln is compared with come from PyPI, pinned, into .venv at the repository's root
+# (Debian's Python refuses system-wide pip installs). The environment sees Debian's packages
+# (numpy, onnx, torch), so only the peers are downloaded.
+ONNXRUNTIME_VERSION=1.20.1
+venv="$(cd "$(dirname "$0")/.." && pwd)/.venv"
+[ -x "$venv/bin/python3" ] || /usr/bin/python3 -m venv --system-site-packages "$venv"
+"$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
+  "onnxruntime==$ONNXRUNTIME_VERSION"

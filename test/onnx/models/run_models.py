@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Real architectures, random weights, checked end to end against torch.
+"""Real architectures, random weights, checked end to end against torch and onnxruntime.
 
 Each model is defined with torch (torchvision's, or the small transformers below), exported to
 ONNX, compiled with kilnc (--emit=shared), run with kiln-run on a random input, and compared
-with torch's output at rtol 1e-3, atol 1e-4 x max |output|. Prints, per model, the compile
-time, the artifact's size and kilnc's peak memory; exits 1 if any model fails.
+with torch's output and with onnxruntime's on the same ONNX file, each at rtol 1e-3, atol 1e-4 x
+max |output|. Prints, per model, the compile time, the artifact's size and kilnc's peak memory;
+exits 1 if any model fails. Needs onnxruntime: run it with the Python of the virtual
+environment that scripts/install-deps.sh makes (.venv/bin/python3).
 
   run_models.py --kilnc build/bin/kilnc --kiln-run build/bin/kiln-run [--only NAME] [--keep DIR]
 """
@@ -17,6 +19,7 @@ import tempfile
 import time
 
 import numpy as np
+import onnxruntime
 import torch
 import torchvision
 from torch import nn
@@ -176,12 +179,22 @@ def check(name, spec, args, work):
         print(f"{name}: FAIL: kiln-run exits with {code}:\n{stderr}")
         return False
     actual = np.load(out)
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    peer = session.run(None, {n: t.numpy() for n, t in zip(input_names, inputs)})[0]
     scale = float(np.abs(expected).max())
-    ok = actual.shape == expected.shape and np.allclose(actual, expected, rtol=RTOL, atol=ATOL_SCALE * scale)
-    error = float(np.abs(actual - expected).max()) if actual.shape == expected.shape else float("nan")
-    print(f"{name}: {'pass' if ok else 'FAIL'}: max |kiln - torch| {error:.3g} (max |torch| {scale:.3g}); "
-          f"kilnc {seconds:.1f} s, {memory:.0f} MB peak memory; artifact {os.path.getsize(artifact) / 1e6:.1f} MB",
-          flush=True)
+
+    def distance(reference):
+        if actual.shape != reference.shape:
+            return False, float("nan")
+        ok = np.allclose(actual, reference, rtol=RTOL, atol=ATOL_SCALE * scale)
+        return ok, float(np.abs(actual - reference).max())
+
+    torch_ok, torch_error = distance(expected)
+    ort_ok, ort_error = distance(peer)
+    ok = torch_ok and ort_ok
+    print(f"{name}: {'pass' if ok else 'FAIL'}: max |kiln - torch| {torch_error:.3g}, "
+          f"max |kiln - onnxruntime| {ort_error:.3g} (max |torch| {scale:.3g}); kilnc {seconds:.1f} s, "
+          f"{memory:.0f} MB peak memory; artifact {os.path.getsize(artifact) / 1e6:.1f} MB", flush=True)
     return ok
 
 
@@ -193,6 +206,7 @@ def main():
     parser.add_argument("--keep", help="keep the models and artifacts in this directory")
     args = parser.parse_args()
     torch.manual_seed(0)
+    print(f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}")
     selected = {n: s for n, s in models().items() if not args.only or n == args.only}
     if not selected:
         sys.exit(f"error: no model named '{args.only}'")
@@ -202,7 +216,7 @@ def main():
     if failed:
         print(f"{len(failed)} of {len(selected)} models fail: {', '.join(failed)}")
         return 1
-    print(f"all {len(selected)} models match torch")
+    print(f"all {len(selected)} models match torch and onnxruntime")
     return 0
 
 
