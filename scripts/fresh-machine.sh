@@ -5,11 +5,12 @@
 #   scripts/fresh-machine.sh [--copy FILE]... [--out DIR] [COMMAND]
 #
 # The root is made by `debootstrap --variant=minbase bookworm` from the mirror in this machine's
-# apt sources, which are copied in (with its apt settings and DNS). The repository (tracked and
-# untracked files that git does not ignore) is copied to /kiln, the working directory of COMMAND
-# (default: the README's two commands, `scripts/bootstrap.sh && scripts/test.sh`). The machine's
-# CUDA toolkit is bind-mounted read-only at /usr/local/cuda: it comes with the machine, not from
-# a package registry. Each --copy FILE is put in /in; --out DIR is mounted at /out, for results.
+# apt sources, which are copied in (with its apt settings, pip settings, added certificate
+# authorities and DNS). The repository (tracked and untracked files that git does not ignore) is
+# copied to /kiln, the working directory of COMMAND (default: the README's two commands,
+# `scripts/bootstrap.sh && scripts/test.sh`). The machine's CUDA toolkit is bind-mounted
+# read-only at /usr/local/cuda: it comes with the machine, not from a package registry. Each
+# --copy FILE is put in /in; --out DIR is mounted at /out, for results.
 #
 # Everything runs in private mount and PID namespaces: the mounts are never visible outside and
 # vanish, with every process left in the root, when COMMAND ends; the root is then deleted,
@@ -86,6 +87,13 @@ inside() {
   find "$root/etc/apt/sources.list.d" -name '*.disabled*' -delete
   cp -L /etc/resolv.conf "$root/etc/resolv.conf"
   [ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/pip.conf"
+  # The certificate authorities this machine adds to Debian's (its network's egress proxy, if
+  # any): ca-certificates, when apt installs it in the root, puts them in the system bundle that
+  # apt's HTTPS, pip and Python use, as on this machine.
+  if [ -d /usr/local/share/ca-certificates ]; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  fi
 
   mkdir -p "$root/kiln"
   git -C "$repo" ls-files -z --cached --others --exclude-standard |

@@ -19,7 +19,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libbenchmark-dev libopenblas-dev libeigen3-dev libdnnl-dev \
   ocl-icd-opencl-dev \
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx \
-  python3-torch python3-torchvision python3-venv
+  python3-torch python3-torchvision python3-venv ca-certificates
 
 # The runtimes Kiln is compared with come from PyPI, pinned, into .venv at the repository's root
 # (Debian's Python refuses system-wide pip installs). The environment sees Debian's packages

@@ -565,6 +565,7 @@ llvm::Expected<OwningOpRef<ModuleOp>> importModel(llvm::StringRef bytes, MLIRCon
   try {
     if (!prepareModel(bytes, options, model, problems, originalOpset))
       return llvm::make_error<ImportProblems>(std::move(problems));
+    foldBatchNormIntoConv(*model.mutable_graph(), &context);
     GraphImporter importer(model, originalOpset, context);
     OwningOpRef<ModuleOp> module = importer.run(options);
     if (!module)

@@ -144,6 +144,10 @@ private:
 using OpImporter = void (*)(NodeImporter &);
 using OpTable = llvm::StringMap<OpImporter>;
 
+/// Folds each inference BatchNormalization whose input is a convolution's output, read by
+/// nothing else, into that convolution's weights and bias, when all are initializers.
+void foldBatchNormIntoConv(onnx::GraphProto &graph, mlir::MLIRContext *context);
+
 /// The op importers of each family (ops/*.cpp), keyed by ONNX op type.
 void addElementwiseOps(OpTable &table);
 void addShapeOps(OpTable &table);

@@ -3,10 +3,10 @@
 
 mlp.onnx          Gemm -> Relu -> Gemm -> Softmax with initializers, a symbolic batch 'batch'
                   and an unnamed node; mlp_ref.py computes its float64 reference
-unsupported.onnx  two unsupported nodes (Sin, GatherElements with computed indices) and a
-                  supported one between them
+unsupported.onnx  two unsupported nodes (Sin, Round) and a supported one between them
 opset18.onnx      an Abs at opset 18
 shape_input.onnx  Reshape whose shape is a graph input (needs --input-value)
+conv_bn.onnx      Conv then BatchNormalization; conv_bn_x.npy and conv_bn_ref.npy (float64)
 """
 import os
 import sys
@@ -45,12 +45,11 @@ save(helper.make_model(mlp, opset_imports=[helper.make_opsetid("", 13)]), "mlp.o
 unsupported = helper.make_graph(
     [helper.make_node("Sin", ["x"], ["s"], name="sine"),
      helper.make_node("Relu", ["x"], ["r"], name="fine"),
-     helper.make_node("ArgMax", ["r"], ["i"], name="argmax", axis=1, keepdims=1),
-     helper.make_node("GatherElements", ["r", "i"], ["g"], name="pick", axis=1)],
+     helper.make_node("Round", ["r"], ["g"], name="round")],
     "unsupported",
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
     [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 3]),
-     helper.make_tensor_value_info("g", TensorProto.FLOAT, [2, 1])])
+     helper.make_tensor_value_info("g", TensorProto.FLOAT, [2, 3])])
 save(helper.make_model(unsupported, opset_imports=[helper.make_opsetid("", 13)]), "unsupported.onnx")
 
 abs18 = helper.make_graph(
@@ -69,3 +68,26 @@ reshape = helper.make_graph(
 save(helper.make_model(reshape, opset_imports=[helper.make_opsetid("", 14)]), "shape_input.onnx")
 with open(os.path.join(out, "shape_3x4.pb"), "wb") as f:
     f.write(numpy_helper.from_array(np.array([3, -1], np.int64)).SerializeToString())
+
+# A 1x1 convolution followed by BatchNormalization (folded into the convolution at import), with
+# its float64 reference.
+x = rng.standard_normal((1, 3, 4, 4)).astype(np.float32)
+w = rng.standard_normal((2, 3, 1, 1)).astype(np.float32)
+b = rng.standard_normal(2).astype(np.float32)
+scale, shift = np.array([1.5, 0.5], np.float32), np.array([0.1, -0.2], np.float32)
+mean, var = np.array([0.3, -0.4], np.float32), np.array([0.8, 1.2], np.float32)
+conv_bn = helper.make_graph(
+    [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv"),
+     helper.make_node("BatchNormalization", ["c", "scale", "shift", "mean", "var"], ["y"],
+                      name="bn", epsilon=1e-3)],
+    "conv_bn",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])],
+    [numpy_helper.from_array(a, n) for a, n in
+     [(w, "w"), (b, "b"), (scale, "scale"), (shift, "shift"), (mean, "mean"), (var, "var")]])
+save(helper.make_model(conv_bn, opset_imports=[helper.make_opsetid("", 15)]), "conv_bn.onnx")
+conv = np.einsum("nchw,mc->nmhw", x.astype(np.float64), w[:, :, 0, 0]) + b[None, :, None, None]
+ref = ((conv - mean[None, :, None, None]) / np.sqrt(var[None, :, None, None] + 1e-3)
+       * scale[None, :, None, None] + shift[None, :, None, None])
+np.save(os.path.join(out, "conv_bn_x.npy"), x)
+np.save(os.path.join(out, "conv_bn_ref.npy"), ref)
