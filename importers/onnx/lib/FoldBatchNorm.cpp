@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace kiln::onnx_importer {
 namespace {
@@ -50,6 +51,12 @@ public:
         ++uses[input];
     for (const onnx::ValueInfoProto &output : graph.output())
       ++uses[output.name()];
+    for (const onnx::NodeProto &node : graph.node())
+      names.insert(node.output().begin(), node.output().end());
+    for (const onnx::ValueInfoProto &input : graph.input())
+      names.insert(input.name());
+    for (const auto &[name, index] : initializers)
+      names.insert(name);
   }
 
   void run() {
@@ -84,8 +91,9 @@ private:
 
   std::string addInitializer(const HostTensor &tensor, const std::string &base) {
     std::string name = base;
-    while (initializers.count(name) || uses.count(name))
+    while (names.count(name))
       name += "_";
+    names.insert(name);
     initializers[name] = graph.initializer_size();
     *graph.add_initializer() = toTensorProto(tensor, name);
     return name;
@@ -150,6 +158,8 @@ private:
   mlir::MLIRContext *context;
   std::map<std::string, int> initializers;
   std::map<std::string, int> uses;
+  /// Every value name of the graph, which a new initializer's must differ from.
+  std::set<std::string> names;
 };
 
 } // namespace

@@ -138,6 +138,7 @@ public:
 
   OpBuilder &getBuilder() { return builder; }
   MLIRContext &getContext() { return context; }
+  int64_t getOriginalOpset() const { return originalOpset; }
 
 private:
   void collectTypes();
@@ -345,11 +346,24 @@ NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node, Lo
     : graph(graph), onnxNode(node), location(loc) {}
 
 OpBuilder &NodeImporter::builder() { return graph.getBuilder(); }
+int64_t NodeImporter::originalOpset() const { return graph.getOriginalOpset(); }
 MLIRContext *NodeImporter::context() { return &graph.getContext(); }
 
 Value NodeImporter::input(unsigned i) {
-  ImportedValue *value = graph.lookup(onnxNode.input(i));
+  ImportedValue *value = i < numInputs() ? graph.lookup(onnxNode.input(i)) : nullptr;
+  if (!value) {
+    // An absent input where the op needs one: refused, with a stand-in so that the importer
+    // can finish the node (whose outputs are then dropped).
+    unsupported("input " + llvm::Twine(i) + " is missing");
+    return standIn();
+  }
   return graph.materialize(onnxNode.input(i), *value);
+}
+
+Value NodeImporter::standIn() {
+  auto type = RankedTensorType::get({}, builder().getF32Type());
+  return kiln::ConstantOp::create(builder(), location, type,
+                                  DenseElementsAttr::get(type, builder().getF32FloatAttr(0)));
 }
 
 const HostTensor *NodeImporter::constantInput(unsigned i) {
@@ -360,7 +374,11 @@ const HostTensor *NodeImporter::constantInput(unsigned i) {
 }
 
 RankedTensorType NodeImporter::inputType(unsigned i) {
-  ImportedValue *value = graph.lookup(onnxNode.input(i));
+  ImportedValue *value = i < numInputs() ? graph.lookup(onnxNode.input(i)) : nullptr;
+  if (!value) {
+    unsupported("input " + llvm::Twine(i) + " is missing");
+    return cast<RankedTensorType>(standIn().getType());
+  }
   if (value->constant)
     return value->constant->getType();
   return cast<RankedTensorType>(value->value.getType());
@@ -549,6 +567,9 @@ Value castTo(NodeImporter &node, Value value, Type elementType) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getElementType() == elementType)
     return value;
+  // kiln.cast takes NaN to false; ONNX (numpy's astype(bool)) takes it to true.
+  if (elementType.isInteger(1) && isa<FloatType>(type.getElementType()))
+    return compareValues(node, value, node.scalar(type.getElementType(), 0), "ne");
   return node.create<kiln::CastOp>(tensorType(type.getShape(), elementType), value);
 }
 

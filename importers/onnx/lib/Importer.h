@@ -87,6 +87,8 @@ public:
   mlir::OpBuilder &builder();
   mlir::Location loc() const { return location; }
   mlir::MLIRContext *context();
+  /// The model's opset before ONNX's version converter raised it.
+  int64_t originalOpset() const;
 
   /// Inputs. An absent optional input has an empty name.
   unsigned numInputs() const { return onnxNode.input_size(); }
@@ -127,6 +129,9 @@ public:
   }
   /// A scalar-shaped (rank-0) constant of `elementType`.
   mlir::Value scalar(mlir::Type elementType, double value);
+
+  /// A scalar f32 zero, standing in for a missing input of a node that is refused.
+  mlir::Value standIn();
 
   /// The names of the attributes not read by the op's importer.
   std::vector<std::string> unreadAttributes() const;

@@ -244,6 +244,11 @@ void importThresholdedRelu(NodeImporter &node) {
 void importShrink(NodeImporter &node) {
   Value x = node.input(0);
   float lambd = node.floatAttr("lambd", 0.5f), bias = node.floatAttr("bias", 0.0f);
+  // On integers ONNX computes with the float attributes and truncates the result; with a whole
+  // bias and lambd >= 0 that is the integer computation below.
+  if (!isa<FloatType>(elementTypeOf(x)) && (bias != std::trunc(bias) || lambd < 0))
+    return node.unsupported("integer inputs with a fractional bias or a negative lambd are not "
+                            "supported");
   Value shrunkUp = broadcastBinary<kiln::SubOp>(node, x, scalarLike(node, x, bias));
   Value shrunkDown = broadcastBinary<kiln::AddOp>(node, x, scalarLike(node, x, bias));
   Value upper = selectValues(node, compareValues(node, x, scalarLike(node, x, lambd), "gt"),
@@ -315,7 +320,7 @@ void importDropout(NodeImporter &node) {
   node.ignoreAttr("seed");
   if (node.hasInput(2)) {
     const HostTensor *training = node.constantInput(2);
-    if (!training || training->intAt(0) != 0)
+    if (!training || training->numElements() != 1 || training->intAt(0) != 0)
       return node.unsupported("training_mode must be a constant false: Kiln compiles inference");
   }
   importIdentity(node);

@@ -138,6 +138,12 @@ Value negativeLogLikelihood(NodeImporter &node, Value logProb, Value target, Val
   }
   Value loss = node.create<kiln::NegOp>(tensorType(shapeOf(target), element),
                                         broadcastBinary<kiln::MulOp>(node, picked, weights));
+  if (ignoreIndex) {
+    // An ignored position contributes 0 even where the value it points at is not finite.
+    Value kept = compareValues(node, castTo(node, target, node.builder().getI64Type()),
+                               node.scalar(node.builder().getI64Type(), *ignoreIndex), "ne");
+    loss = selectValues(node, kept, loss, node.scalar(element, 0));
+  }
   if (reduction == "none")
     return loss;
   OpBuilder &b = node.builder();
@@ -235,6 +241,8 @@ void importCumSum(NodeImporter &node) {
     return;
   Value x = node.input(0);
   int64_t rank = type.getRank();
+  if (axisValue->size() != 1)
+    return node.unsupported("input 'axis' must hold one value");
   std::optional<int64_t> axis = normalizeAxisOrReport(node, (*axisValue)[0], rank);
   if (!axis || !withinSelectLimit(node, type.getShape(), type.getDimSize(*axis)))
     return;
@@ -262,6 +270,13 @@ void importOneHot(NodeImporter &node) {
     return (void)node.requireConstantInts(1, "depth");
   if (!type)
     return;
+  if (depthValue->numElements() != 1)
+    return node.unsupported("input 'depth' must hold one value");
+  // Below opset 11 a negative index gives a row of off values; from 11 it counts from the end.
+  // ONNX's converter raises the op without telling them apart.
+  if (node.originalOpset() < 11)
+    return node.unsupported("OneHot below opset 11 is not supported (its negative indices "
+                            "differ from opset 11's)");
   int64_t depth = int64_t(depthValue->doubleAt(0));
   std::optional<int64_t> axis = axisAttr(node, -1, type.getRank());
   if (!axis)
@@ -287,6 +302,19 @@ void importHardmax(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   if (!type)
     return;
+  // Below opset 13 Hardmax flattens the dimensions from `axis` (default 1) into one, which is
+  // opset 13's one-axis Hardmax only when that axis is the last. ONNX's converter raises the
+  // op unchanged.
+  if (node.originalOpset() < 13) {
+    std::optional<int64_t> oldAxis =
+        normalizeAxisOrReport(node, node.intAttr("axis", 1), type.getRank());
+    if (!oldAxis)
+      return;
+    if (*oldAxis != type.getRank() - 1)
+      return node.unsupported("Hardmax below opset 13 over several dimensions (axis " +
+                              llvm::Twine(*oldAxis) + " of rank " + llvm::Twine(type.getRank()) +
+                              ") is not supported");
+  }
   std::optional<int64_t> axis = axisAttr(node, -1, type.getRank());
   if (!axis)
     return;

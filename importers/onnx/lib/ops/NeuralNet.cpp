@@ -516,6 +516,8 @@ void importTrilu(NodeImporter &node) {
     std::optional<std::vector<int64_t>> given = node.requireConstantInts(1, "k");
     if (!given)
       return;
+    if (given->size() != 1)
+      return node.unsupported("input 'k' must hold one value");
     k = (*given)[0];
   }
   RankedTensorType type = node.outputType(0);

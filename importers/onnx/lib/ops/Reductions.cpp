@@ -8,6 +8,8 @@
 
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace kiln::onnx_importer {
@@ -177,6 +179,11 @@ void addReductionOps(OpTable &table) {
     importFloatReduction(node, [&](Value x, ArrayRef<int64_t> axes) {
       // max + log(sum(exp(x - max))): no overflow for large x.
       Value max = reduce<kiln::ReduceMaxOp>(node, x, axes);
+      // An infinite maximum (+inf, or a group of -inf only) is not subtracted: inf - inf is NaN,
+      // and the result is that infinity either way.
+      Value infinite = compareValues(node, node.create<kiln::AbsOp>(max.getType(), max),
+                                     node.scalar(elementTypeOf(x), INFINITY), "eq");
+      max = selectValues(node, infinite, node.scalar(elementTypeOf(x), 0), max);
       Value shifted = node.create<kiln::SubOp>(x.getType(), x, max);
       Value sum =
           reduce<kiln::ReduceSumOp>(node, node.create<kiln::ExpOp>(x.getType(), shifted), axes);

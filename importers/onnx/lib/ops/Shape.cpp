@@ -156,6 +156,9 @@ void importSlice(NodeImporter &node) {
       return;
     steps = *given;
   }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return node.unsupported("starts, ends, axes and steps must have the same length");
   std::vector<SliceDim> dims(rank);
   for (int64_t d = 0; d < rank; ++d)
     dims[d] = {0, 1, inType.getDimSize(d)};
@@ -166,6 +169,9 @@ void importSlice(NodeImporter &node) {
     int64_t size = inType.getDimSize(*axis), step = steps[i];
     if (step == 0)
       return node.unsupported("a step of 0");
+    // A step longer than the dimension takes one element at most; bounding it keeps the
+    // arithmetic below from overflowing.
+    step = std::clamp<int64_t>(step, -std::max<int64_t>(size, 1), std::max<int64_t>(size, 1));
     int64_t start = (*starts)[i], end = (*ends)[i];
     start = start < 0 ? start + size : start;
     end = end < 0 ? end + size : end;
@@ -300,6 +306,8 @@ void importTile(NodeImporter &node) {
     return;
   Value input = node.input(0);
   ArrayRef<int64_t> shape = shapeOf(input);
+  if (repeats->size() != shape.size())
+    return node.unsupported("input 'repeats' must hold one value per dimension");
   // x[d0, d1] tiled by [r0, r1] is x as [1, d0, 1, d1] broadcast to [r0, d0, r1, d1].
   SmallVector<int64_t> spread, broadcast;
   for (auto [size, repeat] : llvm::zip(shape, *repeats)) {
@@ -335,6 +343,8 @@ void importPad(NodeImporter &node) {
     const HostTensor *known = node.constantInput(2);
     if (!known)
       return (void)node.requireConstantInts(2, "constant_value");
+    if (known->numElements() != 1)
+      return node.unsupported("input 'constant_value' must hold one value");
     value = isa<FloatType>(elementType) ? Attribute(FloatAttr::get(elementType, known->doubleAt(0)))
                                         : Attribute(IntegerAttr::get(elementType, known->intAt(0)));
   }
@@ -396,6 +406,9 @@ void importRange(NodeImporter &node) {
   for (unsigned i = 0; i < 3; ++i)
     if (!node.constantInput(i))
       return (void)node.requireConstantInts(i, names[i]);
+  for (unsigned i = 0; i < 3; ++i)
+    if (node.constantInput(i)->numElements() != 1)
+      return node.unsupported(llvm::Twine("input '") + names[i] + "' must hold one value");
   const HostTensor *start = node.constantInput(0), *delta = node.constantInput(2);
   RankedTensorType type = node.outputType(0);
   if (!type)
@@ -417,6 +430,8 @@ void importRange(NodeImporter &node) {
 void importDepthSpace(NodeImporter &node, bool toSpace) {
   int64_t b = node.intAttr("blocksize", 0);
   std::string mode = toSpace ? node.stringAttr("mode", "DCR") : "DCR";
+  if (mode != "DCR" && mode != "CRD")
+    return node.unsupported("mode '" + mode + "' is not DCR or CRD");
   RankedTensorType type = node.outputType(0);
   RankedTensorType inType = node.inputType(0);
   if (!type || inType.getRank() != 4 || b <= 0)

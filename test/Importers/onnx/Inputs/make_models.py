@@ -91,3 +91,16 @@ ref = ((conv - mean[None, :, None, None]) / np.sqrt(var[None, :, None, None] + 1
        * scale[None, :, None, None] + shift[None, :, None, None])
 np.save(os.path.join(out, "conv_bn_x.npy"), x)
 np.save(os.path.join(out, "conv_bn_ref.npy"), ref)
+
+# Semantics that Kiln's own ops do not give directly (semantics.test).
+cast_bool = helper.make_graph(
+    [helper.make_node("Cast", ["x"], ["y"], name="to_bool", to=TensorProto.BOOL)], "cast_bool",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+    [helper.make_tensor_value_info("y", TensorProto.BOOL, [4])])
+save(helper.make_model(cast_bool, opset_imports=[helper.make_opsetid("", 13)]), "cast_bool.onnx")
+np.save(os.path.join(out, "cast_bool_x.npy"), np.array([np.nan, 0.0, -0.0, 2.5], np.float32))
+hardmax = helper.make_graph(
+    [helper.make_node("Hardmax", ["x"], ["y"], name="hardmax", axis=1)], "hardmax11",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3, 4])])
+save(helper.make_model(hardmax, opset_imports=[helper.make_opsetid("", 11)]), "hardmax11.onnx")
