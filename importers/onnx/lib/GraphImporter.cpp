@@ -530,9 +530,24 @@ Value positionsAlong(NodeImporter &node, int64_t rank, int64_t axis, int64_t siz
   std::vector<int64_t> values(size);
   for (int64_t i = 0; i < size; ++i)
     values[i] = i;
-  ElementsAttr attr =
-      HostTensor::fromInts(node.builder().getI64Type(), shape, values).toAttr("positions");
+  return constantValue(node, HostTensor::fromInts(node.builder().getI64Type(), shape, values),
+                       "positions");
+}
+
+Value constantValue(NodeImporter &node, const HostTensor &tensor, StringRef name) {
+  ElementsAttr attr = tensor.toAttr(name);
   return kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr);
+}
+
+Value sliceValue(NodeImporter &node, Value value, ArrayRef<int64_t> starts,
+                 ArrayRef<int64_t> limits, ArrayRef<int64_t> strides) {
+  SmallVector<int64_t> shape;
+  for (auto [start, limit, stride] : llvm::zip(starts, limits, strides))
+    shape.push_back(kiln::stridedCount(start, limit, stride));
+  OpBuilder &b = node.builder();
+  return node.create<kiln::SliceOp>(tensorType(shape, elementTypeOf(value)), value,
+                                    b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(limits),
+                                    b.getDenseI64ArrayAttr(strides));
 }
 
 std::optional<int64_t> axisAttr(NodeImporter &node, int64_t defaultAxis, int64_t rank) {

@@ -173,6 +173,11 @@ std::optional<int64_t> normalizeAxisOrReport(NodeImporter &node, int64_t axis, i
 /// broadcast (the node's outputs are then dropped).
 llvm::SmallVector<int64_t> broadcastOrReport(NodeImporter &node, llvm::ArrayRef<int64_t> lhs,
                                              llvm::ArrayRef<int64_t> rhs);
+/// A known tensor as a kiln.constant at the node (see HostTensor::toAttr for `name`).
+mlir::Value constantValue(NodeImporter &node, const HostTensor &tensor, llvm::StringRef name);
+/// kiln.slice of value[starts : limits : strides], its result shape derived.
+mlir::Value sliceValue(NodeImporter &node, mlir::Value value, llvm::ArrayRef<int64_t> starts,
+                       llvm::ArrayRef<int64_t> limits, llvm::ArrayRef<int64_t> strides);
 /// kiln.cmp with broadcasting (i1 result).
 mlir::Value compareValues(NodeImporter &node, mlir::Value lhs, mlir::Value rhs,
                           llvm::StringRef predicate);

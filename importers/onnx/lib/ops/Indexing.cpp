@@ -19,11 +19,6 @@ namespace {
 /// The most elements the select-and-sum forms may materialize.
 constexpr int64_t kMaxSelectElements = int64_t(1) << 24;
 
-Value constant(NodeImporter &node, const HostTensor &tensor, StringRef name) {
-  ElementsAttr attr = tensor.toAttr(name);
-  return kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr);
-}
-
 /// Indices as i64 with negative ones counted from `size`.
 Value normalizedIndices(NodeImporter &node, Value indices, int64_t size) {
   Type i64 = node.builder().getI64Type();
@@ -84,12 +79,8 @@ Value gatherElementsBySelect(NodeImporter &node, Value data, Value indices, int6
   // Only the leading part of the other dimensions is read.
   SmallVector<int64_t> starts(rank, 0), limits(shapeOf(indices)), strides(rank, 1);
   limits[axis] = size;
-  if (!llvm::equal(limits, shapeOf(data))) {
-    OpBuilder &b = node.builder();
-    data = node.create<kiln::SliceOp>(
-        tensorType(limits, elementTypeOf(data)), data, b.getDenseI64ArrayAttr(starts),
-        b.getDenseI64ArrayAttr(limits), b.getDenseI64ArrayAttr(strides));
-  }
+  if (!llvm::equal(limits, shapeOf(data)))
+    data = sliceValue(node, data, starts, limits, strides);
   auto [toLast, back] = axisLast(rank, axis);
   Value dataLast = transposeIfNeeded(node, data, toLast);
   Value indicesLast = transposeIfNeeded(node, normalizedIndices(node, indices, size), toLast);
@@ -252,8 +243,8 @@ void importCumSum(NodeImporter &node) {
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < n; ++j)
       included.push_back(reverse ? (exclusive ? j > i : j >= i) : (exclusive ? j < i : j <= i));
-  Value mask =
-      constant(node, HostTensor::fromInts(node.builder().getI1Type(), {n, n}, included), "mask");
+  Value mask = constantValue(
+      node, HostTensor::fromInts(node.builder().getI1Type(), {n, n}, included), "mask");
   auto [toLast, back] = axisLast(rank, *axis);
   Value xLast = transposeIfNeeded(node, x, toLast);
   SmallVector<int64_t> row(shapeOf(xLast));
@@ -288,12 +279,8 @@ void importOneHot(NodeImporter &node) {
                                 positionsAlong(node, type.getRank(), *axis, depth), "eq");
   // values = [off, on].
   Value values = node.input(2);
-  OpBuilder &b = node.builder();
   auto element = [&](int64_t i) {
-    Value one = node.create<kiln::SliceOp>(
-        tensorType({1}, type.getElementType()), values, b.getDenseI64ArrayAttr({i}),
-        b.getDenseI64ArrayAttr({i + 1}), b.getDenseI64ArrayAttr({1}));
-    return reshapeTo(node, one, {});
+    return reshapeTo(node, sliceValue(node, values, {i}, {i + 1}, {1}), {});
   };
   node.setOutput(0, selectValues(node, matches, element(1), element(0)));
 }

@@ -19,9 +19,7 @@ namespace {
 /// An input, transposed: at import when known, else with an op.
 Value permutedInput(NodeImporter &node, unsigned i, ArrayRef<int64_t> permutation) {
   if (const HostTensor *known = node.constantInput(i)) {
-    HostTensor permuted = permute(*known, permutation);
-    ElementsAttr attr = permuted.toAttr("w_" + std::to_string(i));
-    return kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr).getResult();
+    return constantValue(node, permute(*known, permutation), "w_" + std::to_string(i));
   }
   return transposeValue(node, node.input(i), permutation);
 }
@@ -160,17 +158,6 @@ Value conv2d(NodeImporter &node, Value x, Value filter, const Window &w, Type re
       b.getDenseI64ArrayAttr(w.padding), b.getDenseI64ArrayAttr(w.dilations));
 }
 
-Value sliceValue(NodeImporter &node, Value value, ArrayRef<int64_t> starts,
-                 ArrayRef<int64_t> limits, ArrayRef<int64_t> strides) {
-  SmallVector<int64_t> shape;
-  for (auto [start, limit, stride] : llvm::zip(starts, limits, strides))
-    shape.push_back(kiln::stridedCount(start, limit, stride));
-  OpBuilder &b = node.builder();
-  return node.create<kiln::SliceOp>(tensorType(shape, elementTypeOf(value)), value,
-                                    b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(limits),
-                                    b.getDenseI64ArrayAttr(strides));
-}
-
 /// A depthwise convolution (each output channel reads one input channel) as a sum over the
 /// kernel's taps of a strided window of the padded input times that tap's weights per channel:
 /// elementwise ops that fuse, rather than `channels` one-channel convolutions. `filter` is
@@ -251,9 +238,7 @@ void importConv(NodeImporter &node) {
     if (const HostTensor *known = node.constantInput(1)) {
       HostTensor reshaped = *known;
       reshaped.shape = widened;
-      HostTensor hwio = permute(reshaped, {2, 3, 1, 0});
-      ElementsAttr attr = hwio.toAttr("filter");
-      filter = kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr);
+      filter = constantValue(node, permute(reshaped, {2, 3, 1, 0}), "filter");
     } else {
       filter = transposeValue(node, reshapeTo(node, node.input(1), widened), {2, 3, 1, 0});
     }
@@ -383,12 +368,8 @@ void importBatchNormalization(NodeImporter &node) {
     }
     SmallVector<int64_t> shape(rank - 1, 1);
     shape[0] = channels;
-    auto constant = [&](const std::vector<double> &values, StringRef name) -> Value {
-      ElementsAttr attr = HostTensor::fromDoubles(element, shape, values).toAttr(name);
-      return kiln::ConstantOp::create(node.builder(), node.loc(), attr.getType(), attr);
-    };
-    a = constant(av, "bn_scale");
-    c = constant(cv, "bn_shift");
+    a = constantValue(node, HostTensor::fromDoubles(element, shape, av), "bn_scale");
+    c = constantValue(node, HostTensor::fromDoubles(element, shape, cv), "bn_shift");
   } else {
     Value varPlusEps =
         broadcastBinary<kiln::AddOp>(node, node.input(4), node.scalar(element, epsilon));
@@ -529,10 +510,8 @@ void importTrilu(NodeImporter &node) {
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       mask.push_back(upper ? j - i >= k : j - i <= k);
-  ElementsAttr maskAttr =
-      HostTensor::fromInts(node.builder().getI1Type(), {rows, cols}, mask).toAttr("mask");
-  Value maskValue =
-      kiln::ConstantOp::create(node.builder(), node.loc(), maskAttr.getType(), maskAttr);
+  Value maskValue = constantValue(
+      node, HostTensor::fromInts(node.builder().getI1Type(), {rows, cols}, mask), "mask");
   node.setOutput(0, node.create<kiln::SelectOp>(type, maskValue, node.input(0),
                                                 node.scalar(type.getElementType(), 0)));
 }

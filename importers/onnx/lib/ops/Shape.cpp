@@ -208,27 +208,18 @@ void importSlice(NodeImporter &node) {
   Value input = node.input(0);
   if (llvm::equal(shape, inType.getShape()))
     return node.setOutput(0, input);
-  OpBuilder &b = node.builder();
-  node.setOutput(0, node.create<kiln::SliceOp>(tensorType(shape, inType.getElementType()), input,
-                                               b.getDenseI64ArrayAttr(startsAttr),
-                                               b.getDenseI64ArrayAttr(limits),
-                                               b.getDenseI64ArrayAttr(strides)));
+  node.setOutput(0, sliceValue(node, input, startsAttr, limits, strides));
 }
 
 /// input[..., index, ...] along `axis`, keeping the axis with size 1.
 Value sliceOne(NodeImporter &node, Value input, int64_t axis, int64_t start, int64_t count,
                int64_t stride) {
   ArrayRef<int64_t> inShape = shapeOf(input);
-  SmallVector<int64_t> starts(inShape.size(), 0), limits(inShape), strides(inShape.size(), 1),
-      shape(inShape);
+  SmallVector<int64_t> starts(inShape.size(), 0), limits(inShape), strides(inShape.size(), 1);
   starts[axis] = start;
   limits[axis] = start + (count - 1) * stride + 1;
   strides[axis] = stride;
-  shape[axis] = count;
-  OpBuilder &b = node.builder();
-  return node.create<kiln::SliceOp>(tensorType(shape, elementTypeOf(input)), input,
-                                    b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(limits),
-                                    b.getDenseI64ArrayAttr(strides));
+  return sliceValue(node, input, starts, limits, strides);
 }
 
 void importGather(NodeImporter &node) {
