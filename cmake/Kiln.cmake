@@ -1,12 +1,13 @@
-# kiln_add_library(<name> SOURCE <module.mlir>
+# kiln_add_library(<name> SOURCE <module.mlir | model.onnx>
 #                  [TARGET <targets>] [OPT_LEVEL <0-3>] [MODULE_NAME <c-identifier>]
-#                  [NO_RUNTIME])
+#                  [KILNC_OPTIONS <option>...] [NO_RUNTIME])
 #
-# Compiles a Kiln module with kilnc at build time into an object and a C header, and makes
-# <name> a static library that carries both: link it and `#include "<module>.h"`.
-# MODULE_NAME defaults to the source's file name ("mlp.mlir" -> mlp.h, mlp_metadata).
-# TARGET is kilnc's --target (default host; "host,cuda:sm_80,cuda:sm_90" adds the CUDA entries),
-# OPT_LEVEL its -O (default 3).
+# Compiles a Kiln module or an ONNX model with kilnc at build time into an object and a C
+# header, and makes <name> a static library that carries both: link it and
+# `#include "<module>.h"`. MODULE_NAME defaults to the source's file name ("mlp.mlir" -> mlp.h,
+# mlp_metadata). TARGET is kilnc's --target (default host; "host,cuda:sm_80,cuda:sm_90" adds the
+# CUDA entries), OPT_LEVEL its -O (default 3). KILNC_OPTIONS go to kilnc as they are: an ONNX
+# model's `--dim batch=1`, `--graph-name classify`, `--input-value NAME=FILE.pb`.
 #
 # The library links the Kiln runtime (Kiln::runtime), whose thread pool the graphs' parallel
 # loops run on. NO_RUNTIME leaves it out: the graphs then run on the calling thread, and the
@@ -15,7 +16,8 @@
 # kilnc is Kiln::kilnc: this build's when Kiln is built in the same project, the installed one
 # from find_package(Kiln), else the KILNC cache variable or kilnc on PATH.
 function(kiln_add_library name)
-  cmake_parse_arguments(ARG "NO_RUNTIME" "SOURCE;TARGET;OPT_LEVEL;MODULE_NAME" "" ${ARGN})
+  cmake_parse_arguments(ARG "NO_RUNTIME" "SOURCE;TARGET;OPT_LEVEL;MODULE_NAME" "KILNC_OPTIONS"
+                        ${ARGN})
   if(NOT ARG_SOURCE)
     message(FATAL_ERROR "kiln_add_library(${name}): SOURCE is required")
   endif()
@@ -56,7 +58,7 @@ function(kiln_add_library name)
     OUTPUT ${object} ${header}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${include_dir}
     COMMAND ${kilnc} ${source} -o ${object} --header=${header} --target=${ARG_TARGET}
-            -O${ARG_OPT_LEVEL} --module-name=${ARG_MODULE_NAME}
+            -O${ARG_OPT_LEVEL} --module-name=${ARG_MODULE_NAME} ${ARG_KILNC_OPTIONS}
     DEPENDS ${source} ${kilnc_dep}
     COMMENT "kilnc ${ARG_SOURCE} -> ${ARG_MODULE_NAME}.o, ${ARG_MODULE_NAME}.h"
     VERBATIM)

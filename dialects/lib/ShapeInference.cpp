@@ -38,6 +38,14 @@ SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axe
   return result;
 }
 
+SmallVector<int64_t> gatheredShape(ArrayRef<int64_t> input, ArrayRef<int64_t> indices,
+                                   int64_t axis) {
+  SmallVector<int64_t> result(input.take_front(axis));
+  llvm::append_range(result, indices);
+  llvm::append_range(result, input.drop_front(axis + 1));
+  return result;
+}
+
 std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHigh, int64_t window,
                                     int64_t stride, int64_t dilation) {
   int64_t span = dilation * (window - 1) + 1;

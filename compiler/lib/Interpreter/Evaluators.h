@@ -42,6 +42,8 @@ mlir::FailureOr<RefTensor> evaluateBroadcastTo(BroadcastToOp op, Operands operan
 mlir::FailureOr<RefTensor> evaluateConcat(ConcatOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluateSlice(SliceOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluatePad(PadOp op, Operands operands);
+mlir::FailureOr<RefTensor> evaluateGather(GatherOp op, Operands operands);
+mlir::FailureOr<RefTensor> evaluateGatherElements(GatherElementsOp op, Operands operands);
 
 // Convolution.cpp
 mlir::FailureOr<RefTensor> evaluateConv2D(Conv2DOp op, Operands operands);

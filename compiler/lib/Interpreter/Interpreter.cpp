@@ -38,6 +38,8 @@ FailureOr<RefTensor> evaluate(Operation *op, Operands operands) {
       .Case([&](ConcatOp concat) { return evaluateConcat(concat, operands); })
       .Case([&](SliceOp slice) { return evaluateSlice(slice, operands); })
       .Case([&](PadOp pad) { return evaluatePad(pad, operands); })
+      .Case([&](GatherOp gather) { return evaluateGather(gather, operands); })
+      .Case([&](GatherElementsOp gather) { return evaluateGatherElements(gather, operands); })
       .Case([&](Conv2DOp conv) { return evaluateConv2D(conv, operands); })
       .Case([&](MaxPool2DOp pool) { return evaluateMaxPool2D(pool, operands); })
       .Case([&](AvgPool2DOp pool) { return evaluateAvgPool2D(pool, operands); })

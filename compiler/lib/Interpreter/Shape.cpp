@@ -1,4 +1,4 @@
-//===- Shape.cpp - constant and the data-movement ops ---------------------===//
+//===- Shape.cpp - constant, data movement and the gathers ----------------===//
 //
 // Every shape op is a gather: each result element copies one input element (or, for pad, the
 // padding value), so each evaluator only computes where its elements come from.
@@ -120,6 +120,49 @@ FailureOr<RefTensor> evaluatePad(PadOp op, Operands operands) {
       result.ints()[i] = cast<IntegerAttr>(value).getValue().getSExtValue();
   }
   return result;
+}
+
+/// The position an index element selects along a dimension of `size`, or -1 when it is out
+/// of range (docs/language.md: such an element is zero).
+static int64_t positionOf(int64_t index, int64_t size) {
+  if (index < -size || index >= size)
+    return -1;
+  return index < 0 ? index + size : index;
+}
+
+/// Result index (a, i, b) reads input index (a, indices[i], b).
+FailureOr<RefTensor> evaluateGather(GatherOp op, Operands operands) {
+  const RefTensor &input = *operands[0], &indices = *operands[1];
+  int64_t axis = *normalizeAxis(op.getAxis(), input.getShape().size());
+  AxisView view(input.getShape(), axis);
+  int64_t count = indices.getNumElements();
+  std::vector<int64_t> sources;
+  sources.reserve(op.getType().getNumElements());
+  for (int64_t outer = 0; outer < view.outer; ++outer)
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t j = positionOf(indices.ints()[i], view.size);
+      for (int64_t inner = 0; inner < view.inner; ++inner)
+        sources.push_back(j < 0 ? -1 : view.at(outer, j, inner));
+    }
+  return gatherElements(input, op.getType(), sources);
+}
+
+/// Result index p reads input index p with p[axis] = indices[p].
+FailureOr<RefTensor> evaluateGatherElements(GatherElementsOp op, Operands operands) {
+  const RefTensor &input = *operands[0], &indices = *operands[1];
+  int64_t axis = *normalizeAxis(op.getAxis(), input.getShape().size());
+  SmallVector<int64_t> inputStrides = rowMajorStrides(input.getShape());
+  int64_t size = input.getShape()[axis];
+  std::vector<int64_t> sources;
+  int64_t n = 0;
+  forEachIndex(indices.getShape(), [&](ArrayRef<int64_t> index) {
+    int64_t j = positionOf(indices.ints()[n++], size);
+    int64_t at = 0;
+    for (size_t d = 0; d < index.size(); ++d)
+      at += (static_cast<int64_t>(d) == axis ? j : index[d]) * inputStrides[d];
+    sources.push_back(j < 0 ? -1 : at);
+  });
+  return gatherElements(input, op.getType(), sources);
 }
 
 } // namespace kiln::interp

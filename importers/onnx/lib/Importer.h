@@ -196,10 +196,8 @@ mlir::Value broadcastBinary(NodeImporter &node, mlir::Value lhs, mlir::Value rhs
   llvm::SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(lhs), shapeOf(rhs));
   return node.create<OpTy>(tensorType(shape, elementTypeOf(lhs)), lhs, rhs);
 }
-/// numpy.take(data, indices, axis) as a comparison with positions, a select and a sum (exact:
-/// one term is nonzero), for small tables until Kiln has a gather op; null after reporting
-/// when the table is too large for that.
-mlir::Value gatherBySelect(NodeImporter &node, mlir::Value data, mlir::Value indices, int64_t axis);
+/// numpy.take(data, indices, axis) as kiln.gather; `axis` is normalized.
+mlir::Value gatherValue(NodeImporter &node, mlir::Value data, mlir::Value indices, int64_t axis);
 /// Reshapes `value` to `shape` (no-op when it already has it).
 mlir::Value reshapeTo(NodeImporter &node, mlir::Value value, llvm::ArrayRef<int64_t> shape);
 /// Casts `value` to `elementType` (no-op when it already has it).

@@ -25,6 +25,7 @@ sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "lib")]
 import compare_select_cast  # noqa: E402
 import convolution  # noqa: E402
 import elementwise  # noqa: E402
+import indexing  # noqa: E402
 import kernels  # noqa: E402
 import matmul  # noqa: E402
 import normalization  # noqa: E402
@@ -35,7 +36,7 @@ import structure  # noqa: E402
 # One table per op family, as the lowering groups the ops (compiler/lib/Conversion/KilnToLinalg);
 # structure holds whole graphs: constants, a chain across families, bf16.
 FAMILIES = [structure, elementwise, compare_select_cast, matmul, reductions, normalization, shape,
-            convolution, kernels]
+            indexing, convolution, kernels]
 # CASES keeps the order the ops were added in, from before the tables were split by family.
 # Nothing depends on it (--list and gpu.py sort), so a new op goes at the end.
 ORDER = ["add", "sub", "mul", "div", "max", "min", "neg", "abs", "exp", "log", "sqrt", "rsqrt",
@@ -43,7 +44,7 @@ ORDER = ["add", "sub", "mul", "div", "max", "min", "neg", "abs", "exp", "log", "
          "transpose", "reshape", "broadcast_to", "constant", "chain", "pow", "gelu", "silu", "erf",
          "floor", "ceil", "cmp", "select", "cast", "bf16", "reduce_min", "reduce_prod", "argmax",
          "log_softmax", "softmax_f16", "layer_norm", "rms_norm", "concat", "slice", "pad",
-         "conv2d", "max_pool2d", "avg_pool2d", "map", "reduce"]
+         "conv2d", "max_pool2d", "avg_pool2d", "map", "reduce", "gather", "gather_elements"]
 _BY_OP = {op: cases for family in FAMILIES for op, cases in family.CASES.items()}
 assert sorted(ORDER) == sorted(op for family in FAMILIES for op in family.CASES), \
     "ORDER names every op of the family tables once"

@@ -453,6 +453,35 @@ def gen_slice(b):
     return b.add_node("slice", [x], attrs, move_infer(tuple(shape)), tuple(shape), mx.dt)
 
 
+def gen_gather(b):
+    """gather or gather_elements, with indices that are negative or out of range (zeros) too."""
+    rng = b.rng
+    x = b.operand(lambda m: len(m.shape) >= 1,
+                  lambda: b.fresh(rand_shape(rng, min_rank=1), b.rand_dt(), special=True))
+    mx = b.meta(x)
+    rank = len(mx.shape)
+    axis = int(rng.integers(0, rank))
+    n = mx.shape[axis]
+    elements = bool(rng.random() < 0.4)
+    if elements:
+        ishape = tuple(int(rng.integers(1, 2 * n + 2)) if d == axis else int(rng.integers(1, s + 1))
+                       for d, s in enumerate(mx.shape))
+        shape = ishape
+    else:
+        ishape = rand_shape(rng, rank=int(rng.integers(0, 3)))
+        shape = mx.shape[:axis] + ishape + mx.shape[axis + 1:]
+    if prod(shape) > CAP or prod(ishape) > CAP:
+        raise GenFail("too big")
+    idt = choice(rng, ["i8", "i16", "i32", "i64"])
+    indices = b.fresh(ishape, idt, lo=max(-n - 2, -128), hi=min(n + 1, 127))
+    op = "gather_elements" if elements else "gather"
+    shown = axis - rank if rng.random() < 0.3 else axis
+
+    def infer(ms, shape=shape):
+        return ms[0].but(shape=shape, lo=min(ms[0].lo, 0), hi=max(ms[0].hi, 0))
+    return b.add_node(op, [x, indices], f"axis = {shown} : i64", infer, shape, mx.dt)
+
+
 def gen_pad(b):
     rng = b.rng
     x = b.operand(lambda m: len(m.shape) >= 1,
@@ -672,8 +701,8 @@ def gen_constant(b, ok=lambda d: True):
 GENERATORS = [(10, gen_binary), (8, gen_unary), (4, gen_cmp), (4, gen_select), (5, gen_cast),
               (5, gen_matmul), (6, gen_reduction), (2, gen_argmax), (3, gen_softmax),
               (3, gen_norm), (3, gen_transpose), (3, gen_reshape), (2, gen_broadcast),
-              (2, gen_concat), (3, gen_slice), (2, gen_pad), (3, gen_conv), (3, gen_pool),
-              (6, gen_map), (3, gen_reduce_kernel), (1, gen_constant)]
+              (2, gen_concat), (3, gen_slice), (2, gen_pad), (2, gen_gather), (3, gen_conv),
+              (3, gen_pool), (6, gen_map), (3, gen_reduce_kernel), (1, gen_constant)]
 
 
 def generate(seed, index):

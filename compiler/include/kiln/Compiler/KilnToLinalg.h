@@ -20,6 +20,8 @@ void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns,
                                            bool softmaxScalesInPlace);
 /// transpose reshape broadcast_to concat slice pad.
 void populateShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// gather gather_elements.
+void populateIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// cmp select cast.
 void populateCompareSelectCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// conv2d max_pool2d avg_pool2d.

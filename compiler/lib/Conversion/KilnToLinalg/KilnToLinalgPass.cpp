@@ -79,6 +79,7 @@ struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
     populateReductionToLinalgPatterns(patterns);
     populateNormalizationToLinalgPatterns(patterns, softmaxScalesInPlace);
     populateShapeToLinalgPatterns(patterns);
+    populateIndexingToLinalgPatterns(patterns);
     populateCompareSelectCastToLinalgPatterns(patterns);
     populateConvolutionToLinalgPatterns(patterns);
     populateKernelToLinalgPatterns(patterns);

@@ -1,10 +1,9 @@
 //===- Indexing.cpp - ONNX ops that select elements by index --------------===//
 //
-// Until Kiln has gather ops of its own, GatherElements and CumSum are written as a comparison
-// with positions, a select and a sum: out[.., i] = sum_j (j matches i ? x[.., j] : 0). Exactly
-// one term is nonzero for GatherElements, so the result is exact; CumSum adds the same terms as
-// a running sum, in another order. Both cost the product of the axis sizes, so they are limited
-// to small axes (kMaxSelectElements).
+// Gather and GatherElements become kiln.gather and kiln.gather_elements. Until Kiln has a scan
+// op, CumSum is written as a mask, a select and a sum: out[.., i] = sum_j (j in the prefix of
+// i ? x[.., j] : 0), the same terms as a running sum in another order. It costs the square of
+// the axis size, so it is limited to small axes (kMaxSelectElements).
 //
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
@@ -66,32 +65,14 @@ bool withinSelectLimit(NodeImporter &node, ArrayRef<int64_t> shape, int64_t axis
   if (count <= kMaxSelectElements)
     return true;
   node.unsupported("the axis is too long for the select-and-sum form (" + Twine(count) +
-                   " elements); Kiln has no gather op yet");
+                   " elements); Kiln has no scan op yet");
   return false;
 }
 
-/// numpy.take_along_axis(data, indices, axis) as a select and a sum, or null after reporting.
-Value gatherElementsBySelect(NodeImporter &node, Value data, Value indices, int64_t axis) {
-  int64_t rank = shapeOf(data).size();
-  int64_t size = shapeOf(data)[axis];
-  if (!withinSelectLimit(node, shapeOf(indices), size))
-    return nullptr;
-  // Only the leading part of the other dimensions is read.
-  SmallVector<int64_t> starts(rank, 0), limits(shapeOf(indices)), strides(rank, 1);
-  limits[axis] = size;
-  if (!llvm::equal(limits, shapeOf(data)))
-    data = sliceValue(node, data, starts, limits, strides);
-  auto [toLast, back] = axisLast(rank, axis);
-  Value dataLast = transposeIfNeeded(node, data, toLast);
-  Value indicesLast = transposeIfNeeded(node, normalizedIndices(node, indices, size), toLast);
-  SmallVector<int64_t> indexColumn(shapeOf(indicesLast)), dataRow(shapeOf(dataLast));
-  indexColumn.push_back(1);             // [.., m, 1]
-  dataRow.insert(dataRow.end() - 1, 1); // [.., 1, n]
-  Value matches = compareValues(node, reshapeTo(node, indicesLast, indexColumn),
-                                positionsAlong(node, rank + 1, rank, size), "eq"); // [.., m, n]
-  Value picked = selectValues(node, matches, reshapeTo(node, dataLast, dataRow),
-                              node.scalar(elementTypeOf(data), 0));
-  return transposeIfNeeded(node, sumLast(node, picked), back);
+/// numpy.take_along_axis(data, indices, axis) as kiln.gather_elements.
+Value gatherElementsValue(NodeImporter &node, Value data, Value indices, int64_t axis) {
+  return node.create<kiln::GatherElementsOp>(tensorType(shapeOf(indices), elementTypeOf(data)),
+                                             data, indices, node.builder().getI64IntegerAttr(axis));
 }
 
 void importGatherElements(NodeImporter &node) {
@@ -101,8 +82,7 @@ void importGatherElements(NodeImporter &node) {
       normalizeAxisOrReport(node, node.intAttr("axis", 0), shapeOf(data).size());
   if (!type || !axis)
     return;
-  if (Value gathered = gatherElementsBySelect(node, data, indices, *axis))
-    node.setOutput(0, gathered);
+  node.setOutput(0, gatherElementsValue(node, data, indices, *axis));
 }
 
 /// NegativeLogLikelihoodLoss of `logProb` [N, C, d..] at `target` [N, d..]: -logProb at the
@@ -113,15 +93,12 @@ Value negativeLogLikelihood(NodeImporter &node, Value logProb, Value target, Val
   Type element = elementTypeOf(logProb);
   SmallVector<int64_t> column(shapeOf(target));
   column.insert(column.begin() + 1, 1); // [N, 1, d..]
-  Value picked = gatherElementsBySelect(node, logProb, reshapeTo(node, target, column), 1);
-  if (!picked)
-    return nullptr;
-  picked = reshapeTo(node, picked, shapeOf(target));
-  Value weights = weight ? gatherBySelect(node, weight, target, 0)
+  Value picked =
+      reshapeTo(node, gatherElementsValue(node, logProb, reshapeTo(node, target, column), 1),
+                shapeOf(target));
+  Value weights = weight ? gatherValue(node, weight, target, 0)
                          : node.create<kiln::BroadcastToOp>(tensorType(shapeOf(target), element),
                                                             node.scalar(element, 1));
-  if (!weights)
-    return nullptr;
   if (ignoreIndex) {
     Value kept = compareValues(node, castTo(node, target, node.builder().getI64Type()),
                                node.scalar(node.builder().getI64Type(), *ignoreIndex), "ne");
@@ -194,32 +171,10 @@ void importSoftmaxCrossEntropyLoss(NodeImporter &node) {
 
 } // namespace
 
-Value gatherBySelect(NodeImporter &node, Value data, Value indices, int64_t axis) {
-  ArrayRef<int64_t> dataShape = shapeOf(data), indexShape = shapeOf(indices);
-  int64_t size = dataShape[axis], rank = dataShape.size(), indexRank = indexShape.size();
-  SmallVector<int64_t> outShape(dataShape.take_front(axis));
-  outShape.append(indexShape.begin(), indexShape.end());
-  outShape.append(dataShape.begin() + axis + 1, dataShape.end());
-  if (!withinSelectLimit(node, outShape, size))
-    return nullptr;
-  // data as [a.., 1 (per index dim).., b.., n]; indices as [1.., I.., 1.., 1].
-  auto [toLast, back] = axisLast(rank, axis);
-  (void)back;
-  Value dataLast = transposeIfNeeded(node, data, toLast);
-  SmallVector<int64_t> dataSpread(dataShape.take_front(axis));
-  dataSpread.append(indexRank, 1);
-  dataSpread.append(dataShape.begin() + axis + 1, dataShape.end());
-  dataSpread.push_back(size);
-  SmallVector<int64_t> indexSpread(axis, 1);
-  indexSpread.append(indexShape.begin(), indexShape.end());
-  indexSpread.append(rank - axis - 1, 1);
-  indexSpread.push_back(1);
-  Value matches =
-      compareValues(node, reshapeTo(node, normalizedIndices(node, indices, size), indexSpread),
-                    positionsAlong(node, indexSpread.size(), indexSpread.size() - 1, size), "eq");
-  Value picked = selectValues(node, matches, reshapeTo(node, dataLast, dataSpread),
-                              node.scalar(elementTypeOf(data), 0));
-  return sumLast(node, picked);
+Value gatherValue(NodeImporter &node, Value data, Value indices, int64_t axis) {
+  return node.create<kiln::GatherOp>(
+      tensorType(kiln::gatheredShape(shapeOf(data), shapeOf(indices), axis), elementTypeOf(data)),
+      data, indices, node.builder().getI64IntegerAttr(axis));
 }
 
 namespace {

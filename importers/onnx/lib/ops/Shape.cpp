@@ -230,11 +230,8 @@ void importGather(NodeImporter &node) {
   if (!axis || !type)
     return;
   const HostTensor *indicesTensor = node.constantInput(1);
-  if (!indicesTensor) {
-    if (Value gathered = gatherBySelect(node, node.input(0), node.input(1), *axis))
-      node.setOutput(0, gathered);
-    return;
-  }
+  if (!indicesTensor)
+    return node.setOutput(0, gatherValue(node, node.input(0), node.input(1), *axis));
   int64_t size = inType.getDimSize(*axis);
   std::vector<int64_t> indices = indicesTensor->toInts();
   for (int64_t &index : indices) {

@@ -7,6 +7,8 @@ unsupported.onnx  two unsupported nodes (Sin, Round) and a supported one between
 opset18.onnx      an Abs at opset 18
 shape_input.onnx  Reshape whose shape is a graph input (needs --input-value)
 conv_bn.onnx      Conv then BatchNormalization; conv_bn_x.npy and conv_bn_ref.npy (float64)
+embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
+                  negative and out-of-range ids) and embedding_ref.npy
 """
 import os
 import sys
@@ -104,3 +106,19 @@ hardmax = helper.make_graph(
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4])],
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3, 4])])
 save(helper.make_model(hardmax, opset_imports=[helper.make_opsetid("", 11)]), "hardmax11.onnx")
+
+# An embedding lookup of BERT-base's vocabulary size by ids known only at run time: one
+# kiln.gather. Negative ids count from the end, as ONNX defines; an out-of-range id (an error in
+# ONNX) gives a row of zeros (docs/onnx.md).
+table = rng.standard_normal((30522, 8)).astype(np.float32)
+embedding = helper.make_graph(
+    [helper.make_node("Gather", ["table", "ids"], ["rows"], name="lookup", axis=0)], "embedding",
+    [helper.make_tensor_value_info("ids", TensorProto.INT64, [2, 3])],
+    [helper.make_tensor_value_info("rows", TensorProto.FLOAT, [2, 3, 8])],
+    [numpy_helper.from_array(table, "table")])
+save(helper.make_model(embedding, opset_imports=[helper.make_opsetid("", 13)]), "embedding.onnx")
+ids = np.array([[0, 30521, 101], [-1, -30522, 30522]], np.int64)
+rows = table[np.clip(np.where(ids < 0, ids + 30522, ids), 0, 30521)].astype(np.float64)
+rows[1, 2] = 0.0
+np.save(os.path.join(out, "embedding_ids.npy"), ids)
+np.save(os.path.join(out, "embedding_ref.npy"), rows)

@@ -333,6 +333,40 @@ def Kiln_PadOp : Kiln_ComputeOp<"pad"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Indexing
+//===----------------------------------------------------------------------===//
+
+// Index operands are signed integers (i8 to i64). An index i along a dimension of size n
+// selects element i for 0 <= i < n and element i + n for -n <= i < 0, as NumPy and ONNX
+// count from the end. Other indices are out of range and select zero: the compiled code reads
+// inside the tensor whatever the caller passes, and the result is defined and the same on
+// every target and in the reference interpreter.
+class Kiln_IndexingOp<string mnemonic> : Kiln_ComputeOp<mnemonic> {
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_GatherOp : Kiln_IndexingOp<"gather"> {
+  let summary = "Selects slices of `input` along `axis` by an index tensor (numpy.take)";
+  let description = [{
+    The result's shape is `input.shape[:axis] + indices.shape + input.shape[axis + 1:]`:
+    `result[a..., i..., b...] = input[a..., indices[i...], b...]`. This is an embedding lookup
+    with `axis = 0` and ONNX's Gather.
+  }];
+}
+
+def Kiln_GatherElementsOp : Kiln_IndexingOp<"gather_elements"> {
+  let summary = "Selects one element along `axis` per index (numpy.take_along_axis)";
+  let description = [{
+    `indices` has the rank of `input` and no larger dimension except along `axis`; the result has
+    the shape of `indices`: `result[p] = input[p with p[axis] replaced by indices[p]]`. ONNX's
+    GatherElements.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 

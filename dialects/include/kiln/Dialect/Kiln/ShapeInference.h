@@ -20,6 +20,11 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes,
                                         bool keepDims);
 
+/// The shape of kiln.gather's result: `input[:axis] + indices + input[axis + 1:]` (`axis`
+/// normalized).
+llvm::SmallVector<int64_t> gatheredShape(llvm::ArrayRef<int64_t> input,
+                                         llvm::ArrayRef<int64_t> indices, int64_t axis);
+
 /// Number of positions of a window of `window` elements spread by `dilation`, moved by `stride`
 /// over `size` elements padded by `padLow` and `padHigh`; nullopt when not even one fits.
 std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHigh, int64_t window,
