@@ -8,9 +8,9 @@
 // CHECK-SAME: %{{.+}}: !llvm.ptr, %[[T:.+]]: tensor<5x4x3xf32>, %[[I:.+]]: tensor<2xi32>)
 // CHECK: linalg.generic {indexing_maps = [#[[IDX]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[I]] : tensor<2xi32>)
 // CHECK: ^bb0(%[[IN:.+]]: i32, %{{.+}}: f32):
+// CHECK: %[[AT:.+]] = arith.index_cast %[[IN]] : i32 to index
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG: %[[N:.+]] = arith.constant 4 : index
-// CHECK: %[[AT:.+]] = arith.index_cast %[[IN]] : i32 to index
 // CHECK: %[[NEG:.+]] = arith.cmpi slt, %[[AT]], %[[C0]] : index
 // CHECK: %[[PLUS:.+]] = arith.addi %[[AT]], %[[N]] : index
 // CHECK: %[[WRAPPED:.+]] = arith.select %[[NEG]], %[[PLUS]], %[[AT]] : index
