@@ -47,9 +47,22 @@ LogicalResult Conv2DOp::verify() {
                          << filter.getElementType();
   if (element.isInteger(1))
     return emitOpError() << "does not convolve i1 tensors";
-  if (input.getDimSize(3) != filter.getDimSize(2))
-    return emitOpError() << "input has " << input.getDimSize(3)
-                         << " channels but the filter expects " << filter.getDimSize(2);
+  int64_t groups = getGroups(), channels = input.getDimSize(3);
+  if (groups < 1)
+    return emitOpError() << "groups must be at least 1, got " << groups;
+  if (channels % groups != 0 || filter.getDimSize(3) % groups != 0)
+    return emitOpError() << groups << " groups do not divide the " << channels
+                         << " input channels and the " << filter.getDimSize(3)
+                         << " output channels";
+  if (channels / groups != filter.getDimSize(2)) {
+    InFlightDiagnostic diag = emitOpError() << "input has " << channels << " channels";
+    if (groups > 1)
+      diag << " in " << groups << " groups";
+    diag << " but the filter expects " << filter.getDimSize(2);
+    if (groups > 1)
+      diag << " per group";
+    return diag;
+  }
   auto spatial = windowedShape(*this, input, filter.getShape().take_front(2), getStrides(),
                                getPadding(), getDilations());
   if (failed(spatial))

@@ -429,4 +429,27 @@ float kiln_simt_fma_rm(float a, float b, float c) {
   return result;
 }
 
+float kiln_simt_div_approx_ftz(float x, float y) {
+  return flushSubnormal(flushSubnormal(x) / flushSubnormal(y));
+}
+
+double kiln_simt_rsqrt_approx_ftz(double x) {
+  return flushSubnormalDouble(1.0 / sqrt(flushSubnormalDouble(x)));
+}
+
+float kiln_simt_rsqrt_approx_ftz_f32(float x) {
+  return flushSubnormal(1.0f / sqrtf(flushSubnormal(x)));
+}
+
+float kiln_simt_add_rz(float a, float b) {
+  /* Volatile so that the addition happens between the two fesetround calls, which the
+   * compiler may otherwise move it across (this file is not built with -frounding-math). */
+  volatile float x = a, y = b;
+  int mode = fegetround();
+  fesetround(FE_TOWARDZERO);
+  volatile float result = x + y;
+  fesetround(mode);
+  return result;
+}
+
 float kiln_simt_saturate(float x) { return x > 1.0f ? 1.0f : x >= 0.0f ? x : 0.0f; }

@@ -104,6 +104,50 @@ def binary(type_, instruction):
             % (type_, type_, instruction, type_, type_), type_)
 
 
+def wide_multiply_add(type_, with_addend):
+    """a * b (+ c) in twice the width of `type_`, returned as {low, high}."""
+    wide = "i%d" % (2 * int(type_[1:]))
+    params = ["%s %%a" % type_, "%s %%b" % type_] + (["%s %%c" % type_] if with_addend else [])
+    lines = ["  %%a.w = zext %s %%a to %s" % (type_, wide),
+             "  %%b.w = zext %s %%b to %s" % (type_, wide),
+             "  %%%s = mul %s %%a.w, %%b.w" % ("p" if with_addend else "s", wide)]
+    if with_addend:
+        lines += ["  %%c.w = zext %s %%c to %s" % (type_, wide), "  %%s = add %s %%p, %%c.w" % wide]
+    return halves(type_, wide, params, lines)
+
+
+def pair_arithmetic(instruction):
+    """A 128-bit add or sub of operands given as {low, high} i64 pairs."""
+    params = ["i64 %alo", "i64 %ahi", "i64 %blo", "i64 %bhi"]
+    lines = []
+    for x in ("a", "b"):
+        lines += ["  %%%sl = zext i64 %%%slo to i128" % (x, x),
+                  "  %%%sh.0 = zext i64 %%%shi to i128" % (x, x),
+                  "  %%%sh = shl i128 %%%sh.0, 64" % (x, x),
+                  "  %%%s = or i128 %%%sh, %%%sl" % (x, x, x)]
+    lines.append("  %%s = %s i128 %%a, %%b" % instruction)
+    return halves("i64", "i128", params, lines)
+
+
+def halves(type_, wide, params, lines):
+    """The function body `lines`, which computes %s in `wide`, returning its halves."""
+    bits = int(type_[1:])
+    pair = "{ %s, %s }" % (type_, type_)
+    lines += ["  %%lo = trunc %s %%s to %s" % (wide, type_),
+              "  %%sh = lshr %s %%s, %d" % (wide, bits),
+              "  %%hi = trunc %s %%sh to %s" % (wide, type_),
+              "  %%r0 = insertvalue %s poison, %s %%lo, 0" % (pair, type_),
+              "  %%r = insertvalue %s %%r0, %s %%hi, 1" % (pair, type_),
+              "  ret %s %%r" % pair]
+    return "(%s) {\n%s\n}" % (", ".join(params), "\n".join(lines)), pair
+
+
+def unary_to(type_, result, convert, prepare):
+    """A conversion of `type_` to `result`: %t = `prepare` (of %x), then `convert` (of %t)."""
+    return ("(%s %%x) {\n  %%t = %s\n  %%r = %s\n  ret %s %%r\n}"
+            % (type_, prepare, convert, result), result)
+
+
 # name -> (parameters and body, return type). The .rn operations are plain LLVM arithmetic,
 # which llc contracts into an fma only where the IR allows it (`contract`), as the NVPTX backend
 # does; ex2/rcp approximations are computed exactly (simt.c).
@@ -130,6 +174,27 @@ EMULATIONS = {
     "ex2.approx.ftz.f32": unary("float", "call float @kiln_simt_ex2_approx_ftz(float %x)"),
     "rcp.approx.ftz.f32": unary("float", "call float @kiln_simt_rcp_approx_ftz_f32(float %x)"),
     "rcp.approx.ftz.d": unary("double", "call double @kiln_simt_rcp_approx_ftz(double %x)"),
+    "round.d": unary("double", "call double @llvm.roundeven.f64(double %x)"),  # cvt.rni
+    "sub.rn.f32": binary("float", "fsub"),
+    "div.approx.ftz.f": ("(float %x, float %y) {\n"
+                         "  %r = call float @kiln_simt_div_approx_ftz(float %x, float %y)\n"
+                         "  ret float %r\n}", "float"),
+    "add.rz.f": ("(float %x, float %y) {\n"
+                 "  %r = call float @kiln_simt_add_rz(float %x, float %y)\n"
+                 "  ret float %r\n}", "float"),
+    "rsqrt.approx.ftz.f64": unary("double", "call double @kiln_simt_rsqrt_approx_ftz(double %x)"),
+    # libdevice's inline PTX for wide integer arithmetic (the argument reduction of sin and
+    # cos): 32 x 32 + 32 -> 64 and 64 x 64 (+ 64) -> 128 bits, results as {low, high} halves.
+    "mad.wide.u32": wide_multiply_add("i32", True),
+    "mad.wide.u64": wide_multiply_add("i64", True),
+    "sub.u128": pair_arithmetic("sub"),
+    "add.u128": pair_arithmetic("add"),
+    "mul.wide.u64": wide_multiply_add("i64", False),
+    "d2i.rn": unary_to("double", "i32", "call i32 @llvm.fptosi.sat.i32.f64(double %t)",
+                       "call double @llvm.roundeven.f64(double %x)"),
+    "f2i.rn": unary_to("float", "i32", "call i32 @llvm.fptosi.sat.i32.f32(float %t)",
+                       "call float @llvm.roundeven.f32(float %x)"),
+    "rsqrt.approx.ftz.f": unary("float", "call float @kiln_simt_rsqrt_approx_ftz_f32(float %x)"),
     "fma.rm.f": ("(float %a, float %b, float %c) {\n"
                  "  %r = call float @kiln_simt_fma_rm(float %a, float %b, float %c)\n"
                  "  ret float %r\n}", "float"),
@@ -161,6 +226,10 @@ declare float @kiln_simt_ex2_approx_ftz(float)
 declare double @kiln_simt_rcp_approx_ftz(double)
 declare float @kiln_simt_rcp_approx_ftz_f32(float)
 declare float @kiln_simt_fma_rm(float, float, float)
+declare float @kiln_simt_div_approx_ftz(float, float)
+declare float @kiln_simt_add_rz(float, float)
+declare double @kiln_simt_rsqrt_approx_ftz(double)
+declare float @kiln_simt_rsqrt_approx_ftz_f32(float)
 """
 
 # LLVM intrinsics that the emulations call, declared unless the module does.
@@ -168,6 +237,9 @@ LLVM_INTRINSICS = {
     "llvm.fabs.f32": "declare float @llvm.fabs.f32(float)",
     "llvm.fabs.f64": "declare double @llvm.fabs.f64(double)",
     "llvm.roundeven.f32": "declare float @llvm.roundeven.f32(float)",
+    "llvm.roundeven.f64": "declare double @llvm.roundeven.f64(double)",
+    "llvm.fptosi.sat.i32.f64": "declare i32 @llvm.fptosi.sat.i32.f64(double)",
+    "llvm.fptosi.sat.i32.f32": "declare i32 @llvm.fptosi.sat.i32.f32(float)",
     "llvm.sqrt.f32": "declare float @llvm.sqrt.f32(float)",
 }
 
@@ -193,8 +265,51 @@ define bfloat @__truncsfbf2(float %x) {
 
 INTRINSIC = re.compile(r"@llvm\.nvvm\.([A-Za-z0-9_.]+)")
 # libdevice's inline PTX, by its text and constraints, and the emulation that replaces it.
+def pair_asm(op):
+    """libdevice's 128-bit add or sub of {low, high} pairs, as its inline PTX reads."""
+    lines = ["{", ".reg .u32 r0, r1, r2, r3, a0, a1, a2, a3, b0, b1, b2, b3;",
+             "mov.b64         {a0,a1}, $2;", "mov.b64         {a2,a3}, $3;",
+             "mov.b64         {b0,b1}, $4;", "mov.b64         {b2,b3}, $5;",
+             "%s.cc.u32      r0, a0, b0; " % op, "%sc.cc.u32     r1, a1, b1; " % op,
+             "%sc.cc.u32     r2, a2, b2; " % op, "%sc.u32        r3, a3, b3; " % op,
+             "mov.b64         $0, {r0,r1};", "mov.b64         $1, {r2,r3};", "}"]
+    return "\\0A\\09".join(lines)
+
+
 INLINE_ASM = {
     ('rcp.approx.ftz.f32 $0,$1;', "=f,f"): "rcp.approx.ftz.f32",
+    ('rsqrt.approx.ftz.f64 $0, $1;', "=d,d"): "rsqrt.approx.ftz.f64",
+    ('sub.rn.f32 $0, $1, $2;', "=f,f,f"): "sub.rn.f32",
+    (r'{\0A\09mad.lo.cc.u32   $0, $2, $3, $4;\0A\09madc.hi.u32     $1, $2, $3,  0;\0A\09}',
+     "=r,=r,r,r,r"): "mad.wide.u32",
+    (r'{\0A\09.reg .u32 r0, r1, r2, r3, alo, ahi, blo, bhi, clo, chi;\0A\09'
+     r'mov.b64         {alo,ahi}, $2;    \0A\09mov.b64         {blo,bhi}, $3;    \0A\09'
+     r'mov.b64         {clo,chi}, $4;    \0A\09mad.lo.cc.u32   r0, alo, blo, clo;\0A\09'
+     r'madc.hi.cc.u32  r1, alo, blo, chi;\0A\09madc.hi.u32     r2, alo, bhi,   0;\0A\09'
+     r'mad.lo.cc.u32   r1, alo, bhi,  r1;\0A\09madc.hi.cc.u32  r2, ahi, blo,  r2;\0A\09'
+     r'madc.hi.u32     r3, ahi, bhi,   0;\0A\09mad.lo.cc.u32   r1, ahi, blo,  r1;\0A\09'
+     r'madc.lo.cc.u32  r2, ahi, bhi,  r2;\0A\09addc.u32        r3,  r3,   0;     \0A\09'
+     r'mov.b64         $0, {r0,r1};      \0A\09mov.b64         $1, {r2,r3};      \0A\09}',
+     "=l,=l,l,l,l"): "mad.wide.u64",
+    (pair_asm("sub"), "=l,=l,l,l,l,l"): "sub.u128",
+    (pair_asm("add"), "=l,=l,l,l,l,l"): "add.u128",
+    (r'{\0A\09'
+     r'.reg .u32 r0, r1, r2, r3, alo, ahi, blo, bhi;\0A\09'
+     r'mov.b64         {alo,ahi}, $2;   \0A\09'
+     r'mov.b64         {blo,bhi}, $3;   \0A\09'
+     r'mul.lo.u32      r0, alo, blo;    \0A\09'
+     r'mul.hi.u32      r1, alo, blo;    \0A\09'
+     r'mad.lo.cc.u32   r1, alo, bhi, r1;\0A\09'
+     r'madc.hi.u32     r2, alo, bhi,  0;\0A\09'
+     r'mad.lo.cc.u32   r1, ahi, blo, r1;\0A\09'
+     r'madc.hi.cc.u32  r2, ahi, blo, r2;\0A\09'
+     r'madc.hi.u32     r3, ahi, bhi,  0;\0A\09'
+     r'mad.lo.cc.u32   r2, ahi, bhi, r2;\0A\09'
+     r'addc.u32        r3, r3,  0;      \0A\09'
+     r'mov.b64         $0, {r0,r1};     \0A\09'
+     r'mov.b64         $1, {r2,r3};     \0A\09'
+     r'}',
+     "=l,=l,l,l"): "mul.wide.u64",
 }
 ASM = re.compile(r'asm (?:sideeffect )?"([^"]*)", "([^"]*)"')
 

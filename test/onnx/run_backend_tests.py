@@ -7,8 +7,9 @@ tolerances (rtol 1e-3, atol 1e-7; integers and booleans exactly). Each test ends
 
   pass                    every output of every data set matches
   pass with build-time inputs: NAMES
-                          the same, after kilnc refused the model because integer inputs
-                          decide shapes, with those inputs given to kilnc (--input-value)
+                          the same, after kilnc refused the model because inputs decide
+                          shapes (integer inputs, a Resize's scales), with those inputs given
+                          to kilnc (--input-value)
   unsupported: REASON     kilnc refused the model (exit 1): REASON is its first problem line
   fail: WHAT              a wrong result, a kiln-run error, a crash or a hang
 
@@ -77,7 +78,7 @@ def run_command(cmd):
     return p
 
 
-# Problems that giving the model's integer inputs at build time (kilnc --input-value) solves:
+# Problems that giving the model's inputs at build time (kilnc --input-value) solves:
 # Kiln compiles static shapes, and these inputs decide them. The importer names the values it
 # needs; a shape that ONNX shape inference left dynamic names none.
 NEEDS_CONSTANT = re.compile(r"\(value '([^']+)'\) must be a constant|is not static after ONNX shape inference")

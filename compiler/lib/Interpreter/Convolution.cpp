@@ -39,7 +39,8 @@ Window windowOf(ArrayRef<int64_t> input, ArrayRef<int64_t> result, ArrayRef<int6
 
 } // namespace
 
-/// out[n, oh, ow, o] = sum over (kh, kw, c) of in[n, row, col, c] * filter[kh, kw, c, o], in
+/// out[n, oh, ow, o] = sum over (kh, kw, c) of in[n, row, col, first + c] * filter[kh, kw, c, o]
+/// (first: the first input channel of o's group), in
 /// double for floats (one rounding at the end, f16/bf16 included) and with wrapping 64-bit
 /// integers otherwise (exact for i8 x i8 -> i32).
 FailureOr<RefTensor> evaluateConv2D(Conv2DOp op, Operands operands) {
@@ -50,8 +51,11 @@ FailureOr<RefTensor> evaluateConv2D(Conv2DOp op, Operands operands) {
   w.dilationH = op.getDilations()[0];
   w.dilationW = op.getDilations()[1];
   int64_t outChannels = filter.getShape()[3];
+  // Output channel o reads the input channels of its group: [first, first + groupChannels).
+  int64_t groupChannels = filter.getShape()[2];
+  int64_t outPerGroup = outChannels / op.getGroups();
   auto filterAt = [&](int64_t kh, int64_t kw, int64_t c, int64_t o) {
-    return ((kh * w.kernelWidth + kw) * w.channels + c) * outChannels + o;
+    return ((kh * w.kernelWidth + kw) * groupChannels + c) * outChannels + o;
   };
   auto convolve = [&](auto in, auto f, auto out, auto zero, auto madd) {
     int64_t at = 0;
@@ -65,8 +69,9 @@ FailureOr<RefTensor> evaluateConv2D(Conv2DOp op, Operands operands) {
                 int64_t r = w.row(oh, kh), c = w.col(ow, kw);
                 if (!w.inside(r, c))
                   continue;
-                for (int64_t ch = 0; ch < w.channels; ++ch)
-                  acc = madd(acc, in[w.inputAt(n, r, c, ch)], f[filterAt(kh, kw, ch, o)]);
+                int64_t first = o / outPerGroup * groupChannels;
+                for (int64_t ch = 0; ch < groupChannels; ++ch)
+                  acc = madd(acc, in[w.inputAt(n, r, c, first + ch)], f[filterAt(kh, kw, ch, o)]);
               }
             out[at++] = acc;
           }

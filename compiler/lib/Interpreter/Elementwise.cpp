@@ -85,6 +85,19 @@ std::function<double(double)> floatUnaryRule(Operation *op) {
       .Case([](ErfOp) { return [](double x) { return std::erf(x); }; })
       .Case([](FloorOp) { return [](double x) { return std::floor(x); }; })
       .Case([](CeilOp) { return [](double x) { return std::ceil(x); }; })
+      // Ties to even: std::nearbyint in the default rounding mode, which nothing here changes.
+      .Case([](RoundOp) { return [](double x) { return std::nearbyint(x); }; })
+      .Case([](SinOp) { return [](double x) { return std::sin(x); }; })
+      .Case([](CosOp) { return [](double x) { return std::cos(x); }; })
+      .Case([](TanOp) { return [](double x) { return std::tan(x); }; })
+      .Case([](AsinOp) { return [](double x) { return std::asin(x); }; })
+      .Case([](AcosOp) { return [](double x) { return std::acos(x); }; })
+      .Case([](AtanOp) { return [](double x) { return std::atan(x); }; })
+      .Case([](SinhOp) { return [](double x) { return std::sinh(x); }; })
+      .Case([](CoshOp) { return [](double x) { return std::cosh(x); }; })
+      .Case([](AsinhOp) { return [](double x) { return std::asinh(x); }; })
+      .Case([](AcoshOp) { return [](double x) { return std::acosh(x); }; })
+      .Case([](AtanhOp) { return [](double x) { return std::atanh(x); }; })
       .Case([](GeluOp gelu) -> Fn {
         if (gelu.getApproximate() == "tanh")
           return [](double x) {

@@ -20,7 +20,8 @@ FailureOr<RefTensor> evaluate(Operation *op, Operands operands) {
       .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp>(
           [&](auto) { return evaluateBinary(op, operands); })
       .Case<NegOp, AbsOp, ReluOp, ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, SiluOp, ErfOp,
-            FloorOp, CeilOp, GeluOp>([&](auto) { return evaluateUnary(op, operands); })
+            FloorOp, CeilOp, RoundOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp,
+            AsinhOp, AcoshOp, AtanhOp, GeluOp>([&](auto) { return evaluateUnary(op, operands); })
       .Case<ReduceSumOp, ReduceMaxOp, ReduceMinOp, ReduceMeanOp, ReduceProdOp>(
           [&](auto) { return evaluateReduction(op, operands); })
       .Case<SoftmaxOp, LogSoftmaxOp>([&](auto) { return evaluateSoftmax(op, operands); })

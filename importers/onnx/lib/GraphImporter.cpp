@@ -110,6 +110,7 @@ const OpTable &opTable() {
     addNeuralNetOps(t);
     addReductionOps(t);
     addIndexingOps(t);
+    addResizeOps(t);
     return t;
   }();
   return table;
@@ -384,16 +385,33 @@ RankedTensorType NodeImporter::inputType(unsigned i) {
   return cast<RankedTensorType>(value->value.getType());
 }
 
+void NodeImporter::reportNotConstant(unsigned i, llvm::StringRef what) {
+  unsupported("input '" + what + "' (value '" + onnxNode.input(i) +
+              "') must be a constant (an initializer, shape arithmetic on static shapes, or "
+              "a value given with --input-value); Kiln compiles static shapes");
+}
+
 std::optional<std::vector<int64_t>> NodeImporter::requireConstantInts(unsigned i,
                                                                       llvm::StringRef what) {
   const HostTensor *tensor = constantInput(i);
   if (!tensor || !tensor->isInteger()) {
-    unsupported("input '" + what + "' (value '" + onnxNode.input(i) +
-                "') must be a constant (an initializer, shape arithmetic on static shapes, or "
-                "a value given with --input-value); Kiln compiles static shapes");
+    reportNotConstant(i, what);
     return std::nullopt;
   }
   return tensor->toInts();
+}
+
+std::optional<std::vector<double>> NodeImporter::requireConstantDoubles(unsigned i,
+                                                                        llvm::StringRef what) {
+  const HostTensor *tensor = hasInput(i) ? constantInput(i) : nullptr;
+  if (!tensor) {
+    reportNotConstant(i, what);
+    return std::nullopt;
+  }
+  std::vector<double> values;
+  for (int64_t k = 0; k < tensor->numElements(); ++k)
+    values.push_back(tensor->doubleAt(k));
+  return values;
 }
 
 bool NodeImporter::isOutputUsed(unsigned i) const {

@@ -100,6 +100,9 @@ public:
   mlir::RankedTensorType inputType(unsigned i);
   /// A known integer input as values, or a problem naming it.
   std::optional<std::vector<int64_t>> requireConstantInts(unsigned i, llvm::StringRef what);
+  /// The values of input `i` (any numeric type) as doubles, or nullopt after reporting that it
+  /// must be known at build time.
+  std::optional<std::vector<double>> requireConstantDoubles(unsigned i, llvm::StringRef what);
 
   unsigned numOutputs() const { return onnxNode.output_size(); }
   bool isOutputUsed(unsigned i) const;
@@ -121,6 +124,8 @@ public:
 
   /// Records why this node cannot be imported; the node's outputs are then left undefined.
   void unsupported(const llvm::Twine &why);
+  /// Reports that input `i` (`what`) must be known at build time.
+  void reportNotConstant(unsigned i, llvm::StringRef what);
   bool hasFailed() const { return failedFlag; }
 
   /// Creates a Kiln op with one result of `type`.
@@ -159,6 +164,7 @@ void addShapeOps(OpTable &table);
 void addNeuralNetOps(OpTable &table);
 void addReductionOps(OpTable &table);
 void addIndexingOps(OpTable &table);
+void addResizeOps(OpTable &table);
 
 /// Helpers shared by the op families.
 mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, mlir::Type elementType);

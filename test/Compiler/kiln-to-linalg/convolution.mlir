@@ -58,3 +58,27 @@ kiln.graph @conv_f32(%x: tensor<1x6x6x3xf32>, %w: tensor<3x3x3x5xf32>) -> tensor
   %0 = kiln.conv2d %x, %w {strides = array<i64: 2, 1>, padding = array<i64: 2, 2, 0, 0>, dilations = array<i64: 2, 1>} : (tensor<1x6x6x3xf32>, tensor<3x3x3x5xf32>) -> tensor<1x3x4x5xf32>
   kiln.return %0 : tensor<1x3x4x5xf32>
 }
+
+// -----
+
+// A grouped convolution is one generic: the filter's output channels split into (group,
+// channel), the group and its channels iterated innermost after the window's reductions, input
+// channel g * Cg + k, and the result's channels joined again. f16 accumulates in f32.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 * 2 + d3, d2 + d4 * 2, d6 * 2 + d5)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d4, d5, d6, d7)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>
+// CHECK-LABEL: func.func @conv_grouped
+// CHECK: %[[PADDED:.+]] = tensor.pad
+// CHECK: %[[FILTER:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0], [1], [2], [3, 4]] output_shape [3, 2, 2, 3, 3] : tensor<3x2x2x9xf16> into tensor<3x2x2x3x3xf16>
+// CHECK: %[[ACC:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x4x5x3x3xf32>)
+// CHECK: %[[SUMS:.+]] = linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%[[PADDED]], %[[FILTER]] : tensor<1x9x7x6xf16>, tensor<3x2x2x3x3xf16>) outs(%[[ACC]] : tensor<1x4x5x3x3xf32>)
+// CHECK: arith.extf
+// CHECK: arith.extf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: tensor.collapse_shape %[[SUMS]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x4x5x3x3xf32> into tensor<1x4x5x9xf32>
+// CHECK: arith.truncf
+kiln.graph @conv_grouped(%x: tensor<1x8x7x6xf16>, %w: tensor<3x2x2x9xf16>) -> tensor<1x4x5x9xf16> {
+  %0 = kiln.conv2d %x, %w {strides = array<i64: 2, 1>, padding = array<i64: 1, 0, 0, 0>, dilations = array<i64: 1, 2>, groups = 3 : i64} : (tensor<1x8x7x6xf16>, tensor<3x2x2x9xf16>) -> tensor<1x4x5x9xf16>
+  kiln.return %0 : tensor<1x4x5x9xf16>
+}

@@ -19,6 +19,30 @@ kiln.graph @conv_channels(%a: tensor<1x5x5x3xf32>, %w: tensor<3x3x2x4xf32>) -> t
 
 // -----
 
+kiln.graph @conv_group_channels(%a: tensor<1x5x5x6xf32>, %w: tensor<3x3x2x4xf32>) -> tensor<1x3x3x4xf32> {
+  // expected-error @+1 {{input has 6 channels in 2 groups but the filter expects 2 per group}}
+  %0 = kiln.conv2d %a, %w {groups = 2 : i64} : (tensor<1x5x5x6xf32>, tensor<3x3x2x4xf32>) -> tensor<1x3x3x4xf32>
+  kiln.return %0 : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+kiln.graph @conv_groups_divide(%a: tensor<1x5x5x6xf32>, %w: tensor<3x3x2x4xf32>) -> tensor<1x3x3x4xf32> {
+  // expected-error @+1 {{3 groups do not divide the 6 input channels and the 4 output channels}}
+  %0 = kiln.conv2d %a, %w {groups = 3 : i64} : (tensor<1x5x5x6xf32>, tensor<3x3x2x4xf32>) -> tensor<1x3x3x4xf32>
+  kiln.return %0 : tensor<1x3x3x4xf32>
+}
+
+// -----
+
+kiln.graph @conv_groups_zero(%a: tensor<1x5x5x6xf32>, %w: tensor<3x3x6x4xf32>) -> tensor<1x3x3x4xf32> {
+  // expected-error @+1 {{groups must be at least 1, got 0}}
+  %0 = kiln.conv2d %a, %w {groups = 0 : i64} : (tensor<1x5x5x6xf32>, tensor<3x3x6x4xf32>) -> tensor<1x3x3x4xf32>
+  kiln.return %0 : tensor<1x3x3x4xf32>
+}
+
+// -----
+
 kiln.graph @conv_window(%a: tensor<1x2x5x1xf32>, %w: tensor<3x3x1x1xf32>) -> tensor<1x1x3x1xf32> {
   // expected-error @+1 {{window of 3 (dilation 1) does not fit the height 2 padded by 0 + 0}}
   %0 = kiln.conv2d %a, %w : (tensor<1x2x5x1xf32>, tensor<3x3x1x1xf32>) -> tensor<1x1x3x1xf32>

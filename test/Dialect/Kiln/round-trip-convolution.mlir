@@ -23,3 +23,11 @@ kiln.graph @conv(%x: tensor<1x8x8x3xf32>, %w: tensor<3x3x3x4xf32>, %s: tensor<1x
   %3 = kiln.map @saxpy(%s, %t, %s) : (tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
   kiln.return %0, %1, %2, %3 : tensor<1x4x4x4xf32>, tensor<1x4x4x3xf32>, tensor<1x3x3x3xf32>, tensor<1xf32>
 }
+
+// A depthwise convolution with a channel multiplier of 2: 8 groups of one input channel.
+// CHECK-LABEL: kiln.graph @depthwise
+// CHECK: kiln.conv2d %x, %w {groups = 8 : i64, padding = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x8xf32>, tensor<3x3x1x16xf32>) -> tensor<1x8x8x16xf32>
+kiln.graph @depthwise(%x: tensor<1x8x8x8xf32>, %w: tensor<3x3x1x16xf32>) -> tensor<1x8x8x16xf32> {
+  %0 = kiln.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>, groups = 8 : i64} : (tensor<1x8x8x8xf32>, tensor<3x3x1x16xf32>) -> tensor<1x8x8x16xf32>
+  kiln.return %0 : tensor<1x8x8x16xf32>
+}

@@ -24,11 +24,15 @@ def windows(x, kh, kw, strides, padding, dilations, fill):
     return out
 
 
-def conv_ref(strides, padding, dilations):
+def conv_ref(strides, padding, dilations, groups=1):
+    """Each group's output channels convolve that group's input channels only."""
     def f(x, w):
         wide = np.int64 if x.dtype.kind == "i" else np.float64
         win = windows(x.astype(wide), w.shape[0], w.shape[1], strides, padding, dilations, 0)
-        return np.einsum("nhwijc,ijco->nhwo", win, w.astype(wide))
+        cg, og = w.shape[2], w.shape[3] // groups
+        return np.concatenate(
+            [np.einsum("nhwijc,ijco->nhwo", win[..., g * cg:(g + 1) * cg],
+                       w[..., g * og:(g + 1) * og].astype(wide)) for g in range(groups)], axis=-1)
     return f
 
 
@@ -38,19 +42,27 @@ def conv_cases():
                ((2, 9, 8, 5), (3, 3, 5, 2), (2, 2), (1, 1, 1, 1), (1, 1)),
                ((1, 11, 10, 2), (3, 2, 2, 3), (1, 2), (2, 0, 1, 1), (2, 1)),
                ((1, 5, 5, 1), (1, 1, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1))]
-    for xs, ws, st, pad, dil in configs:
+    # Grouped: depthwise (groups = channels) with multipliers 1 and 2, and groups of several
+    # channels, through strides, padding and dilations.
+    grouped = [((1, 9, 8, 17), (3, 3, 1, 17), (1, 1), (1, 1, 1, 1), (1, 1), 17),
+               ((2, 10, 9, 6), (3, 3, 1, 12), (2, 2), (0, 1, 1, 0), (1, 1), 6),
+               ((1, 8, 7, 6), (3, 2, 2, 9), (1, 2), (1, 1, 0, 1), (2, 1), 3),
+               ((1, 6, 6, 4), (1, 1, 2, 4), (1, 1), (0, 0, 0, 0), (1, 1), 2)]
+    for xs, ws, st, pad, dil, groups in [c + (1,) for c in configs] + grouped:
         ho = (xs[1] + pad[0] + pad[1] - dil[0] * (ws[0] - 1) - 1) // st[0] + 1
         wo = (xs[2] + pad[2] + pad[3] - dil[1] * (ws[1] - 1) - 1) // st[1] + 1
         r = (xs[0], ho, wo, ws[3])
         attrs = f"strides = {arr(st)}, padding = {arr(pad)}, dilations = {arr(dil)}"
+        if groups > 1:
+            attrs += f", groups = {groups} : i64"
         k = ws[0] * ws[1] * ws[2]
         for dtype in ("f32", "f64", "f16"):
             eps = {"f32": 1.2e-7, "f64": 2.3e-16, "f16": 1e-3}[dtype]
             out.append(Case("conv2d", [(xs, dtype, -1, 1), (ws, dtype, -1, 1)], [(r, dtype)],
-                            conv_ref(st, pad, dil), attrs=attrs, rtol=eps * 8 * k,
+                            conv_ref(st, pad, dil, groups), attrs=attrs, rtol=eps * 8 * k,
                             atol=eps * 8 * k))
         out.append(Case("conv2d", [(xs, "i8", -128, 127), (ws, "i8", -128, 127)], [(r, "i32")],
-                        conv_ref(st, pad, dil), attrs=attrs))
+                        conv_ref(st, pad, dil, groups), attrs=attrs))
     return out
 
 

@@ -44,7 +44,9 @@ ORDER = ["add", "sub", "mul", "div", "max", "min", "neg", "abs", "exp", "log", "
          "transpose", "reshape", "broadcast_to", "constant", "chain", "pow", "gelu", "silu", "erf",
          "floor", "ceil", "cmp", "select", "cast", "bf16", "reduce_min", "reduce_prod", "argmax",
          "log_softmax", "softmax_f16", "layer_norm", "rms_norm", "concat", "slice", "pad",
-         "conv2d", "max_pool2d", "avg_pool2d", "map", "reduce", "gather", "gather_elements"]
+         "conv2d", "max_pool2d", "avg_pool2d", "map", "reduce", "gather", "gather_elements",
+         "round", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
+         "atanh"]
 _BY_OP = {op: cases for family in FAMILIES for op, cases in family.CASES.items()}
 assert sorted(ORDER) == sorted(op for family in FAMILIES for op in family.CASES), \
     "ORDER names every op of the family tables once"

@@ -1,5 +1,6 @@
 """e2e cases of the elementwise ops: add, sub, mul, div, max, min, pow, neg, abs, relu, exp, log,
-sqrt, rsqrt, tanh, sigmoid, silu, erf, floor, ceil, gelu.
+sqrt, rsqrt, tanh, sigmoid, silu, erf, floor, ceil, round, gelu, and the trigonometric and
+hyperbolic functions.
 
 Tolerances: exact for integers; 1e-6 relative for f32 arithmetic; 2e-6 for f32 transcendentals
 (MLIR's polynomial approximations are within a few ulp) and 4e-6 for libm-class functions (pow,
@@ -10,7 +11,7 @@ import math
 import numpy as np
 
 from cases import BINARY_SHAPES, Case
-from kilntest import INT_TYPES, bshape
+from kilntest import INT_TYPES, bshape, ttype
 
 
 UNARY_SHAPES = [(1,), (7,), (33,), (1031,), (7, 33), (2, 3, 17), ()]
@@ -74,6 +75,23 @@ def gelu_tanh(x):
 FLOATS = ("f32", "f64", "f16")
 
 
+def round_cases():
+    """round on halves of integers, so that ties (x.5) are frequent: they go to the even
+    neighbour, as numpy.round and ONNX's Round do."""
+    out = []
+    for dtype in FLOATS:
+        for s in UNARY_SHAPES:
+            t = ttype(s, dtype)
+            body = (f"  %half = kiln.constant dense<0.5> : {ttype((), dtype)}\n"
+                    f"  %h = kiln.mul %a0, %half : ({t}, {ttype((), dtype)}) -> {t}\n"
+                    f"  %r0 = kiln.round %h : ({t}) -> {t}\n"
+                    f"  kiln.return %r0 : {t}\n")
+            out.append(Case("round", [(s, dtype, -100, 100)], [(s, dtype)],
+                            lambda x: np.round(x * 0.5), rtol=0, atol=0, body=body,
+                            integral=True))
+    return out
+
+
 CASES = {
     "add": binary("add", np.add, dtypes=("f32", "f64", "f16") + INT_TYPES),
     "sub": binary("sub", np.subtract, dtypes=("f32", "f64") + INT_TYPES),
@@ -101,4 +119,18 @@ CASES = {
     "erf": unary("erf", erf, dtypes=FLOATS, rtol=4e-6, atol=1e-7),
     "floor": unary("floor", np.floor, dtypes=FLOATS, lo=-100, hi=100, rtol=0, atol=0),
     "ceil": unary("ceil", np.ceil, dtypes=FLOATS, lo=-100, hi=100, rtol=0, atol=0),
+    "round": round_cases,
+    # The trigonometric and hyperbolic functions on the ranges where they are well conditioned
+    # (f32 at -O3 runs MLIR's polynomial approximations of sin, cos, tan, asin, acos, atan).
+    "sin": unary("sin", np.sin, dtypes=FLOATS, lo=-8.0, hi=8.0, rtol=4e-6, atol=1e-6),
+    "cos": unary("cos", np.cos, dtypes=FLOATS, lo=-8.0, hi=8.0, rtol=4e-6, atol=1e-6),
+    "tan": unary("tan", np.tan, dtypes=FLOATS, lo=-1.2, hi=1.2, rtol=4e-6, atol=1e-6),
+    "asin": unary("asin", np.arcsin, dtypes=FLOATS, lo=-0.99, hi=0.99, rtol=4e-6, atol=1e-6),
+    "acos": unary("acos", np.arccos, dtypes=FLOATS, lo=-0.99, hi=0.99, rtol=4e-6, atol=1e-6),
+    "atan": unary("atan", np.arctan, dtypes=FLOATS, lo=-10.0, hi=10.0, rtol=4e-6, atol=1e-6),
+    "sinh": unary("sinh", np.sinh, dtypes=FLOATS, lo=-7.0, hi=7.0, rtol=4e-6, atol=1e-6),
+    "cosh": unary("cosh", np.cosh, dtypes=FLOATS, lo=-7.0, hi=7.0, rtol=4e-6, atol=1e-6),
+    "asinh": unary("asinh", np.arcsinh, dtypes=FLOATS, lo=-10.0, hi=10.0, rtol=4e-6, atol=1e-6),
+    "acosh": unary("acosh", np.arccosh, dtypes=FLOATS, lo=1.0, hi=10.0, rtol=4e-6, atol=1e-6),
+    "atanh": unary("atanh", np.arctanh, dtypes=FLOATS, lo=-0.95, hi=0.95, rtol=4e-6, atol=1e-6),
 }

@@ -84,7 +84,8 @@ _ffn("relu", 1, lambda x: np.maximum(x, 0.0), exact_op=True, special_ok=True, ki
 for _n, _f in (("floor", np.floor), ("ceil", np.ceil), ("trunc", np.trunc),
                ("round", _round_away), ("roundeven", np.rint)):
     _ffn(_n, 1, _f, reqs=[[("exact", 0)]], exact_op=True, special_ok=True, disc=True,
-         integral_out=True, kiln=_n if _n in ("floor", "ceil") else None, scalar="math." + _n)
+         integral_out=True, kiln={"floor": "floor", "ceil": "ceil", "roundeven": "round"}.get(_n),
+         scalar="math." + _n)
 _ffn("exp", 1, np.exp, reqs=[[("max", _exp_max)]], cr=32, kiln="exp", scalar="math.exp")
 _ffn("exp2", 1, np.exp2, reqs=[[("max", _exp_max)]], cr=32, scalar="math.exp2")
 _ffn("expm1", 1, np.expm1, reqs=[[("max", _exp_max)]], cr=32, scalar="math.expm1")
@@ -105,18 +106,26 @@ _ffn("gelu_tanh", 1, _gelu_tanh, cr=64, scale="inout", kiln="gelu",
      attrs='approximate = "tanh"')
 _ffn("erf", 1, _erf, cr=64, scale="out1", kiln="erf", scalar="math.erf")
 _ffn("erfc", 1, _erfc, cr=64, scale="out1", scalar="math.erfc")
-_ffn("sin", 1, np.sin, reqs=[[("absmax", 8.0)]], cr=32, scale="out1", scalar="math.sin")
-_ffn("cos", 1, np.cos, reqs=[[("absmax", 8.0)]], cr=32, scale="out1", scalar="math.cos")
-_ffn("tan", 1, np.tan, reqs=[[("absmax", 1.2)]], cr=32, scale="out1", scalar="math.tan")
-_ffn("asin", 1, np.arcsin, reqs=[[("absmax", 0.9)]], cr=32, scale="out1", scalar="math.asin")
-_ffn("acos", 1, np.arccos, reqs=[[("absmax", 0.9)]], cr=32, scale="out1", scalar="math.acos")
-_ffn("atan", 1, np.arctan, cr=32, scale="out1", scalar="math.atan")
-_ffn("sinh", 1, np.sinh, reqs=[[("absmax", 7.0)]], cr=32, scale="out1", scalar="math.sinh")
-_ffn("cosh", 1, np.cosh, reqs=[[("absmax", 7.0)]], cr=32, scale="out1", scalar="math.cosh")
-_ffn("asinh", 1, np.arcsinh, cr=32, scale="out1", scalar="math.asinh")
-_ffn("acosh", 1, np.arccosh, reqs=[[("min", 1.1)]], cr=32, scale="out1", scalar="math.acosh")
+_ffn("sin", 1, np.sin, reqs=[[("absmax", 8.0)]], cr=32, scale="out1",
+     kiln="sin", scalar="math.sin")
+_ffn("cos", 1, np.cos, reqs=[[("absmax", 8.0)]], cr=32, scale="out1",
+     kiln="cos", scalar="math.cos")
+_ffn("tan", 1, np.tan, reqs=[[("absmax", 1.2)]], cr=32, scale="out1",
+     kiln="tan", scalar="math.tan")
+_ffn("asin", 1, np.arcsin, reqs=[[("absmax", 0.9)]], cr=32, scale="out1",
+     kiln="asin", scalar="math.asin")
+_ffn("acos", 1, np.arccos, reqs=[[("absmax", 0.9)]], cr=32, scale="out1",
+     kiln="acos", scalar="math.acos")
+_ffn("atan", 1, np.arctan, cr=32, scale="out1", kiln="atan", scalar="math.atan")
+_ffn("sinh", 1, np.sinh, reqs=[[("absmax", 7.0)]], cr=32, scale="out1",
+     kiln="sinh", scalar="math.sinh")
+_ffn("cosh", 1, np.cosh, reqs=[[("absmax", 7.0)]], cr=32, scale="out1",
+     kiln="cosh", scalar="math.cosh")
+_ffn("asinh", 1, np.arcsinh, cr=32, scale="out1", kiln="asinh", scalar="math.asinh")
+_ffn("acosh", 1, np.arccosh, reqs=[[("min", 1.1)]], cr=32, scale="out1",
+     kiln="acosh", scalar="math.acosh")
 _ffn("atanh", 1, np.arctanh, reqs=[[("absmax", 0.9)]], cr=32, scale="out1",
-     scalar="math.atanh")
+     kiln="atanh", scalar="math.atanh")
 
 GRID = {1: 2001, 2: 101, 3: 21}
 

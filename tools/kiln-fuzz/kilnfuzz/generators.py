@@ -42,7 +42,8 @@ def gen_binary(b):
 
 
 UNARY = ["neg", "abs", "relu", "exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "silu", "gelu",
-         "gelu_tanh", "erf", "floor", "ceil"]
+         "gelu_tanh", "erf", "floor", "ceil", "roundeven", "sin", "cos", "tan", "asin", "acos",
+         "atan", "sinh", "cosh", "asinh", "acosh", "atanh"]
 
 
 def gen_unary(b):
@@ -554,6 +555,12 @@ def gen_conv(b):
     if C > 16:
         raise GenFail("too many channels")
     KH, KW, O = int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.choice([1, 2, 3, 5]))
+    # Grouped sometimes: depthwise (groups = C, a multiplier of 1 or 2) or a divisor of C.
+    groups = 1
+    if C > 1 and rng.random() < 0.3:
+        groups = C if rng.random() < 0.5 else int(rng.choice([g for g in range(1, C + 1)
+                                                               if C % g == 0]))
+        O = groups * int(rng.choice([1, 1, 2]))
     strides = [int(rng.choice([1, 1, 2])) for _ in range(2)]
     dil = [int(rng.choice([1, 1, 2])) for _ in range(2)]
     pad = [int(rng.choice([0, 0, 1, 2])) for _ in range(4)]
@@ -561,7 +568,7 @@ def gen_conv(b):
     wo = window_out(W, pad[2], pad[3], KW, strides[1], dil[1])
     if not ho or not wo:
         raise GenFail("window does not fit")
-    fs = (KH, KW, C, O)
+    fs = (KH, KW, C // groups, O)
     f = b.operand(lambda m: m.dt == mx.dt and m.shape == fs and not m.special,
                   lambda: b.fresh(fs, mx.dt), p_pool=0.3)
     out_dt = "i32" if mx.dt == "i8" and rng.random() < 0.6 else mx.dt
@@ -575,8 +582,10 @@ def gen_conv(b):
         attrs.append(f"padding = {arr(pad)}")
     if dil != [1, 1] or rng.random() < 0.3:
         attrs.append(f"dilations = {arr(dil)}")
-    return b.add_node("conv2d", [x, f], ", ".join(attrs), conv_infer(KH * KW * C, out_dt, shape),
-                      shape, out_dt)
+    if groups > 1:
+        attrs.append(f"groups = {groups} : i64")
+    return b.add_node("conv2d", [x, f], ", ".join(attrs),
+                      conv_infer(KH * KW * (C // groups), out_dt, shape), shape, out_dt)
 
 
 def gen_pool(b):

@@ -2,7 +2,8 @@
 //
 // Padding becomes a tensor.pad in front of linalg's NHWC convolution and pooling ops, so the
 // named ops (which later tiling and vectorization know) see only valid windows. f32
-// convolutions become a matrix product instead (convolveAsMatmul).
+// convolutions become a matrix product instead (convolveAsMatmul); grouped ones a generic
+// (convolveGrouped).
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -88,6 +89,62 @@ Value convolveAsMatmul(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
                                        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
 }
 
+/// A grouped convolution (groups > 1, depthwise included) as one generic over
+/// (n, y, x, i, j, k, g, f): out[n, y, x, g, f] += in[n, y*sh + i*dh, x*sw + j*dw, g*Cg + k] *
+/// filter[i, j, k, g, f], with the filter's O = G x Fg output channels split into (g, f) and the
+/// result's joined again. The group and its output channels iterate innermost: the input,
+/// filter and result are contiguous along them (a depthwise convolution's channels), which is
+/// where LLVM vectorizes the loops. Linalg has no NHWC/HWIO grouped convolution to use instead
+/// (its grouped ops take other layouts).
+Value convolveGrouped(OpBuilder &b, Location loc, Conv2DOp op, Value padded, Type acc) {
+  RankedTensorType resultType = op.getType();
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  int64_t groups = op.getGroups();
+  int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
+          groupChannels = filterType.getDimSize(2), outPerGroup = filterType.getDimSize(3) / groups;
+  SmallVector<int64_t> outShape(resultType.getShape().take_front(3));
+  outShape.append({groups, outPerGroup});
+  Value filter = tensor::ExpandShapeOp::create(
+      b, loc,
+      RankedTensorType::get({kh, kw, groupChannels, groups, outPerGroup},
+                            filterType.getElementType()),
+      op.getFilter(), ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+
+  MLIRContext *ctx = b.getContext();
+  AffineExpr dn, dy, dx, di, dj, dk, dg, df;
+  bindDims(ctx, dn, dy, dx, di, dj, dk, dg, df);
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(8, 0,
+                     {dn, dy * strides[0] + di * dilations[0], dx * strides[1] + dj * dilations[1],
+                      dg * groupChannels + dk},
+                     ctx),
+      AffineMap::get(8, 0, {di, dj, dk, dg, df}, ctx),
+      AffineMap::get(8, 0, {dn, dy, dx, dg, df}, ctx)};
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {IteratorType::parallel,  IteratorType::parallel,
+                                         IteratorType::parallel,  IteratorType::reduction,
+                                         IteratorType::reduction, IteratorType::reduction,
+                                         IteratorType::parallel,  IteratorType::parallel};
+  Value init = buildFilled(b, loc, outShape, cast<TypedAttr>(b.getZeroAttr(acc)));
+  bool isFloat = isa<FloatType>(acc);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{padded, filter}, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = convertScalar(nb, l, args[0], acc), w = convertScalar(nb, l, args[1], acc);
+        Value sum = isFloat
+                        ? arith::AddFOp::create(nb, l, args[2], arith::MulFOp::create(nb, l, x, w))
+                              .getResult()
+                        : arith::AddIOp::create(nb, l, args[2], arith::MulIOp::create(nb, l, x, w))
+                              .getResult();
+        linalg::YieldOp::create(nb, l, sum);
+      });
+  Value joined = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get(resultType.getShape(), acc), generic.getResult(0),
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  return toResultType(b, loc, joined, resultType);
+}
+
 struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DOp op, PatternRewriter &rewriter) const override {
@@ -97,6 +154,10 @@ struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
     Type acc = computeType(resultType.getElementType());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(),
                              cast<TypedAttr>(rewriter.getZeroAttr(element)));
+    if (op.getGroups() > 1) {
+      rewriter.replaceOp(op, convolveGrouped(rewriter, loc, op, input, acc));
+      return success();
+    }
     if (element.isF32()) {
       rewriter.replaceOp(op, convolveAsMatmul(rewriter, loc, op, input));
       return success();

@@ -99,6 +99,18 @@ Value buildFloatScalar(Operation *op, OpBuilder &b, Location loc, ValueRange arg
       .Case([&](ErfOp) { return math::ErfOp::create(b, loc, args[0]); })
       .Case([&](FloorOp) { return math::FloorOp::create(b, loc, args[0]); })
       .Case([&](CeilOp) { return math::CeilOp::create(b, loc, args[0]); })
+      .Case([&](RoundOp) { return math::RoundEvenOp::create(b, loc, args[0]); })
+      .Case([&](SinOp) { return math::SinOp::create(b, loc, args[0]); })
+      .Case([&](CosOp) { return math::CosOp::create(b, loc, args[0]); })
+      .Case([&](TanOp) { return math::TanOp::create(b, loc, args[0]); })
+      .Case([&](AsinOp) { return math::AsinOp::create(b, loc, args[0]); })
+      .Case([&](AcosOp) { return math::AcosOp::create(b, loc, args[0]); })
+      .Case([&](AtanOp) { return math::AtanOp::create(b, loc, args[0]); })
+      .Case([&](SinhOp) { return math::SinhOp::create(b, loc, args[0]); })
+      .Case([&](CoshOp) { return math::CoshOp::create(b, loc, args[0]); })
+      .Case([&](AsinhOp) { return math::AsinhOp::create(b, loc, args[0]); })
+      .Case([&](AcoshOp) { return math::AcoshOp::create(b, loc, args[0]); })
+      .Case([&](AtanhOp) { return math::AtanhOp::create(b, loc, args[0]); })
       .Case(
           [&](GeluOp gelu) { return buildGelu(b, loc, args[0], gelu.getApproximate() == "tanh"); })
       .Default([](Operation *) { return Value(); });

@@ -149,64 +149,16 @@ SmallVector<int64_t> convOutputShape(ArrayRef<int64_t> xs, ArrayRef<int64_t> ker
   return outShape;
 }
 
-Value conv2d(NodeImporter &node, Value x, Value filter, const Window &w, Type resultElement) {
+Value conv2d(NodeImporter &node, Value x, Value filter, const Window &w, Type resultElement,
+             int64_t groups) {
   ArrayRef<int64_t> fs = shapeOf(filter);
   SmallVector<int64_t> outShape = convOutputShape(shapeOf(x), fs.take_front(2), fs[3], w);
   OpBuilder &b = node.builder();
   return node.create<kiln::Conv2DOp>(
       tensorType(outShape, resultElement), x, filter, b.getDenseI64ArrayAttr(w.strides),
-      b.getDenseI64ArrayAttr(w.padding), b.getDenseI64ArrayAttr(w.dilations));
+      b.getDenseI64ArrayAttr(w.padding), b.getDenseI64ArrayAttr(w.dilations),
+      b.getI64IntegerAttr(groups));
 }
-
-/// A depthwise convolution (each output channel reads one input channel) as a sum over the
-/// kernel's taps of a strided window of the padded input times that tap's weights per channel:
-/// elementwise ops that fuse, rather than `channels` one-channel convolutions. `filter` is
-/// [KH, KW, 1, M] with M a multiple of the input channels C; output channel m reads input
-/// channel m / (M / C).
-Value depthwiseConv(NodeImporter &node, Value x, Value filter, const Window &w) {
-  ArrayRef<int64_t> fs = shapeOf(filter);
-  int64_t kh = fs[0], kw = fs[1], m = fs[3];
-  SmallVector<int64_t> xs(shapeOf(x));
-  int64_t multiplier = m / xs[3];
-  if (multiplier != 1) {
-    // Each input channel repeated `multiplier` times, next to itself.
-    Value spread = reshapeTo(node, x, {xs[0], xs[1], xs[2], xs[3], 1});
-    Value repeated = node.create<kiln::BroadcastToOp>(
-        tensorType({xs[0], xs[1], xs[2], xs[3], multiplier}, elementTypeOf(x)), spread);
-    x = reshapeTo(node, repeated, {xs[0], xs[1], xs[2], m});
-    xs[3] = m;
-  }
-  SmallVector<int64_t> outShape = convOutputShape(xs, {kh, kw}, m, w);
-  if (llvm::any_of(w.padding, [](int64_t p) { return p != 0; })) {
-    OpBuilder &b = node.builder();
-    SmallVector<int64_t> low{0, w.padding[0], w.padding[2], 0};
-    SmallVector<int64_t> high{0, w.padding[1], w.padding[3], 0};
-    x = kiln::PadOp::create(
-        b, node.loc(),
-        tensorType({xs[0], xs[1] + low[1] + high[1], xs[2] + low[2] + high[2], m},
-                   elementTypeOf(x)),
-        x, b.getDenseI64ArrayAttr(low), b.getDenseI64ArrayAttr(high), TypedAttr());
-  }
-  Value taps = reshapeTo(node, filter, {kh, kw, m});
-  Value sum;
-  for (int64_t i = 0; i < kh; ++i) {
-    for (int64_t j = 0; j < kw; ++j) {
-      int64_t top = i * w.dilations[0], left = j * w.dilations[1];
-      Value window = sliceValue(node, x, {0, top, left, 0},
-                                {outShape[0], top + (outShape[1] - 1) * w.strides[0] + 1,
-                                 left + (outShape[2] - 1) * w.strides[1] + 1, m},
-                                {1, w.strides[0], w.strides[1], 1});
-      Value tap =
-          reshapeTo(node, sliceValue(node, taps, {i, j, 0}, {i + 1, j + 1, m}, {1, 1, 1}), {m});
-      Value product = broadcastBinary<kiln::MulOp>(node, window, tap);
-      sum = sum ? broadcastBinary<kiln::AddOp>(node, sum, product) : product;
-    }
-  }
-  return sum;
-}
-
-/// The most groups a grouped convolution is split into (one convolution each).
-constexpr int64_t kMaxConvGroups = 64;
 
 void importConv(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
@@ -226,10 +178,6 @@ void importConv(NodeImporter &node) {
   if (groups < 1 || channels % groups || outChannels % groups)
     return node.unsupported("group = " + Twine(groups) + " does not divide the " + Twine(channels) +
                             " input and " + Twine(outChannels) + " output channels");
-  bool depthwise = groups > 1 && groups == channels;
-  if (groups > 1 && !depthwise && groups > kMaxConvGroups)
-    return node.unsupported("group = " + Twine(groups) + " (more than " + Twine(kMaxConvGroups) +
-                            " groups of several channels) is not supported yet");
   Value x = toNHWC(node, node.input(0));
   // OIHW (or OIL) -> HWIO.
   Value filter;
@@ -246,27 +194,9 @@ void importConv(NodeImporter &node) {
     filter = permutedInput(node, 1, {2, 3, 1, 0});
   }
   Type element = type.getElementType();
-  Value y;
-  if (groups == 1) {
-    y = conv2d(node, x, filter, *w, element);
-  } else if (depthwise) {
-    y = depthwiseConv(node, x, filter, *w);
-  } else {
-    // One convolution per group on its channels, joined along the channels.
-    ArrayRef<int64_t> xs = shapeOf(x), fs = shapeOf(filter);
-    int64_t cg = channels / groups, mg = outChannels / groups;
-    SmallVector<Value> outputs;
-    for (int64_t g = 0; g < groups; ++g) {
-      Value xg =
-          sliceValue(node, x, {0, 0, 0, g * cg}, {xs[0], xs[1], xs[2], (g + 1) * cg}, {1, 1, 1, 1});
-      Value fg = sliceValue(node, filter, {0, 0, 0, g * mg}, {fs[0], fs[1], fs[2], (g + 1) * mg},
-                            {1, 1, 1, 1});
-      outputs.push_back(conv2d(node, xg, fg, *w, element));
-    }
-    SmallVector<int64_t> outShape(shapeOf(outputs[0]));
-    outShape[3] = outChannels;
-    y = node.create<kiln::ConcatOp>(tensorType(outShape, element), outputs, 3);
-  }
+  // ONNX's OIHW filter of a grouped convolution is [O, C/G, KH, KW]: HWIO is Kiln's grouped
+  // filter [KH, KW, C/G, O], with the groups' output channels consecutive in both.
+  Value y = conv2d(node, x, filter, *w, element, groups);
   if (node.hasInput(2))
     y = broadcastBinary<kiln::AddOp>(node, y,
                                      node.input(2)); // [M] broadcasts over NHWC's last dim.

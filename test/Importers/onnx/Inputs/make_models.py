@@ -3,10 +3,11 @@
 
 mlp.onnx          Gemm -> Relu -> Gemm -> Softmax with initializers, a symbolic batch 'batch'
                   and an unnamed node; mlp_ref.py computes its float64 reference
-unsupported.onnx  two unsupported nodes (Sin, Round) and a supported one between them
+unsupported.onnx  two unsupported nodes (LpNormalization, Einsum) and a supported one between
 opset18.onnx      an Abs at opset 18
 shape_input.onnx  Reshape whose shape is a graph input (needs --input-value)
 conv_bn.onnx      Conv then BatchNormalization; conv_bn_x.npy and conv_bn_ref.npy (float64)
+resize.onnx       a bilinear 2x upsampling (Resize with constant scales)
 embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
                   negative and out-of-range ids) and embedding_ref.npy
 """
@@ -45,9 +46,9 @@ mlp = helper.make_graph(
 save(helper.make_model(mlp, opset_imports=[helper.make_opsetid("", 13)]), "mlp.onnx")
 
 unsupported = helper.make_graph(
-    [helper.make_node("Sin", ["x"], ["s"], name="sine"),
+    [helper.make_node("LpNormalization", ["x"], ["s"], name="lpnorm"),
      helper.make_node("Relu", ["x"], ["r"], name="fine"),
-     helper.make_node("Round", ["r"], ["g"], name="round")],
+     helper.make_node("Einsum", ["r"], ["g"], name="einsum", equation="ij->ij")],
     "unsupported",
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
     [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 3]),
@@ -122,3 +123,13 @@ rows = table[np.clip(np.where(ids < 0, ids + 30522, ids), 0, 30521)].astype(np.f
 rows[1, 2] = 0.0
 np.save(os.path.join(out, "embedding_ids.npy"), ids)
 np.save(os.path.join(out, "embedding_ref.npy"), rows)
+
+# A bilinear 2x upsampling of an NCHW image (Resize, scales known): each of H and W becomes two
+# gathers with build-time positions, times build-time weights; N and C stay as they are.
+resize = helper.make_graph(
+    [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="upsample", mode="linear")],
+    "resize",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 6, 8])],
+    [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+save(helper.make_model(resize, opset_imports=[helper.make_opsetid("", 13)]), "resize.onnx")

@@ -137,6 +137,19 @@ def Kiln_SiluOp : Kiln_UnaryOp<"silu", "x * sigmoid(x)", [Kiln_FloatOnly]>;
 def Kiln_ErfOp : Kiln_UnaryOp<"erf", "error function", [Kiln_FloatOnly]>;
 def Kiln_FloorOp : Kiln_UnaryOp<"floor", "rounding toward -infinity", [Kiln_FloatOnly]>;
 def Kiln_CeilOp : Kiln_UnaryOp<"ceil", "rounding toward +infinity", [Kiln_FloatOnly]>;
+def Kiln_RoundOp : Kiln_UnaryOp<"round", "rounding to nearest, ties to even (numpy.round)",
+                                 [Kiln_FloatOnly]>;
+def Kiln_SinOp : Kiln_UnaryOp<"sin", "sine", [Kiln_FloatOnly]>;
+def Kiln_CosOp : Kiln_UnaryOp<"cos", "cosine", [Kiln_FloatOnly]>;
+def Kiln_TanOp : Kiln_UnaryOp<"tan", "tangent", [Kiln_FloatOnly]>;
+def Kiln_AsinOp : Kiln_UnaryOp<"asin", "inverse sine", [Kiln_FloatOnly]>;
+def Kiln_AcosOp : Kiln_UnaryOp<"acos", "inverse cosine", [Kiln_FloatOnly]>;
+def Kiln_AtanOp : Kiln_UnaryOp<"atan", "inverse tangent", [Kiln_FloatOnly]>;
+def Kiln_SinhOp : Kiln_UnaryOp<"sinh", "hyperbolic sine", [Kiln_FloatOnly]>;
+def Kiln_CoshOp : Kiln_UnaryOp<"cosh", "hyperbolic cosine", [Kiln_FloatOnly]>;
+def Kiln_AsinhOp : Kiln_UnaryOp<"asinh", "inverse hyperbolic sine", [Kiln_FloatOnly]>;
+def Kiln_AcoshOp : Kiln_UnaryOp<"acosh", "inverse hyperbolic cosine", [Kiln_FloatOnly]>;
+def Kiln_AtanhOp : Kiln_UnaryOp<"atanh", "inverse hyperbolic tangent", [Kiln_FloatOnly]>;
 
 def Kiln_GeluOp : Kiln_ComputeOp<"gelu", [Kiln_UnaryElementwise, Kiln_FloatOnly]> {
   let summary = "Elementwise GELU: x * Phi(x), exact or with the tanh approximation";
@@ -376,11 +389,16 @@ def Kiln_Conv2DOp : Kiln_ComputeOp<"conv2d"> {
     `strides = [sh, sw]`, `padding = [top, bottom, left, right]` (zeros), `dilations = [dh, dw]`.
     The result is `N x Ho x Wo x O` with `Ho = (H + top + bottom - dh * (KH - 1) - 1) / sh + 1`.
     i8 x i8 accumulates into an i32 result; f16/bf16 accumulate in f32.
+
+    `groups = G` splits the C input channels and the O output channels into G consecutive
+    groups; output group g convolves input group g only. The filter is `KH x KW x C/G x O`.
+    `G = C` is a depthwise convolution (O = C times a channel multiplier).
   }];
   let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
-                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
 }
