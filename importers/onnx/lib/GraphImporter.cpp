@@ -250,8 +250,10 @@ void GraphImporter::importNode(const onnx::NodeProto &node, unsigned index) {
       node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
   NodeImporter importer(*this, node, NameLoc::get(builder.getStringAttr(locName)));
   it->second(importer);
-  for (const std::string &attr : importer.unreadAttributes())
-    importer.unsupported("attribute '" + attr + "' is not supported");
+  // An importer that refused the node early leaves attributes unread without ignoring them.
+  if (!importer.hasFailed())
+    for (const std::string &attr : importer.unreadAttributes())
+      importer.unsupported("attribute '" + attr + "' is not supported");
   if (importer.hasFailed()) {
     for (const std::string &output : node.output())
       values.erase(output);
@@ -424,6 +426,11 @@ RankedTensorType NodeImporter::outputType(unsigned i) {
   if (!type)
     unsupported("output " + problem);
   return type;
+}
+
+RankedTensorType NodeImporter::staticOutputType(unsigned i) {
+  std::string problem;
+  return graph.typeOf(onnxNode.output(i), problem);
 }
 
 void NodeImporter::setOutput(unsigned i, Value value) {

@@ -109,6 +109,9 @@ public:
   /// The output's type from ONNX shape inference (null after reporting a problem when it is
   /// not a static tensor of a Kiln element type).
   mlir::RankedTensorType outputType(unsigned i);
+  /// The type of output `i` when ONNX shape inference made it static, else null (no report):
+  /// for importers that can compute the shape themselves.
+  mlir::RankedTensorType staticOutputType(unsigned i);
   void setOutput(unsigned i, mlir::Value value);
   void setOutput(unsigned i, HostTensor value);
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Real architectures, random weights, checked end to end against torch and onnxruntime.
 
-Each model is defined with torch (torchvision's, or the small transformers below), exported to
-ONNX, compiled with kilnc (--emit=shared), run with kiln-run on a random input, and compared
-with torch's output and with onnxruntime's on the same ONNX file, each at rtol 1e-3, atol 1e-4 x
-max |output|. Prints, per model, the compile time, the artifact's size and kilnc's peak memory;
-exits 1 if any model fails. Needs onnxruntime: run it with the Python of the virtual
-environment that scripts/install-deps.sh makes (.venv/bin/python3).
+Each model is defined with torch (torchvision's, or the small transformers and the U-Net decoder
+below), exported to ONNX, compiled with kilnc (--emit=shared), run with kiln-run on a random
+input, and compared with torch's output and with onnxruntime's on the same ONNX file, each at
+rtol 1e-3, atol 1e-4 x max |output|. Prints, per model, the compile time, the artifact's size
+and kilnc's peak memory; exits 1 if any model fails. Needs onnxruntime: run it with the Python
+of the virtual environment that scripts/install-deps.sh makes (.venv/bin/python3).
 
   run_models.py --kilnc build/bin/kilnc --kiln-run build/bin/kiln-run [--only NAME] [--keep DIR]
 """
@@ -107,6 +107,27 @@ class GPT2Block(nn.Module):
         return x + self.down(nn.functional.gelu(self.up(self.ln2(x)), approximate="tanh"))
 
 
+class UNetDecoder(nn.Module):
+    """The upsampling half of a U-Net: transposed convolutions (stride 2, one grouped, one
+    dilated with output padding), bilinear and nearest upsampling (Resize), skip connections
+    joined by Concat, BatchNorm and ReLU."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1, groups=2)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.up2 = nn.ConvTranspose2d(32, 8, 3, stride=2, padding=2, output_padding=1,
+                                      dilation=2)
+        self.head = nn.Conv2d(8, 3, 1)
+
+    def forward(self, x, skip):
+        y = torch.relu(self.bn1(self.up1(x)))                          # 16 x 16 x 16
+        y = torch.cat([y, nn.functional.interpolate(skip, scale_factor=2, mode="bilinear",
+                                                    align_corners=False)], dim=1)
+        y = torch.relu(self.up2(y))                                    # 8 x 32 x 32
+        return self.head(nn.functional.interpolate(y, size=(40, 40), mode="nearest"))
+
+
 def models():
     """name -> (model, example inputs, input names, export options, kilnc options)."""
     rng = torch.Generator().manual_seed(1)
@@ -128,6 +149,9 @@ def models():
         "squeezenet1_1": (randomize_batchnorm(torchvision.models.squeezenet1_1()), (image,), ["input"],
                           {"dynamic_axes": dynamic}, batch),
         "bert_encoder": (BertEncoder(), (tokens, mask), ["tokens", "mask"], {}, []),
+        "unet_decoder": (randomize_batchnorm(UNetDecoder()),
+                         (torch.randn(1, 32, 8, 8, generator=rng),
+                          torch.randn(1, 16, 8, 8, generator=rng)), ["x", "skip"], {}, []),
         # LayerNormalization is an ONNX op from opset 17.
         "gpt2_block": (GPT2Block(), (torch.randn(1, 16, 64, generator=rng),), ["input"],
                        {"opset_version": 17}, []),

@@ -160,6 +160,18 @@ Value conv2d(NodeImporter &node, Value x, Value filter, const Window &w, Type re
       b.getI64IntegerAttr(groups));
 }
 
+/// The spatial sizes of a convolution's weights [O, I, K...], which kernel_shape (if given)
+/// must repeat.
+std::optional<SmallVector<int64_t>> kernelOf(NodeImporter &node, RankedTensorType weights) {
+  SmallVector<int64_t> kernel(weights.getShape().drop_front(2));
+  if (std::optional<std::vector<int64_t>> shape = node.intsAttr("kernel_shape"))
+    if (!llvm::equal(*shape, kernel)) {
+      node.unsupported("kernel_shape differs from the weights' shape");
+      return std::nullopt;
+    }
+  return kernel;
+}
+
 void importConv(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   RankedTensorType inType = node.inputType(0), wType = node.inputType(1);
@@ -167,11 +179,10 @@ void importConv(NodeImporter &node) {
     return;
   int64_t groups = node.intAttr("group", 1);
   ArrayRef<int64_t> in = inType.getShape().drop_front(2);
-  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
-  if (std::optional<std::vector<int64_t>> shape = node.intsAttr("kernel_shape"))
-    if (!llvm::equal(*shape, kernel))
-      return node.unsupported("kernel_shape differs from the weights' shape");
-  std::optional<Window> w = readWindow(node, in, kernel, true);
+  std::optional<SmallVector<int64_t>> kernel = kernelOf(node, wType);
+  if (!kernel)
+    return;
+  std::optional<Window> w = readWindow(node, in, *kernel, true);
   if (!w)
     return;
   int64_t channels = inType.getDimSize(1), outChannels = wType.getDimSize(0);
@@ -200,6 +211,163 @@ void importConv(NodeImporter &node) {
   if (node.hasInput(2))
     y = broadcastBinary<kiln::AddOp>(node, y,
                                      node.input(2)); // [M] broadcasts over NHWC's last dim.
+  node.setOutput(0, fromNHWC(node, y, type));
+}
+
+/// The spatial attributes of a ConvTranspose, resolved against the output shape that ONNX
+/// shape inference gave (which output_shape and auto_pad decide).
+struct TransposedWindow {
+  SmallVector<int64_t> kernel, strides, dilations, outputPadding, padBegin, padEnd;
+};
+
+std::optional<TransposedWindow> readTransposedWindow(NodeImporter &node, ArrayRef<int64_t> in,
+                                                     ArrayRef<int64_t> out,
+                                                     ArrayRef<int64_t> kernel) {
+  size_t spatial = in.size();
+  auto ints = [&](StringRef name, size_t count, int64_t fill) {
+    std::vector<int64_t> v = node.intsAttr(name).value_or(std::vector<int64_t>(count, fill));
+    return SmallVector<int64_t>(v.begin(), v.end());
+  };
+  TransposedWindow w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = ints("strides", spatial, 1);
+  w.dilations = ints("dilations", spatial, 1);
+  w.outputPadding = ints("output_padding", spatial, 0);
+  SmallVector<int64_t> pads = ints("pads", 2 * spatial, 0);
+  bool hasOutputShape = node.intsAttr("output_shape").has_value();
+  std::string autoPad = node.stringAttr("auto_pad", "NOTSET");
+  if (w.strides.size() != spatial || w.dilations.size() != spatial ||
+      w.outputPadding.size() != spatial || pads.size() != 2 * spatial) {
+    node.unsupported("strides, dilations, output_padding and pads must match the spatial rank");
+    return std::nullopt;
+  }
+  if (!llvm::is_contained({"NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"}, autoPad)) {
+    node.unsupported("auto_pad '" + autoPad + "' is not supported");
+    return std::nullopt;
+  }
+  for (size_t d = 0; d < spatial; ++d) {
+    // The padding the output size implies, split as ONNX's ConvTranspose specifies.
+    int64_t total = w.strides[d] * (in[d] - 1) + w.outputPadding[d] +
+                    (w.kernel[d] - 1) * w.dilations[d] + 1 - out[d];
+    int64_t begin = pads[d], end = pads[d + spatial];
+    if (hasOutputShape && total < 0) {
+      // An output longer than the kernels reach: positions past them receive nothing, as
+      // output_padding's do.
+      begin = end = 0;
+      w.outputPadding[d] -= total;
+      total = 0;
+    } else if (hasOutputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      begin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      end = total - begin;
+    } else if (autoPad == "VALID") {
+      begin = end = 0;
+    }
+    if (begin + end != total || begin < 0 || end < 0) {
+      node.unsupported("the pads do not give the output size that ONNX shape inference gives");
+      return std::nullopt;
+    }
+    w.padBegin.push_back(begin);
+    w.padEnd.push_back(end);
+  }
+  return w;
+}
+
+/// ConvTranspose's weights [C, M/G, K...] as the filter of the equivalent convolution: the
+/// kernel flipped along each spatial dimension (gathers of reversed positions, so that weights
+/// computed at run time work too) and laid out as Kiln's grouped HWIO [KH, KW, C/G, M].
+Value transposedFilter(NodeImporter &node, int64_t groups) {
+  OpBuilder &b = node.builder();
+  Value w = node.input(1);
+  SmallVector<int64_t> ws(shapeOf(w));
+  if (ws.size() == 3) { // 1-D: a kernel of height 1
+    ws.insert(ws.begin() + 2, 1);
+    w = reshapeTo(node, w, ws);
+  }
+  for (int64_t axis : {2, 3}) {
+    if (ws[axis] == 1)
+      continue;
+    std::vector<int64_t> reversed;
+    for (int64_t i = ws[axis] - 1; i >= 0; --i)
+      reversed.push_back(i);
+    w = gatherValue(
+        node, w,
+        constantValue(node, HostTensor::fromInts(b.getI64Type(), {ws[axis]}, reversed), "flip"),
+        axis);
+  }
+  int64_t c = ws[0], mg = ws[1], kh = ws[2], kw = ws[3], cg = c / groups;
+  Value split = reshapeTo(node, w, {groups, cg, mg, kh, kw});
+  Value hwio = transposeValue(node, split, {3, 4, 1, 0, 2}); // [KH, KW, C/G, G, M/G]
+  return reshapeTo(node, hwio, {kh, kw, cg, groups * mg});
+}
+
+/// ConvTranspose as the convolution it equals: the input spread out by the strides (zeros
+/// between its elements), padded by the kernel's span less the pads (cropped where that is
+/// negative), convolved at stride 1 with the flipped filter. The spread costs strides^2 more
+/// multiplications than a dedicated transposed convolution, which Kiln does not have yet.
+void importConvTranspose(NodeImporter &node) {
+  RankedTensorType type = node.outputType(0);
+  RankedTensorType inType = node.inputType(0), wType = node.inputType(1);
+  if (!type || !checkSpatialRank(node, inType.getRank()))
+    return;
+  int64_t groups = node.intAttr("group", 1);
+  std::optional<SmallVector<int64_t>> kernel = kernelOf(node, wType);
+  if (!kernel)
+    return;
+  std::optional<TransposedWindow> w = readTransposedWindow(node, inType.getShape().drop_front(2),
+                                                           type.getShape().drop_front(2), *kernel);
+  if (!w)
+    return;
+  int64_t channels = inType.getDimSize(1), outChannels = type.getDimSize(1);
+  if (groups < 1 || channels % groups || wType.getDimSize(0) != channels ||
+      wType.getDimSize(1) * groups != outChannels)
+    return node.unsupported("group = " + Twine(groups) + " does not fit the " + Twine(channels) +
+                            " input and " + Twine(outChannels) + " output channels");
+  if (inType.getRank() == 3) { // 1-D: height 1 with a kernel of height 1
+    for (SmallVector<int64_t> *v : {&w->kernel, &w->strides, &w->dilations})
+      v->insert(v->begin(), 1);
+    for (SmallVector<int64_t> *v : {&w->outputPadding, &w->padBegin, &w->padEnd})
+      v->insert(v->begin(), 0);
+  }
+  Type element = type.getElementType();
+  Value x = toNHWC(node, node.input(0));
+  SmallVector<int64_t> xs(shapeOf(x));
+  int64_t sh = w->strides[0], sw = w->strides[1];
+  if (sh > 1 || sw > 1) {
+    // [N, H, 1, W, 1, C] padded to [N, H, sh, W, sw, C]: each element followed by zeros.
+    Value spread = reshapeTo(node, x, {xs[0], xs[1], 1, xs[2], 1, xs[3]});
+    OpBuilder &b = node.builder();
+    spread =
+        node.create<kiln::PadOp>(tensorType({xs[0], xs[1], sh, xs[2], sw, xs[3]}, element), spread,
+                                 b.getDenseI64ArrayAttr({0, 0, 0, 0, 0, 0}),
+                                 b.getDenseI64ArrayAttr({0, 0, sh - 1, 0, sw - 1, 0}), TypedAttr());
+    xs[1] *= sh;
+    xs[2] *= sw;
+    x = reshapeTo(node, spread, xs);
+  }
+  // The spread input ends in stride - 1 zeros already; crop what the pads take beyond the span.
+  Window conv{w->kernel, {1, 1}, w->dilations, {0, 0, 0, 0}};
+  SmallVector<int64_t> starts(4, 0), limits(xs);
+  bool crop = false;
+  for (int d = 0; d < 2; ++d) {
+    int64_t span = w->dilations[d] * (w->kernel[d] - 1);
+    int64_t low = span - w->padBegin[d];
+    int64_t high = span - w->padEnd[d] + w->outputPadding[d] - (w->strides[d] - 1);
+    if (low < 0) {
+      starts[1 + d] = -low;
+      crop = true;
+    }
+    if (high < 0) {
+      limits[1 + d] += high;
+      crop = true;
+    }
+    conv.padding[2 * d] = std::max<int64_t>(low, 0);
+    conv.padding[2 * d + 1] = std::max<int64_t>(high, 0);
+  }
+  if (crop)
+    x = sliceValue(node, x, starts, limits, {1, 1, 1, 1});
+  Value y = conv2d(node, x, transposedFilter(node, groups), conv, element, groups);
+  if (node.hasInput(2))
+    y = broadcastBinary<kiln::AddOp>(node, y, node.input(2));
   node.setOutput(0, fromNHWC(node, y, type));
 }
 
@@ -452,6 +620,7 @@ void addNeuralNetOps(OpTable &table) {
   table["MatMul"] = importMatMul;
   table["Gemm"] = importGemm;
   table["Conv"] = importConv;
+  table["ConvTranspose"] = importConvTranspose;
   table["MaxPool"] = [](NodeImporter &n) { importPool<kiln::MaxPool2DOp>(n, true); };
   table["AveragePool"] = [](NodeImporter &n) { importPool<kiln::AvgPool2DOp>(n, false); };
   table["GlobalAveragePool"] = importGlobalPool<kiln::ReduceMeanOp>;

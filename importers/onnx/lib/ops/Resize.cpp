@@ -16,6 +16,8 @@
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -207,9 +209,7 @@ std::optional<ResizeAttributes> readResizeAttributes(NodeImporter &node, Type el
 
 /// Resize-11 and later: X, roi, scales, sizes; the scales or the sizes known at build time.
 void importResize(NodeImporter &node) {
-  RankedTensorType type = node.outputType(0), inType = node.inputType(0);
-  if (!type)
-    return;
+  RankedTensorType inType = node.inputType(0);
   if (node.numInputs() < 3)
     return node.unsupported("Resize with the inputs of opset 10 (X, scales) is not supported");
   std::optional<ResizeAttributes> attrs = readResizeAttributes(node, inType.getElementType());
@@ -217,10 +217,16 @@ void importResize(NodeImporter &node) {
     return;
   int64_t rank = inType.getRank();
   std::vector<double> scales(rank, 1.0), roi;
+  // The output shape, from the sizes or the scales: exporters compute the sizes with shape
+  // arithmetic that ONNX's shape inference does not always follow, but the importer does.
+  SmallVector<int64_t> outShape;
   if (node.hasInput(3)) {
     std::optional<std::vector<int64_t>> sizes = node.requireConstantInts(3, "sizes");
     if (!sizes)
       return;
+    if (static_cast<int64_t>(sizes->size()) != rank)
+      return node.unsupported("input 'sizes' must hold one value per dimension");
+    outShape.assign(sizes->begin(), sizes->end());
     for (int64_t d = 0; d < rank; ++d)
       scales[d] = double((*sizes)[d]) / double(inType.getDimSize(d));
   } else {
@@ -230,7 +236,14 @@ void importResize(NodeImporter &node) {
     if (static_cast<int64_t>(given->size()) != rank)
       return node.unsupported("input 'scales' must hold one value per dimension");
     scales = *given;
+    for (int64_t d = 0; d < rank; ++d)
+      outShape.push_back(static_cast<int64_t>(std::floor(scales[d] * inType.getDimSize(d))));
   }
+  RankedTensorType type = node.staticOutputType(0);
+  if (type && type.getShape() != ArrayRef<int64_t>(outShape))
+    return node.unsupported("the output shape " + kiln::formatShape(outShape) +
+                            " differs from ONNX shape inference's " +
+                            kiln::formatShape(type.getShape()));
   if (attrs->coordinates == "tf_crop_and_resize") {
     std::optional<std::vector<double>> given = node.requireConstantDoubles(1, "roi");
     if (!given)
@@ -241,7 +254,7 @@ void importResize(NodeImporter &node) {
   }
   Value x = node.input(0);
   for (int64_t d = 0; d < rank; ++d) {
-    int64_t in = inType.getDimSize(d), out = type.getDimSize(d);
+    int64_t in = inType.getDimSize(d), out = outShape[d];
     if (in == 0 || out == 0)
       return node.unsupported("an empty dimension is not supported");
     AxisTaps taps = axisTaps(*attrs, in, out, scales[d], roi.empty() ? 0 : roi[d],
