@@ -8,6 +8,9 @@
 
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/SymbolTable.h"
+
 #include <cmath>
 #include <limits>
 
@@ -288,12 +291,42 @@ void importIsInf(NodeImporter &node) {
   node.setOutput(0, reshapeTo(node, result, shapeOf(x)));
 }
 
+/// C's fmod of floating-point tensors as kiln.map of a kernel around arith.remf, which is exact
+/// (x - trunc(x / y) * y in Kiln ops is not). The kernel, one per element type, is named with
+/// dots so that it cannot meet a graph's name, which is a C identifier.
+Value floatRemainder(NodeImporter &node, Value x, Value y) {
+  Type element = elementTypeOf(x);
+  std::string typeName;
+  llvm::raw_string_ostream(typeName) << element;
+  std::string name = "onnx.fmod." + typeName;
+  auto module = node.builder().getBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  if (!SymbolTable::lookupSymbolIn(module, name)) {
+    OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+    auto kernel = kiln::KernelOp::create(
+        b, node.loc(), name, FunctionType::get(node.context(), {element, element}, {element}),
+        ArrayAttr(), ArrayAttr());
+    Block *body =
+        b.createBlock(&kernel.getBody(), {}, {element, element}, {node.loc(), node.loc()});
+    Value remainder =
+        arith::RemFOp::create(b, node.loc(), body->getArgument(0), body->getArgument(1));
+    kiln::YieldOp::create(b, node.loc(), remainder);
+  }
+  SmallVector<int64_t> shape = broadcastOrReport(node, shapeOf(x), shapeOf(y));
+  return node.create<kiln::MapOp>(tensorType(shape, element),
+                                  FlatSymbolRefAttr::get(node.context(), name), ValueRange{x, y});
+}
+
 void importMod(NodeImporter &node) {
   bool cStyle = node.intAttr("fmod", 0);
   Value x = node.input(0), y = node.input(1);
-  if (!elementTypeOf(x).isInteger() || elementTypeOf(x).isInteger(1))
-    return node.unsupported("only integer inputs are supported (a floating-point fmod is not "
-                            "exact as x - trunc(x / y) * y)");
+  if (isa<FloatType>(elementTypeOf(x))) {
+    // ONNX defines Mod of floating point only with fmod = 1.
+    if (!cStyle)
+      return node.unsupported("fmod = 0 on floating point is not defined by ONNX");
+    return node.setOutput(0, floatRemainder(node, x, y));
+  }
+  if (elementTypeOf(x).isInteger(1))
+    return node.unsupported("Mod of booleans is not supported");
   // Kiln's integer division truncates: x - (x / y) * y is C's remainder, exact in wrapping
   // arithmetic.
   Value remainder = broadcastBinary<kiln::SubOp>(

@@ -7,6 +7,7 @@ unsupported.onnx  two unsupported nodes (LpNormalization, Einsum) and a supporte
 opset18.onnx      an Abs at opset 18
 shape_input.onnx  Reshape whose shape is a graph input (needs --input-value)
 conv_bn.onnx      Conv then BatchNormalization; conv_bn_x.npy and conv_bn_ref.npy (float64)
+fmod.onnx         two float Mod (fmod = 1) nodes
 resize.onnx       a bilinear 2x upsampling (Resize with constant scales)
 embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
                   negative and out-of-range ids) and embedding_ref.npy
@@ -133,3 +134,12 @@ resize = helper.make_graph(
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 6, 8])],
     [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
 save(helper.make_model(resize, opset_imports=[helper.make_opsetid("", 13)]), "resize.onnx")
+
+# Mod of floats (fmod = 1) twice: one kernel around arith.remf, applied by two kiln.map.
+fmod = helper.make_graph(
+    [helper.make_node("Mod", ["x", "y"], ["r"], name="mod1", fmod=1),
+     helper.make_node("Mod", ["r", "y"], ["s"], name="mod2", fmod=1)], "fmod",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3]),
+     helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])],
+    [helper.make_tensor_value_info("s", TensorProto.FLOAT, [3])])
+save(helper.make_model(fmod, opset_imports=[helper.make_opsetid("", 13)]), "fmod.onnx")
