@@ -10,6 +10,8 @@
 
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 namespace kiln::onnx_importer {
@@ -308,10 +310,37 @@ void importTile(NodeImporter &node) {
   node.setOutput(0, reshapeTo(node, tiled, type.getShape()));
 }
 
+/// Pad's edge and reflect modes: along each padded axis, a kiln.gather of build-time positions
+/// that repeat the edge element or mirror the axis (numpy.pad's modes of the same names).
+Value padByGathers(NodeImporter &node, Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                   bool reflect) {
+  OpBuilder &b = node.builder();
+  for (size_t d = 0; d < low.size(); ++d) {
+    if (low[d] == 0 && high[d] == 0)
+      continue;
+    int64_t n = shapeOf(x)[d], length = low[d] + n + high[d];
+    std::vector<int64_t> positions;
+    for (int64_t i = 0; i < length; ++i) {
+      int64_t j = i - low[d];
+      if (!reflect || n == 1) {
+        positions.push_back(std::clamp<int64_t>(j, 0, n - 1));
+        continue;
+      }
+      int64_t period = 2 * (n - 1);
+      j = ((j % period) + period) % period;
+      positions.push_back(j < n ? j : period - j);
+    }
+    x = gatherValue(
+        node, x,
+        constantValue(node, HostTensor::fromInts(b.getI64Type(), {length}, positions), "pad"), d);
+  }
+  return x;
+}
+
 void importPad(NodeImporter &node) {
   std::string mode = node.stringAttr("mode", "constant");
-  if (mode != "constant")
-    return node.unsupported("mode '" + mode + "' is not supported (only 'constant')");
+  if (!llvm::is_contained({"constant", "edge", "reflect"}, mode))
+    return node.unsupported("mode '" + mode + "' is not supported");
   std::optional<std::vector<int64_t>> pads = node.requireConstantInts(1, "pads");
   RankedTensorType type = node.outputType(0);
   if (!pads || !type)
@@ -325,6 +354,11 @@ void importPad(NodeImporter &node) {
       high(pads->begin() + rank, pads->end());
   if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
     return node.unsupported("negative pads are not supported");
+  if (mode != "constant") {
+    if (llvm::any_of(type.getShape(), [](int64_t d) { return d == 0; }))
+      return node.unsupported("mode '" + mode + "' of an empty tensor is not supported");
+    return node.setOutput(0, padByGathers(node, node.input(0), low, high, mode == "reflect"));
+  }
   Type elementType = type.getElementType();
   Attribute value;
   if (node.hasInput(2)) {
