@@ -111,6 +111,7 @@ const OpTable &opTable() {
     addReductionOps(t);
     addIndexingOps(t);
     addResizeOps(t);
+    addEinsumOps(t);
     return t;
   }();
   return table;

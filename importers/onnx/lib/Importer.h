@@ -168,6 +168,7 @@ void addNeuralNetOps(OpTable &table);
 void addReductionOps(OpTable &table);
 void addIndexingOps(OpTable &table);
 void addResizeOps(OpTable &table);
+void addEinsumOps(OpTable &table);
 
 /// Helpers shared by the op families.
 mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, mlir::Type elementType);

@@ -3,10 +3,12 @@
 
 mlp.onnx          Gemm -> Relu -> Gemm -> Softmax with initializers, a symbolic batch 'batch'
                   and an unnamed node; mlp_ref.py computes its float64 reference
-unsupported.onnx  two unsupported nodes (LpNormalization, Einsum) and a supported one between
+unsupported.onnx  two unsupported nodes (LpNormalization, MeanVarianceNormalization) and a
+                  supported one between them
 opset18.onnx      an Abs at opset 18
 shape_input.onnx  Reshape whose shape is a graph input (needs --input-value)
 conv_bn.onnx      Conv then BatchNormalization; conv_bn_x.npy and conv_bn_ref.npy (float64)
+einsum.onnx       attention scores as an Einsum (bhqd,bhkd->bhqk)
 fmod.onnx         two float Mod (fmod = 1) nodes
 resize.onnx       a bilinear 2x upsampling (Resize with constant scales)
 embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
@@ -49,7 +51,7 @@ save(helper.make_model(mlp, opset_imports=[helper.make_opsetid("", 13)]), "mlp.o
 unsupported = helper.make_graph(
     [helper.make_node("LpNormalization", ["x"], ["s"], name="lpnorm"),
      helper.make_node("Relu", ["x"], ["r"], name="fine"),
-     helper.make_node("Einsum", ["r"], ["g"], name="einsum", equation="ij->ij")],
+     helper.make_node("MeanVarianceNormalization", ["r"], ["g"], name="mvn", axes=[1])],
     "unsupported",
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
     [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 3]),
@@ -143,3 +145,13 @@ fmod = helper.make_graph(
      helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])],
     [helper.make_tensor_value_info("s", TensorProto.FLOAT, [3])])
 save(helper.make_model(fmod, opset_imports=[helper.make_opsetid("", 13)]), "fmod.onnx")
+
+# Attention scores as an Einsum, bhqd,bhkd->bhqk: one batched matmul over (b, h) of q times k
+# transposed.
+einsum = helper.make_graph(
+    [helper.make_node("Einsum", ["q", "k"], ["s"], name="scores", equation="bhqd, bhkd -> bhqk")],
+    "einsum",
+    [helper.make_tensor_value_info("q", TensorProto.FLOAT, [2, 4, 8, 16]),
+     helper.make_tensor_value_info("k", TensorProto.FLOAT, [2, 4, 6, 16])],
+    [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 4, 8, 6])])
+save(helper.make_model(einsum, opset_imports=[helper.make_opsetid("", 13)]), "einsum.onnx")
