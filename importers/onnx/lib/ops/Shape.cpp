@@ -256,8 +256,10 @@ void importGather(NodeImporter &node) {
                           }));
   }
   Value input = node.input(0);
-  // Indices in arithmetic progression are one strided slice; others, a concat of slices.
-  bool progression = !indices.empty();
+  if (indices.empty())
+    return node.unsupported("Gather of no indices is not supported");
+  // Indices in arithmetic progression are one strided slice; others, a kiln.gather.
+  bool progression = true;
   int64_t stride = indices.size() > 1 ? indices[1] - indices[0] : 1;
   for (size_t i = 1; i < indices.size(); ++i)
     progression &= indices[i] - indices[i - 1] == stride;
@@ -265,16 +267,10 @@ void importGather(NodeImporter &node) {
   if (progression && stride >= 1) {
     gathered = sliceOne(node, input, *axis, indices[0], indices.size(), stride);
   } else {
-    if (indices.size() > 256 || indices.empty())
-      return node.unsupported("Gather of " + Twine(indices.size()) +
-                              " scattered indices is not supported yet: Kiln has no gather op");
-    SmallVector<Value> pieces;
-    for (int64_t index : indices)
-      pieces.push_back(sliceOne(node, input, *axis, index, 1, 1));
-    SmallVector<int64_t> shape(inType.getShape());
-    shape[*axis] = indices.size();
-    gathered =
-        node.create<kiln::ConcatOp>(tensorType(shape, inType.getElementType()), pieces, *axis);
+    Value positions = constantValue(
+        node, HostTensor::fromInts(node.builder().getI64Type(), {int64_t(indices.size())}, indices),
+        "indices");
+    gathered = gatherValue(node, input, positions, *axis);
   }
   node.setOutput(0, reshapeTo(node, gathered, type.getShape()));
 }
