@@ -208,6 +208,9 @@ mlir::Value broadcastBinary(NodeImporter &node, mlir::Value lhs, mlir::Value rhs
 }
 /// numpy.take(data, indices, axis) as kiln.gather; `axis` is normalized.
 mlir::Value gatherValue(NodeImporter &node, mlir::Value data, mlir::Value indices, int64_t axis);
+/// kiln.gather of `data` along `axis` at positions known at build time (a constant i64 vector).
+mlir::Value gatherPositions(NodeImporter &node, mlir::Value data, llvm::ArrayRef<int64_t> positions,
+                            int64_t axis);
 /// Reshapes `value` to `shape` (no-op when it already has it).
 mlir::Value reshapeTo(NodeImporter &node, mlir::Value value, llvm::ArrayRef<int64_t> shape);
 /// Casts `value` to `elementType` (no-op when it already has it).

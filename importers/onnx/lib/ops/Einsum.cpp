@@ -92,9 +92,7 @@ Labeled takeDiagonals(NodeImporter &node, Labeled x) {
     std::vector<int64_t> diagonal;
     for (int64_t k = 0; k < n; ++k)
       diagonal.push_back(k * (n + 1));
-    Value positions = constantValue(
-        node, HostTensor::fromInts(node.builder().getI64Type(), {n}, diagonal), "diagonal");
-    x.value = gatherValue(node, reshapeTo(node, moved, flat), positions, flat.size() - 1);
+    x.value = gatherPositions(node, reshapeTo(node, moved, flat), diagonal, flat.size() - 1);
     order.push_back(label);
     x.labels = order;
     return takeDiagonals(node, x);

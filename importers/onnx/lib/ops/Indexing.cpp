@@ -177,6 +177,14 @@ Value gatherValue(NodeImporter &node, Value data, Value indices, int64_t axis) {
       data, indices, node.builder().getI64IntegerAttr(axis));
 }
 
+Value gatherPositions(NodeImporter &node, Value data, ArrayRef<int64_t> positions, int64_t axis) {
+  Value indices = constantValue(
+      node,
+      HostTensor::fromInts(node.builder().getI64Type(), {int64_t(positions.size())}, positions),
+      "positions");
+  return gatherValue(node, data, indices, axis);
+}
+
 namespace {
 
 void importCumSum(NodeImporter &node) {

@@ -276,7 +276,6 @@ std::optional<TransposedWindow> readTransposedWindow(NodeImporter &node, ArrayRe
 /// kernel flipped along each spatial dimension (gathers of reversed positions, so that weights
 /// computed at run time work too) and laid out as Kiln's grouped HWIO [KH, KW, C/G, M].
 Value transposedFilter(NodeImporter &node, int64_t groups) {
-  OpBuilder &b = node.builder();
   Value w = node.input(1);
   SmallVector<int64_t> ws(shapeOf(w));
   if (ws.size() == 3) { // 1-D: a kernel of height 1
@@ -289,10 +288,7 @@ Value transposedFilter(NodeImporter &node, int64_t groups) {
     std::vector<int64_t> reversed;
     for (int64_t i = ws[axis] - 1; i >= 0; --i)
       reversed.push_back(i);
-    w = gatherValue(
-        node, w,
-        constantValue(node, HostTensor::fromInts(b.getI64Type(), {ws[axis]}, reversed), "flip"),
-        axis);
+    w = gatherPositions(node, w, reversed, axis);
   }
   int64_t c = ws[0], mg = ws[1], kh = ws[2], kw = ws[3], cg = c / groups;
   Value split = reshapeTo(node, w, {groups, cg, mg, kh, kw});

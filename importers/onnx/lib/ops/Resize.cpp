@@ -129,10 +129,9 @@ Value resizeAxis(NodeImporter &node, Value x, int64_t axis, const AxisTaps &taps
   SmallVector<int64_t> column(rank, 1);
   column[axis] = out;
   auto gatherAt = [&](ArrayRef<int64_t> positions) {
-    Value indices = constantValue(node, HostTensor::fromInts(b.getI64Type(), {out}, positions),
-                                  "resize_indices");
-    return gatherValue(node, x, indices, axis);
+    return gatherPositions(node, x, positions, axis);
   };
+
   Value result;
   if (attrs.mode == "nearest") {
     std::vector<int64_t> positions(out, 0);

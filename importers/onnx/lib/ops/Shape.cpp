@@ -267,10 +267,7 @@ void importGather(NodeImporter &node) {
   if (progression && stride >= 1) {
     gathered = sliceOne(node, input, *axis, indices[0], indices.size(), stride);
   } else {
-    Value positions = constantValue(
-        node, HostTensor::fromInts(node.builder().getI64Type(), {int64_t(indices.size())}, indices),
-        "indices");
-    gathered = gatherValue(node, input, positions, *axis);
+    gathered = gatherPositions(node, input, indices, *axis);
   }
   node.setOutput(0, reshapeTo(node, gathered, type.getShape()));
 }
@@ -310,7 +307,6 @@ void importTile(NodeImporter &node) {
 /// that repeat the edge element or mirror the axis (numpy.pad's modes of the same names).
 Value padByGathers(NodeImporter &node, Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
                    bool reflect) {
-  OpBuilder &b = node.builder();
   for (size_t d = 0; d < low.size(); ++d) {
     if (low[d] == 0 && high[d] == 0)
       continue;
@@ -326,9 +322,7 @@ Value padByGathers(NodeImporter &node, Value x, ArrayRef<int64_t> low, ArrayRef<
       j = ((j % period) + period) % period;
       positions.push_back(j < n ? j : period - j);
     }
-    x = gatherValue(
-        node, x,
-        constantValue(node, HostTensor::fromInts(b.getI64Type(), {length}, positions), "pad"), d);
+    x = gatherPositions(node, x, positions, d);
   }
   return x;
 }
