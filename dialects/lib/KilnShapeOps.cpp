@@ -144,3 +144,10 @@ LogicalResult PadOp::verify() {
     shape.push_back(input.getDimSize(d) + getLow()[d] + getHigh()[d]);
   return verifyResultType(*this, tensorType(getResult()), shape, input.getElementType());
 }
+
+LogicalResult IotaOp::verify() {
+  auto result = tensorType(getResult());
+  if (result.getElementType().isInteger(1))
+    return emitOpError() << "does not produce i1 (positions are numbers)";
+  return verifyAxis(*this, getAxis(), result.getRank());
+}

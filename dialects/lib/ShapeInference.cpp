@@ -55,6 +55,17 @@ std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHig
   return (padded - span) / stride + 1;
 }
 
+std::optional<int64_t> transposedWindowedSize(int64_t size, int64_t padLow, int64_t padHigh,
+                                              int64_t window, int64_t stride, int64_t dilation) {
+  // In 128 bits: the attributes are arbitrary int64 values.
+  __int128 full =
+      static_cast<__int128>(size - 1) * stride + static_cast<__int128>(dilation) * (window - 1) + 1;
+  __int128 result = full - padLow - padHigh;
+  if (size < 1 || result < 1 || result > static_cast<__int128>(kMaxTensorBytes))
+    return std::nullopt;
+  return static_cast<int64_t>(result);
+}
+
 std::string formatShape(ArrayRef<int64_t> shape) {
   if (shape.empty())
     return "scalar";

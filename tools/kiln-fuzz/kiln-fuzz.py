@@ -43,13 +43,13 @@ Integer and i1 results are compared exactly, and so are float results whose `err
 arithmetic that stays below 2^mantissa).
 
 Well-conditioning: ops that are discontinuous in their input (cmp, floor, ceil, float->int
-and ->i1 casts, argmax, fmod, bitcast, ...) only receive exact values (err = 0), so a rounding
-difference can never flip a comparison. log/sqrt/rsqrt/pow/div/asin/... get operands in their
+and ->i1 casts, argmax/argmin, fmod, bitcast, ...) only receive exact values (err = 0), so a
+rounding difference can never flip a comparison. log/sqrt/rsqrt/pow/div/asin/... get operands in their
 well-conditioned domain: the generator inserts abs + add of a constant, a clamp with max/min of
 a constant, or tanh * constant where the interval requires it. Values never leave
 |x| <= 1e12 (f32/bf16), 4e3 (f16), 1e60 (f64). NaN and +-inf appear only in inputs of the
 'special' kind and only flow into ops that handle them exactly (max/min/cmp/select/cast/abs/
-neg/relu/floor/ceil/argmax/reduce_max/min/max_pool2d/data movement). Integer ops wrap (both
+neg/relu/floor/ceil/argmax/argmin/reduce_max/min/max_pool2d/data movement). Integer ops wrap (both
 sides agree), kernel integer divisions get divisors in [1, 7] and shift amounts below the
 width, so nothing is undefined.
 

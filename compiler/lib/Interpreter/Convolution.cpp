@@ -87,6 +87,48 @@ FailureOr<RefTensor> evaluateConv2D(Conv2DOp op, Operands operands) {
   return result;
 }
 
+/// Scatters every input element through the filter: input (n, y, x, c) adds
+/// in * filter[i, j, c - first, o] to result (n, y*sh + i*dh - top, x*sw + j*dw - left, o) for
+/// the output channels o of c's group, where that lies inside the result. Accumulates as
+/// evaluateConv2D does.
+FailureOr<RefTensor> evaluateConvTranspose2D(ConvTranspose2DOp op, Operands operands) {
+  const RefTensor &input = *operands[0], &filter = *operands[1];
+  RefTensor result(op.getType());
+  ArrayRef<int64_t> in = input.getShape(), out = result.getShape(), f = filter.getShape();
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                    padding = op.getPadding();
+  int64_t groupChannels = f[2], outChannels = f[3], outPerGroup = outChannels / op.getGroups();
+  auto scatter = [&](auto src, auto flt, auto dst, auto madd) {
+    for (int64_t n = 0; n < in[0]; ++n)
+      for (int64_t y = 0; y < in[1]; ++y)
+        for (int64_t x = 0; x < in[2]; ++x)
+          for (int64_t c = 0; c < in[3]; ++c) {
+            auto value = src[((n * in[1] + y) * in[2] + x) * in[3] + c];
+            int64_t group = c / groupChannels, k = c % groupChannels;
+            for (int64_t i = 0; i < f[0]; ++i)
+              for (int64_t j = 0; j < f[1]; ++j) {
+                int64_t r = y * strides[0] + i * dilations[0] - padding[0];
+                int64_t col = x * strides[1] + j * dilations[1] - padding[2];
+                if (r < 0 || r >= out[1] || col < 0 || col >= out[2])
+                  continue;
+                for (int64_t o = group * outPerGroup; o < (group + 1) * outPerGroup; ++o) {
+                  auto &acc = dst[((n * out[1] + r) * out[2] + col) * out[3] + o];
+                  acc = madd(acc, value, flt[((i * f[1] + j) * groupChannels + k) * f[3] + o]);
+                }
+              }
+          }
+  };
+  if (result.isFloat())
+    scatter(input.floats(), filter.floats(), result.floats(),
+            [](double acc, double x, double y) { return acc + x * y; });
+  else
+    scatter(input.ints(), filter.ints(), result.ints(), [](int64_t acc, int64_t x, int64_t y) {
+      return static_cast<int64_t>(static_cast<uint64_t>(acc) +
+                                  static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
+    });
+  return result;
+}
+
 namespace {
 
 /// Calls `visit(inputIndex)` for each in-bounds element of every pooling window and

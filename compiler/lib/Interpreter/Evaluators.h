@@ -28,6 +28,10 @@ mlir::FailureOr<RefTensor> evaluateMatmul(MatmulOp op, Operands operands);
 // Reductions.cpp
 mlir::FailureOr<RefTensor> evaluateReduction(mlir::Operation *op, Operands operands);
 mlir::FailureOr<RefTensor> evaluateArgmax(ArgmaxOp op, Operands operands);
+mlir::FailureOr<RefTensor> evaluateArgmin(ArgminOp op, Operands operands);
+mlir::FailureOr<RefTensor> evaluateCumsum(CumsumOp op, Operands operands);
+/// The values and the indices.
+mlir::FailureOr<llvm::SmallVector<RefTensor>> evaluateTopK(TopKOp op, Operands operands);
 
 // Normalization.cpp
 mlir::FailureOr<RefTensor> evaluateSoftmax(mlir::Operation *op, Operands operands);
@@ -44,9 +48,11 @@ mlir::FailureOr<RefTensor> evaluateSlice(SliceOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluatePad(PadOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluateGather(GatherOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluateGatherElements(GatherElementsOp op, Operands operands);
+mlir::FailureOr<RefTensor> evaluateIota(IotaOp op, Operands operands);
 
 // Convolution.cpp
 mlir::FailureOr<RefTensor> evaluateConv2D(Conv2DOp op, Operands operands);
+mlir::FailureOr<RefTensor> evaluateConvTranspose2D(ConvTranspose2DOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluateMaxPool2D(MaxPool2DOp op, Operands operands);
 mlir::FailureOr<RefTensor> evaluateAvgPool2D(AvgPool2DOp op, Operands operands);
 

@@ -30,6 +30,8 @@ FailureOr<RefTensor> evaluate(Operation *op, Operands operands) {
       .Case([&](CastOp cast) { return evaluateCast(cast, operands); })
       .Case([&](MatmulOp matmul) { return evaluateMatmul(matmul, operands); })
       .Case([&](ArgmaxOp argmax) { return evaluateArgmax(argmax, operands); })
+      .Case([&](ArgminOp argmin) { return evaluateArgmin(argmin, operands); })
+      .Case([&](CumsumOp cumsum) { return evaluateCumsum(cumsum, operands); })
       .Case([&](LayerNormOp norm) { return evaluateLayerNorm(norm, operands); })
       .Case([&](RmsNormOp norm) { return evaluateRmsNorm(norm, operands); })
       .Case([&](ConstantOp constant) { return evaluateConstant(constant, operands); })
@@ -41,7 +43,9 @@ FailureOr<RefTensor> evaluate(Operation *op, Operands operands) {
       .Case([&](PadOp pad) { return evaluatePad(pad, operands); })
       .Case([&](GatherOp gather) { return evaluateGather(gather, operands); })
       .Case([&](GatherElementsOp gather) { return evaluateGatherElements(gather, operands); })
+      .Case([&](IotaOp iota) { return evaluateIota(iota, operands); })
       .Case([&](Conv2DOp conv) { return evaluateConv2D(conv, operands); })
+      .Case([&](ConvTranspose2DOp conv) { return evaluateConvTranspose2D(conv, operands); })
       .Case([&](MaxPool2DOp pool) { return evaluateMaxPool2D(pool, operands); })
       .Case([&](AvgPool2DOp pool) { return evaluateAvgPool2D(pool, operands); })
       .Case([&](MapOp map) { return evaluateMap(map, operands); })
@@ -50,6 +54,19 @@ FailureOr<RefTensor> evaluate(Operation *op, Operands operands) {
         return op->emitError() << "'" << op->getName()
                                << "' is not supported by the reference interpreter";
       });
+}
+
+/// Evaluates an op of any number of results: top_k has two, every other op one.
+FailureOr<SmallVector<RefTensor>> evaluateResults(Operation *op, Operands operands) {
+  if (auto topK = dyn_cast<TopKOp>(op))
+    return interp::evaluateTopK(topK, operands);
+  if (op->getNumResults() != 1)
+    return op->emitError() << "'" << op->getName()
+                           << "' is not supported by the reference interpreter";
+  FailureOr<RefTensor> result = evaluate(op, operands);
+  if (failed(result))
+    return failure();
+  return SmallVector<RefTensor>{std::move(*result)};
 }
 
 /// Checks that `inputs` match the graph's signature, naming the first argument that does not.
@@ -88,15 +105,14 @@ FailureOr<SmallVector<RefTensor>> interpretGraph(GraphOp graph, ArrayRef<RefTens
         results.push_back(*result);
       return results;
     }
-    if (op.getNumResults() != 1)
-      return op.emitError() << "'" << op.getName()
-                            << "' is not supported by the reference interpreter";
-    FailureOr<RefTensor> result = evaluate(&op, operands);
-    if (failed(result))
+    FailureOr<SmallVector<RefTensor>> results = evaluateResults(&op, operands);
+    if (failed(results))
       return failure();
-    // The one rounding of every op result to its element type.
-    result->roundToElementType();
-    values[op.getResult(0)] = std::move(*result);
+    for (auto [value, result] : llvm::zip_equal(op.getResults(), *results)) {
+      // The one rounding of every op result to its element type.
+      result.roundToElementType();
+      values[value] = std::move(result);
+    }
   }
   return graph.emitError() << "graph @" << graph.getSymName() << " has no kiln.return";
 }

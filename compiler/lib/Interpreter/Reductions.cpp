@@ -1,9 +1,12 @@
-//===- Reductions.cpp - reduce_sum/max/min/mean/prod and argmax -----------===//
+//===- Reductions.cpp - reductions, argmax/argmin, cumsum and top_k -------===//
 #include "Evaluators.h"
 #include "Numerics.h"
 
+#include "kiln/Dialect/Kiln/ShapeInference.h"
+
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -76,13 +79,14 @@ FailureOr<RefTensor> evaluateReduction(Operation *op, Operands operands) {
   return result;
 }
 
-/// The first index of the maximum along the axis, where NaN counts as the maximum and its
-/// first occurrence wins (numpy.argmax). An empty axis gives 0.
-FailureOr<RefTensor> evaluateArgmax(ArgmaxOp op, Operands operands) {
-  const RefTensor &input = *operands[0];
-  RefTensor result(op.getType());
-  int64_t axis = normalizeAxes(op.getAxes(), input.getShape().size()).front();
+/// The first index of the maximum (minimum) along the axis, where NaN counts as both and its
+/// first occurrence wins (numpy.argmax, numpy.argmin). An empty axis gives 0.
+static RefTensor argExtremum(const RefTensor &input, RankedTensorType type, ArrayRef<int64_t> axes,
+                             bool isMax) {
+  RefTensor result(type);
+  int64_t axis = normalizeAxes(axes, input.getShape().size()).front();
   AxisView view(input.getShape(), axis);
+  auto beats = [&](auto x, auto current) { return isMax ? x > current : x < current; };
   for (int64_t o = 0; o < view.outer; ++o)
     for (int64_t i = 0; i < view.inner; ++i) {
       int64_t best = 0;
@@ -92,15 +96,88 @@ FailureOr<RefTensor> evaluateArgmax(ArgmaxOp op, Operands operands) {
           double x = input.floats()[at], current = input.floats()[bestAt];
           if (std::isnan(current))
             break;
-          if (std::isnan(x) || x > current)
+          if (std::isnan(x) || beats(x, current))
             best = j;
-        } else if (input.ints()[at] > input.ints()[bestAt]) {
+        } else if (beats(input.ints()[at], input.ints()[bestAt])) {
           best = j;
         }
       }
       result.ints()[o * view.inner + i] = best;
     }
   return result;
+}
+
+FailureOr<RefTensor> evaluateArgmax(ArgmaxOp op, Operands operands) {
+  return argExtremum(*operands[0], op.getType(), op.getAxes(), /*isMax=*/true);
+}
+
+FailureOr<RefTensor> evaluateArgmin(ArgminOp op, Operands operands) {
+  return argExtremum(*operands[0], op.getType(), op.getAxes(), /*isMax=*/false);
+}
+
+/// The running sum in double (floats, rounded once per element by the caller) or in wrapping
+/// 64-bit integers, which wrap to the element type exactly as a narrower running sum does.
+FailureOr<RefTensor> evaluateCumsum(CumsumOp op, Operands operands) {
+  const RefTensor &input = *operands[0];
+  RefTensor result(op.getType());
+  AxisView view(input.getShape(), *normalizeAxis(op.getAxis(), input.getShape().size()));
+  auto scan = [&](auto in, auto out, auto zero) {
+    for (int64_t o = 0; o < view.outer; ++o)
+      for (int64_t i = 0; i < view.inner; ++i) {
+        auto sum = zero;
+        for (int64_t step = 0; step < view.size; ++step) {
+          int64_t j = op.getReverse() ? view.size - 1 - step : step;
+          int64_t at = view.at(o, j, i);
+          if (op.getExclusive())
+            out[at] = sum;
+          sum += in[at];
+          if (!op.getExclusive())
+            out[at] = sum;
+        }
+      }
+  };
+  if (input.isFloat())
+    scan(input.floats(), result.floats(), 0.0);
+  else
+    scan(input.ints(), result.ints(), uint64_t{0});
+  return result;
+}
+
+/// Sorts each row's positions in top_k's order (NaN above every number, equal values by index)
+/// and keeps the first k.
+FailureOr<SmallVector<RefTensor>> evaluateTopK(TopKOp op, Operands operands) {
+  const RefTensor &input = *operands[0];
+  RefTensor values(op.getValues().getType()), indices(op.getIndices().getType());
+  int64_t axis = *normalizeAxis(op.getAxis(), input.getShape().size());
+  AxisView view(input.getShape(), axis), out(values.getShape(), axis);
+  bool largest = op.getLargest();
+  // Whether a ranks before b on value alone; NaN ranks above every number.
+  auto before = [&](int64_t a, int64_t b) {
+    if (!input.isFloat())
+      return largest ? input.ints()[a] > input.ints()[b] : input.ints()[a] < input.ints()[b];
+    double x = input.floats()[a], y = input.floats()[b];
+    if (std::isnan(x) || std::isnan(y))
+      return largest ? std::isnan(x) && !std::isnan(y) : !std::isnan(x) && std::isnan(y);
+    return largest ? x > y : x < y;
+  };
+  std::vector<int64_t> order(view.size);
+  for (int64_t o = 0; o < view.outer; ++o)
+    for (int64_t i = 0; i < view.inner; ++i) {
+      for (int64_t j = 0; j < view.size; ++j)
+        order[j] = j;
+      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+        return before(view.at(o, a, i), view.at(o, b, i));
+      });
+      for (int64_t j = 0; j < out.size; ++j) {
+        int64_t from = view.at(o, order[j], i), to = out.at(o, j, i);
+        if (input.isFloat())
+          values.floats()[to] = input.floats()[from];
+        else
+          values.ints()[to] = input.ints()[from];
+        indices.ints()[to] = order[j];
+      }
+    }
+  return SmallVector<RefTensor>{std::move(values), std::move(indices)};
 }
 
 } // namespace kiln::interp

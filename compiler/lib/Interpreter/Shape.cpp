@@ -165,4 +165,18 @@ FailureOr<RefTensor> evaluateGatherElements(GatherElementsOp op, Operands operan
   return gatherElements(input, op.getType(), sources);
 }
 
+/// Each element's position along the axis.
+FailureOr<RefTensor> evaluateIota(IotaOp op, Operands) {
+  RefTensor result(op.getType());
+  int64_t axis = *normalizeAxis(op.getAxis(), result.getShape().size());
+  int64_t n = 0;
+  forEachIndex(result.getShape(), [&](ArrayRef<int64_t> index) {
+    if (result.isFloat())
+      result.floats()[n++] = static_cast<double>(index[axis]);
+    else
+      result.ints()[n++] = index[axis];
+  });
+  return result;
+}
+
 } // namespace kiln::interp

@@ -26,6 +26,11 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &opt
   pm.addPass(createKilnFuseElementwise());
 
   pm.addNestedPass<func::FuncOp>(createKilnDistinctResults());
+  // A generic that does not read its init gets a tensor.empty one in fusion; where its result
+  // is inserted into a larger tensor (a scan's row, a concatenation), it then writes into that
+  // tensor's slice instead of a buffer of its own, which a loop would allocate per iteration
+  // (and a CUDA entry cannot allocate at all).
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;

@@ -553,11 +553,8 @@ Value selectValues(NodeImporter &node, Value condition, Value onTrue, Value onFa
 Value positionsAlong(NodeImporter &node, int64_t rank, int64_t axis, int64_t size) {
   SmallVector<int64_t> shape(rank, 1);
   shape[axis] = size;
-  std::vector<int64_t> values(size);
-  for (int64_t i = 0; i < size; ++i)
-    values[i] = i;
-  return constantValue(node, HostTensor::fromInts(node.builder().getI64Type(), shape, values),
-                       "positions");
+  OpBuilder &b = node.builder();
+  return node.create<kiln::IotaOp>(tensorType(shape, b.getI64Type()), b.getI64IntegerAttr(axis));
 }
 
 Value constantValue(NodeImporter &node, const HostTensor &tensor, StringRef name) {

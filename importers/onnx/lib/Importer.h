@@ -195,7 +195,7 @@ mlir::Value compareValues(NodeImporter &node, mlir::Value lhs, mlir::Value rhs,
 mlir::Value selectValues(NodeImporter &node, mlir::Value condition, mlir::Value onTrue,
                          mlir::Value onFalse);
 /// 0, 1, ..., size - 1 as i64 along dimension `axis` of a tensor of rank `rank` (size 1
-/// elsewhere), a constant.
+/// elsewhere): a kiln.iota.
 mlir::Value positionsAlong(NodeImporter &node, int64_t rank, int64_t axis, int64_t size);
 /// The axis of a node's `axis` attribute (default `defaultAxis`) normalized against `rank`, or
 /// nullopt after reporting.

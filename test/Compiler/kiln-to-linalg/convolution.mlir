@@ -82,3 +82,46 @@ kiln.graph @conv_grouped(%x: tensor<1x8x7x6xf16>, %w: tensor<3x2x2x9xf16>) -> te
   %0 = kiln.conv2d %x, %w {strides = array<i64: 2, 1>, padding = array<i64: 1, 0, 0, 0>, dilations = array<i64: 1, 2>, groups = 3 : i64} : (tensor<1x8x7x6xf16>, tensor<3x2x2x9xf16>) -> tensor<1x4x5x9xf16>
   kiln.return %0 : tensor<1x4x5x9xf16>
 }
+
+// -----
+
+// conv_transpose2d with strides 2 x 2 is four stride-1 convolutions, one per (row, column)
+// phase: each convolves the input (padded where its taps reach beyond it) with the flipped
+// sub-filter of the taps that reach that phase (taps 2 and 0 for even positions, tap 1 for odd
+// ones), and its result fills every second row and column from the phase's offset. Column
+// padding 1 on the right only shortens the result to 6 columns.
+// CHECK-DAG: #[[EVEN_EVEN:.+]] = affine_map<(d0, d1, d2, d3) -> (d0 * -2 + 2, d1 * -2 + 2, d2, d3)>
+// CHECK-DAG: #[[EVEN_ODD:.+]] = affine_map<(d0, d1, d2, d3) -> (d0 * -2 + 2, -d1 + 1, d2, d3)>
+// CHECK-DAG: #[[ODD_ODD:.+]] = affine_map<(d0, d1, d2, d3) -> (-d0 + 1, -d1 + 1, d2, d3)>
+// CHECK-LABEL: func.func @conv_transpose(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<1x3x3x2xi8>, %[[W:[^:]+]]: tensor<3x3x2x4xi8>)
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<1x7x6x4xi32>
+// CHECK: %[[F00:.+]] = linalg.generic {indexing_maps = [#[[EVEN_EVEN]], #{{.+}}], {{.+}} ins(%[[W]] : tensor<3x3x2x4xi8>) outs(%{{.+}} : tensor<2x2x2x4xi8>)
+// CHECK: %[[X00:.+]] = tensor.pad %{{.+}} low[0, 1, 1, 0] high[0, 1, 0, 0]
+// CHECK: %[[C00:.+]] = linalg.conv_2d_nhwc_hwcf {{.+}} ins(%[[X00]], %[[F00]] : tensor<1x5x4x2xi8>, tensor<2x2x2x4xi8>) outs(%{{.+}} : tensor<1x4x3x4xi32>)
+// CHECK: %[[R00:.+]] = tensor.insert_slice %[[C00]] into %[[EMPTY]][0, 0, 0, 0] [1, 4, 3, 4] [1, 2, 2, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[EVEN_ODD]], #{{.+}}], {{.+}} outs(%{{.+}} : tensor<2x1x2x4xi8>)
+// CHECK: %[[R01:.+]] = tensor.insert_slice %{{.+}} into %[[R00]][0, 0, 1, 0] [1, 4, 3, 4] [1, 2, 2, 1]
+// CHECK: %[[R10:.+]] = tensor.insert_slice %{{.+}} into %[[R01]][0, 1, 0, 0] [1, 3, 3, 4] [1, 2, 2, 1]
+// CHECK: %[[F11:.+]] = linalg.generic {indexing_maps = [#[[ODD_ODD]], #{{.+}}], {{.+}} outs(%{{.+}} : tensor<1x1x2x4xi8>)
+// CHECK: %[[C11:.+]] = linalg.conv_2d_nhwc_hwcf {{.+}} ins(%{{.+}}, %[[F11]] : tensor<1x3x3x2xi8>, tensor<1x1x2x4xi8>)
+// CHECK: %[[R11:.+]] = tensor.insert_slice %[[C11]] into %[[R10]][0, 1, 1, 0] [1, 3, 3, 4] [1, 2, 2, 1]
+// CHECK: return %[[R11]]
+kiln.graph @conv_transpose(%x: tensor<1x3x3x2xi8>, %w: tensor<3x3x2x4xi8>) -> tensor<1x7x6x4xi32> {
+  %0 = kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 1>} : (tensor<1x3x3x2xi8>, tensor<3x3x2x4xi8>) -> tensor<1x7x6x4xi32>
+  kiln.return %0 : tensor<1x7x6x4xi32>
+}
+
+// -----
+
+// A stride beyond the kernel's reach leaves phases no tap reaches: the result starts as zeros
+// and only the reached phase is written.
+// CHECK-LABEL: func.func @conv_transpose_gaps(
+// CHECK: %[[ZEROS:.+]] = linalg.fill ins(%{{.+}} : f64) outs(%{{.+}} : tensor<1x7x1x1xf64>)
+// CHECK: %[[C:.+]] = linalg.conv_2d_nhwc_hwcf
+// CHECK: tensor.insert_slice %{{.+}} into %[[ZEROS]][0, 0, 0, 0] [1, 3, 1, 1] [1, 3, 1, 1]
+// CHECK-NOT: tensor.insert_slice
+kiln.graph @conv_transpose_gaps(%x: tensor<1x3x1x1xf64>, %w: tensor<1x1x1x1xf64>) -> tensor<1x7x1x1xf64> {
+  %0 = kiln.conv_transpose2d %x, %w {strides = array<i64: 3, 1>} : (tensor<1x3x1x1xf64>, tensor<1x1x1x1xf64>) -> tensor<1x7x1x1xf64>
+  kiln.return %0 : tensor<1x7x1x1xf64>
+}

@@ -69,3 +69,17 @@ kiln.graph @gather_from_empty(%t: tensor<0x4xf32>, %i: tensor<2xi64>) -> tensor<
   %0 = kiln.gather %t, %i : (tensor<0x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
   kiln.return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// iota: a generic with no input whose elements convert their position along the axis.
+// CHECK-LABEL: func.func @iota(
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} outs(%{{.+}} : tensor<2x3xf16>)
+// CHECK: %[[AT:.+]] = linalg.index 1 : index
+// CHECK: %[[I64:.+]] = arith.index_cast %[[AT]] : index to i64
+// CHECK: %[[F:.+]] = arith.sitofp %[[I64]] : i64 to f16
+// CHECK: linalg.yield %[[F]] : f16
+kiln.graph @iota() -> tensor<2x3xf16> {
+  %0 = kiln.iota {axis = -1 : i64} : () -> tensor<2x3xf16>
+  kiln.return %0 : tensor<2x3xf16>
+}

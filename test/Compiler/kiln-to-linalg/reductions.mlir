@@ -96,6 +96,21 @@ kiln.graph @argmax(%a: tensor<3x4xf32>) -> tensor<3xi64> {
 
 // -----
 
+// argmin starts from the largest value and takes a strictly smaller element; i1 compares
+// unsigned (false < true).
+// CHECK-LABEL: func.func @argmin
+// CHECK: %[[TRUE:.+]] = arith.constant true
+// CHECK: linalg.fill ins(%[[TRUE]] : i1)
+// CHECK: ^bb0(%[[X:.+]]: i1, %[[BEST:.+]]: i1, %[[IDX:.+]]: i64):
+// CHECK:   %[[LT:.+]] = arith.cmpi ult, %[[X]], %[[BEST]] : i1
+// CHECK:   arith.select %[[LT]], %[[X]], %[[BEST]] : i1
+kiln.graph @argmin(%a: tensor<3x4xi1>) -> tensor<4xi64> {
+  %0 = kiln.argmin %a {axes = array<i64: 0>} : (tensor<3x4xi1>) -> tensor<4xi64>
+  kiln.return %0 : tensor<4xi64>
+}
+
+// -----
+
 // rms_norm: one reduction of x^2 per row, then one elementwise pass reading the row statistic
 // and gamma through broadcasting maps.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>

@@ -96,3 +96,46 @@ kiln.graph @avg_pool_int(%a: tensor<1x4x4x1xi32>) -> tensor<1x2x2x1xi32> {
   %0 = kiln.avg_pool2d %a {window = array<i64: 2, 2>} : (tensor<1x4x4x1xi32>) -> tensor<1x2x2x1xi32>
   kiln.return %0 : tensor<1x2x2x1xi32>
 }
+
+// -----
+
+// conv_transpose2d shares conv2d's operand checks; its padding may be negative, but must leave
+// a result.
+
+kiln.graph @conv_transpose_channels(%a: tensor<1x4x4x3xf32>, %w: tensor<3x3x2x5xf32>) -> tensor<1x6x6x5xf32> {
+  // expected-error @+1 {{input has 3 channels but the filter expects 2}}
+  %0 = kiln.conv_transpose2d %a, %w : (tensor<1x4x4x3xf32>, tensor<3x3x2x5xf32>) -> tensor<1x6x6x5xf32>
+  kiln.return %0 : tensor<1x6x6x5xf32>
+}
+
+// -----
+
+kiln.graph @conv_transpose_cropped(%a: tensor<1x2x4x1xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x1x5x1xf32> {
+  // expected-error @+1 {{padding 2 + 1 leaves no row of the height 2 spread by stride 1 and a window of 2 (dilation 1)}}
+  %0 = kiln.conv_transpose2d %a, %w {padding = array<i64: 2, 1, 0, 0>} : (tensor<1x2x4x1xf32>, tensor<2x2x1x1xf32>) -> tensor<1x1x5x1xf32>
+  kiln.return %0 : tensor<1x1x5x1xf32>
+}
+
+// -----
+
+kiln.graph @conv_transpose_size(%a: tensor<1x4x4x1xf32>, %w: tensor<3x3x1x2xf32>) -> tensor<1x8x8x2xf32> {
+  // expected-error @+1 {{expected result type 'tensor<1x9x10x2xf32>', got 'tensor<1x8x8x2xf32>'}}
+  %0 = kiln.conv_transpose2d %a, %w {strides = array<i64: 2, 2>, padding = array<i64: 0, 0, -1, 0>} : (tensor<1x4x4x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x8x8x2xf32>
+  kiln.return %0 : tensor<1x8x8x2xf32>
+}
+
+// -----
+
+kiln.graph @conv_transpose_dilations(%a: tensor<1x4x4x1xf32>, %w: tensor<3x3x1x1xf32>) -> tensor<1x6x6x1xf32> {
+  // expected-error @+1 {{expects every entry of 'dilations' to be >= 1, got 0}}
+  %0 = kiln.conv_transpose2d %a, %w {dilations = array<i64: 0, 1>} : (tensor<1x4x4x1xf32>, tensor<3x3x1x1xf32>) -> tensor<1x6x6x1xf32>
+  kiln.return %0 : tensor<1x6x6x1xf32>
+}
+
+// -----
+
+kiln.graph @conv_transpose_types(%a: tensor<1x4x4x1xi8>, %w: tensor<3x3x1x1xi8>) -> tensor<1x6x6x1xf32> {
+  // expected-error @+1 {{expected result type 'tensor<1x6x6x1xi8>', got 'tensor<1x6x6x1xf32>'}}
+  %0 = kiln.conv_transpose2d %a, %w : (tensor<1x4x4x1xi8>, tensor<3x3x1x1xi8>) -> tensor<1x6x6x1xf32>
+  kiln.return %0 : tensor<1x6x6x1xf32>
+}

@@ -31,3 +31,14 @@ kiln.graph @depthwise(%x: tensor<1x8x8x8xf32>, %w: tensor<3x3x1x16xf32>) -> tens
   %0 = kiln.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>, groups = 8 : i64} : (tensor<1x8x8x8xf32>, tensor<3x3x1x16xf32>) -> tensor<1x8x8x16xf32>
   kiln.return %0 : tensor<1x8x8x16xf32>
 }
+
+// conv_transpose2d with strides, a grouped filter and a negative (extending) padding.
+// CHECK-LABEL: kiln.graph @upsample
+// CHECK: kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<4x4x8x3xf32>) -> tensor<1x10x10x3xf32>
+// CHECK: kiln.conv_transpose2d %x, %g {groups = 2 : i64, padding = array<i64: 1, -1, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x4x6xf32>) -> tensor<1x6x6x6xf32>
+kiln.graph @upsample(%x: tensor<1x4x4x8xf32>, %w: tensor<4x4x8x3xf32>, %g: tensor<3x3x4x6xf32>)
+    -> (tensor<1x10x10x3xf32>, tensor<1x6x6x6xf32>) {
+  %0 = kiln.conv_transpose2d %x, %w {strides = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>, tensor<4x4x8x3xf32>) -> tensor<1x10x10x3xf32>
+  %1 = kiln.conv_transpose2d %x, %g {groups = 2 : i64, padding = array<i64: 1, -1, 0, 0>} : (tensor<1x4x4x8xf32>, tensor<3x3x4x6xf32>) -> tensor<1x6x6x6xf32>
+  kiln.return %0, %1 : tensor<1x10x10x3xf32>, tensor<1x6x6x6xf32>
+}

@@ -1,4 +1,4 @@
-"""e2e cases of conv2d, max_pool2d and avg_pool2d (NHWC input, HWIO filter).
+"""e2e cases of conv2d, conv_transpose2d, max_pool2d and avg_pool2d (NHWC input, HWIO filter).
 
 Tolerances: integer results are exact; a convolution window of k terms gets 8 k eps (1e-3 for
 eps in f16); pools 1e-6, f16 1e-3.
@@ -66,6 +66,62 @@ def conv_cases():
     return out
 
 
+def conv_transpose_ref(strides, padding, dilations, groups, out_hw):
+    """Scatters each input position through the filter, as the op's definition reads."""
+    def f(x, w):
+        wide = np.int64 if x.dtype.kind == "i" else np.float64
+        x, w = x.astype(wide), w.astype(wide)
+        n, h, wd, c = x.shape
+        kh, kw, cg, o = w.shape
+        og = o // groups
+        out = np.zeros((n, out_hw[0], out_hw[1], o), wide)
+        for g in range(groups):
+            xg, wg = x[..., g * cg:(g + 1) * cg], w[..., g * og:(g + 1) * og]
+            for i in range(kh):
+                for j in range(kw):
+                    contrib = np.einsum("nyxc,co->nyxo", xg, wg[i, j])
+                    for y in range(h):
+                        r = y * strides[0] + i * dilations[0] - padding[0]
+                        if not 0 <= r < out_hw[0]:
+                            continue
+                        for xx in range(wd):
+                            col = xx * strides[1] + j * dilations[1] - padding[2]
+                            if 0 <= col < out_hw[1]:
+                                out[:, r, col, g * og:(g + 1) * og] += contrib[:, y, xx]
+        return out
+    return f
+
+
+def conv_transpose_cases():
+    out = []
+    # (input, filter, strides, padding, dilations, groups): stride 1 (one phase), the usual
+    # stride-2 upsamplers, strides larger than the kernel's reach (phases no tap reaches), a
+    # negative padding on each side (ONNX's output_padding), dilations, groups and depthwise.
+    configs = [((1, 4, 5, 3), (3, 3, 3, 2), (1, 1), (0, 0, 0, 0), (1, 1), 1),
+               ((1, 5, 4, 8), (4, 4, 8, 3), (2, 2), (1, 1, 1, 1), (1, 1), 1),
+               ((2, 3, 4, 2), (3, 3, 2, 5), (2, 2), (1, 0, 1, -1), (1, 1), 1),
+               ((1, 4, 3, 2), (2, 3, 2, 2), (3, 2), (0, 0, 2, 1), (2, 1), 1),
+               ((1, 3, 3, 2), (1, 1, 2, 3), (2, 3), (-1, -2, 0, -1), (1, 1), 1),
+               ((1, 4, 4, 4), (3, 3, 2, 6), (2, 2), (0, 1, 1, 0), (1, 1), 2),
+               ((1, 5, 6, 6), (3, 3, 1, 6), (2, 1), (1, 1, 1, 1), (1, 2), 6)]
+    for xs, ws, st, pad, dil, groups in configs:
+        hw = [(xs[1 + d] - 1) * st[d] + dil[d] * (ws[d] - 1) + 1 - pad[2 * d] - pad[2 * d + 1]
+              for d in range(2)]
+        r = (xs[0], hw[0], hw[1], ws[3])
+        attrs = f"strides = {arr(st)}, padding = {arr(pad)}, dilations = {arr(dil)}"
+        if groups > 1:
+            attrs += f", groups = {groups} : i64"
+        k = ws[0] * ws[1] * ws[2]
+        ref = conv_transpose_ref(st, pad, dil, groups, hw)
+        for dtype in ("f32", "f64", "f16"):
+            eps = {"f32": 1.2e-7, "f64": 2.3e-16, "f16": 1e-3}[dtype]
+            out.append(Case("conv_transpose2d", [(xs, dtype, -1, 1), (ws, dtype, -1, 1)],
+                            [(r, dtype)], ref, attrs=attrs, rtol=eps * 8 * k, atol=eps * 8 * k))
+        out.append(Case("conv_transpose2d", [(xs, "i8", -128, 127), (ws, "i8", -128, 127)],
+                        [(r, "i32")], ref, attrs=attrs))
+    return out
+
+
 def pool_ref(kind, window, strides, padding):
     def f(x):
         if kind == "max":
@@ -103,6 +159,7 @@ def pool_cases(kind):
 
 CASES = {
     "conv2d": conv_cases,
+    "conv_transpose2d": conv_transpose_cases,
     "max_pool2d": lambda: pool_cases("max"),
     "avg_pool2d": lambda: pool_cases("avg"),
 }

@@ -7,6 +7,7 @@ Tolerances: data movement is exact.
 import numpy as np
 
 from cases import Case
+from kilntest import NPY
 
 
 def positions(indices, n):
@@ -76,7 +77,21 @@ def gather_elements_cases():
     return out
 
 
+def iota_cases():
+    """Positions along an axis, in every numeric type; i8 wraps past 127 as a cast does."""
+    out = []
+    for shape, axis, dtype in [((7,), 0, "i64"), ((3, 1031), 1, "f32"), ((5, 4, 3), -2, "i32"),
+                               ((200,), 0, "i8"), ((2, 33), 0, "f64"), ((9, 2), 0, "f16"),
+                               ((0, 4), 1, "i16")]:
+        def ref(shape=shape, axis=axis, dtype=dtype):
+            positions = np.indices(shape)[axis] if shape else np.zeros(())
+            return positions.astype(NPY[dtype]) if dtype.startswith("i") else positions
+        out.append(Case("iota", [], [(shape, dtype)], ref, attrs=f"axis = {axis} : i64"))
+    return out
+
+
 CASES = {
     "gather": gather_cases,
     "gather_elements": gather_elements_cases,
+    "iota": iota_cases,
 }

@@ -267,7 +267,50 @@ def gen_argmax(b):
     def infer(ms, shape=shape):
         return Meta(shape, "i64", 0, size - 1, integral=True) if ms[0].exact else None
     attrs = f"axes = {arr(shown)}" + (", keep_dims = true" if keep else "")
-    return b.add_node("argmax", [x], attrs, infer, shape, "i64")
+    return b.add_node(choice(rng, ["argmax", "argmin"]), [x], attrs, infer, shape, "i64")
+
+
+def gen_cumsum(b):
+    """A running sum: each result is a sum of up to n terms (reduce_sum's bounds, with a
+    sequential sum's error) and exclusive ones include 0."""
+    rng = b.rng
+    x = b.operand(lambda m: m.dt != "i1" and len(m.shape) >= 1 and not m.special,
+                  lambda: b.fresh(rand_shape(rng, min_rank=1), b.rand_dt(lambda d: d != "i1")))
+    mx = b.meta(x)
+    axes, shown = rand_axes(rng, len(mx.shape), 1)
+    n = mx.shape[axes[0]]
+    attrs = [f"axis = {shown[0]} : i64"]
+    if rng.random() < 0.4:
+        attrs.append("exclusive = true")
+    if rng.random() < 0.4:
+        attrs.append("reverse = true")
+
+    def infer(ms):
+        m = ms[0]
+        lo, hi = min(n * m.lo, m.lo, 0), max(n * m.hi, m.hi, 0)
+        if not is_float(m.dt):
+            return Meta(m.shape, m.dt, *iclamp(m.dt, lo, hi), integral=True)
+        acc = "f32" if m.dt in ("f16", "bf16") else m.dt
+        if m.exact and m.integral and n * m.M <= 2.0 ** MANT[acc] and n * m.M <= LIMIT[m.dt]:
+            return Meta(m.shape, m.dt, lo, hi, 0.0, True)
+        err = n * m.err + 4 * UNIT[acc] * n ** 2 * m.M + 2 * UNIT[m.dt] * n * m.M
+        out = Meta(m.shape, m.dt, lo - err, hi + err, err)
+        return out if valid_float(out) else None
+    return b.add_node("cumsum", [x], ", ".join(attrs), infer, mx.shape, mx.dt)
+
+
+def gen_iota(b):
+    """Positions along an axis, in a type that holds them exactly."""
+    rng = b.rng
+    shape = rand_shape(rng, min_rank=1)
+    axis = int(rng.integers(0, len(shape)))
+    n = shape[axis]
+    dt = b.rand_dt(lambda d: d != "i1" and (n - 1 <= IMAX[d] if d in IMAX else
+                                            n <= 2.0 ** MANT[d]))
+
+    def infer(ms):
+        return Meta(shape, dt, 0, max(n - 1, 0), 0.0, True)
+    return b.add_node("iota", [], f"axis = {axis} : i64", infer, shape, dt)
 
 
 def softmax_infer(op, n, shape):
@@ -563,11 +606,21 @@ def gen_conv(b):
         O = groups * int(rng.choice([1, 1, 2]))
     strides = [int(rng.choice([1, 1, 2])) for _ in range(2)]
     dil = [int(rng.choice([1, 1, 2])) for _ in range(2)]
-    pad = [int(rng.choice([0, 0, 1, 2])) for _ in range(4)]
-    ho = window_out(H, pad[0], pad[1], KH, strides[0], dil[0])
-    wo = window_out(W, pad[2], pad[3], KW, strides[1], dil[1])
-    if not ho or not wo:
-        raise GenFail("window does not fit")
+    # The transposed convolution's padding crops (or, when negative, extends) its result.
+    transposed = bool(rng.random() < 0.25)
+    pad = [int(rng.choice([-1, 0, 0, 1, 2] if transposed else [0, 0, 1, 2])) for _ in range(4)]
+    if transposed:
+        strides = [int(rng.choice([1, 2, 3])) for _ in range(2)]
+        ho, wo = [(size - 1) * s + d * (k - 1) + 1 - lo - hi
+                  for size, s, d, k, lo, hi in zip((H, W), strides, dil, (KH, KW), pad[::2],
+                                                   pad[1::2])]
+        if ho < 1 or wo < 1:
+            raise GenFail("nothing left")
+    else:
+        ho = window_out(H, pad[0], pad[1], KH, strides[0], dil[0])
+        wo = window_out(W, pad[2], pad[3], KW, strides[1], dil[1])
+        if not ho or not wo:
+            raise GenFail("window does not fit")
     fs = (KH, KW, C // groups, O)
     f = b.operand(lambda m: m.dt == mx.dt and m.shape == fs and not m.special,
                   lambda: b.fresh(fs, mx.dt), p_pool=0.3)
@@ -584,7 +637,7 @@ def gen_conv(b):
         attrs.append(f"dilations = {arr(dil)}")
     if groups > 1:
         attrs.append(f"groups = {groups} : i64")
-    return b.add_node("conv2d", [x, f], ", ".join(attrs),
+    return b.add_node("conv_transpose2d" if transposed else "conv2d", [x, f], ", ".join(attrs),
                       conv_infer(KH * KW * (C // groups), out_dt, shape), shape, out_dt)
 
 
@@ -711,7 +764,8 @@ GENERATORS = [(10, gen_binary), (8, gen_unary), (4, gen_cmp), (4, gen_select), (
               (5, gen_matmul), (6, gen_reduction), (2, gen_argmax), (3, gen_softmax),
               (3, gen_norm), (3, gen_transpose), (3, gen_reshape), (2, gen_broadcast),
               (2, gen_concat), (3, gen_slice), (2, gen_pad), (2, gen_gather), (3, gen_conv),
-              (3, gen_pool), (6, gen_map), (3, gen_reduce_kernel), (1, gen_constant)]
+              (3, gen_pool), (6, gen_map), (3, gen_reduce_kernel), (1, gen_constant),
+              (2, gen_cumsum), (1, gen_iota)]
 
 
 def generate(seed, index):

@@ -9,7 +9,8 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
   let summary = "Lower Kiln ops to linalg/tensor/arith/math and graphs to functions";
   let description = [{
     Every computing op becomes linalg on tensors: named ops where they exist (matmul, transpose,
-    fill), `linalg.generic` with broadcasting indexing maps otherwise. Each `kiln.graph @g`
+    fill), `linalg.generic` with broadcasting indexing maps otherwise; the scans (cumsum,
+    top_k) an `scf.for` along their axis around generics over the other dimensions. Each `kiln.graph @g`
     becomes `func.func @g(%ctx: !llvm.ptr, inputs...) -> (results..., i32)`: the context
     pointer and the status result of the C ABI, so that bufferization can turn the tensor results
     into the caller's output buffers.
@@ -25,7 +26,7 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
-    "::mlir::tensor::TensorDialect", "::mlir::LLVM::LLVMDialect"
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect", "::mlir::LLVM::LLVMDialect"
   ];
 }
 

@@ -1,10 +1,10 @@
-//===- Indexing.cpp - Kiln gather ops to linalg.generic + tensor.extract --===//
+//===- Indexing.cpp - Kiln gathers and iota to linalg.generic -------------===//
 //
 // Both gathers are parallel generics over the result that read their index operand through an
 // indexing map and the gathered tensor with tensor.extract (a load after bufferization), so
 // they lower to plain loops on the CPU and one thread per element on GPUs. An out-of-range
 // index reads element 0 and yields zero, so no access leaves the tensor whatever the caller
-// passes (docs/language.md).
+// passes (docs/language.md). iota is a generic of the positions themselves.
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -116,10 +116,28 @@ struct GatherElementsOpLowering : public OpRewritePattern<GatherElementsOp> {
   }
 };
 
+/// iota as a generic that converts each element's position along the axis.
+struct IotaOpLowering : public OpRewritePattern<IotaOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(IotaOp op, PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    int64_t axis = *normalizeAxis(op.getAxis(), type.getRank());
+    Value result = buildParallelGeneric(
+        rewriter, op.getLoc(), type, ValueRange{}, {}, [&](OpBuilder &b, Location l, ValueRange) {
+          Value position =
+              arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          return convertScalar(b, l, position, type.getElementType());
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateIndexingToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<GatherOpLowering, GatherElementsOpLowering>(patterns.getContext());
+  patterns.add<GatherOpLowering, GatherElementsOpLowering, IotaOpLowering>(patterns.getContext());
 }
 
 } // namespace kiln

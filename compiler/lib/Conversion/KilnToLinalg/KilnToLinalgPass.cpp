@@ -4,6 +4,7 @@
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -82,11 +83,13 @@ struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
     populateIndexingToLinalgPatterns(patterns);
     populateCompareSelectCastToLinalgPatterns(patterns);
     populateConvolutionToLinalgPatterns(patterns);
+    populateConvTransposeToLinalgPatterns(patterns);
+    populateScanToLinalgPatterns(patterns);
     populateKernelToLinalgPatterns(patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect, math::MathDialect,
-                           tensor::TensorDialect, func::FuncDialect>();
+                           scf::SCFDialect, tensor::TensorDialect, func::FuncDialect>();
     target.addIllegalDialect<KilnDialect>();
     target.addLegalOp<GraphOp, ReturnOp, KernelOp, YieldOp>();
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))

@@ -103,13 +103,14 @@ struct ReductionOpLowering : public OpRewritePattern<OpTy> {
   }
 };
 
-/// argmax as one reduction generic with two accumulators, the maximum so far and its index.
-/// A later element replaces the maximum only when strictly greater, or when it is the first
-/// NaN, so ties and NaNs resolve to the first occurrence as in numpy.argmax.
-struct ArgmaxOpLowering : public OpRewritePattern<ArgmaxOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// argmax (argmin) as one reduction generic with two accumulators, the maximum (minimum) so far
+/// and its index. A later element replaces it only when strictly greater (smaller), or when it
+/// is the first NaN, so ties and NaNs resolve to the first occurrence as in numpy.argmax.
+template <typename ArgOp, bool IsMax>
+struct ArgExtremumOpLowering : public OpRewritePattern<ArgOp> {
+  using OpRewritePattern<ArgOp>::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(ArgmaxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(ArgOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     int64_t rank = inputType.getRank();
@@ -122,29 +123,33 @@ struct ArgmaxOpLowering : public OpRewritePattern<ArgmaxOp> {
       if (i != axis)
         shape.push_back(inputType.getDimSize(i));
 
-    Value maxInit = buildFilled(rewriter, loc, shape, extremeValue(rewriter, acc, /*lowest=*/true));
+    Value bestInit =
+        buildFilled(rewriter, loc, shape, extremeValue(rewriter, acc, /*lowest=*/IsMax));
     Value indexInit = buildFilled(rewriter, loc, shape, rewriter.getI64IntegerAttr(0));
 
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     iterators[axis] = utils::IteratorType::reduction;
-    AffineMap rowMap = droppedAxesMap(rank, {axis}, getContext());
+    AffineMap rowMap = droppedAxesMap(rank, {axis}, rewriter.getContext());
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank), rowMap, rowMap};
     bool isFloat = isa<FloatType>(acc), isBool = acc.isInteger(1);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{maxInit.getType(), indexInit.getType()}, op.getInput(),
-        ValueRange{maxInit, indexInit}, maps, iterators,
+        rewriter, loc, TypeRange{bestInit.getType(), indexInit.getType()}, op.getInput(),
+        ValueRange{bestInit, indexInit}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = convertScalar(b, l, args[0], acc), best = args[1];
           Value take;
           if (isFloat) {
-            Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
+            Value greater = arith::CmpFOp::create(
+                b, l, IsMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, x, best);
             Value xIsNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
             Value bestIsNumber = arith::CmpFOp::create(b, l, arith::CmpFPredicate::ORD, best, best);
             take = arith::OrIOp::create(b, l, greater,
                                         arith::AndIOp::create(b, l, xIsNan, bestIsNumber));
           } else {
-            take = arith::CmpIOp::create(
-                b, l, isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt, x, best);
+            arith::CmpIPredicate predicate =
+                IsMax ? (isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
+                      : (isBool ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt);
+            take = arith::CmpIOp::create(b, l, predicate, x, best);
           }
           Value position =
               arith::IndexCastOp::create(b, l, index, linalg::IndexOp::create(b, l, axis));
@@ -165,7 +170,8 @@ void populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
                ReductionOpLowering<ReduceMaxOp, ReductionKind::Max>,
                ReductionOpLowering<ReduceMinOp, ReductionKind::Min>,
                ReductionOpLowering<ReduceMeanOp, ReductionKind::Mean>,
-               ReductionOpLowering<ReduceProdOp, ReductionKind::Prod>, ArgmaxOpLowering>(
+               ReductionOpLowering<ReduceProdOp, ReductionKind::Prod>,
+               ArgExtremumOpLowering<ArgmaxOp, true>, ArgExtremumOpLowering<ArgminOp, false>>(
       patterns.getContext());
 }
 

@@ -1,9 +1,7 @@
 //===- Indexing.cpp - ONNX ops that select elements by index --------------===//
 //
-// Gather and GatherElements become kiln.gather and kiln.gather_elements. Until Kiln has a scan
-// op, CumSum is written as a mask, a select and a sum: out[.., i] = sum_j (j in the prefix of
-// i ? x[.., j] : 0), the same terms as a running sum in another order. It costs the square of
-// the axis size, so it is limited to small axes (kMaxSelectElements).
+// Gather and GatherElements become kiln.gather and kiln.gather_elements, CumSum kiln.cumsum and
+// TopK kiln.top_k; OneHot and Hardmax compare positions (kiln.iota).
 //
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
@@ -15,9 +13,6 @@ using namespace mlir;
 namespace kiln::onnx_importer {
 namespace {
 
-/// The most elements the select-and-sum forms may materialize.
-constexpr int64_t kMaxSelectElements = int64_t(1) << 24;
-
 /// Indices as i64 with negative ones counted from `size`.
 Value normalizedIndices(NodeImporter &node, Value indices, int64_t size) {
   Type i64 = node.builder().getI64Type();
@@ -25,48 +20,6 @@ Value normalizedIndices(NodeImporter &node, Value indices, int64_t size) {
   Value zero = node.scalar(i64, 0);
   Value wrapped = broadcastBinary<kiln::AddOp>(node, indices, node.scalar(i64, size));
   return selectValues(node, compareValues(node, indices, zero, "lt"), wrapped, indices);
-}
-
-/// Sums (or, for i1, ors) the last dimension away.
-Value sumLast(NodeImporter &node, Value value) {
-  OpBuilder &b = node.builder();
-  int64_t last = shapeOf(value).size() - 1;
-  SmallVector<int64_t> shape = kiln::reducedShape(shapeOf(value), {last}, false);
-  auto type = tensorType(shape, elementTypeOf(value));
-  if (elementTypeOf(value).isInteger(1))
-    return node.create<kiln::ReduceMaxOp>(type, value, b.getDenseI64ArrayAttr({last}),
-                                          b.getBoolAttr(false));
-  return node.create<kiln::ReduceSumOp>(type, value, b.getDenseI64ArrayAttr({last}),
-                                        b.getBoolAttr(false));
-}
-
-/// The permutation that moves `axis` last, and its inverse.
-std::pair<SmallVector<int64_t>, SmallVector<int64_t>> axisLast(int64_t rank, int64_t axis) {
-  SmallVector<int64_t> permutation, inverse(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != axis)
-      permutation.push_back(d);
-  permutation.push_back(axis);
-  for (int64_t d = 0; d < rank; ++d)
-    inverse[permutation[d]] = d;
-  return {permutation, inverse};
-}
-
-Value transposeIfNeeded(NodeImporter &node, Value value, ArrayRef<int64_t> permutation) {
-  if (llvm::equal(permutation, llvm::seq<int64_t>(0, permutation.size())))
-    return value;
-  return transposeValue(node, value, permutation);
-}
-
-bool withinSelectLimit(NodeImporter &node, ArrayRef<int64_t> shape, int64_t axisSize) {
-  int64_t count = axisSize;
-  for (int64_t d : shape)
-    count *= d;
-  if (count <= kMaxSelectElements)
-    return true;
-  node.unsupported("the axis is too long for the select-and-sum form (" + Twine(count) +
-                   " elements); Kiln has no scan op yet");
-  return false;
 }
 
 /// numpy.take_along_axis(data, indices, axis) as kiln.gather_elements.
@@ -193,28 +146,42 @@ void importCumSum(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   if (!axisValue || !type)
     return;
-  Value x = node.input(0);
-  int64_t rank = type.getRank();
   if (axisValue->size() != 1)
     return node.unsupported("input 'axis' must hold one value");
-  std::optional<int64_t> axis = normalizeAxisOrReport(node, (*axisValue)[0], rank);
-  if (!axis || !withinSelectLimit(node, type.getShape(), type.getDimSize(*axis)))
+  std::optional<int64_t> axis = normalizeAxisOrReport(node, (*axisValue)[0], type.getRank());
+  if (!axis)
     return;
-  int64_t n = type.getDimSize(*axis);
-  // included[i][j]: whether x[j] is in the sum at position i.
-  std::vector<int64_t> included;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      included.push_back(reverse ? (exclusive ? j > i : j >= i) : (exclusive ? j < i : j <= i));
-  Value mask = constantValue(
-      node, HostTensor::fromInts(node.builder().getI1Type(), {n, n}, included), "mask");
-  auto [toLast, back] = axisLast(rank, *axis);
-  Value xLast = transposeIfNeeded(node, x, toLast);
-  SmallVector<int64_t> row(shapeOf(xLast));
-  row.insert(row.end() - 1, 1); // [.., 1, n]
-  Value terms =
-      selectValues(node, mask, reshapeTo(node, xLast, row), node.scalar(type.getElementType(), 0));
-  node.setOutput(0, transposeIfNeeded(node, sumLast(node, terms), back));
+  OpBuilder &b = node.builder();
+  node.setOutput(0, node.create<kiln::CumsumOp>(type, node.input(0), b.getI64IntegerAttr(*axis),
+                                                b.getBoolAttr(exclusive), b.getBoolAttr(reverse)));
+}
+
+/// TopK as kiln.top_k, whose results are always sorted; that is one of the orders sorted = 0
+/// allows.
+void importTopK(NodeImporter &node) {
+  bool largest = node.intAttr("largest", 1);
+  node.intAttr("sorted", 1);
+  std::optional<std::vector<int64_t>> k = node.requireConstantInts(1, "K");
+  Value input = node.input(0);
+  std::optional<int64_t> axis = axisAttr(node, -1, shapeOf(input).size());
+  if (!k || !axis)
+    return;
+  if (k->size() != 1)
+    return node.unsupported("input 'K' must hold one value");
+  if (elementTypeOf(input).isInteger(1))
+    return node.unsupported("boolean inputs are not supported");
+  int64_t size = shapeOf(input)[*axis];
+  if ((*k)[0] < 0 || (*k)[0] > size)
+    return node.unsupported("K = " + Twine((*k)[0]) + " is out of range for an axis of size " +
+                            Twine(size));
+  SmallVector<int64_t> shape(shapeOf(input));
+  shape[*axis] = (*k)[0];
+  OpBuilder &b = node.builder();
+  auto topK = kiln::TopKOp::create(
+      b, node.loc(), tensorType(shape, elementTypeOf(input)), tensorType(shape, b.getI64Type()),
+      input, b.getI64IntegerAttr((*k)[0]), b.getI64IntegerAttr(*axis), b.getBoolAttr(largest));
+  node.setOutput(0, topK.getValues());
+  node.setOutput(1, topK.getIndices());
 }
 
 void importOneHot(NodeImporter &node) {
@@ -299,6 +266,7 @@ void addIndexingOps(OpTable &table) {
   table["NegativeLogLikelihoodLoss"] = importNegativeLogLikelihoodLoss;
   table["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropyLoss;
   table["CumSum"] = importCumSum;
+  table["TopK"] = importTopK;
   table["OneHot"] = importOneHot;
   table["Hardmax"] = importHardmax;
   table["EyeLike"] = importEyeLike;

@@ -272,34 +272,31 @@ std::optional<TransposedWindow> readTransposedWindow(NodeImporter &node, ArrayRe
   return w;
 }
 
-/// ConvTranspose's weights [C, M/G, K...] as the filter of the equivalent convolution: the
-/// kernel flipped along each spatial dimension (gathers of reversed positions, so that weights
-/// computed at run time work too) and laid out as Kiln's grouped HWIO [KH, KW, C/G, M].
+/// ConvTranspose's weights [C, M/G, K...] as kiln.conv_transpose2d's grouped HWIO filter
+/// [KH, KW, C/G, M]: group g's input channels and its M/G output channels, consecutive in both.
+/// Known weights are laid out at import; others by a transpose in the graph.
 Value transposedFilter(NodeImporter &node, int64_t groups) {
-  Value w = node.input(1);
-  SmallVector<int64_t> ws(shapeOf(w));
-  if (ws.size() == 3) { // 1-D: a kernel of height 1
+  SmallVector<int64_t> ws(shapeOf(node.input(1)));
+  if (ws.size() == 3) // 1-D: a kernel of height 1
     ws.insert(ws.begin() + 2, 1);
-    w = reshapeTo(node, w, ws);
-  }
-  for (int64_t axis : {2, 3}) {
-    if (ws[axis] == 1)
-      continue;
-    std::vector<int64_t> reversed;
-    for (int64_t i = ws[axis] - 1; i >= 0; --i)
-      reversed.push_back(i);
-    w = gatherPositions(node, w, reversed, axis);
-  }
   int64_t c = ws[0], mg = ws[1], kh = ws[2], kw = ws[3], cg = c / groups;
-  Value split = reshapeTo(node, w, {groups, cg, mg, kh, kw});
-  Value hwio = transposeValue(node, split, {3, 4, 1, 0, 2}); // [KH, KW, C/G, G, M/G]
-  return reshapeTo(node, hwio, {kh, kw, cg, groups * mg});
+  SmallVector<int64_t> split = {groups, cg, mg, kh, kw};
+  SmallVector<int64_t> toHWIO = {3, 4, 1, 0, 2}; // [KH, KW, C/G, G, M/G]
+  SmallVector<int64_t> filterShape = {kh, kw, cg, groups * mg};
+  if (const HostTensor *known = node.constantInput(1)) {
+    HostTensor reshaped = *known;
+    reshaped.shape.assign(split.begin(), split.end());
+    HostTensor hwio = permute(reshaped, toHWIO);
+    hwio.shape.assign(filterShape.begin(), filterShape.end());
+    return constantValue(node, hwio, "filter");
+  }
+  Value hwio = transposeValue(node, reshapeTo(node, node.input(1), split), toHWIO);
+  return reshapeTo(node, hwio, filterShape);
 }
 
-/// ConvTranspose as the convolution it equals: the input spread out by the strides (zeros
-/// between its elements), padded by the kernel's span less the pads (cropped where that is
-/// negative), convolved at stride 1 with the flipped filter. The spread costs strides^2 more
-/// multiplications than a dedicated transposed convolution, which Kiln does not have yet.
+/// ConvTranspose as kiln.conv_transpose2d (1-D as height 1). Its padding crops the full result
+/// like ONNX's pads; output_padding (and an output_shape beyond the kernels' reach) extends the
+/// end, which is a negative padding.
 void importConvTranspose(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   RankedTensorType inType = node.inputType(0), wType = node.inputType(1);
@@ -324,44 +321,19 @@ void importConvTranspose(NodeImporter &node) {
     for (SmallVector<int64_t> *v : {&w->outputPadding, &w->padBegin, &w->padEnd})
       v->insert(v->begin(), 0);
   }
-  Type element = type.getElementType();
   Value x = toNHWC(node, node.input(0));
-  SmallVector<int64_t> xs(shapeOf(x));
-  int64_t sh = w->strides[0], sw = w->strides[1];
-  if (sh > 1 || sw > 1) {
-    // [N, H, 1, W, 1, C] padded to [N, H, sh, W, sw, C]: each element followed by zeros.
-    Value spread = reshapeTo(node, x, {xs[0], xs[1], 1, xs[2], 1, xs[3]});
-    OpBuilder &b = node.builder();
-    spread =
-        node.create<kiln::PadOp>(tensorType({xs[0], xs[1], sh, xs[2], sw, xs[3]}, element), spread,
-                                 b.getDenseI64ArrayAttr({0, 0, 0, 0, 0, 0}),
-                                 b.getDenseI64ArrayAttr({0, 0, sh - 1, 0, sw - 1, 0}), TypedAttr());
-    xs[1] *= sh;
-    xs[2] *= sw;
-    x = reshapeTo(node, spread, xs);
-  }
-  // The spread input ends in stride - 1 zeros already; crop what the pads take beyond the span.
-  Window conv{w->kernel, {1, 1}, w->dilations, {0, 0, 0, 0}};
-  SmallVector<int64_t> starts(4, 0), limits(xs);
-  bool crop = false;
+  ArrayRef<int64_t> xs = shapeOf(x);
+  SmallVector<int64_t> padding, outShape = {xs[0], 0, 0, outChannels};
   for (int d = 0; d < 2; ++d) {
-    int64_t span = w->dilations[d] * (w->kernel[d] - 1);
-    int64_t low = span - w->padBegin[d];
-    int64_t high = span - w->padEnd[d] + w->outputPadding[d] - (w->strides[d] - 1);
-    if (low < 0) {
-      starts[1 + d] = -low;
-      crop = true;
-    }
-    if (high < 0) {
-      limits[1 + d] += high;
-      crop = true;
-    }
-    conv.padding[2 * d] = std::max<int64_t>(low, 0);
-    conv.padding[2 * d + 1] = std::max<int64_t>(high, 0);
+    padding.append({w->padBegin[d], w->padEnd[d] - w->outputPadding[d]});
+    outShape[1 + d] = (xs[1 + d] - 1) * w->strides[d] + w->dilations[d] * (w->kernel[d] - 1) + 1 -
+                      padding[2 * d] - padding[2 * d + 1];
   }
-  if (crop)
-    x = sliceValue(node, x, starts, limits, {1, 1, 1, 1});
-  Value y = conv2d(node, x, transposedFilter(node, groups), conv, element, groups);
+  OpBuilder &b = node.builder();
+  Value y = node.create<kiln::ConvTranspose2DOp>(
+      tensorType(outShape, type.getElementType()), x, transposedFilter(node, groups),
+      b.getDenseI64ArrayAttr(w->strides), b.getDenseI64ArrayAttr(padding),
+      b.getDenseI64ArrayAttr(w->dilations), b.getI64IntegerAttr(groups));
   if (node.hasInput(2))
     y = broadcastBinary<kiln::AddOp>(node, y, node.input(2));
   node.setOutput(0, fromNHWC(node, y, type));

@@ -122,23 +122,27 @@ void importArgReduction(NodeImporter &node, bool isMin) {
       normalizeAxisOrReport(node, node.intAttr("axis", 0), shapeOf(input).size());
   if (!type || !axis)
     return;
+  OpBuilder &b = node.builder();
+  if (!last) {
+    SmallVector<int64_t> shape = kiln::reducedShape(shapeOf(input), {*axis}, true);
+    auto resultType = tensorType(shape, b.getI64Type());
+    DenseI64ArrayAttr axes = b.getDenseI64ArrayAttr({*axis});
+    Value result = isMin
+                       ? node.create<kiln::ArgminOp>(resultType, input, axes, b.getBoolAttr(true))
+                       : node.create<kiln::ArgmaxOp>(resultType, input, axes, b.getBoolAttr(true));
+    return node.setOutput(0, reshapeTo(node, result, type.getShape()));
+  }
   if (isMin) {
-    // The first minimum of x is the first maximum of -x, or of ~x = -1 - x for integers (which
+    // The last minimum of x is the last maximum of -x, or of ~x = -1 - x for integers (which
     // cannot overflow); NaN stays NaN and is found first either way.
     Type element = elementTypeOf(input);
     if (element.isInteger(1))
-      return node.unsupported("boolean inputs are not supported");
+      return node.unsupported("boolean inputs are not supported with select_last_index = 1");
     input = isFloat(input)
                 ? node.create<kiln::NegOp>(input.getType(), input)
                 : node.create<kiln::SubOp>(input.getType(), node.scalar(element, -1), input);
   }
-  if (last)
-    return node.setOutput(0, reshapeTo(node, lastArgmax(node, input, *axis), type.getShape()));
-  SmallVector<int64_t> shape = kiln::reducedShape(shapeOf(input), {*axis}, true);
-  OpBuilder &b = node.builder();
-  Value result = node.create<kiln::ArgmaxOp>(tensorType(shape, b.getI64Type()), input,
-                                             b.getDenseI64ArrayAttr({*axis}), b.getBoolAttr(true));
-  node.setOutput(0, reshapeTo(node, result, type.getShape()));
+  node.setOutput(0, reshapeTo(node, lastArgmax(node, input, *axis), type.getShape()));
 }
 
 } // namespace

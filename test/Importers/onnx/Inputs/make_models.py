@@ -11,6 +11,8 @@ conv_bn.onnx      Conv then BatchNormalization; conv_bn_x.npy and conv_bn_ref.np
 einsum.onnx       attention scores as an Einsum (bhqd,bhkd->bhqk)
 fmod.onnx         two float Mod (fmod = 1) nodes
 resize.onnx       a bilinear 2x upsampling (Resize with constant scales)
+topk.onnx         TopK (k = 3, the largest) of a 2x6 input with ties; topk_x.npy, topk_values.npy
+                  and topk_indices.npy
 embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
                   negative and out-of-range ids) and embedding_ref.npy
 """
@@ -126,6 +128,20 @@ rows = table[np.clip(np.where(ids < 0, ids + 30522, ids), 0, 30521)].astype(np.f
 rows[1, 2] = 0.0
 np.save(os.path.join(out, "embedding_ids.npy"), ids)
 np.save(os.path.join(out, "embedding_ref.npy"), rows)
+
+# The three largest of each row, ties by ascending index (the order ONNX's reference gives): one
+# kiln.top_k.
+topk = helper.make_graph(
+    [helper.make_node("TopK", ["x", "k"], ["values", "indices"], name="best")], "topk",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 6])],
+    [helper.make_tensor_value_info("values", TensorProto.FLOAT, [2, 3]),
+     helper.make_tensor_value_info("indices", TensorProto.INT64, [2, 3])],
+    [numpy_helper.from_array(np.array([3], np.int64), "k")])
+save(helper.make_model(topk, opset_imports=[helper.make_opsetid("", 13)]), "topk.onnx")
+topk_x = np.array([[1, 5, 2, 5, 0, 5], [-1, -3, -2, -1, -3, -2]], np.float32)
+np.save(os.path.join(out, "topk_x.npy"), topk_x)
+np.save(os.path.join(out, "topk_values.npy"), np.array([[5, 5, 5], [-1, -1, -2]], np.float32))
+np.save(os.path.join(out, "topk_indices.npy"), np.array([[1, 3, 5], [0, 3, 2]], np.int64))
 
 # A bilinear 2x upsampling of an NCHW image (Resize, scales known): each of H and W becomes two
 # gathers with build-time positions, times build-time weights; N and C stay as they are.

@@ -235,15 +235,49 @@ def Kiln_ReduceMinOp : Kiln_ReductionOp<"reduce_min", "minimum">;
 def Kiln_ReduceMeanOp : Kiln_ReductionOp<"reduce_mean", "the arithmetic mean", [Kiln_FloatOnly]>;
 def Kiln_ReduceProdOp : Kiln_ReductionOp<"reduce_prod", "multiplication", [Kiln_NotBool]>;
 
-def Kiln_ArgmaxOp : Kiln_ComputeOp<"argmax"> {
-  let summary = "Index (i64) of the first maximum along the one axis in `axes`";
+class Kiln_ArgExtremumOp<string mnemonic, string which> : Kiln_ComputeOp<mnemonic> {
+  let summary = "Index (i64) of the first " # which # " along the one axis in `axes`";
   let description = [{
-    Like `numpy.argmax`: NaN counts as the maximum (its first occurrence wins), ties give the
-    first index. `axes` holds exactly one axis; `keep_dims` keeps it with size 1.
+    Like `numpy.argmax` and `numpy.argmin`: NaN counts as the maximum and as the minimum (its
+    first occurrence wins), ties give the first index. `axes` holds exactly one axis;
+    `keep_dims` keeps it with size 1.
   }];
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$axes,
                        DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
   let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_ArgmaxOp : Kiln_ArgExtremumOp<"argmax", "maximum">;
+def Kiln_ArgminOp : Kiln_ArgExtremumOp<"argmin", "minimum">;
+
+def Kiln_CumsumOp : Kiln_ComputeOp<"cumsum", [Kiln_NotBool]> {
+  let summary = "Running sum along `axis` (numpy.cumsum)";
+  let description = [{
+    `result[..., i, ...] = input[..., 0, ...] + ... + input[..., i, ...]` along `axis`; the
+    result has the input's type. `exclusive = true` leaves each element's own term out (the
+    first result is 0); `reverse = true` sums from the end of the axis instead. Integers wrap;
+    f16 and bf16 accumulate in f32 and round each result. ONNX's CumSum.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_TopKOp : Kiln_ComputeOp<"top_k", [Kiln_NotBool]> {
+  let summary = "The `k` largest (or smallest) elements along `axis` and their i64 indices";
+  let description = [{
+    Both results have the input's shape with `axis` of size `k` (`0 <= k <=` the axis' size).
+    Along the axis they are sorted: largest first (`largest = true`, the default) or smallest
+    first, equal values by ascending index. NaN ranks above every number, so it comes first
+    among the largest and last among the smallest (the order of `numpy.sort`).
+    ONNX's TopK with `sorted = 1`.
+  }];
+  let arguments = (ins Kiln_Tensor:$input, I64Attr:$k, DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$largest);
+  let results = (outs Kiln_Tensor:$values, Kiln_Tensor:$indices);
   let hasVerifier = 1;
 }
 
@@ -309,6 +343,18 @@ def Kiln_BroadcastToOp : Kiln_ComputeOp<"broadcast_to"> {
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+def Kiln_IotaOp : Kiln_ComputeOp<"iota"> {
+  let summary = "The position along `axis` of each element, as a number (numpy.arange)";
+  let description = [{
+    `result[i0, ..., in] = i_axis` converted to the result's element type (any but i1).
+    `kiln.iota {axis = 0} : () -> tensor<4xi64>` is `[0, 1, 2, 3]`; scaled and offset it
+    gives any arithmetic sequence (ONNX's Range) without storing it as a constant.
+  }];
+  let arguments = (ins DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
 }
 
 def Kiln_ConcatOp : Kiln_ComputeOp<"concat"> {
@@ -393,6 +439,27 @@ def Kiln_Conv2DOp : Kiln_ComputeOp<"conv2d"> {
     `groups = G` splits the C input channels and the O output channels into G consecutive
     groups; output group g convolves input group g only. The filter is `KH x KW x C/G x O`.
     `G = C` is a depthwise convolution (O = C times a channel multiplier).
+  }];
+  let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs Kiln_Tensor:$result);
+  let hasVerifier = 1;
+}
+
+def Kiln_ConvTranspose2DOp : Kiln_ComputeOp<"conv_transpose2d"> {
+  let summary = "2-D transposed convolution of an NHWC input with an HWIO filter";
+  let description = [{
+    The gradient of `conv2d` with respect to its input (ONNX's ConvTranspose): each input
+    position `(y, x)` adds `input[n, y, x, c] * filter[i, j, c', o]` to the result at
+    `(y * sh + i * dh - top, x * sw + j * dw - left)`. `strides = [sh, sw]`,
+    `dilations = [dh, dw]`, `padding = [top, bottom, left, right]` crops the full result of
+    `(H - 1) * sh + dh * (KH - 1) + 1` rows; a negative padding extends it by rows that no
+    input reaches (zeros, as ONNX's output_padding does). `groups = G` splits channels as
+    `conv2d` does: the filter is `KH x KW x C/G x O` and output group g sees input group g.
+    i8 x i8 accumulates into an i32 result; f16/bf16 accumulate in f32.
   }];
   let arguments = (ins Kiln_Tensor:$input, Kiln_Tensor:$filter,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,

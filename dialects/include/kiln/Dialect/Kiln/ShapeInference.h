@@ -30,6 +30,11 @@ llvm::SmallVector<int64_t> gatheredShape(llvm::ArrayRef<int64_t> input,
 std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHigh, int64_t window,
                                     int64_t stride, int64_t dilation);
 
+/// Number of positions of conv_transpose2d's result along an axis of `size` input positions
+/// spread by `stride`, with a window of `window` spread by `dilation`, cropped by `padLow` and
+/// `padHigh` (negative values extend it); nullopt unless it is between 1 and kMaxTensorBytes.
+std::optional<int64_t> transposedWindowedSize(int64_t size, int64_t padLow, int64_t padHigh,
+                                              int64_t window, int64_t stride, int64_t dilation);
 /// Elements of the range [start, limit) taken with `stride` >= 1.
 inline int64_t stridedCount(int64_t start, int64_t limit, int64_t stride) {
   return limit <= start ? 0 : (limit - start + stride - 1) / stride;
