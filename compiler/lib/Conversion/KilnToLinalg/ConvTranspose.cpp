@@ -15,6 +15,7 @@
 #include "kiln/Dialect/Kiln/KilnOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <optional>
 
@@ -74,10 +75,6 @@ std::optional<AxisPhase> planPhase(int64_t phase, int64_t resultSize, int64_t in
   return plan;
 }
 
-SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
-  return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
-}
-
 /// The sub-filter of a phase: taps `rows.firstTap - j * rows.tapStep` by
 /// `cols.firstTap - i * cols.tapStep`, which flips the filter in both axes.
 Value subFilter(OpBuilder &b, Location loc, Value filter, const AxisPhase &rows,
@@ -99,6 +96,7 @@ struct ConvTranspose2DOpLowering : public OpRewritePattern<ConvTranspose2DOp> {
 
   LogicalResult matchAndRewrite(ConvTranspose2DOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
     RankedTensorType type = op.getType();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto filterType = cast<RankedTensorType>(op.getFilter().getType());
@@ -136,9 +134,9 @@ struct ConvTranspose2DOpLowering : public OpRewritePattern<ConvTranspose2DOp> {
       for (const AxisPhase &cols : phases[1]) {
         Value input = tensor::ExtractSliceOp::create(
             rewriter, loc, op.getInput(),
-            indexAttrs(rewriter, {0, rows.sliceStart, cols.sliceStart, 0}),
-            indexAttrs(rewriter, {batch, rows.sliceSize, cols.sliceSize, channels}),
-            indexAttrs(rewriter, {1, 1, 1, 1}));
+            getAsIndexOpFoldResult(ctx, {0, rows.sliceStart, cols.sliceStart, 0}),
+            getAsIndexOpFoldResult(ctx, {batch, rows.sliceSize, cols.sliceSize, channels}),
+            getAsIndexOpFoldResult(ctx, {1, 1, 1, 1}));
         auto phaseType = RankedTensorType::get({batch, rows.count, cols.count, outChannels},
                                                type.getElementType());
         Value conv = Conv2DOp::create(
@@ -147,9 +145,10 @@ struct ConvTranspose2DOpLowering : public OpRewritePattern<ConvTranspose2DOp> {
             rewriter.getDenseI64ArrayAttr({rows.padLow, rows.padHigh, cols.padLow, cols.padHigh}),
             rewriter.getDenseI64ArrayAttr({rows.dilation, cols.dilation}), op.getGroupsAttr());
         result = tensor::InsertSliceOp::create(
-            rewriter, loc, conv, result, indexAttrs(rewriter, {0, rows.phase, cols.phase, 0}),
-            indexAttrs(rewriter, {batch, rows.count, cols.count, outChannels}),
-            indexAttrs(rewriter, {1, strides[0], strides[1], 1}));
+            rewriter, loc, conv, result,
+            getAsIndexOpFoldResult(ctx, {0, rows.phase, cols.phase, 0}),
+            getAsIndexOpFoldResult(ctx, {batch, rows.count, cols.count, outChannels}),
+            getAsIndexOpFoldResult(ctx, {1, strides[0], strides[1], 1}));
       }
     rewriter.replaceOp(op, result);
     return success();
