@@ -29,6 +29,12 @@ uint32_t dtypeOf(Type type) {
     return KILN_DTYPE_I32;
   if (type.isSignlessInteger(64))
     return KILN_DTYPE_I64;
+  if (type.isUnsignedInteger(8))
+    return KILN_DTYPE_U8;
+  if (type.isUnsignedInteger(16))
+    return KILN_DTYPE_U16;
+  if (type.isUnsignedInteger(32))
+    return KILN_DTYPE_U32;
   return 0;
 }
 
@@ -57,6 +63,12 @@ DtypeInfo dtypeInfo(uint32_t dtype) {
     return {"i32", "int32_t", 4};
   case KILN_DTYPE_I64:
     return {"i64", "int64_t", 8};
+  case KILN_DTYPE_U8:
+    return {"u8", "uint8_t", 1};
+  case KILN_DTYPE_U16:
+    return {"u16", "uint16_t", 2};
+  case KILN_DTYPE_U32:
+    return {"u32", "uint32_t", 4};
   default:
     return {"?", "void", 0};
   }

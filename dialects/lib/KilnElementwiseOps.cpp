@@ -30,6 +30,16 @@ static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands, Floa
   return constFoldBinaryOp<IntegerAttr>(operands, type, intFn);
 }
 
+static bool isUnsignedTensor(RankedTensorType type) {
+  return type.getElementType().isUnsignedInteger();
+}
+
+/// i1 orders false < true, and ui8/ui16/ui32 as unsigned numbers: the unsigned order of their
+/// bits, as in the lowering.
+static bool hasUnsignedOrder(RankedTensorType type) {
+  return isUnsignedTensor(type) || type.getElementType().isInteger(1);
+}
+
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a + b; },
@@ -48,18 +58,19 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &b) { return a / b; },
-      [](const APInt &a, const APInt &b) {
+      [unsignedInts = isUnsignedTensor(getType())](const APInt &a, const APInt &b) {
         // Matches the lowering: x / 0 = 0, and INT_MIN / -1 wraps.
-        return b.isZero() ? APInt::getZero(a.getBitWidth()) : a.sdiv(b);
+        if (b.isZero())
+          return APInt::getZero(a.getBitWidth());
+        return unsignedInts ? a.udiv(b) : a.sdiv(b);
       });
 }
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getOperands(),
       [](const APFloat &a, const APFloat &b) { return llvm::maximum(a, b); },
-      [](const APInt &a, const APInt &b) {
-        // i1 orders false < true: unsigned, as in the lowering.
-        bool aFirst = a.getBitWidth() == 1 ? a.uge(b) : a.sge(b);
+      [unsignedOrder = hasUnsignedOrder(getType())](const APInt &a, const APInt &b) {
+        bool aFirst = unsignedOrder ? a.uge(b) : a.sge(b);
         return aFirst ? a : b;
       });
 }
@@ -67,8 +78,8 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getOperands(),
       [](const APFloat &a, const APFloat &b) { return llvm::minimum(a, b); },
-      [](const APInt &a, const APInt &b) {
-        bool aFirst = a.getBitWidth() == 1 ? a.ule(b) : a.sle(b);
+      [unsignedOrder = hasUnsignedOrder(getType())](const APInt &a, const APInt &b) {
+        bool aFirst = unsignedOrder ? a.ule(b) : a.sle(b);
         return aFirst ? a : b;
       });
 }

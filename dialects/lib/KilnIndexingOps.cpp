@@ -10,7 +10,7 @@ using namespace kiln::detail;
 /// Indices are signed integers; i1 would only ever select elements 0 and -1.
 static LogicalResult verifyIndexType(Operation *op, RankedTensorType indices) {
   auto element = dyn_cast<IntegerType>(indices.getElementType());
-  if (!element || element.getWidth() < 8)
+  if (!element || !element.isSignless() || element.getWidth() < 8)
     return op->emitOpError() << "expects integer indices (i8, i16, i32 or i64), got "
                              << indices.getElementType();
   return success();

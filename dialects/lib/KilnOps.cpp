@@ -114,6 +114,15 @@ LogicalResult kiln::detail::verifyNotBool(Operation *op) {
   return success();
 }
 
+LogicalResult kiln::detail::verifyNoUnsigned(Operation *op) {
+  for (Type type : llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto tensor = dyn_cast<RankedTensorType>(type);
+        tensor && tensor.getElementType().isUnsignedInteger())
+      return op->emitOpError() << "does not take unsigned integers (" << tensor.getElementType()
+                               << "); kiln.cast them to a signed type first";
+  return success();
+}
+
 LogicalResult kiln::detail::verifyReduction(Operation *op) {
   auto input = tensorType(op->getOperand(0));
   auto axesAttr = op->getAttrOfType<DenseI64ArrayAttr>("axes");
@@ -136,6 +145,11 @@ bool kiln::isElementType(Type type) {
   return type.isF32() || type.isF64() || type.isF16() || type.isBF16() ||
          type.isSignlessInteger(1) || type.isSignlessInteger(8) || type.isSignlessInteger(16) ||
          type.isSignlessInteger(32) || type.isSignlessInteger(64);
+}
+
+bool kiln::isTensorElementType(Type type) {
+  return isElementType(type) || type.isUnsignedInteger(8) || type.isUnsignedInteger(16) ||
+         type.isUnsignedInteger(32);
 }
 
 bool kiln::isCIdentifier(StringRef name) {
@@ -226,7 +240,7 @@ LogicalResult GraphOp::verify() {
       return emitOpError() << what << " " << index << " must be a statically shaped tensor, got "
                            << type;
     Type element = tensor.getElementType();
-    if (!isElementType(element))
+    if (!isTensorElementType(element))
       return emitOpError() << what << " " << index << " has unsupported element type " << element;
     // MLIR lowers a memref with a zero-size dimension after the first to a descriptor, not the
     // bare pointer of the C ABI (codegen's verifyBarePointerEntries would refuse the lowered

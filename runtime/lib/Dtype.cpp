@@ -24,6 +24,12 @@ extern "C" const char *kiln_dtype_name(uint32_t dtype) {
     return "i32";
   case KILN_DTYPE_I64:
     return "i64";
+  case KILN_DTYPE_U8:
+    return "u8";
+  case KILN_DTYPE_U16:
+    return "u16";
+  case KILN_DTYPE_U32:
+    return "u32";
   }
   return "unknown";
 }
@@ -32,13 +38,16 @@ extern "C" size_t kiln_dtype_size(uint32_t dtype) {
   switch (dtype) {
   case KILN_DTYPE_BOOL:
   case KILN_DTYPE_I8:
+  case KILN_DTYPE_U8:
     return 1;
   case KILN_DTYPE_F16:
   case KILN_DTYPE_BF16:
   case KILN_DTYPE_I16:
+  case KILN_DTYPE_U16:
     return 2;
   case KILN_DTYPE_F32:
   case KILN_DTYPE_I32:
+  case KILN_DTYPE_U32:
     return 4;
   case KILN_DTYPE_F64:
   case KILN_DTYPE_I64:

@@ -53,6 +53,8 @@ TEST(ArrayPrinterTest, HalfAndBfloat16) {
 TEST(ArrayPrinterTest, BoolsAndSmallInts) {
   EXPECT_EQ(formatArray(arrayOf<uint8_t>(KILN_DTYPE_BOOL, {3}, {1, 0, 1})), "[ True False  True]");
   EXPECT_EQ(formatArray(arrayOf<int8_t>(KILN_DTYPE_I8, {2}, {-128, 127})), "[-128  127]");
+  EXPECT_EQ(formatArray(arrayOf<uint8_t>(KILN_DTYPE_U8, {2}, {0, 255})), "[  0 255]");
+  EXPECT_EQ(formatArray(arrayOf<uint32_t>(KILN_DTYPE_U32, {}, {4294967295u})), "4294967295");
   EXPECT_EQ(formatArray(arrayOf<int16_t>(KILN_DTYPE_I16, {1}, {-300})), "[-300]");
   EXPECT_EQ(formatArray(arrayOf<int64_t>(KILN_DTYPE_I64, {1}, {INT64_MIN})),
             "[-9223372036854775808]");

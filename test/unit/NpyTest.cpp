@@ -102,7 +102,8 @@ TEST_P(NpyRoundTripTest, KeepsDtypeShapeAndBytes) {
 INSTANTIATE_TEST_SUITE_P(NpyTest, NpyRoundTripTest,
                          ::testing::Values(KILN_DTYPE_F32, KILN_DTYPE_F64, KILN_DTYPE_F16,
                                            KILN_DTYPE_BOOL, KILN_DTYPE_I8, KILN_DTYPE_I16,
-                                           KILN_DTYPE_I32, KILN_DTYPE_I64),
+                                           KILN_DTYPE_I32, KILN_DTYPE_I64, KILN_DTYPE_U8,
+                                           KILN_DTYPE_U16, KILN_DTYPE_U32),
                          [](const ::testing::TestParamInfo<uint32_t> &info) {
                            return std::string(kiln_dtype_name(info.param));
                          });
@@ -115,6 +116,8 @@ TEST(NpyTest, HeaderVariantsThatNumpyAccepts) {
   } cases[] = {
       {"{\"shape\": (4,), \"descr\": \"<i4\", \"fortran_order\": False}", KILN_DTYPE_I32, {4}},
       {"{'descr':'|i1','fortran_order':False,'shape':(2,3)}\n", KILN_DTYPE_I8, {2, 3}},
+      {"{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", KILN_DTYPE_U8, {2}},
+      {"{'descr': '<u4', 'fortran_order': False, 'shape': (), }", KILN_DTYPE_U32, {}},
       {"{'descr': '<i8', 'fortran_order': False, 'shape': (3L, 2L), }", KILN_DTYPE_I64, {3, 2}},
       {"{'descr': '=f8', 'fortran_order': True, 'shape': (5,), }", KILN_DTYPE_F64, {5}},
       {"{'descr': '<f2', 'fortran_order': True, 'shape': (1, 6, 1), }", KILN_DTYPE_F16, {1, 6, 1}},
@@ -154,8 +157,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "instead)"},
         BadHeader{"BigEndian", "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
                   "big-endian dtype '>f4' is not supported (convert with .astype('<f4'))"},
-        BadHeader{"Unsigned", "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }",
-                  "dtype '|u1' is not supported (Kiln's integer types are signed)"},
+        BadHeader{"Unsigned64", "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }",
+                  "dtype '<u8' is not supported (Kiln's unsigned types are u1, u2 and u4)"},
         BadHeader{"Complex", "{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }",
                   "dtype '<c8' is not supported"},
         BadHeader{"NoByteOrder", "{'descr': 'f4', 'fortran_order': False, 'shape': (2,), }",

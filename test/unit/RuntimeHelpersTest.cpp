@@ -27,14 +27,15 @@ TEST(DtypeTest, NamesAndSizes) {
   } cases[] = {
       {KILN_DTYPE_F32, "f32", 4},   {KILN_DTYPE_F64, "f64", 8}, {KILN_DTYPE_F16, "f16", 2},
       {KILN_DTYPE_BF16, "bf16", 2}, {KILN_DTYPE_BOOL, "i1", 1}, {KILN_DTYPE_I8, "i8", 1},
-      {KILN_DTYPE_I16, "i16", 2},   {KILN_DTYPE_I32, "i32", 4}, {KILN_DTYPE_I64, "i64", 8}};
+      {KILN_DTYPE_I16, "i16", 2},   {KILN_DTYPE_I32, "i32", 4}, {KILN_DTYPE_I64, "i64", 8},
+      {KILN_DTYPE_U8, "u8", 1},     {KILN_DTYPE_U16, "u16", 2}, {KILN_DTYPE_U32, "u32", 4}};
   for (const Case &c : cases) {
     EXPECT_STREQ(kiln_dtype_name(c.dtype), c.name);
     EXPECT_EQ(kiln_dtype_size(c.dtype), c.size) << c.name;
   }
   EXPECT_STREQ(kiln_dtype_name(0), "unknown");
   EXPECT_EQ(kiln_dtype_size(0), 0u);
-  EXPECT_EQ(kiln_dtype_size(10), 0u);
+  EXPECT_EQ(kiln_dtype_size(13), 0u);
 }
 
 TEST(FormatTypeTest, Spellings) {

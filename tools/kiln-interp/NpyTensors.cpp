@@ -98,6 +98,15 @@ RefTensor toTensor(const npy::Array &array, RankedTensorType type) {
     case KILN_DTYPE_I32:
       values[i] = load<int32_t>(data, i);
       break;
+    case KILN_DTYPE_U8:
+      values[i] = load<uint8_t>(data, i);
+      break;
+    case KILN_DTYPE_U16:
+      values[i] = load<uint16_t>(data, i);
+      break;
+    case KILN_DTYPE_U32:
+      values[i] = load<uint32_t>(data, i);
+      break;
     default: // KILN_DTYPE_I64
       values[i] = load<int64_t>(data, i);
     }
@@ -136,6 +145,15 @@ bool toArray(const RefTensor &tensor, npy::Array &array, std::string &error) {
       break;
     case KILN_DTYPE_I32:
       storeAt(data, i, static_cast<int32_t>(tensor.ints()[i]));
+      break;
+    case KILN_DTYPE_U8:
+      storeAt(data, i, static_cast<uint8_t>(tensor.ints()[i]));
+      break;
+    case KILN_DTYPE_U16:
+      storeAt(data, i, static_cast<uint16_t>(tensor.ints()[i]));
+      break;
+    case KILN_DTYPE_U32:
+      storeAt(data, i, static_cast<uint32_t>(tensor.ints()[i]));
       break;
     default: // KILN_DTYPE_I64
       storeAt(data, i, tensor.ints()[i]);

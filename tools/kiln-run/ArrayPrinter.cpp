@@ -75,6 +75,12 @@ std::string formatElement(const npy::Array &array, uint64_t index) {
     return std::to_string(load<int32_t>(bytes));
   case KILN_DTYPE_I64:
     return std::to_string(load<int64_t>(bytes));
+  case KILN_DTYPE_U8:
+    return std::to_string(load<uint8_t>(bytes));
+  case KILN_DTYPE_U16:
+    return std::to_string(load<uint16_t>(bytes));
+  case KILN_DTYPE_U32:
+    return std::to_string(load<uint32_t>(bytes));
   }
   return "?";
 }

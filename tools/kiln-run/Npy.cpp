@@ -30,6 +30,7 @@ struct TypeCode {
 constexpr TypeCode typeCodes[] = {
     {"f4", KILN_DTYPE_F32}, {"f8", KILN_DTYPE_F64}, {"f2", KILN_DTYPE_F16}, {"b1", KILN_DTYPE_BOOL},
     {"i1", KILN_DTYPE_I8},  {"i2", KILN_DTYPE_I16}, {"i4", KILN_DTYPE_I32}, {"i8", KILN_DTYPE_I64},
+    {"u1", KILN_DTYPE_U8},  {"u2", KILN_DTYPE_U16}, {"u4", KILN_DTYPE_U32},
 };
 
 bool dtypeFromDescr(const std::string &descr, uint32_t &dtype, std::string &error) {
@@ -51,7 +52,7 @@ bool dtypeFromDescr(const std::string &descr, uint32_t &dtype, std::string &erro
     return true;
   }
   error = "dtype '" + descr + "' is not supported" +
-          (code[0] == 'u' ? " (Kiln's integer types are signed)" : "");
+          (code == "u8" ? " (Kiln's unsigned types are u1, u2 and u4)" : "");
   return false;
 }
 

@@ -225,8 +225,8 @@ FailureOr<RefTensor> evaluateCast(CastOp op, Operands operands) {
     for (auto [in, out] : llvm::zip_equal(input.floats(), result.ints()))
       out = saturatingFloatToInt(in, to);
   } else if (result.isFloat()) {
-    // i1 reads as 0/1 (unsigned); other integers as signed.
-    bool isUnsigned = from.isInteger(1);
+    // i1 reads as 0/1 and ui8/ui16/ui32 as their values (unsigned); other integers as signed.
+    bool isUnsigned = from.isInteger(1) || from.isUnsignedInteger();
     for (auto [in, out] : llvm::zip_equal(input.ints(), result.floats()))
       out = intToFloat(in, isUnsigned, to);
   } else if (to.isInteger(1)) {

@@ -35,11 +35,13 @@ unsigned intWidth(Type type) { return cast<IntegerType>(type).getWidth(); }
 
 int64_t intTypeMin(Type type) {
   unsigned width = intWidth(type);
-  return width == 1 ? 0 : llvm::minIntN(width);
+  return width == 1 || type.isUnsignedInteger() ? 0 : llvm::minIntN(width);
 }
 
 int64_t intTypeMax(Type type) {
   unsigned width = intWidth(type);
+  if (type.isUnsignedInteger())
+    return static_cast<int64_t>(llvm::maxUIntN(width)); // ui32 at most: exact in int64
   return width == 1 ? 1 : llvm::maxIntN(width);
 }
 

@@ -25,7 +25,8 @@ double ieeeMinimum(double a, double b);
 /// The bit width of an integer type (1 for i1).
 unsigned intWidth(mlir::Type type);
 
-/// The smallest and largest values of a Kiln integer type (i1: 0 and 1, as Kiln stores it).
+/// The smallest and largest values of a Kiln integer type (i1: 0 and 1, as Kiln stores it;
+/// ui8/ui16/ui32: 0 and 2^N - 1).
 int64_t intTypeMin(mlir::Type type);
 int64_t intTypeMax(mlir::Type type);
 

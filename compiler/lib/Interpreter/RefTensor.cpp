@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cstring>
 
@@ -27,7 +28,12 @@ double roundToFloatType(double value, Type type) {
 }
 
 int64_t wrapToIntType(int64_t value, Type type) {
-  return interp::wrapToWidth(static_cast<uint64_t>(value), interp::intWidth(type));
+  unsigned width = interp::intWidth(type);
+  // ui8/ui16/ui32 hold their value, which int64 holds exactly.
+  if (type.isUnsignedInteger())
+    return static_cast<int64_t>(static_cast<uint64_t>(value) &
+                                llvm::maskTrailingOnes<uint64_t>(width));
+  return interp::wrapToWidth(static_cast<uint64_t>(value), width);
 }
 
 RefTensor::RefTensor(RankedTensorType type) : type(type) {

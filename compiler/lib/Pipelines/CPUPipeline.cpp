@@ -18,6 +18,7 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &opt
   KilnToLinalgOptions toLinalg;
   toLinalg.softmaxScalesInPlace = options.rowKernels;
   toLinalg.foldMatmulTransposes = options.transposedMatmulOperands;
+  pm.addPass(createKilnLowerUnsigned());
   pm.addPass(createKilnToLinalg(toLinalg));
   // Before fusion: the flag then travels with the combiner into fused generics, while the
   // generic of a user kernel's kiln.reduce still carries its kiln.ordered_reduction mark.

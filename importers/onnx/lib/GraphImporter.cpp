@@ -112,6 +112,7 @@ const OpTable &opTable() {
     addIndexingOps(t);
     addResizeOps(t);
     addEinsumOps(t);
+    addQuantizationOps(t);
     return t;
   }();
   return table;

@@ -13,7 +13,7 @@ namespace kiln::onnx_importer {
 
 namespace {
 
-enum class Kind { F32, F64, F16, BF16, I1, I8, I16, I32, I64 };
+enum class Kind { F32, F64, F16, BF16, I1, I8, I16, I32, I64, U8, U16, U32 };
 
 Kind kindOf(Type type) {
   if (type.isF32())
@@ -24,6 +24,10 @@ Kind kindOf(Type type) {
     return Kind::F16;
   if (type.isBF16())
     return Kind::BF16;
+  if (type.isUnsignedInteger())
+    return type.isUnsignedInteger(8)    ? Kind::U8
+           : type.isUnsignedInteger(16) ? Kind::U16
+                                        : Kind::U32;
   switch (type.getIntOrFloatBitWidth()) {
   case 1:
     return Kind::I1;
@@ -42,13 +46,16 @@ size_t byteWidth(Type type) {
   switch (kindOf(type)) {
   case Kind::I1:
   case Kind::I8:
+  case Kind::U8:
     return 1;
   case Kind::F16:
   case Kind::BF16:
   case Kind::I16:
+  case Kind::U16:
     return 2;
   case Kind::F32:
   case Kind::I32:
+  case Kind::U32:
     return 4;
   default:
     return 8;
@@ -81,6 +88,8 @@ uint16_t doubleToHalf(Kind kind, double x) {
   return uint16_t(value.bitcastToAPInt().getZExtValue());
 }
 
+void storeInt(Kind kind, char *p, int64_t x);
+
 void storeDouble(Kind kind, char *p, double x) {
   switch (kind) {
   case Kind::F32:
@@ -100,6 +109,10 @@ void storeDouble(Kind kind, char *p, double x) {
     return store<int32_t>(p, int32_t(x));
   case Kind::I64:
     return store<int64_t>(p, int64_t(x));
+  case Kind::U8:
+  case Kind::U16:
+  case Kind::U32:
+    return storeInt(kind, p, int64_t(x));
   }
 }
 
@@ -115,6 +128,12 @@ void storeInt(Kind kind, char *p, int64_t x) {
     return store<int32_t>(p, int32_t(x));
   case Kind::I64:
     return store<int64_t>(p, x);
+  case Kind::U8:
+    return store<uint8_t>(p, uint8_t(x));
+  case Kind::U16:
+    return store<uint16_t>(p, uint16_t(x));
+  case Kind::U32:
+    return store<uint32_t>(p, uint32_t(x));
   default:
     return storeDouble(kind, p, double(x));
   }
@@ -182,6 +201,12 @@ int64_t HostTensor::intAt(int64_t i) const {
     return load<int32_t>(p);
   case Kind::I64:
     return load<int64_t>(p);
+  case Kind::U8:
+    return load<uint8_t>(p);
+  case Kind::U16:
+    return load<uint16_t>(p);
+  case Kind::U32:
+    return load<uint32_t>(p);
   default:
     return int64_t(doubleAt(i));
   }
@@ -274,6 +299,12 @@ Type elementTypeOf(int32_t onnxType, MLIRContext *context) {
     return b.getI32Type();
   case onnx::TensorProto::INT64:
     return b.getI64Type();
+  case onnx::TensorProto::UINT8:
+    return IntegerType::get(context, 8, IntegerType::Unsigned);
+  case onnx::TensorProto::UINT16:
+    return IntegerType::get(context, 16, IntegerType::Unsigned);
+  case onnx::TensorProto::UINT32:
+    return IntegerType::get(context, 32, IntegerType::Unsigned);
   default:
     return nullptr;
   }
@@ -338,6 +369,8 @@ std::optional<HostTensor> readTensor(const onnx::TensorProto &proto, MLIRContext
     return fill(proto.double_data(), [](char *p, double x) { store<double>(p, x); });
   case Kind::I64:
     return fill(proto.int64_data(), [](char *p, int64_t x) { store<int64_t>(p, x); });
+  case Kind::U32:
+    return fill(proto.uint64_data(), [](char *p, uint64_t x) { store<uint32_t>(p, uint32_t(x)); });
   case Kind::F16:
   case Kind::BF16:
     return fill(proto.int32_data(), [](char *p, int32_t x) { store<uint16_t>(p, uint16_t(x)); });

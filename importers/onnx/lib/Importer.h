@@ -169,6 +169,7 @@ void addReductionOps(OpTable &table);
 void addIndexingOps(OpTable &table);
 void addResizeOps(OpTable &table);
 void addEinsumOps(OpTable &table);
+void addQuantizationOps(OpTable &table);
 
 /// Helpers shared by the op families.
 mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
@@ -194,6 +195,12 @@ mlir::Value compareValues(NodeImporter &node, mlir::Value lhs, mlir::Value rhs,
 /// kiln.select with three-way broadcasting.
 mlir::Value selectValues(NodeImporter &node, mlir::Value condition, mlir::Value onTrue,
                          mlir::Value onFalse);
+/// ONNX's Conv of `x` (NC + spatial) with OIHW (or OIL) weights `w` (`knownW` when known at
+/// import) as kiln.conv2d into the element type of `type`, the result left NHWC without bias;
+/// null after reporting a problem. fromNHWC gives it the layout of `type`.
+mlir::Value convolution(NodeImporter &node, mlir::Value x, mlir::Value w, const HostTensor *knownW,
+                        mlir::RankedTensorType type);
+mlir::Value fromNHWC(NodeImporter &node, mlir::Value value, mlir::RankedTensorType type);
 /// 0, 1, ..., size - 1 as i64 along dimension `axis` of a tensor of rank `rank` (size 1
 /// elsewhere): a kiln.iota.
 mlir::Value positionsAlong(NodeImporter &node, int64_t rank, int64_t axis, int64_t size);

@@ -43,7 +43,10 @@ typedef enum kiln_dtype {
   KILN_DTYPE_I8 = 6,
   KILN_DTYPE_I16 = 7,
   KILN_DTYPE_I32 = 8,
-  KILN_DTYPE_I64 = 9
+  KILN_DTYPE_I64 = 9,
+  KILN_DTYPE_U8 = 10,
+  KILN_DTYPE_U16 = 11,
+  KILN_DTYPE_U32 = 12
 } kiln_dtype;
 
 /* The packed entry of a graph: args[i] points at argument i, inputs first, then outputs, each a

@@ -139,3 +139,11 @@ kiln.graph @conv_transpose_types(%a: tensor<1x4x4x1xi8>, %w: tensor<3x3x1x1xi8>)
   %0 = kiln.conv_transpose2d %a, %w : (tensor<1x4x4x1xi8>, tensor<3x3x1x1xi8>) -> tensor<1x6x6x1xf32>
   kiln.return %0 : tensor<1x6x6x1xf32>
 }
+
+// -----
+
+kiln.graph @conv2d_unsigned(%x: tensor<1x4x4x2xui8>, %w: tensor<3x3x2x4xui8>) -> tensor<1x2x2x4xui8> {
+  // expected-error @+1 {{'kiln.conv2d' op does not take unsigned integers ('ui8'); kiln.cast them to a signed type first}}
+  %0 = kiln.conv2d %x, %w : (tensor<1x4x4x2xui8>, tensor<3x3x2x4xui8>) -> tensor<1x2x2x4xui8>
+  kiln.return %0 : tensor<1x2x2x4xui8>
+}

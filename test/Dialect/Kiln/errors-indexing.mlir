@@ -10,6 +10,14 @@ kiln.graph @float_indices(%x: tensor<4x3xf32>, %i: tensor<2xf32>) -> tensor<2x3x
 
 // -----
 
+kiln.graph @unsigned_indices(%x: tensor<4x3xf32>, %i: tensor<2xui32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{expects integer indices (i8, i16, i32 or i64), got 'ui32'}}
+  %0 = kiln.gather %x, %i : (tensor<4x3xf32>, tensor<2xui32>) -> tensor<2x3xf32>
+  kiln.return %0 : tensor<2x3xf32>
+}
+
+// -----
+
 kiln.graph @bool_indices(%x: tensor<4x3xf32>, %i: tensor<2xi1>) -> tensor<2x3xf32> {
   // expected-error @+1 {{expects integer indices (i8, i16, i32 or i64), got 'i1'}}
   %0 = kiln.gather %x, %i : (tensor<4x3xf32>, tensor<2xi1>) -> tensor<2x3xf32>

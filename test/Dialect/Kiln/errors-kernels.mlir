@@ -138,3 +138,15 @@ kiln.graph @reduce_undefined(%a: tensor<4xf32>) -> tensor<f32> {
   %0 = kiln.reduce @missing(%a) {axes = array<i64: 0>, init = 0.0 : f32} : (tensor<4xf32>) -> tensor<f32>
   kiln.return %0 : tensor<f32>
 }
+
+// -----
+
+// Kernels' scalars are signless, so their tensors must be too.
+kiln.kernel @inc(%x: i8) -> i8 {
+  kiln.yield %x : i8
+}
+kiln.graph @map_unsigned(%a: tensor<4xui8>) -> tensor<4xui8> {
+  // expected-error @+1 {{'kiln.map' op does not take unsigned integers ('ui8'); kiln.cast them to a signed type first}}
+  %0 = kiln.map @inc(%a) : (tensor<4xui8>) -> tensor<4xui8>
+  kiln.return %0 : tensor<4xui8>
+}

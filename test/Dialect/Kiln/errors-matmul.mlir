@@ -47,3 +47,12 @@ kiln.graph @matmul_elem(%a: tensor<2x2xf32>, %b: tensor<2x2xf64>) -> tensor<2x2x
   %0 = kiln.matmul %a, %b : (tensor<2x2xf32>, tensor<2x2xf64>) -> tensor<2x2xf32>
   kiln.return %0 : tensor<2x2xf32>
 }
+
+// -----
+
+// Matmuls of unsigned integers (MatMulInteger's u8) are computed in a signed type for now.
+kiln.graph @matmul_unsigned(%a: tensor<2x3xui8>, %b: tensor<3x5xui8>) -> tensor<2x5xi32> {
+  // expected-error @+1 {{'kiln.matmul' op does not take unsigned integers ('ui8'); kiln.cast them to a signed type first}}
+  %0 = kiln.matmul %a, %b : (tensor<2x3xui8>, tensor<3x5xui8>) -> tensor<2x5xi32>
+  kiln.return %0 : tensor<2x5xi32>
+}

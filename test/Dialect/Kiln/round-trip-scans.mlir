@@ -32,8 +32,8 @@ kiln.graph @smallest(%x: tensor<3x5xbf16>) -> tensor<3x1xi64> {
 
 // iota takes no operand.
 // CHECK-LABEL: kiln.graph @positions
-// CHECK: kiln.iota {{ *}}: () -> tensor<6xi64>
-// CHECK: kiln.iota {{ *}}{axis = 1 : i64} : () -> tensor<2x3xf32>
+// CHECK: kiln.iota : () -> tensor<6xi64>
+// CHECK: kiln.iota {axis = 1 : i64} : () -> tensor<2x3xf32>
 kiln.graph @positions() -> (tensor<6xi64>, tensor<2x3xf32>) {
   %0 = kiln.iota : () -> tensor<6xi64>
   %1 = kiln.iota {axis = 1 : i64} : () -> tensor<2x3xf32>

@@ -18,6 +18,19 @@ kiln.graph @dtypes(%h: tensor<2xf16>, %bf: tensor<2xbf16>, %d: tensor<2xf64>, %p
   kiln.return %h, %bf, %d, %p, %q, %r : tensor<2xf16>, tensor<2xbf16>, tensor<2xf64>, tensor<2xi1>, tensor<2xi8>, tensor<2xi16>
 }
 
+// The unsigned tensor types, their constants and a cast between them.
+// CHECK-LABEL: kiln.graph @unsigned(%u: tensor<2xui8>, %v: tensor<2xui16>, %w: tensor<2xui32>)
+kiln.graph @unsigned(%u: tensor<2xui8>, %v: tensor<2xui16>, %w: tensor<2xui32>)
+    -> (tensor<2xui8>, tensor<2xui16>, tensor<2xui32>) {
+  // CHECK: kiln.constant dense<[0, 255]> : tensor<2xui8>
+  %c = kiln.constant dense<[0, 255]> : tensor<2xui8>
+  // CHECK: kiln.add %u, %{{.+}} : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  %0 = kiln.add %u, %c : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  // CHECK: kiln.cast %w : (tensor<2xui32>) -> tensor<2xui16>
+  %1 = kiln.cast %w : (tensor<2xui32>) -> tensor<2xui16>
+  kiln.return %0, %1, %w : tensor<2xui8>, tensor<2xui16>, tensor<2xui32>
+}
+
 // Result names are kept.
 // CHECK-LABEL: kiln.graph @result_names(%x: tensor<2xf32>) -> tensor<2xf32> attributes {result_names = ["probs"]}
 kiln.graph @result_names(%x: tensor<2xf32>) -> tensor<2xf32> attributes {result_names = ["probs"]} {

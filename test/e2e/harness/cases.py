@@ -5,7 +5,7 @@ e2e.py gathers them into CASES.
 """
 import numpy as np
 
-from kilntest import NPY, ttype
+from kilntest import NPY, is_int, ttype
 
 
 class Case:
@@ -43,7 +43,7 @@ class Case:
         for shape, dtype, lo, hi in self.ins:
             if dtype == "i1":
                 arrays.append(rng.integers(0, 2, shape).astype(np.bool_))
-            elif dtype.startswith("i"):
+            elif is_int(dtype):
                 arrays.append(rng.integers(lo, hi + 1, shape).astype(NPY[dtype]))
             else:
                 a = rng.uniform(lo, hi, shape)
@@ -54,7 +54,7 @@ class Case:
         with np.errstate(all="ignore"):
             r = self.ref(*arrays)
         r = r if isinstance(r, (list, tuple)) else [r]
-        return [np.asarray(x).astype(NPY[d]) if d.startswith("i") else np.asarray(x, np.float64)
+        return [np.asarray(x).astype(NPY[d]) if is_int(d) else np.asarray(x, np.float64)
                 for x, (_, d) in zip(r, self.outs)]
 
 

@@ -6,7 +6,7 @@ f16 1e-3.
 import numpy as np
 
 from cases import BINARY_SHAPES, Case
-from kilntest import IMAX, IMIN, NPY, bshape
+from kilntest import IMAX, IMIN, NPY, bshape, is_int
 
 
 PREDICATES = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
@@ -37,23 +37,48 @@ def select_cases():
 
 
 def cast_ref(src, dst):
-    """kiln.cast semantics in NumPy (see KilnOps.td)."""
+    """kiln.cast semantics in NumPy (see KilnOps.td), unsigned types included."""
     def f(x):
         if dst == "i1":
             return (x != 0) & ~np.isnan(x) if src[0] == "f" else x != 0
         if src == "i1":
             return x.astype(np.float64 if dst[0] == "f" else NPY[dst])
-        if src[0] == "f" and dst[0] == "i":
+        if src[0] == "f" and is_int(dst):
             lo, hi = IMIN[dst], IMAX[dst]
             t = np.trunc(np.where(np.isnan(x), 0, x))
             # Saturate in float64, then convert exactly (limits beyond 2^53 need the ints).
             r = np.where(t >= 2.0 ** 63, 0, np.where(t < -2.0 ** 63, 0, t)).astype(np.int64)
             r = np.where(t >= float(hi), hi, np.where(t <= float(lo), lo, r))
             return r.astype(NPY[dst])
-        if src[0] == "i" and dst[0] == "i":
+        if is_int(src) and is_int(dst):
             return x.astype(NPY[dst])
         return x.astype(np.float64)
     return f
+
+
+def f32_literal(v):
+    """An f32 literal of MLIR's dense syntax: NaN and infinities as their bits."""
+    if np.isnan(v):
+        return "0x7FC00000"
+    if np.isinf(v):
+        return "0x7F800000" if v > 0 else "0xFF800000"
+    return repr(float(v))
+
+
+def special_cast_cases(dsts, values):
+    """f32 `values` (a constant, plus a zero input so that nothing folds) cast to each of
+    `dsts`."""
+    n = len(values)
+    literal = "[" + ", ".join(map(f32_literal, values)) + "]"
+    out = []
+    for dst in dsts:
+        body = (f"  %c = kiln.constant dense<{literal}> : tensor<{n}xf32>\n"
+                f"  %x = kiln.add %c, %a0 : (tensor<{n}xf32>, tensor<{n}xf32>) -> tensor<{n}xf32>\n"
+                f"  %r = kiln.cast %x : (tensor<{n}xf32>) -> tensor<{n}x{dst}>\n"
+                f"  kiln.return %r : tensor<{n}x{dst}>\n")
+        ref = (lambda d: lambda z: cast_ref("f32", d)(np.array(values) + z))(dst)
+        out.append(Case("cast", [((n,), "f32", 0, 0)], [((n,), dst)], ref, body=body))
+    return out
 
 
 def cast_cases():
@@ -76,15 +101,8 @@ def cast_cases():
             out.append(Case("cast", [(shape, src, lo, hi)], [(shape, dst)], cast_ref(src, dst),
                             rtol=tol, atol=0))
     # NaN, infinities and out-of-range values: saturate, NaN -> 0, NaN != 0 is false.
-    special = "[0x7FC00000, 0x7F800000, 0xFF800000, 1.0e10, -1.0e10, 2.5, -2.5, 0.0, -0.5]"
-    values = np.array([np.nan, np.inf, -np.inf, 1e10, -1e10, 2.5, -2.5, 0.0, -0.5])
-    for dst in ("i8", "i32", "i64", "i1"):
-        body = (f"  %c = kiln.constant dense<{special}> : tensor<9xf32>\n"
-                f"  %x = kiln.add %c, %a0 : (tensor<9xf32>, tensor<9xf32>) -> tensor<9xf32>\n"
-                f"  %r = kiln.cast %x : (tensor<9xf32>) -> tensor<9x{dst}>\n"
-                f"  kiln.return %r : tensor<9x{dst}>\n")
-        out.append(Case("cast", [((9,), "f32", 0, 0)], [((9,), dst)],
-                        (lambda d: lambda z: cast_ref("f32", d)(values + z))(dst), body=body))
+    out += special_cast_cases(("i8", "i32", "i64", "i1"),
+                              [np.nan, np.inf, -np.inf, 1e10, -1e10, 2.5, -2.5, 0.0, -0.5])
     return out
 
 

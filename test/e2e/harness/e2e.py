@@ -32,11 +32,13 @@ import normalization  # noqa: E402
 import reductions  # noqa: E402
 import shape  # noqa: E402
 import structure  # noqa: E402
+import unsigned  # noqa: E402
 
 # One table per op family, as the lowering groups the ops (compiler/lib/Conversion/KilnToLinalg);
-# structure holds whole graphs: constants, a chain across families, bf16.
+# structure holds whole graphs: constants, a chain across families, bf16; unsigned the ops that
+# take ui8, ui16 and ui32.
 FAMILIES = [structure, elementwise, compare_select_cast, matmul, reductions, normalization, shape,
-            indexing, convolution, kernels]
+            indexing, convolution, kernels, unsigned]
 # CASES keeps the order the ops were added in, from before the tables were split by family.
 # Nothing depends on it (--list and gpu.py sort), so a new op goes at the end.
 ORDER = ["add", "sub", "mul", "div", "max", "min", "neg", "abs", "exp", "log", "sqrt", "rsqrt",
@@ -46,7 +48,7 @@ ORDER = ["add", "sub", "mul", "div", "max", "min", "neg", "abs", "exp", "log", "
          "log_softmax", "softmax_f16", "layer_norm", "rms_norm", "concat", "slice", "pad",
          "conv2d", "max_pool2d", "avg_pool2d", "map", "reduce", "gather", "gather_elements",
          "round", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
-         "atanh", "argmin", "cumsum", "top_k", "iota", "conv_transpose2d"]
+         "atanh", "argmin", "cumsum", "top_k", "iota", "conv_transpose2d", "unsigned"]
 _BY_OP = {op: cases for family in FAMILIES for op, cases in family.CASES.items()}
 assert sorted(ORDER) == sorted(op for family in FAMILIES for op in family.CASES), \
     "ORDER names every op of the family tables once"

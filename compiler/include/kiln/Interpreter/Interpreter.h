@@ -31,7 +31,8 @@ namespace kiln {
 /// widened to `double` for float element types and to `int64_t` for integer ones.
 ///
 /// Invariant: every element lies in the element type. Floats are exactly representable in it;
-/// integers are sign-extended from their bit width, except i1, which holds 0 or 1. The
+/// integers are sign-extended from their bit width, except i1, which holds 0 or 1, and the
+/// unsigned types, which hold their value (zero-extended). The
 /// constructors that take values establish it (rounding and wrapping); code that writes through
 /// `floats()`/`ints()` must keep it, e.g. by calling `roundToElementType()` afterwards.
 class RefTensor {
@@ -72,7 +73,8 @@ private:
 /// `value` rounded to the nearest value of float type `type` (ties to even); inf and NaN stay.
 double roundToFloatType(double value, mlir::Type type);
 
-/// The low bits of `value` for integer type `type`, sign-extended; for i1 the low bit (0 or 1).
+/// The low bits of `value` for integer type `type`, sign-extended; for i1 the low bit (0 or 1),
+/// for ui8/ui16/ui32 zero-extended.
 int64_t wrapToIntType(int64_t value, mlir::Type type);
 
 /// Evaluates `graph` on `inputs` (one per argument, of the argument's exact type) and returns

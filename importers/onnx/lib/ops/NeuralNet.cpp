@@ -126,10 +126,14 @@ Value toNHWC(NodeImporter &node, Value input) {
   return transposeValue(node, input, {0, 2, 3, 1});
 }
 
+} // namespace
+
 /// NHWC -> the node's output type (NCHW or NCL).
 Value fromNHWC(NodeImporter &node, Value value, RankedTensorType type) {
   return reshapeTo(node, transposeValue(node, value, {0, 3, 1, 2}), type.getShape());
 }
+
+namespace {
 
 bool checkSpatialRank(NodeImporter &node, int64_t rank) {
   if (rank == 3 || rank == 4)
@@ -172,42 +176,57 @@ std::optional<SmallVector<int64_t>> kernelOf(NodeImporter &node, RankedTensorTyp
   return kernel;
 }
 
-void importConv(NodeImporter &node) {
-  RankedTensorType type = node.outputType(0);
-  RankedTensorType inType = node.inputType(0), wType = node.inputType(1);
-  if (!type || !checkSpatialRank(node, inType.getRank()))
-    return;
+} // namespace
+
+/// ONNX's Conv of `x` (NC + spatial) with the OIHW (or OIL) weights `w`, known at import as
+/// `knownW` or null, as kiln.conv2d on NHWC, into the element type of `type`; the result stays
+/// NHWC (without bias) so that the caller's epilogue fuses before the layout changes back. Null
+/// after reporting a problem.
+Value convolution(NodeImporter &node, Value x, Value w, const HostTensor *knownW,
+                  RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(x.getType()), wType = cast<RankedTensorType>(w.getType());
+  if (!checkSpatialRank(node, inType.getRank()))
+    return {};
   int64_t groups = node.intAttr("group", 1);
   ArrayRef<int64_t> in = inType.getShape().drop_front(2);
   std::optional<SmallVector<int64_t>> kernel = kernelOf(node, wType);
   if (!kernel)
-    return;
-  std::optional<Window> w = readWindow(node, in, *kernel, true);
-  if (!w)
-    return;
+    return {};
+  std::optional<Window> window = readWindow(node, in, *kernel, true);
+  if (!window)
+    return {};
   int64_t channels = inType.getDimSize(1), outChannels = wType.getDimSize(0);
-  if (groups < 1 || channels % groups || outChannels % groups)
-    return node.unsupported("group = " + Twine(groups) + " does not divide the " + Twine(channels) +
-                            " input and " + Twine(outChannels) + " output channels");
-  Value x = toNHWC(node, node.input(0));
-  // OIHW (or OIL) -> HWIO.
-  Value filter;
-  if (wType.getRank() == 3) {
-    SmallVector<int64_t> widened{wType.getDimSize(0), wType.getDimSize(1), 1, wType.getDimSize(2)};
-    if (const HostTensor *known = node.constantInput(1)) {
-      HostTensor reshaped = *known;
-      reshaped.shape = widened;
-      filter = constantValue(node, permute(reshaped, {2, 3, 1, 0}), "filter");
-    } else {
-      filter = transposeValue(node, reshapeTo(node, node.input(1), widened), {2, 3, 1, 0});
-    }
-  } else {
-    filter = permutedInput(node, 1, {2, 3, 1, 0});
+  if (groups < 1 || channels % groups || outChannels % groups) {
+    node.unsupported("group = " + Twine(groups) + " does not divide the " + Twine(channels) +
+                     " input and " + Twine(outChannels) + " output channels");
+    return {};
   }
-  Type element = type.getElementType();
+  // OIHW (or OIL) -> HWIO.
+  SmallVector<int64_t> oihw(wType.getShape());
+  if (wType.getRank() == 3)
+    oihw = {wType.getDimSize(0), wType.getDimSize(1), 1, wType.getDimSize(2)};
+  Value filter;
+  if (knownW) {
+    HostTensor reshaped = *knownW;
+    reshaped.shape = oihw;
+    filter = constantValue(node, permute(reshaped, {2, 3, 1, 0}), "filter");
+  } else {
+    filter = transposeValue(node, reshapeTo(node, w, oihw), {2, 3, 1, 0});
+  }
   // ONNX's OIHW filter of a grouped convolution is [O, C/G, KH, KW]: HWIO is Kiln's grouped
   // filter [KH, KW, C/G, O], with the groups' output channels consecutive in both.
-  Value y = conv2d(node, x, filter, *w, element, groups);
+  return conv2d(node, toNHWC(node, x), filter, *window, type.getElementType(), groups);
+}
+
+namespace {
+
+void importConv(NodeImporter &node) {
+  RankedTensorType type = node.outputType(0);
+  if (!type)
+    return;
+  Value y = convolution(node, node.input(0), node.input(1), node.constantInput(1), type);
+  if (!y)
+    return;
   if (node.hasInput(2))
     y = broadcastBinary<kiln::AddOp>(node, y,
                                      node.input(2)); // [M] broadcasts over NHWC's last dim.

@@ -36,7 +36,10 @@ def Kiln_FloatElement : AnyTypeOf<[F32, F64, F16, BF16]>;
 def Kiln_IntElement : AnyTypeOf<[I1, I8, I16, I32, I64]>;
 def Kiln_Element : AnyTypeOf<[F32, F64, F16, BF16, I1, I8, I16, I32, I64]>;
 
-def Kiln_Tensor : StaticShapeTensorOf<[F32, F64, F16, BF16, I1, I8, I16, I32, I64]>;
+// Kernels' scalars are signless (arith's integers); tensors may also hold unsigned integers,
+// which kiln-lower-unsigned rewrites into signless ones before lowering.
+def Kiln_Tensor : StaticShapeTensorOf<[F32, F64, F16, BF16, I1, I8, I16, I32, I64,
+                                       UI8, UI16, UI32]>;
 def Kiln_FloatTensor : StaticShapeTensorOf<[F32, F64, F16, BF16]>;
 
 #endif // KILN_BASE_TD

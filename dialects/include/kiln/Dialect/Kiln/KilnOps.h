@@ -16,8 +16,12 @@
 #include "kiln/Dialect/Kiln/KilnOps.h.inc"
 
 namespace kiln {
-/// Whether `type` is one of Kiln's element types: f32 f64 f16 bf16 i1 i8 i16 i32 i64 (signless).
+/// Whether `type` is one of Kiln's scalar element types: f32 f64 f16 bf16 i1 i8 i16 i32 i64
+/// (signless), the types of kernels' scalars.
 bool isElementType(mlir::Type type);
+/// Whether a tensor (a graph's argument or result) may hold `type`: a scalar element type, or
+/// ui8, ui16 or ui32.
+bool isTensorElementType(mlir::Type type);
 /// Whether `name` can name a C symbol or parameter: [A-Za-z_][A-Za-z0-9_]*.
 bool isCIdentifier(llvm::StringRef name);
 } // namespace kiln

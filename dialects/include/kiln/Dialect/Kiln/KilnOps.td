@@ -20,6 +20,7 @@ def Kiln_UnaryElementwise : Kiln_Trait<"UnaryElementwise">;
 def Kiln_FloatOnly : Kiln_Trait<"FloatOnly">;
 def Kiln_Reduction : Kiln_Trait<"Reduction">;
 def Kiln_NotBool : Kiln_Trait<"NotBool">;
+def Kiln_NoUnsigned : Kiln_Trait<"NoUnsigned">;
 
 //===----------------------------------------------------------------------===//
 // Structure
@@ -202,7 +203,7 @@ def Kiln_CastOp : Kiln_ComputeOp<"cast"> {
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def Kiln_MatmulOp : Kiln_ComputeOp<"matmul"> {
+def Kiln_MatmulOp : Kiln_ComputeOp<"matmul", [Kiln_NoUnsigned]> {
   let summary = "numpy.matmul: 2-D, or batched with broadcast batch dimensions";
   let description = [{
     Both operands have rank >= 2; the last two dimensions multiply as `[M, K] x [K, N]` and the
@@ -354,6 +355,8 @@ def Kiln_IotaOp : Kiln_ComputeOp<"iota"> {
   }];
   let arguments = (ins DefaultValuedAttr<I64Attr, "0">:$axis);
   let results = (outs Kiln_Tensor:$result);
+  // The uniform format without its empty operand list.
+  let assemblyFormat = "attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
@@ -429,7 +432,7 @@ def Kiln_GatherElementsOp : Kiln_IndexingOp<"gather_elements"> {
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
-def Kiln_Conv2DOp : Kiln_ComputeOp<"conv2d"> {
+def Kiln_Conv2DOp : Kiln_ComputeOp<"conv2d", [Kiln_NoUnsigned]> {
   let summary = "2-D convolution of an NHWC input with an HWIO filter";
   let description = [{
     `strides = [sh, sw]`, `padding = [top, bottom, left, right]` (zeros), `dilations = [dh, dw]`.
@@ -449,7 +452,7 @@ def Kiln_Conv2DOp : Kiln_ComputeOp<"conv2d"> {
   let hasVerifier = 1;
 }
 
-def Kiln_ConvTranspose2DOp : Kiln_ComputeOp<"conv_transpose2d"> {
+def Kiln_ConvTranspose2DOp : Kiln_ComputeOp<"conv_transpose2d", [Kiln_NoUnsigned]> {
   let summary = "2-D transposed convolution of an NHWC input with an HWIO filter";
   let description = [{
     The gradient of `conv2d` with respect to its input (ONNX's ConvTranspose): each input
@@ -535,7 +538,7 @@ def Kiln_YieldOp : Kiln_Op<"yield", [Pure, HasParent<"KernelOp">, ReturnLike, Te
   let hasVerifier = 1;
 }
 
-def Kiln_MapOp : Kiln_Op<"map", [Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+def Kiln_MapOp : Kiln_Op<"map", [Pure, Kiln_NoUnsigned, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "Applies a kernel elementwise, with NumPy broadcasting of the operands";
   let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<Kiln_Tensor>:$inputs);
   let results = (outs Kiln_Tensor:$result);
@@ -544,7 +547,7 @@ def Kiln_MapOp : Kiln_Op<"map", [Pure, DeclareOpInterfaceMethods<SymbolUserOpInt
   }];
 }
 
-def Kiln_ReduceOp : Kiln_Op<"reduce", [Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+def Kiln_ReduceOp : Kiln_Op<"reduce", [Pure, Kiln_NoUnsigned, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "Folds `axes` with a two-argument kernel, starting from `init`";
   let description = [{
     The kernel has type `(T, T) -> T` for the element type T; the fold is

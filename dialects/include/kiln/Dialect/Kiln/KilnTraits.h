@@ -11,6 +11,7 @@ mlir::LogicalResult verifyUnaryElementwise(mlir::Operation *op);
 mlir::LogicalResult verifyFloatOnly(mlir::Operation *op);
 mlir::LogicalResult verifyReduction(mlir::Operation *op);
 mlir::LogicalResult verifyNotBool(mlir::Operation *op);
+mlir::LogicalResult verifyNoUnsigned(mlir::Operation *op);
 mlir::LogicalResult verifyKnownAttributes(mlir::Operation *op);
 } // namespace detail
 
@@ -33,6 +34,7 @@ KILN_DEFINE_VERIFYING_TRAIT(UnaryElementwise)
 KILN_DEFINE_VERIFYING_TRAIT(FloatOnly)
 KILN_DEFINE_VERIFYING_TRAIT(Reduction)
 KILN_DEFINE_VERIFYING_TRAIT(NotBool)
+KILN_DEFINE_VERIFYING_TRAIT(NoUnsigned)
 KILN_DEFINE_VERIFYING_TRAIT(KnownAttributes)
 #undef KILN_DEFINE_VERIFYING_TRAIT
 } // namespace OpTrait
