@@ -84,6 +84,26 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
       });
 }
 
+/// Shift amounts are read as unsigned: one of N or more (a negative one included) shifts every
+/// bit out.
+OpFoldResult ShiftLeftOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &) { return a; },
+      [](const APInt &a, const APInt &b) {
+        return b.uge(a.getBitWidth()) ? APInt::getZero(a.getBitWidth()) : a.shl(b);
+      });
+}
+OpFoldResult ShiftRightOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getOperands(), [](const APFloat &a, const APFloat &) { return a; },
+      [unsignedInts = isUnsignedTensor(getType())](const APInt &a, const APInt &b) {
+        unsigned bits = a.getBitWidth();
+        if (unsignedInts)
+          return b.uge(bits) ? APInt::getZero(bits) : a.lshr(b);
+        return a.ashr(b.uge(bits) ? APInt(bits, bits - 1) : b);
+      });
+}
+
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
   if (auto producer = getInput().getDefiningOp<NegOp>())
     return producer.getInput();

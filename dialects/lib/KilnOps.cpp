@@ -114,6 +114,13 @@ LogicalResult kiln::detail::verifyNotBool(Operation *op) {
   return success();
 }
 
+LogicalResult kiln::detail::verifyIntegerOnly(Operation *op) {
+  Type element = tensorType(op->getOperand(0)).getElementType();
+  if (!isa<IntegerType>(element) || element.isInteger(1))
+    return op->emitOpError() << "expects integer operands (not i1), got element type " << element;
+  return success();
+}
+
 LogicalResult kiln::detail::verifyNoUnsigned(Operation *op) {
   for (Type type : llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
     if (auto tensor = dyn_cast<RankedTensorType>(type);

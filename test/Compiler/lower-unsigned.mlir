@@ -63,6 +63,21 @@ kiln.graph @div(%a: tensor<4xui32>, %b: tensor<4xui32>) -> tensor<4xui32> {
 
 // -----
 
+// The right shift too, where the arithmetic shift of a non-negative value is the logical one;
+// the left shift keeps its form.
+// CHECK-LABEL: kiln.graph @shifts(
+// CHECK: %[[L:.*]] = kiln.shift_left %a, %b : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+// CHECK: %[[R:.*]] = kiln.shift_right %{{.*}}, %{{.*}} : (tensor<4xi16>, tensor<4xi16>) -> tensor<4xi16>
+// CHECK: %[[T:.*]] = kiln.cast %[[R]] : (tensor<4xi16>) -> tensor<4xi8>
+// CHECK: kiln.return %[[L]], %[[T]]
+kiln.graph @shifts(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor<4xui8>, tensor<4xui8>) {
+  %0 = kiln.shift_left %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %1 = kiln.shift_right %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  kiln.return %0, %1 : tensor<4xui8>, tensor<4xui8>
+}
+
+// -----
+
 // ui8 -> f32 converts the zero-extended i16; f32 -> ui8 saturates in i16, clamps to
 // [0, 255] and truncates.
 // CHECK-LABEL: kiln.graph @casts(

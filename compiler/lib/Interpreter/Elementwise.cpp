@@ -38,6 +38,15 @@ int64_t kilnIntDiv(int64_t a, int64_t b) {
   return a / b;
 }
 
+/// kiln.shift_left/shift_right of the value `x` by `n` for `width`-bit integers: an amount
+/// outside [0, width) shifts every bit out. Unsigned values are non-negative, so the arithmetic
+/// right shift of int64 is their logical one; the walker wraps a left shift to the width.
+int64_t shiftBy(int64_t x, int64_t n, unsigned width, bool left) {
+  if (n < 0 || n >= static_cast<int64_t>(width))
+    return left || x >= 0 ? 0 : -1;
+  return left ? static_cast<int64_t>(static_cast<uint64_t>(x) << n) : x >> n;
+}
+
 using FloatBinaryFn = double (*)(double, double);
 using IntBinaryFn = int64_t (*)(int64_t, int64_t);
 
@@ -151,6 +160,13 @@ FailureOr<RefTensor> evaluateBinary(Operation *op, Operands operands) {
   RefTensor result(resultTypeOf(op));
   std::vector<int64_t> lhsAt = broadcastSources(lhs.getShape(), result.getShape());
   std::vector<int64_t> rhsAt = broadcastSources(rhs.getShape(), result.getShape());
+  if (isa<ShiftLeftOp, ShiftRightOp>(op)) {
+    unsigned width = intWidth(result.getElementType());
+    for (size_t i = 0; i < lhsAt.size(); ++i)
+      result.ints()[i] =
+          shiftBy(lhs.ints()[lhsAt[i]], rhs.ints()[rhsAt[i]], width, isa<ShiftLeftOp>(op));
+    return result;
+  }
   BinaryRule rule = binaryRule(op);
   if (result.isFloat() && rule.onFloats) {
     for (size_t i = 0; i < lhsAt.size(); ++i)

@@ -17,7 +17,7 @@ FailureOr<RefTensor> evaluate(Operation *op, Operands operands) {
   using namespace interp;
   using Result = FailureOr<RefTensor>;
   return llvm::TypeSwitch<Operation *, Result>(op)
-      .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp>(
+      .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, ShiftLeftOp, ShiftRightOp>(
           [&](auto) { return evaluateBinary(op, operands); })
       .Case<NegOp, AbsOp, ReluOp, ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, SiluOp, ErfOp,
             FloorOp, CeilOp, RoundOp, SinOp, CosOp, TanOp, AsinOp, AcosOp, AtanOp, SinhOp, CoshOp,

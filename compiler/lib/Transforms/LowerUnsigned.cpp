@@ -9,8 +9,9 @@
 // - order (max, min, comparisons, argmax, top_k, max pooling) goes through a bias: adding
 //   2^(N-1) modulo 2^N maps the unsigned order of N-bit numbers onto the signed one, and
 //   adding it again undoes it (LLVM folds the pair of xors into unsigned compares);
-// - division and conversions to and from other types zero-extend into the twice-as-wide signed
-//   type, which holds every unsigned value, compute there and truncate back.
+// - division, the right shift and conversions to and from other types zero-extend into the
+//   twice-as-wide signed type, which holds every unsigned value, compute there and truncate
+//   back.
 // An op not listed here that meets an unsigned tensor is refused with an error, never given a
 // signed meaning by accident.
 //
@@ -105,9 +106,9 @@ Operation *cloneSignless(ConversionPatternRewriter &rewriter, Operation *op, Val
 
 /// Ops whose result bits are the same whether their integers are read as signed or unsigned.
 bool isSignAgnostic(Operation *op) {
-  return isa<ReturnOp, ConstantOp, AddOp, SubOp, MulOp, NegOp, SelectOp, ReduceSumOp, ReduceProdOp,
-             CumsumOp, TransposeOp, ReshapeOp, BroadcastToOp, IotaOp, ConcatOp, SliceOp, PadOp,
-             GatherOp, GatherElementsOp>(op);
+  return isa<ReturnOp, ConstantOp, AddOp, SubOp, MulOp, NegOp, ShiftLeftOp, SelectOp, ReduceSumOp,
+             ReduceProdOp, CumsumOp, TransposeOp, ReshapeOp, BroadcastToOp, IotaOp, ConcatOp,
+             SliceOp, PadOp, GatherOp, GatherElementsOp>(op);
 }
 
 /// Ops that compare or select by order.
@@ -118,7 +119,8 @@ bool isOrdering(Operation *op) {
 
 /// Whether this pass gives `op` its unsigned meaning.
 bool hasUnsignedLowering(Operation *op) {
-  return isSignAgnostic(op) || isOrdering(op) || isa<ReluOp, AbsOp, DivOp, CastOp>(op);
+  return isSignAgnostic(op) || isOrdering(op) ||
+         isa<ReluOp, AbsOp, DivOp, ShiftRightOp, CastOp>(op);
 }
 
 struct RetypeSignAgnosticOp : public ConversionPattern {
@@ -169,18 +171,20 @@ struct BiasOrderedOp : public ConversionPattern {
   }
 };
 
-/// Unsigned division in the wider signed type, where both operands are non-negative.
-struct LowerUnsignedDiv : public OpConversionPattern<DivOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(DivOp op, OpAdaptor adaptor,
+/// Division and the right shift in the wider signed type, where both operands are non-negative:
+/// there the signed division is the unsigned one and the arithmetic shift the logical one.
+template <typename OpTy> struct LowerInWiderType : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+  LogicalResult matchAndRewrite(OpTy op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    IntegerType wide = widerSignedType(getContext(), type.getElementTypeBitWidth());
+    auto type = cast<RankedTensorType>(this->getTypeConverter()->convertType(op.getType()));
+    IntegerType wide = widerSignedType(op.getContext(), type.getElementTypeBitWidth());
     Value lhs = zeroExtend(rewriter, loc, adaptor.getLhs(), wide);
     Value rhs = zeroExtend(rewriter, loc, adaptor.getRhs(), wide);
-    Value quotient = DivOp::create(rewriter, loc, type.clone(wide), lhs, rhs);
-    rewriter.replaceOpWithNewOp<CastOp>(op, type, quotient);
+    Value result = OpTy::create(rewriter, loc, type.clone(wide), lhs, rhs);
+    rewriter.replaceOpWithNewOp<CastOp>(op, type, result);
     return success();
   }
 };
@@ -279,8 +283,8 @@ struct KilnLowerUnsignedPass : public impl::KilnLowerUnsignedBase<KilnLowerUnsig
     RewritePatternSet patterns(ctx);
     populateFunctionOpInterfaceTypeConversionPattern<GraphOp>(patterns, converter);
     patterns.add<RetypeSignAgnosticOp, BiasOrderedOp>(converter, ctx);
-    patterns.add<UnsignedIdentity<ReluOp>, UnsignedIdentity<AbsOp>, LowerUnsignedDiv,
-                 LowerUnsignedCast, RetypeConstant>(converter, ctx);
+    patterns.add<UnsignedIdentity<ReluOp>, UnsignedIdentity<AbsOp>, LowerInWiderType<DivOp>,
+                 LowerInWiderType<ShiftRightOp>, LowerUnsignedCast, RetypeConstant>(converter, ctx);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();
   }

@@ -83,6 +83,29 @@ kiln.graph @int_ops(%a: tensor<8xi32>, %b: tensor<8xi32>) -> tensor<8xi32> {
 
 // -----
 
+// Shifts select around LLVM's poison for amounts of the width or more (compared as unsigned):
+// a left shift gives 0, an arithmetic right shift shifts by N - 1 (the sign fill).
+// CHECK-LABEL: func.func @shifts
+// CHECK: ^bb0(%[[X:.+]]: i16, %[[N:.+]]: i16, %{{.+}}: i16):
+// CHECK: %[[W:.+]] = arith.constant 16 : i16
+// CHECK: %[[IN:.+]] = arith.cmpi ult, %[[N]], %[[W]] : i16
+// CHECK: %[[ZERO:.+]] = arith.constant 0 : i16
+// CHECK: %[[AMOUNT:.+]] = arith.select %[[IN]], %[[N]], %[[ZERO]] : i16
+// CHECK: %[[SHL:.+]] = arith.shli %[[X]], %[[AMOUNT]] : i16
+// CHECK: arith.select %[[IN]], %[[SHL]], %[[ZERO]] : i16
+// CHECK: ^bb0(%[[Y:.+]]: i16, %[[M:.+]]: i16, %{{.+}}: i16):
+// CHECK: %[[IN2:.+]] = arith.cmpi ult, %[[M]], %{{.+}} : i16
+// CHECK: %[[LAST:.+]] = arith.constant 15 : i16
+// CHECK: %[[AMOUNT2:.+]] = arith.select %[[IN2]], %[[M]], %[[LAST]] : i16
+// CHECK: arith.shrsi %[[Y]], %[[AMOUNT2]] : i16
+kiln.graph @shifts(%a: tensor<8xi16>, %b: tensor<8xi16>) -> (tensor<8xi16>, tensor<8xi16>) {
+  %0 = kiln.shift_left %a, %b : (tensor<8xi16>, tensor<8xi16>) -> tensor<8xi16>
+  %1 = kiln.shift_right %a, %b : (tensor<8xi16>, tensor<8xi16>) -> tensor<8xi16>
+  kiln.return %0, %1 : tensor<8xi16>, tensor<8xi16>
+}
+
+// -----
+
 // f16 computes in f32 and rounds once per op result.
 // CHECK-LABEL: func.func @half
 // CHECK: ^bb0(%[[X:.+]]: f16, %[[Y:.+]]: f16, %{{.+}}: f16):

@@ -29,6 +29,27 @@ kiln.graph @fold_int_div() -> tensor<3xi32> {
 
 // -----
 
+// Shifts fold with the amounts read as unsigned: 8 and -1 (255) shift every bit out, to 0 or
+// (right, signed) to the sign; ui8 shifts right logically.
+// CHECK-LABEL: kiln.graph @fold_shifts
+// CHECK-DAG: kiln.constant dense<[8, 0, 0]> : tensor<3xi8>
+// CHECK-DAG: kiln.constant dense<[-64, 0, -1]> : tensor<3xi8>
+// CHECK-DAG: kiln.constant dense<[127, 0, 64]> : tensor<3xui8>
+kiln.graph @fold_shifts() -> (tensor<3xi8>, tensor<3xi8>, tensor<3xui8>) {
+  %x = kiln.constant dense<[1, 1, -1]> : tensor<3xi8>
+  %n = kiln.constant dense<[3, 8, -1]> : tensor<3xi8>
+  %0 = kiln.shift_left %x, %n : (tensor<3xi8>, tensor<3xi8>) -> tensor<3xi8>
+  %y = kiln.constant dense<[-128, 64, -1]> : tensor<3xi8>
+  %m = kiln.constant dense<[1, 9, -56]> : tensor<3xi8>
+  %1 = kiln.shift_right %y, %m : (tensor<3xi8>, tensor<3xi8>) -> tensor<3xi8>
+  %u = kiln.constant dense<[255, 128, 128]> : tensor<3xui8>
+  %k = kiln.constant dense<[1, 8, 1]> : tensor<3xui8>
+  %2 = kiln.shift_right %u, %k : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
+  kiln.return %0, %1, %2 : tensor<3xi8>, tensor<3xi8>, tensor<3xui8>
+}
+
+// -----
+
 // Broadcasting operands are not folded (that would materialize large constants).
 // CHECK-LABEL: kiln.graph @no_fold_broadcast
 // CHECK: kiln.add

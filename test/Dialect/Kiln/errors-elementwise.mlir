@@ -224,3 +224,19 @@ kiln.graph @floor_int(%a: tensor<3xi8>) -> tensor<3xi8> {
   %0 = kiln.floor %a : (tensor<3xi8>) -> tensor<3xi8>
   kiln.return %0 : tensor<3xi8>
 }
+
+// -----
+
+kiln.graph @shift_float(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.shift_left' op expects integer operands (not i1), got element type 'f32'}}
+  %0 = kiln.shift_left %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  kiln.return %0 : tensor<4xf32>
+}
+
+// -----
+
+kiln.graph @shift_bool(%a: tensor<4xi1>) -> tensor<4xi1> {
+  // expected-error @+1 {{'kiln.shift_right' op expects integer operands (not i1), got element type 'i1'}}
+  %0 = kiln.shift_right %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  kiln.return %0 : tensor<4xi1>
+}

@@ -68,3 +68,12 @@ kiln.graph @elementwise(%a: tensor<3x4xf32>, %b: tensor<4xf32>, %c: tensor<3x4xi
   %9 = kiln.cast %8 : (tensor<3x4xf32>) -> tensor<3x4xi8>
   kiln.return %8, %9 : tensor<3x4xf32>, tensor<3x4xi8>
 }
+
+// CHECK-LABEL: kiln.graph @shifts(%a: tensor<4xi32>, %b: tensor<4xui8>) -> (tensor<4xi32>, tensor<4xui8>)
+kiln.graph @shifts(%a: tensor<4xi32>, %b: tensor<4xui8>) -> (tensor<4xi32>, tensor<4xui8>) {
+  // CHECK: kiln.shift_left %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %0 = kiln.shift_left %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  // CHECK: kiln.shift_right %b, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %1 = kiln.shift_right %b, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  kiln.return %0, %1 : tensor<4xi32>, tensor<4xui8>
+}

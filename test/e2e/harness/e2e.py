@@ -48,7 +48,8 @@ ORDER = ["add", "sub", "mul", "div", "max", "min", "neg", "abs", "exp", "log", "
          "log_softmax", "softmax_f16", "layer_norm", "rms_norm", "concat", "slice", "pad",
          "conv2d", "max_pool2d", "avg_pool2d", "map", "reduce", "gather", "gather_elements",
          "round", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
-         "atanh", "argmin", "cumsum", "top_k", "iota", "conv_transpose2d", "unsigned"]
+         "atanh", "argmin", "cumsum", "top_k", "iota", "conv_transpose2d", "unsigned", "shift_left",
+         "shift_right"]
 _BY_OP = {op: cases for family in FAMILIES for op, cases in family.CASES.items()}
 assert sorted(ORDER) == sorted(op for family in FAMILIES for op in family.CASES), \
     "ORDER names every op of the family tables once"

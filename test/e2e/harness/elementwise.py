@@ -57,6 +57,22 @@ def int_div(a, b):
     return np.where(b64 == 0, 0, q)
 
 
+def shift(left):
+    """kiln.shift_left/shift_right: an amount outside [0, N) shifts every bit out (0, or -1 for
+    a negative lhs shifted right); right shifts are arithmetic for signed and logical for
+    unsigned types, as NumPy's are."""
+    def f(x, n):
+        width = x.dtype.itemsize * 8
+        out = (n < 0) | (n >= width)
+        amount = np.where(out, 0, n).astype(np.int64)
+        wide = x.astype(np.int64) if x.dtype.kind == "i" else x.astype(np.uint64)
+        if left:
+            return np.where(out, 0, wide << amount.astype(wide.dtype)).astype(x.dtype)
+        fill = np.where(x < 0, -1, 0) if x.dtype.kind == "i" else 0
+        return np.where(out, fill, wide >> amount.astype(wide.dtype)).astype(x.dtype)
+    return f
+
+
 def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -99,6 +115,9 @@ CASES = {
     "div": binary("div", lambda a, b: int_div(a, b) if a.dtype.kind == "i" else a / b,
                   dtypes=("f32", "f64", "i32", "i64"), rhs_lo=0.5, rhs_hi=4.0),
     "max": binary("max", np.maximum, dtypes=("f32", "f64", "i32", "i1")),
+    # Amounts in [-70, 70] (i8: [-11, 11]): negative, in range and past every width.
+    "shift_left": binary("shift_left", shift(True), dtypes=INT_TYPES, lo=-70, hi=70),
+    "shift_right": binary("shift_right", shift(False), dtypes=INT_TYPES, lo=-70, hi=70),
     "min": binary("min", np.minimum, dtypes=("f32", "f64", "i64", "i1")),
     "neg": unary("neg", np.negative, dtypes=("f32", "f64", "i32")),
     "abs": unary("abs", np.abs, dtypes=("f32", "f64", "i32")),

@@ -8,6 +8,7 @@ import numpy as np
 
 from cases import BINARY_SHAPES, Case, reduced
 from compare_select_cast import cast_ref, special_cast_cases
+from elementwise import shift
 from kilntest import IMAX, IMIN, NPY, bshape, ttype
 from reductions import top_k_body, top_k_ref
 
@@ -36,6 +37,11 @@ def arithmetic_cases():
         for op, fn in BINARY.items():
             for a, b in BINARY_SHAPES[1:6]:
                 out.append(Case(op, [full(a, dtype), full(b, dtype)], [(bshape(a, b), dtype)], fn))
+        # Shift amounts in [0, 2N): in range and past the width.
+        width = np.dtype(NPY[dtype]).itemsize * 8
+        for op, left in (("shift_left", True), ("shift_right", False)):
+            out.append(Case(op, [full((1031,), dtype), ((1031,), dtype, 0, 2 * width)],
+                            [((1031,), dtype)], shift(left)))
         # Small divisors, where the quotients are not mostly 0 or 1.
         out.append(Case("div", [full((1031,), dtype), ((1031,), dtype, 0, 9)],
                         [((1031,), dtype)], unsigned_div))

@@ -265,6 +265,10 @@ _ifn("min", 2, _corners(min), kiln="min", scalar="arith.minsi", bool_ok=True)
 _ifn("neg", 1, _corners(lambda a: -a), kiln="neg")
 _ifn("abs", 1, _abs_ival, kiln="abs")
 _ifn("relu", 1, _corners(lambda a: max(a, 0)), kiln="relu")
+# Kiln's shifts define every amount (one outside [0, N) shifts every bit out).
+_ifn("shift_left", 2, _full, kiln="shift_left")
+_ifn("shift_right", 2, lambda ms, dt: (min(int(ms[0].lo), 0), max(int(ms[0].hi), 0)),
+     kiln="shift_right")
 _ifn("divsi", 2, _kiln_int_div, scalar="arith.divsi", reqs=[[], DIVISOR])
 _ifn("remsi", 2, _full, scalar="arith.remsi", reqs=[[], DIVISOR])
 _ifn("ceildivsi", 2, _full, scalar="arith.ceildivsi", reqs=[[], DIVISOR])

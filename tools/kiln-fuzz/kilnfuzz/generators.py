@@ -19,10 +19,13 @@ from .shapes import CAP, DIMS, factor_shape, partner, prod, rand_shape
 
 def gen_binary(b):
     rng = b.rng
-    fname = choice(rng, ["add", "sub", "mul", "div", "max", "min", "pow"], [4, 3, 4, 2, 2, 2, 2])
+    fname = choice(rng, ["add", "sub", "mul", "div", "max", "min", "pow", "shift_left",
+                         "shift_right"], [4, 3, 4, 2, 2, 2, 2, 1, 1])
     special = fname in ("max", "min")
     if fname == "pow":
         ok = is_float
+    elif fname.startswith("shift"):
+        ok = lambda d: not is_float(d) and d != "i1"
     elif special:
         ok = lambda d: True
     else:

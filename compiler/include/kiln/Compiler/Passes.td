@@ -191,11 +191,11 @@ def KilnLowerUnsigned : Pass<"kiln-lower-unsigned", "::mlir::ModuleOp"> {
   let description = [{
     The lowerings below Kiln take signless integers only (as MLIR's arith does). This pass
     gives every unsigned tensor the signless type of its width and keeps each op's unsigned
-    meaning with signed Kiln ops: sign-agnostic ops (add, sub, mul, neg, sums, products, shape
-    and indexing ops) only change type; ordering ops (cmp, max, min, reduce_max/min,
-    argmax/argmin, top_k, max_pool2d) compare operands biased by 2^(N-1), which maps the
-    unsigned order onto the signed one; div and casts from unsigned types zero-extend into the
-    twice-as-wide signed type; casts from floats to unsigned types saturate into
+    meaning with signed Kiln ops: sign-agnostic ops (add, sub, mul, neg, shift_left, sums,
+    products, shape and indexing ops) only change type; ordering ops (cmp, max, min,
+    reduce_max/min, argmax/argmin, top_k, max_pool2d) compare operands biased by 2^(N-1), which
+    maps the unsigned order onto the signed one; div, shift_right and casts from unsigned types
+    zero-extend into the twice-as-wide signed type; casts from floats to unsigned types saturate into
     [0, 2^N - 1]; relu and abs are the identity. Any other op on an unsigned tensor is an
     error. A graph's signature becomes signless too: the header and metadata are taken from
     the Kiln module before this pass.

@@ -38,6 +38,24 @@ Value buildSafeIntDiv(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return arith::SelectOp::create(b, loc, isZero, zero, byMinusOne);
 }
 
+/// `x` shifted by `n` read as unsigned (kiln.shift_left/shift_right). LLVM's shifts are poison
+/// for n >= N, so such amounts become 0 for a left shift (whose result is then 0) and N - 1 for
+/// an arithmetic right shift (which then fills with the sign, as shifting everything out does).
+Value buildShift(OpBuilder &b, Location loc, Value x, Value n, bool left) {
+  Type type = x.getType();
+  unsigned bits = type.getIntOrFloatBitWidth();
+  Value width = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bits));
+  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, n, width);
+  if (left) {
+    Value zero = zeroOf(b, loc, type);
+    Value shifted =
+        arith::ShLIOp::create(b, loc, x, arith::SelectOp::create(b, loc, inRange, n, zero));
+    return arith::SelectOp::create(b, loc, inRange, shifted, zero);
+  }
+  Value last = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bits - 1));
+  return arith::ShRSIOp::create(b, loc, x, arith::SelectOp::create(b, loc, inRange, n, last));
+}
+
 /// GELU, x * Phi(x): exactly through erf, or with the tanh approximation of Hendrycks & Gimpel.
 Value buildGelu(OpBuilder &b, Location loc, Value x, bool tanhApproximation) {
   Type type = x.getType();
@@ -125,6 +143,8 @@ Value buildIntScalar(Operation *op, OpBuilder &b, Location loc, ValueRange args)
       .Case([&](SubOp) { return arith::SubIOp::create(b, loc, args[0], args[1]); })
       .Case([&](MulOp) { return arith::MulIOp::create(b, loc, args[0], args[1]); })
       .Case([&](DivOp) { return buildSafeIntDiv(b, loc, args[0], args[1]); })
+      .Case([&](ShiftLeftOp) { return buildShift(b, loc, args[0], args[1], /*left=*/true); })
+      .Case([&](ShiftRightOp) { return buildShift(b, loc, args[0], args[1], /*left=*/false); })
       .Case([&](MaxOp) -> Value {
         if (isBool)
           return arith::MaxUIOp::create(b, loc, args[0], args[1]);

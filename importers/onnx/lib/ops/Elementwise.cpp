@@ -343,6 +343,18 @@ void importMod(NodeImporter &node) {
       0, selectValues(node, adjust, broadcastBinary<kiln::AddOp>(node, remainder, y), remainder));
 }
 
+/// ONNX defines BitShift on unsigned integers, where Kiln's right shift is logical; amounts of
+/// the bit width or more give 0, as NumPy's shifts do.
+void importBitShift(NodeImporter &node) {
+  std::string direction = node.stringAttr("direction", "");
+  Value x = node.input(0), y = node.input(1);
+  if (direction == "LEFT")
+    return node.setOutput(0, broadcastBinary<kiln::ShiftLeftOp>(node, x, y));
+  if (direction == "RIGHT")
+    return node.setOutput(0, broadcastBinary<kiln::ShiftRightOp>(node, x, y));
+  node.unsupported("direction must be \"LEFT\" or \"RIGHT\", got \"" + direction + "\"");
+}
+
 void importIdentity(NodeImporter &node) {
   if (const HostTensor *known = node.constantInput(0))
     return node.setOutput(0, *known);
@@ -432,6 +444,7 @@ void addElementwiseOps(OpTable &table) {
   table["Xor"] = [](NodeImporter &n) { importCompare(n, "ne"); };
   table["Not"] = importNot;
   table["Mod"] = importMod;
+  table["BitShift"] = importBitShift;
   table["Where"] = importWhere;
   table["Relu"] = importUnary<kiln::ReluOp>;
   table["Neg"] = importUnary<kiln::NegOp>;

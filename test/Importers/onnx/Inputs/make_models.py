@@ -13,6 +13,7 @@ fmod.onnx         two float Mod (fmod = 1) nodes
 resize.onnx       a bilinear 2x upsampling (Resize with constant scales)
 topk.onnx         TopK (k = 3, the largest) of a 2x6 input with ties; topk_x.npy, topk_values.npy
                   and topk_indices.npy
+quantize.onnx     u8 image -> DequantizeLinear -> Relu -> QuantizeLinear -> u8; quantize_x.npy
 embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
                   negative and out-of-range ids) and embedding_ref.npy
 """
@@ -171,3 +172,20 @@ einsum = helper.make_graph(
      helper.make_tensor_value_info("k", TensorProto.FLOAT, [2, 4, 6, 16])],
     [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 4, 8, 6])])
 save(helper.make_model(einsum, opset_imports=[helper.make_opsetid("", 13)]), "einsum.onnx")
+
+# A u8 image dequantized (zero point 128), rectified and quantized again (zero point 10): the
+# unsigned element type at the graph's boundary, saturation at 255 included.
+quantize = helper.make_graph(
+    [helper.make_node("DequantizeLinear", ["x", "x_scale", "x_zero"], ["f"], name="dequantize"),
+     helper.make_node("Relu", ["f"], ["r"], name="relu"),
+     helper.make_node("QuantizeLinear", ["r", "y_scale", "y_zero"], ["y"], name="quantize")],
+    "quantize",
+    [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 2, 2, 2])],
+    [helper.make_tensor_value_info("y", TensorProto.UINT8, [1, 2, 2, 2])],
+    [numpy_helper.from_array(np.array(0.5, np.float32), "x_scale"),
+     numpy_helper.from_array(np.array(128, np.uint8), "x_zero"),
+     numpy_helper.from_array(np.array(0.25, np.float32), "y_scale"),
+     numpy_helper.from_array(np.array(10, np.uint8), "y_zero")])
+save(helper.make_model(quantize, opset_imports=[helper.make_opsetid("", 13)]), "quantize.onnx")
+np.save(os.path.join(out, "quantize_x.npy"),
+        np.array([0, 100, 128, 129, 200, 250, 255, 130], np.uint8).reshape(1, 2, 2, 2))

@@ -21,6 +21,7 @@ def Kiln_FloatOnly : Kiln_Trait<"FloatOnly">;
 def Kiln_Reduction : Kiln_Trait<"Reduction">;
 def Kiln_NotBool : Kiln_Trait<"NotBool">;
 def Kiln_NoUnsigned : Kiln_Trait<"NoUnsigned">;
+def Kiln_IntegerOnly : Kiln_Trait<"IntegerOnly">;
 
 //===----------------------------------------------------------------------===//
 // Structure
@@ -110,6 +111,13 @@ def Kiln_SubOp : Kiln_BinaryOp<"sub", "subtraction", [Kiln_NotBool]>;
 def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", [Commutative, Kiln_NotBool]>;
 def Kiln_DivOp : Kiln_BinaryOp<"div", "division (integers: truncating, x / 0 = 0)",
                                 [Kiln_NotBool]>;
+def Kiln_ShiftLeftOp : Kiln_BinaryOp<"shift_left",
+    "left shift of integers by the rhs's amounts (one outside [0, N) for N-bit integers shifts "
+    "every bit out)", [Kiln_IntegerOnly]>;
+def Kiln_ShiftRightOp : Kiln_BinaryOp<"shift_right",
+    "right shift of integers by the rhs's amounts, arithmetic for the signed types and logical "
+    "for the unsigned ones (one outside [0, N) shifts every bit out: 0, or -1 for a negative "
+    "signed lhs)", [Kiln_IntegerOnly]>;
 def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN propagates)", [Commutative]>;
 def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN propagates)", [Commutative]>;
 def Kiln_PowOp : Kiln_ComputeOp<"pow", [Kiln_BroadcastingElementwise, Kiln_FloatOnly]> {

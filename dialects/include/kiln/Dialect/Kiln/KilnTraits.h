@@ -12,6 +12,7 @@ mlir::LogicalResult verifyFloatOnly(mlir::Operation *op);
 mlir::LogicalResult verifyReduction(mlir::Operation *op);
 mlir::LogicalResult verifyNotBool(mlir::Operation *op);
 mlir::LogicalResult verifyNoUnsigned(mlir::Operation *op);
+mlir::LogicalResult verifyIntegerOnly(mlir::Operation *op);
 mlir::LogicalResult verifyKnownAttributes(mlir::Operation *op);
 } // namespace detail
 
@@ -35,6 +36,7 @@ KILN_DEFINE_VERIFYING_TRAIT(FloatOnly)
 KILN_DEFINE_VERIFYING_TRAIT(Reduction)
 KILN_DEFINE_VERIFYING_TRAIT(NotBool)
 KILN_DEFINE_VERIFYING_TRAIT(NoUnsigned)
+KILN_DEFINE_VERIFYING_TRAIT(IntegerOnly)
 KILN_DEFINE_VERIFYING_TRAIT(KnownAttributes)
 #undef KILN_DEFINE_VERIFYING_TRAIT
 } // namespace OpTrait
