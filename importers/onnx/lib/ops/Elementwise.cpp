@@ -249,13 +249,25 @@ void importShrink(NodeImporter &node) {
   float lambd = node.floatAttr("lambd", 0.5f), bias = node.floatAttr("bias", 0.0f);
   // On integers ONNX computes with the float attributes and truncates the result; with a whole
   // bias and lambd >= 0 that is the integer computation below.
-  if (!isa<FloatType>(elementTypeOf(x)) && (bias != std::trunc(bias) || lambd < 0))
-    return node.unsupported("integer inputs with a fractional bias or a negative lambd are not "
-                            "supported");
+  Type element = elementTypeOf(x);
+  if (auto integer = dyn_cast<IntegerType>(element)) {
+    if (bias != std::trunc(bias) || lambd < 0)
+      return node.unsupported("integer inputs with a fractional bias or a negative lambd are "
+                              "not supported");
+    // The thresholds are integer constants of the input's type (x > 1.5 is x > 1).
+    unsigned width = integer.getWidth();
+    double largest =
+        integer.isUnsigned() ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
+    if (lambd > largest)
+      return node.unsupported("lambd is beyond the range of the input's integer type");
+  }
   Value shrunkUp = broadcastBinary<kiln::SubOp>(node, x, scalarLike(node, x, bias));
-  Value shrunkDown = broadcastBinary<kiln::AddOp>(node, x, scalarLike(node, x, bias));
   Value upper = selectValues(node, compareValues(node, x, scalarLike(node, x, lambd), "gt"),
                              shrunkUp, scalarLike(node, x, 0));
+  // An unsigned x is never below -lambd (and -lambd is no value of its type).
+  if (element.isUnsignedInteger())
+    return node.setOutput(0, upper);
+  Value shrunkDown = broadcastBinary<kiln::AddOp>(node, x, scalarLike(node, x, bias));
   node.setOutput(0, selectValues(node, compareValues(node, x, scalarLike(node, x, -lambd), "lt"),
                                  shrunkDown, upper));
 }

@@ -192,12 +192,13 @@ void importQLinearMatMul(NodeImporter &node) {
   node.setOutput(0, requantize(node, acc, 1, 4, 6, 7, type.getRank() - 1, type.getElementType()));
 }
 
-/// ConvInteger(x, w, x_zero_point, w_zero_point): Conv of the shifted operands in i32.
+/// ConvInteger(x, w, x_zero_point, w_zero_point): Conv of the shifted operands in i32. ONNX's
+/// x zero point is a scalar; a 1-D one is read per input channel (dimension 1 of NCHW).
 void importConvInteger(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   if (!type)
     return;
-  Value x = shiftedOperand(node, 0, 2, 0);
+  Value x = shiftedOperand(node, 0, 2, /*zeroPointDim=*/1);
   Value w = shiftedOperand(node, 1, 3, 0);
   if (Value y = convolution(node, x, w, nullptr, type))
     node.setOutput(0, fromNHWC(node, y, type));
@@ -210,7 +211,7 @@ void importQLinearConv(NodeImporter &node) {
   RankedTensorType type = node.outputType(0);
   if (!type || !checkScalesF32(node, {1, 4, 6}))
     return;
-  Value x = shiftedOperand(node, 0, 2, 0);
+  Value x = shiftedOperand(node, 0, 2, /*zeroPointDim=*/1);
   Value w = shiftedOperand(node, 3, 5, 0);
   auto accType = type.clone(node.builder().getI32Type());
   Value acc = convolution(node, x, w, nullptr, accType);

@@ -357,8 +357,12 @@ void importPad(NodeImporter &node) {
       return (void)node.requireConstantInts(2, "constant_value");
     if (known->numElements() != 1)
       return node.unsupported("input 'constant_value' must hold one value");
-    value = isa<FloatType>(elementType) ? Attribute(FloatAttr::get(elementType, known->doubleAt(0)))
-                                        : Attribute(IntegerAttr::get(elementType, known->intAt(0)));
+    // kiln.pad takes a signless integer value for every integer type (its bits for ui types).
+    value = isa<FloatType>(elementType)
+                ? Attribute(FloatAttr::get(elementType, known->doubleAt(0)))
+                : Attribute(IntegerAttr::get(
+                      IntegerType::get(node.context(), elementType.getIntOrFloatBitWidth()),
+                      known->intAt(0)));
   }
   OpBuilder &b = node.builder();
   auto pad = kiln::PadOp::create(b, node.loc(), type, node.input(0), b.getDenseI64ArrayAttr(low),

@@ -14,6 +14,7 @@ resize.onnx       a bilinear 2x upsampling (Resize with constant scales)
 topk.onnx         TopK (k = 3, the largest) of a 2x6 input with ties; topk_x.npy, topk_values.npy
                   and topk_indices.npy
 quantize.onnx     u8 image -> DequantizeLinear -> Relu -> QuantizeLinear -> u8; quantize_x.npy
+u8_ops.onnx       Shrink and a constant Pad of a u8 vector; u8_ops_x.npy
 embedding.onnx    Gather of rows of a 30522x8 table by run-time ids; embedding_ids.npy (with
                   negative and out-of-range ids) and embedding_ref.npy
 """
@@ -189,3 +190,17 @@ quantize = helper.make_graph(
 save(helper.make_model(quantize, opset_imports=[helper.make_opsetid("", 13)]), "quantize.onnx")
 np.save(os.path.join(out, "quantize_x.npy"),
         np.array([0, 100, 128, 129, 200, 250, 255, 130], np.uint8).reshape(1, 2, 2, 2))
+
+# Shrink and a constant Pad of a u8 vector: Shrink's lower threshold (x < -lambd) never holds
+# for unsigned x, and the pad value 200 is above i8's range.
+u8_ops = helper.make_graph(
+    [helper.make_node("Shrink", ["x"], ["s"], name="shrink", lambd=1.5, bias=1.0),
+     helper.make_node("Pad", ["x", "pads", "fill"], ["p"], name="pad")],
+    "u8_ops",
+    [helper.make_tensor_value_info("x", TensorProto.UINT8, [4])],
+    [helper.make_tensor_value_info("s", TensorProto.UINT8, [4]),
+     helper.make_tensor_value_info("p", TensorProto.UINT8, [6])],
+    [numpy_helper.from_array(np.array([1, 1], np.int64), "pads"),
+     numpy_helper.from_array(np.array(200, np.uint8), "fill")])
+save(helper.make_model(u8_ops, opset_imports=[helper.make_opsetid("", 13)]), "u8_ops.onnx")
+np.save(os.path.join(out, "u8_ops_x.npy"), np.array([0, 1, 2, 250], np.uint8))
