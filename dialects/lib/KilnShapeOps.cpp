@@ -3,6 +3,8 @@
 #include "kiln/Dialect/Kiln/KilnOps.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
+#include "mlir/IR/PatternMatch.h"
+
 using namespace mlir;
 using namespace kiln;
 using namespace kiln::detail;
@@ -31,10 +33,90 @@ LogicalResult TransposeOp::verify() {
   return verifyResultType(*this, tensorType(getResult()), shape, input.getElementType());
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
-  if (llvm::equal(getPermutation(), llvm::seq<int64_t>(0, getPermutation().size())))
+/// The elements of `dense` with their dimensions permuted as `kiln.transpose` does.
+static DenseElementsAttr transposeElements(DenseElementsAttr dense, RankedTensorType resultType,
+                                           ArrayRef<int64_t> perm) {
+  if (dense.isSplat())
+    return dense.resizeSplat(resultType);
+  ArrayRef<int64_t> inputShape = dense.getType().getShape();
+  SmallVector<int64_t> inputStrides(inputShape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(inputShape.size()) - 2; d >= 0; --d)
+    inputStrides[d] = inputStrides[d + 1] * inputShape[d + 1];
+  // The input offset of each result element, in the result's row-major order.
+  SmallVector<int64_t> sourceOffsets;
+  sourceOffsets.reserve(dense.getNumElements());
+  SmallVector<int64_t> index(perm.size(), 0);
+  ArrayRef<int64_t> resultShape = resultType.getShape();
+  for (int64_t n = 0, e = dense.getNumElements(); n < e; ++n) {
+    int64_t offset = 0;
+    for (auto [d, i] : llvm::enumerate(index))
+      offset += i * inputStrides[perm[d]];
+    sourceOffsets.push_back(offset);
+    for (int64_t d = static_cast<int64_t>(index.size()) - 1; d >= 0; --d) {
+      if (++index[d] < resultShape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  Type element = dense.getElementType();
+  if (element.isInteger(1)) {
+    auto values = llvm::to_vector(dense.getValues<bool>());
+    SmallVector<bool> permuted;
+    for (int64_t offset : sourceOffsets)
+      permuted.push_back(values[offset]);
+    return DenseElementsAttr::get(resultType, permuted);
+  }
+  // Every other Kiln element type is a whole number of bytes, stored densely.
+  size_t bytes = element.getIntOrFloatBitWidth() / 8;
+  ArrayRef<char> raw = dense.getRawData();
+  SmallVector<char> permuted;
+  permuted.reserve(raw.size());
+  for (int64_t offset : sourceOffsets)
+    permuted.append(raw.begin() + offset * bytes, raw.begin() + (offset + 1) * bytes);
+  return DenseElementsAttr::getFromRawBuffer(resultType, permuted);
+}
+
+/// Constants up to this many elements are transposed at build time; a larger one stays a
+/// kiln.transpose, which costs one pass over it per call but keeps the build's memory bounded.
+static constexpr int64_t kMaxFoldedTransposeElements = 1 << 20;
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> perm = getPermutation();
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
     return getInput();
+  // transpose(transpose(x, inner), perm) reads x[inner[perm[i]]]: one transpose.
+  if (auto producer = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(producer.getPermutation()[p]);
+    getInputMutable().assign(producer.getInput());
+    setPermutation(composed);
+    if (llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
+      return getInput();
+    return getResult();
+  }
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
+      dense && (dense.isSplat() || dense.getNumElements() <= kMaxFoldedTransposeElements))
+    return transposeElements(dense, getType(), perm);
   return {};
+}
+
+namespace {
+/// A transpose that moves only dimensions of size 1 keeps the row-major order of the elements:
+/// it is a reshape, which costs nothing once lowered (a view), where a transpose copies.
+struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
+    if (!movesOnlyUnitDims(tensorType(op.getInput()).getShape(), op.getPermutation()))
+      return failure();
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getInput());
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
+  patterns.add<TransposeOfUnitDimsToReshape>(context);
 }
 
 LogicalResult ReshapeOp::verify() {
@@ -53,6 +135,12 @@ LogicalResult ReshapeOp::verify() {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    if (getInput().getType() == getType())
+      return getInput();
+    return getResult();
+  }
   if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getType());
   return {};

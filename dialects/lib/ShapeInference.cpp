@@ -27,6 +27,18 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
+bool movesOnlyUnitDims(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
+  int64_t lastMoved = -1;
+  for (int64_t p : perm) {
+    if (shape[p] == 1)
+      continue;
+    if (p < lastMoved)
+      return false;
+    lastMoved = p;
+  }
+  return true;
+}
+
 SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keepDims) {
   SmallVector<int64_t> result;
   for (auto [i, dim] : enumerate(shape)) {

@@ -15,7 +15,8 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
   --graph NAME      the graph to run; may be left out when the artifact has exactly one
   --input FILE      an input, once per graph input, in the graph's argument order
                     (.npy format 1.0-3.0, little-endian, C order; dtypes <f4 <f8 <f2 |b1 |i1
-                    <i2 <i4 <i8). Its dtype and shape must match the graph's signature exactly.
+                    <i2 <i4 <i8 |u1 <u2 <u4). Its dtype and shape must match the graph's
+                    signature exactly.
   --output FILE     where to write a result, in result order; results without an --output are
                     not written. Files are replaced atomically, never left half-written.
   --print           print every result: name, dtype, shape and values (big arrays abridged)

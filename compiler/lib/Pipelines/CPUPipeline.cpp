@@ -19,6 +19,8 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &opt
   toLinalg.softmaxScalesInPlace = options.rowKernels;
   toLinalg.foldMatmulTransposes = options.transposedMatmulOperands;
   pm.addPass(createKilnLowerUnsigned());
+  // On Kiln ops, where a transpose is one op: after kiln-to-linalg it is a loop nest.
+  pm.addPass(createKilnPropagateTransposes());
   pm.addPass(createKilnToLinalg(toLinalg));
   // Before fusion: the flag then travels with the combiner into fused generics, while the
   // generic of a user kernel's kiln.reduce still carries its kiln.ordered_reduction mark.

@@ -101,3 +101,51 @@ kiln.graph @bool_max_min() -> (tensor<4xi1>, tensor<4xi1>) {
   %1 = kiln.min %a, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   kiln.return %0, %1 : tensor<4xi1>, tensor<4xi1>
 }
+
+// -----
+
+// Two transposes compose into one, or into nothing when they undo each other.
+// CHECK-LABEL: kiln.graph @compose_transposes
+// CHECK-NEXT: %[[T:.+]] = kiln.transpose %x {permutation = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+// CHECK-NEXT: kiln.return %x, %[[T]]
+kiln.graph @compose_transposes(%x: tensor<2x3x4xf32>) -> (tensor<2x3x4xf32>, tensor<4x2x3xf32>) {
+  %0 = kiln.transpose %x {permutation = array<i64: 0, 2, 1>} : (tensor<2x3x4xf32>) -> tensor<2x4x3xf32>
+  %1 = kiln.transpose %0 {permutation = array<i64: 0, 2, 1>} : (tensor<2x4x3xf32>) -> tensor<2x3x4xf32>
+  %2 = kiln.transpose %0 {permutation = array<i64: 1, 0, 2>} : (tensor<2x4x3xf32>) -> tensor<4x2x3xf32>
+  kiln.return %1, %2 : tensor<2x3x4xf32>, tensor<4x2x3xf32>
+}
+
+// -----
+
+// Constants are transposed at build time: result[i][j][k] = c[j][k][i].
+// CHECK-LABEL: kiln.graph @fold_transposed_constants
+// CHECK-DAG: kiln.constant dense<{{\[\[}}[1, 4], [2, 5], [3, 6]]]> : tensor<1x3x2xi16>
+// CHECK-DAG: kiln.constant dense<{{\[\[}}true, false], [true, true], [false, true]]> : tensor<3x2xi1>
+// CHECK-DAG: kiln.constant dense<7.500000e+00> : tensor<3x2xf32>
+// CHECK-NOT: kiln.transpose
+kiln.graph @fold_transposed_constants() -> (tensor<1x3x2xi16>, tensor<3x2xi1>, tensor<3x2xf32>) {
+  %a = kiln.constant dense<[[[1, 2, 3], [4, 5, 6]]]> : tensor<1x2x3xi16>
+  %b = kiln.constant dense<[[true, true, false], [false, true, true]]> : tensor<2x3xi1>
+  %c = kiln.constant dense<7.5> : tensor<2x3xf32>
+  %0 = kiln.transpose %a {permutation = array<i64: 0, 2, 1>} : (tensor<1x2x3xi16>) -> tensor<1x3x2xi16>
+  %1 = kiln.transpose %b {permutation = array<i64: 1, 0>} : (tensor<2x3xi1>) -> tensor<3x2xi1>
+  %2 = kiln.transpose %c {permutation = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  kiln.return %0, %1, %2 : tensor<1x3x2xi16>, tensor<3x2xi1>, tensor<3x2xf32>
+}
+
+// -----
+
+// A transpose that only moves dimensions of size 1 keeps the order of the elements: a
+// reshape. Two reshapes are one.
+// CHECK-LABEL: kiln.graph @unit_dim_transposes
+// CHECK-NEXT: %[[R:.+]] = kiln.reshape %x : (tensor<1x8x1x1xf32>) -> tensor<1x1x1x8xf32>
+// CHECK-NEXT: %[[T:.+]] = kiln.transpose %y {permutation = array<i64: 0, 2, 3, 1>}
+// CHECK-NEXT: %[[S:.+]] = kiln.reshape %x : (tensor<1x8x1x1xf32>) -> tensor<8xf32>
+// CHECK-NEXT: kiln.return %[[R]], %[[T]], %[[S]]
+kiln.graph @unit_dim_transposes(%x: tensor<1x8x1x1xf32>, %y: tensor<1x8x2x1xf32>) -> (tensor<1x1x1x8xf32>, tensor<1x2x1x8xf32>, tensor<8xf32>) {
+  %0 = kiln.transpose %x {permutation = array<i64: 0, 2, 3, 1>} : (tensor<1x8x1x1xf32>) -> tensor<1x1x1x8xf32>
+  %1 = kiln.transpose %y {permutation = array<i64: 0, 2, 3, 1>} : (tensor<1x8x2x1xf32>) -> tensor<1x2x1x8xf32>
+  %2 = kiln.reshape %x : (tensor<1x8x1x1xf32>) -> tensor<8x1xf32>
+  %3 = kiln.reshape %2 : (tensor<8x1xf32>) -> tensor<8xf32>
+  kiln.return %0, %1, %3 : tensor<1x1x1x8xf32>, tensor<1x2x1x8xf32>, tensor<8xf32>
+}

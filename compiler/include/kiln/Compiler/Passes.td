@@ -202,6 +202,23 @@ def KilnLowerUnsigned : Pass<"kiln-lower-unsigned", "::mlir::ModuleOp"> {
   }];
 }
 
+def KilnPropagateTransposes : Pass<"kiln-propagate-transposes"> {
+  let summary = "Move Kiln transposes down until they meet their inverse and vanish";
+  let description = [{
+    Kiln's convolutions and pools take NHWC tensors, so an NCHW model reaches them through a
+    transpose before and after each one. This pass moves a `kiln.transpose` down through the
+    ops that do not depend on the order of dimensions: elementwise ops (their other operands
+    are transposed to match), reductions (their axes are permuted) and concatenation (its
+    axis is permuted). A transpose that meets another composes with it (kiln.transpose's
+    folder), and the pair around two convolutions becomes the identity, so the graph stays
+    NHWC between its entry and its exit. A transpose moves only when the op's other operands
+    need no data movement for it: transposes by the same permutation, constants (transposed
+    at build time), or tensors whose transpose only moves dimensions of size 1 (a reshape),
+    and when each of its other users takes it in as well. Transposes that move only dimensions
+    of size 1 become reshapes.
+  }];
+}
+
 def KilnReassociateReductions : Pass<"kiln-reassociate-reductions"> {
   let summary = "Let float reductions be reassociated so that they vectorize";
   let description = [{

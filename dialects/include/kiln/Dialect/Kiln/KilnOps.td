@@ -336,6 +336,7 @@ def Kiln_TransposeOp : Kiln_ComputeOp<"transpose"> {
   let results = (outs Kiln_Tensor:$result);
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Kiln_ReshapeOp : Kiln_ComputeOp<"reshape"> {

@@ -25,6 +25,10 @@ llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> shape, llvm::Arr
 llvm::SmallVector<int64_t> gatheredShape(llvm::ArrayRef<int64_t> input,
                                          llvm::ArrayRef<int64_t> indices, int64_t axis);
 
+/// Whether transposing `shape` by `perm` keeps the order of the dimensions larger than 1, so
+/// that the elements keep their row-major order: the transpose is a reshape.
+bool movesOnlyUnitDims(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> perm);
+
 /// Number of positions of a window of `window` elements spread by `dilation`, moved by `stride`
 /// over `size` elements padded by `padLow` and `padHigh`; nullopt when not even one fits.
 std::optional<int64_t> windowedSize(int64_t size, int64_t padLow, int64_t padHigh, int64_t window,
