@@ -42,25 +42,34 @@ func.func @rows(%ctx: !llvm.ptr, %a: memref<64x64xf32>) {
   return
 }
 
-// Too little work to pay for a thread, a strided capture that cannot cross the C ABI as a
-// bare pointer, and a function without a context argument all stay serial.
-// CHECK-LABEL: func.func @small
-// CHECK: scf.parallel
-// CHECK-LABEL: func.func @strided
-// CHECK: scf.parallel
-// CHECK-LABEL: func.func @no_context
-// CHECK: scf.parallel
-func.func @small(%ctx: !llvm.ptr, %a: memref<16xf32>) {
+// One image: a batch dimension of 1 gives nothing to share, so the range covers [N, H] (1 x 96
+// iterations, at least 64); the task maps its index back to n and h, and W stays inside.
+// CHECK-LABEL: func.func @one_image
+// CHECK: %[[N:.+]] = arith.divui
+// CHECK: %[[H:.+]] = arith.divui
+// CHECK: %[[COUNT:.+]] = arith.muli %[[N]], %[[H]]
+// CHECK: call @one_image_parallel(%{{.+}}, %[[COUNT]], %arg1)
+func.func @one_image(%ctx: !llvm.ptr, %a: memref<1x96x64xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c96 = arith.constant 96 : index
   %zero = arith.constant 0.0 : f32
-  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
-    memref.store %zero, %a[%i] : memref<16xf32>
+  scf.parallel (%n, %h, %w) = (%c0, %c0, %c0) to (%c1, %c96, %c64) step (%c1, %c1, %c1) {
+    memref.store %zero, %a[%n, %h, %w] : memref<1x96x64xf32>
     scf.reduce
   }
   return
 }
+
+// A strided view of a passed buffer is rebuilt inside the task from the buffer; a loop that
+// runs once around parallel loops (one image) leaves them to be shared instead.
+// CHECK-LABEL: func.func @strided
+// CHECK: call @strided_parallel(%{{.+}}, %{{.+}}, %arg1) : (index, index, memref<64x128xf32>) -> ()
+// CHECK-LABEL: func.func @one_iteration_around
+// CHECK: scf.parallel (%[[N:.+]]) =
+// CHECK: call @one_iteration_around_parallel(%{{.+}}, %{{.+}}, %arg1, %[[N]]) : (index, index, memref<1x64x64xf32>, index) -> ()
+// CHECK-NEXT: scf.reduce
 func.func @strided(%ctx: !llvm.ptr, %a: memref<64x128xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -69,6 +78,51 @@ func.func @strided(%ctx: !llvm.ptr, %a: memref<64x128xf32>) {
   %s = memref.subview %a[0, 0] [64, 64] [1, 2] : memref<64x128xf32> to memref<64x64xf32, strided<[128, 2]>>
   scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
     memref.store %zero, %s[%i, %j] : memref<64x64xf32, strided<[128, 2]>>
+    scf.reduce
+  }
+  return
+}
+func.func @one_iteration_around(%ctx: !llvm.ptr, %a: memref<1x64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%n) = (%c0) to (%c1) step (%c1) {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+      memref.store %zero, %a[%n, %i, %j] : memref<1x64x64xf32>
+      scf.reduce
+    }
+    scf.reduce
+  }
+  return
+}
+
+// Too little work to pay for a thread, a capture of unknown shape that cannot cross the C ABI
+// as a bare pointer, and a function without a context argument all stay serial.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: scf.parallel
+// CHECK-LABEL: func.func @small
+// CHECK: scf.parallel
+// CHECK-LABEL: func.func @no_context
+// CHECK: scf.parallel
+func.func @dynamic(%ctx: !llvm.ptr, %a: memref<?x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+    memref.store %zero, %a[%i, %j] : memref<?x64xf32>
+    scf.reduce
+  }
+  return
+}
+func.func @small(%ctx: !llvm.ptr, %a: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
+    memref.store %zero, %a[%i] : memref<16xf32>
     scf.reduce
   }
   return
@@ -96,6 +150,21 @@ func.func @no_context(%a: memref<64x64xf32>) {
 // CHECK-LABEL: func.func private @rows_parallel
 // CHECK: scf.for
 // CHECK: scf.parallel
+// CHECK-LABEL: func.func private @one_image_parallel(
+// CHECK-SAME: %[[BEGIN:.+]]: index, %[[END:.+]]: index, %[[A:.+]]: memref<1x96x64xf32>)
+// CHECK: scf.for %[[I:.+]] = %[[BEGIN]] to %[[END]]
+// CHECK: %[[C96:.+]] = arith.constant 96 : index
+// CHECK: %[[HI:.+]] = arith.remui %[[I]], %[[C96]]
+// CHECK: %[[NI:.+]] = arith.divui %[[I]], %[[C96]]
+// CHECK: %[[HV:.+]] = arith.addi %{{.+}}, %{{.+}}
+// CHECK: %[[NV:.+]] = arith.addi %{{.+}}, %{{.+}}
+// CHECK: scf.parallel (%[[W:.+]]) =
+// CHECK: memref.store %{{.+}}, %[[A]][%[[NV]], %[[HV]], %[[W]]]
+// CHECK-LABEL: func.func private @strided_parallel(
+// CHECK-SAME: %{{.+}}: index, %{{.+}}: index, %[[BUF:.+]]: memref<64x128xf32>)
+// CHECK: %[[VIEW:.+]] = memref.subview %[[BUF]][0, 0] [64, 64] [1, 2]
+// CHECK: memref.store %{{.+}}, %[[VIEW]]
+// CHECK-LABEL: func.func private @one_iteration_around_parallel(
 
 // On the LLVM dialect the call stores the captures into a struct allocated in the entry block
 // and goes through __kiln_parallel_for with the task's thunk; the wrapper prefers the

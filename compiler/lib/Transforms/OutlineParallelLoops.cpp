@@ -1,7 +1,8 @@
 //===- OutlineParallelLoops.cpp - The kiln-outline-parallel-loops pass ----===//
 //
 // The first half of threading: each outermost scf.parallel of a graph function that has enough
-// work becomes a private function over a range of its first dimension,
+// work becomes a private function over a range of its leading dimensions (as many as give
+// enough iterations to share: [N, H, W, C] at N = 1 takes N and H),
 //   func.func private @<graph>_parallel<N>(%begin: index, %end: index, captures...)
 //       attributes {kiln.parallel_task}
 // and the loop becomes `func.call @<graph>_parallel<N>(0, count, captures...)`.
@@ -31,6 +32,9 @@ namespace {
 
 // Trip count assumed for a loop whose bounds are not constants.
 constexpr uint64_t kUnknownTripCount = 64;
+
+// Iterations a task's range should have, for threads to share it in even parts.
+constexpr uint64_t kMinTasks = 64;
 
 uint64_t tripCount(Value lb, Value ub, Value step) {
   std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
@@ -65,6 +69,52 @@ bool isPassable(Value value) {
   return value.getType().isIntOrIndexOrFloat();
 }
 
+/// Whether `loop` runs its body once and only holds parallel loops to share: at batch 1, row
+/// fusion leaves a loop over the one image around the loops over its rows.
+bool isSingleIterationNest(scf::ParallelOp loop) {
+  for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+    if (!getConstantIntValue(lb) || !getConstantIntValue(ub) || !getConstantIntValue(step) ||
+        tripCount(lb, ub, step) != 1)
+      return false;
+  return !loop.getBody()->getOps<scf::ParallelOp>().empty();
+}
+
+/// Whether every parallel loop around `loop` runs once (isSingleIterationNest), so that `loop`
+/// is the one to share between threads.
+bool outermostThatCounts(scf::ParallelOp loop) {
+  for (auto parent = loop->getParentOfType<scf::ParallelOp>(); parent;
+       parent = parent->getParentOfType<scf::ParallelOp>())
+    if (!isSingleIterationNest(parent))
+      return false;
+  return true;
+}
+
+/// Adds to `rebuilt` (in order of definition) the ops that recreate `value` inside a task from
+/// `passed` values: constants, and views (subview, expand_shape, collapse_shape) of what is
+/// passed or rebuilt, whose strided layouts cannot cross the C ABI as bare pointers.
+/// False when `value` can neither be passed nor rebuilt.
+bool collectRebuilt(Value value, SetVector<Operation *> &rebuilt, SmallVector<Value> &passed) {
+  Operation *def = value.getDefiningOp();
+  if (def && rebuilt.contains(def))
+    return true;
+  if (matchPattern(value, m_Constant())) {
+    rebuilt.insert(def);
+    return true;
+  }
+  if (isPassable(value)) {
+    if (!llvm::is_contained(passed, value))
+      passed.push_back(value);
+    return true;
+  }
+  if (!isa_and_present<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+    return false;
+  for (Value operand : def->getOperands())
+    if (!collectRebuilt(operand, rebuilt, passed))
+      return false;
+  rebuilt.insert(def);
+  return true;
+}
+
 class Outliner {
 public:
   Outliner(ModuleOp module, int64_t minWork) : module(module), symbols(module), minWork(minWork) {}
@@ -75,7 +125,7 @@ public:
       return;
     SmallVector<scf::ParallelOp> loops;
     func.walk([&](scf::ParallelOp loop) {
-      if (!loop->getParentOfType<scf::ParallelOp>() && loop.getNumResults() == 0 &&
+      if (loop.getNumResults() == 0 && !isSingleIterationNest(loop) && outermostThatCounts(loop) &&
           estimateWork(loop) >= static_cast<uint64_t>(minWork))
         loops.push_back(loop);
     });
@@ -85,40 +135,72 @@ public:
 
 private:
   void outline(func::FuncOp func, scf::ParallelOp loop) {
+    unsigned distributed = distributedDims(loop);
     SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
-    for (unsigned dim = 1; dim < loop.getNumLoops(); ++dim)
+    for (unsigned dim = distributed; dim < loop.getNumLoops(); ++dim)
       captured.insert_range(
           ValueRange{loop.getLowerBound()[dim], loop.getUpperBound()[dim], loop.getStep()[dim]});
-    // The first dimension's lower bound and step are needed inside (the task maps its range
-    // back to induction values); constants are rematerialized there instead of passed.
-    captured.insert(loop.getLowerBound()[0]);
-    captured.insert(loop.getStep()[0]);
-    SmallVector<Value> passed, constants;
+    // The distributed dimensions' lower bounds and steps are needed inside (the task maps its
+    // range back to induction values); constants are rematerialized there instead of passed.
+    for (unsigned dim = 0; dim < distributed; ++dim)
+      captured.insert_range(ValueRange{loop.getLowerBound()[dim], loop.getStep()[dim]});
+    // Constants, and views of passable buffers (a padded input's interior), are rebuilt inside
+    // the task from what it is passed.
+    SmallVector<Value> passed;
+    SetVector<Operation *> rebuilt;
     for (Value value : captured)
-      (matchPattern(value, m_Constant()) ? constants : passed).push_back(value);
-    if (!llvm::all_of(passed, isPassable))
-      return;
+      if (!collectRebuilt(value, rebuilt, passed))
+        return;
 
     OpBuilder b(loop);
     Location loc = loop.getLoc();
-    Value lb = loop.getLowerBound()[0], ub = loop.getUpperBound()[0], step = loop.getStep()[0];
-    // count = ceil((ub - lb) / step)
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    Value span = arith::SubIOp::create(b, loc, ub, lb);
-    Value count = arith::DivUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, span, arith::SubIOp::create(b, loc, step, one)),
-        step);
+    Value count =
+        iterationCount(b, loc, loop.getLowerBound()[0], loop.getUpperBound()[0], loop.getStep()[0]);
+    for (unsigned dim = 1; dim < distributed; ++dim)
+      count = arith::MulIOp::create(b, loc, count,
+                                    iterationCount(b, loc, loop.getLowerBound()[dim],
+                                                   loop.getUpperBound()[dim], loop.getStep()[dim]));
 
-    func::FuncOp task = createTask(func, loop, passed, constants);
+    func::FuncOp task = createTask(func, loop, distributed, passed, rebuilt.getArrayRef());
     SmallVector<Value> operands{arith::ConstantIndexOp::create(b, loc, 0), count};
     operands.append(passed.begin(), passed.end());
     func::CallOp::create(b, loc, task, operands);
     loop.erase();
   }
 
-  func::FuncOp createTask(func::FuncOp func, scf::ParallelOp loop, ArrayRef<Value> passed,
-                          ArrayRef<Value> constants) {
+  /// ceil((ub - lb) / step)
+  static Value iterationCount(OpBuilder &b, Location loc, Value lb, Value ub, Value step) {
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value span = arith::SubIOp::create(b, loc, ub, lb);
+    return arith::DivUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, span, arith::SubIOp::create(b, loc, step, one)),
+        step);
+  }
+
+  /// How many leading dimensions the task's range covers: as few as give kMinTasks iterations
+  /// to share between threads. One image's loop is [1, H, W, C]: sharing only its batch
+  /// dimension would leave one thread with everything. Dimensions after the first need
+  /// constant trip counts, to map the range back to induction values.
+  static unsigned distributedDims(scf::ParallelOp loop) {
+    unsigned dims = 1;
+    uint64_t tasks = tripCount(loop.getLowerBound()[0], loop.getUpperBound()[0], loop.getStep()[0]);
+    while (tasks < kMinTasks && dims < loop.getNumLoops()) {
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()[dims]),
+                             ub = getConstantIntValue(loop.getUpperBound()[dims]),
+                             step = getConstantIntValue(loop.getStep()[dims]);
+      if (!lb || !ub || !step)
+        break;
+      tasks = llvm::SaturatingMultiply(
+          tasks,
+          tripCount(loop.getLowerBound()[dims], loop.getUpperBound()[dims], loop.getStep()[dims]));
+      ++dims;
+    }
+    return dims;
+  }
+
+  func::FuncOp createTask(func::FuncOp func, scf::ParallelOp loop, unsigned distributed,
+                          ArrayRef<Value> passed, ArrayRef<Operation *> rebuilt) {
     Location loc = loop.getLoc();
     MLIRContext *ctx = module.getContext();
     SmallVector<Type> argTypes{IndexType::get(ctx), IndexType::get(ctx)};
@@ -136,31 +218,43 @@ private:
     IRMapping mapping;
     for (auto [value, arg] : llvm::zip(passed, entry->getArguments().drop_front(2)))
       mapping.map(value, arg);
-    for (Value constant : constants)
-      mapping.map(constant, b.clone(*constant.getDefiningOp())->getResult(0));
-    Value lb = mapping.lookup(loop.getLowerBound()[0]);
-    Value step = mapping.lookup(loop.getStep()[0]);
+    for (Operation *op : rebuilt)
+      b.clone(*op, mapping);
     auto range = scf::ForOp::create(b, loc, entry->getArgument(0), entry->getArgument(1),
                                     arith::ConstantIndexOp::create(b, loc, 1));
     func::ReturnOp::create(b, loc);
 
+    // The range index, row-major over the distributed dimensions, back to induction values.
     b.setInsertionPointToStart(range.getBody());
-    Value iv = arith::AddIOp::create(b, loc, lb,
-                                     arith::MulIOp::create(b, loc, range.getInductionVar(), step));
-    mapping.map(loop.getInductionVars()[0], iv);
-    if (loop.getNumLoops() == 1) {
+    Value rest = range.getInductionVar();
+    for (int dim = static_cast<int>(distributed) - 1; dim >= 0; --dim) {
+      Value lb = mapping.lookup(loop.getLowerBound()[dim]);
+      Value step = mapping.lookup(loop.getStep()[dim]);
+      Value index = rest;
+      if (dim > 0) {
+        // Constant: distributedDims() takes no other dimension after the first.
+        Value trips = arith::ConstantIndexOp::create(
+            b, loc,
+            tripCount(loop.getLowerBound()[dim], loop.getUpperBound()[dim], loop.getStep()[dim]));
+        index = arith::RemUIOp::create(b, loc, rest, trips);
+        rest = arith::DivUIOp::create(b, loc, rest, trips);
+      }
+      mapping.map(loop.getInductionVars()[dim],
+                  arith::AddIOp::create(b, loc, lb, arith::MulIOp::create(b, loc, index, step)));
+    }
+    if (loop.getNumLoops() == distributed) {
       for (Operation &op : loop.getBody()->without_terminator())
         b.clone(op, mapping);
     } else {
       // The other dimensions stay a parallel loop inside the task (run serially there).
-      auto rest =
-          scf::ParallelOp::create(b, loc, mapValues(loop.getLowerBound().drop_front(), mapping),
-                                  mapValues(loop.getUpperBound().drop_front(), mapping),
-                                  mapValues(loop.getStep().drop_front(), mapping));
-      for (auto [from, to] :
-           llvm::zip(ValueRange(loop.getInductionVars()).drop_front(), rest.getInductionVars()))
+      auto inner = scf::ParallelOp::create(
+          b, loc, mapValues(loop.getLowerBound().drop_front(distributed), mapping),
+          mapValues(loop.getUpperBound().drop_front(distributed), mapping),
+          mapValues(loop.getStep().drop_front(distributed), mapping));
+      for (auto [from, to] : llvm::zip(ValueRange(loop.getInductionVars()).drop_front(distributed),
+                                       inner.getInductionVars()))
         mapping.map(from, to);
-      b.setInsertionPointToStart(rest.getBody());
+      b.setInsertionPointToStart(inner.getBody());
       for (Operation &op : loop.getBody()->without_terminator())
         b.clone(op, mapping);
     }

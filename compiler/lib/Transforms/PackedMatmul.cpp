@@ -18,6 +18,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNPACKEDMATMUL
@@ -65,12 +67,13 @@ MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_
 class PackedMatmulEmitter {
 public:
   /// With `transposeA` (`transposeB`), `a` holds A^T (`bMat` holds B^T): k x m (n x k). With
-  /// an `epilogue`, the last pass over k writes its output instead of C.
+  /// an `epilogue`, the last pass over k writes its output instead of C. With `zeroC`, C holds
+  /// zeros on entry (its fill was dropped): the first pass over k stores instead of adding.
   PackedMatmulEmitter(ImplicitLocOpBuilder &b, const MatmulTiling &t, Value a, Value bMat, Value c,
                       bool transposeA = false, bool transposeB = false,
-                      std::optional<MatmulEpilogue> epilogue = std::nullopt)
+                      std::optional<MatmulEpilogue> epilogue = std::nullopt, bool zeroC = false)
       : b(b), t(t), a(a), bMat(bMat), c(c), transposeA(transposeA), transposeB(transposeB),
-        epilogue(epilogue), acc(cast<MemRefType>(c.getType()).getElementType()),
+        epilogue(epilogue), zeroC(zeroC), acc(cast<MemRefType>(c.getType()).getElementType()),
         vectorType(VectorType::get({t.lanes}, acc)) {}
 
   /// C += A B.
@@ -315,29 +318,53 @@ private:
       scf::YieldOp::create(b, next);
     }
     Value row0 = add(ic, ir), col0 = add(jc, jr);
-    if (!epilogue) {
-      storeTile(loop.getResults(), row0, col0, /*applyEpilogue=*/false);
+    auto store = [&](bool applyEpilogue, bool addToC) {
+      storeTile(loop.getResults(), row0, col0, applyEpilogue, addToC);
+    };
+    // Passes over k: the last applies the epilogue; the first, when C starts at zero, stores
+    // without reading C. With one pass, it is both.
+    if (t.k <= t.kc) {
+      store(epilogue.has_value(), !zeroC);
       return;
     }
-    Value last = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, add(pc, kcCur), index(t.k));
-    auto branch = scf::IfOp::create(b, last, /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(branch.thenBlock());
-    storeTile(loop.getResults(), row0, col0, /*applyEpilogue=*/true);
-    b.setInsertionPointToStart(branch.elseBlock());
-    storeTile(loop.getResults(), row0, col0, /*applyEpilogue=*/false);
+    auto laterPass = [&] {
+      if (!epilogue) {
+        store(false, true);
+        return;
+      }
+      Value last = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, add(pc, kcCur), index(t.k));
+      ifThenElse(last, [&] { store(true, true); }, [&] { store(false, true); });
+    };
+    if (!zeroC) {
+      laterPass();
+      return;
+    }
+    Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, pc, index(0));
+    ifThenElse(first, [&] { store(false, false); }, laterPass);
   }
 
-  /// Adds the accumulators to C, skipping rows past the end (masked columns past the end); with
-  /// `applyEpilogue`, writes the epilogue of the sums to its output instead.
-  void storeTile(ValueRange accumulators, Value row0, Value col0, bool applyEpilogue) {
+  void ifThenElse(Value condition, function_ref<void()> thenBody, function_ref<void()> elseBody) {
+    auto branch = scf::IfOp::create(b, condition, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    thenBody();
+    b.setInsertionPointToStart(branch.elseBlock());
+    elseBody();
+  }
+
+  /// Adds the accumulators to C (with `addToC`; else stores them), skipping rows past the end
+  /// (masked columns past the end); with `applyEpilogue`, writes the epilogue of the sums to
+  /// its output instead.
+  void storeTile(ValueRange accumulators, Value row0, Value col0, bool applyEpilogue, bool addToC) {
     bool inBounds = t.n % t.nr == 0;
     for (int64_t r = 0; r < t.mr; ++r) {
       Value row = add(row0, index(r));
       auto storeRow = [&] {
         for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
           Value col = add(col0, index(v * t.lanes));
-          Value sum = addition(readRow(c, row, col, t.n), accumulators[r * t.vectorsPerRow + v]);
+          Value sum = accumulators[r * t.vectorsPerRow + v];
+          if (addToC)
+            sum = addition(readRow(c, row, col, t.n), sum);
           if (applyEpilogue)
             emitEpilogueStore(b, b.getLoc(), *epilogue, sum, row, col, inBounds);
           else
@@ -362,9 +389,28 @@ private:
   Value a, bMat, c; // the matrices of the matmul, or of the batch element being emitted
   bool transposeA, transposeB;
   std::optional<MatmulEpilogue> epilogue;
+  bool zeroC;
   Type acc; // f32 or i32: C's element type, and what the panels are packed as
   VectorType vectorType;
 };
+
+/// The linalg.fill of zeros that writes `op`'s C just before it, with nothing in between that
+/// touches memory; the matmul can then start from zero accumulators instead.
+linalg::FillOp findZeroFill(Operation *op, Value c) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      if (fill.getOutputs().front() != c || !fill.hasPureBufferSemantics())
+        return {};
+      Value value = fill.getInputs().front();
+      if (matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero()))
+        return fill;
+      return {};
+    }
+    if (!isMemoryEffectFree(prev))
+      return {};
+  }
+  return {};
+}
 
 /// f32 x f32 -> f32, or signed i8/i16/i32 operands -> i32.
 bool hasPackableTypes(Type a, Type b, Type c) {
@@ -437,16 +483,21 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       MatmulTiling tiling =
           chooseTiling(cShape[cShape.size() - 2], cShape.back(), k, vectorBits / 32,
                        microKernelRows, cacheBlockRows, cacheBlockColumns, cacheBlockDepth);
+      // Before the epilogue is found, which moves its output's allocation above the matmul.
+      linalg::FillOp zeroFill = findZeroFill(op, c);
       std::optional<MatmulEpilogue> epilogue;
       if (isa<linalg::MatmulOp>(op))
         epilogue = findMatmulEpilogue(linalgOp);
       ImplicitLocOpBuilder builder(op->getLoc(), op);
-      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c, transposeA, transposeB, epilogue);
+      PackedMatmulEmitter emitter(builder, tiling, a, bMat, c, transposeA, transposeB, epilogue,
+                                  /*zeroC=*/static_cast<bool>(zeroFill));
       if (isa<linalg::BatchMatmulOp>(op))
         emitter.emitBatched(aShape.front());
       else
         emitter.emit();
       op->erase();
+      if (zeroFill)
+        zeroFill.erase();
       if (epilogue)
         epilogue->op.erase();
     }

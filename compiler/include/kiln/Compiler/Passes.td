@@ -161,8 +161,10 @@ def KilnOutlineParallelLoops : Pass<"kiln-outline-parallel-loops", "::mlir::Modu
     Each outermost `scf.parallel` (no reductions) of a function whose first argument is the
     context pointer, with an estimated work of at least `min-work` operations, becomes a private
     function `@<graph>_parallel<N>(%begin, %end, captures...)` that runs iterations
-    `[begin, end)` of its first dimension, marked `kiln.parallel_task`, and the loop becomes a
-    call of it over `[0, count)`. Captured memrefs must have static shapes and identity layouts
+    `[begin, end)` of its leading dimensions, marked `kiln.parallel_task`, and the loop becomes
+    a call of it over `[0, count)`. The range covers as few leading dimensions as give 64
+    iterations (row-major), so that a batch of one image still has rows to share; the
+    dimensions after the first must then have constant bounds. Captured memrefs must have static shapes and identity layouts
     (they cross the C ABI as bare pointers); loops capturing others stay serial.
     `kiln-lower-parallel-calls` finishes the job on the LLVM dialect.
   }];

@@ -48,11 +48,31 @@ Value toResultType(OpBuilder &b, Location loc, Value acc, RankedTensorType resul
                               });
 }
 
+/// im2col's copy: columns[n, y, x, i, j, ch] = padded[n, y * sh + i * dh, x * sw + j * dw, ch].
+Value windowColumns(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
+  RankedTensorType resultType = op.getType();
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  int64_t n = resultType.getDimSize(0), oh = resultType.getDimSize(1),
+          ow = resultType.getDimSize(2);
+  int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
+          c = filterType.getDimSize(2);
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+  MLIRContext *ctx = b.getContext();
+  AffineExpr dn, dy, dx, di, dj, dc;
+  bindDims(ctx, dn, dy, dx, di, dj, dc);
+  auto window = AffineMap::get(
+      6, 0, {dn, dy * strides[0] + di * dilations[0], dx * strides[1] + dj * dilations[1], dc},
+      ctx);
+  auto columnsType = RankedTensorType::get({n, oh, ow, kh, kw, c}, resultType.getElementType());
+  return buildParallelGeneric(b, loc, columnsType, padded, {window},
+                              [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
 /// f32 convolution as a matrix product (im2col): the windows of the padded input are copied
 /// into a [N*OH*OW, KH*KW*C] matrix, which multiplies the filter seen as [KH*KW*C, F]. The
 /// product then runs on the packed matmul micro-kernel (kiln-packed-matmul); the copy costs
 /// one pass over KH*KW times the input, far less than the convolution's loops lose without
-/// register blocking.
+/// register blocking. A 1x1 convolution at stride 1 needs no copy: the input is the matrix.
 Value convolveAsMatmul(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
   RankedTensorType resultType = op.getType();
   auto filterType = cast<RankedTensorType>(op.getFilter().getType());
@@ -60,26 +80,22 @@ Value convolveAsMatmul(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
           ow = resultType.getDimSize(2), f = resultType.getDimSize(3);
   int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
           c = filterType.getDimSize(2);
-  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+  ArrayRef<int64_t> strides = op.getStrides();
   Type element = resultType.getElementType();
 
-  // columns[n, y, x, i, j, ch] = padded[n, y * sh + i * dh, x * sw + j * dw, ch]
-  MLIRContext *ctx = b.getContext();
-  AffineExpr dn, dy, dx, di, dj, dc;
-  bindDims(ctx, dn, dy, dx, di, dj, dc);
-  auto window = AffineMap::get(
-      6, 0, {dn, dy * strides[0] + di * dilations[0], dx * strides[1] + dj * dilations[1], dc},
-      ctx);
-  auto columnsType = RankedTensorType::get({n, oh, ow, kh, kw, c}, element);
-  Value columns =
-      buildParallelGeneric(b, loc, columnsType, padded, {window},
-                           [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   auto matrix = [&](Value v, int64_t rows, int64_t cols,
                     ArrayRef<ReassociationIndices> groups) -> Value {
     return tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({rows, cols}, element), v,
                                            groups);
   };
-  Value lhs = matrix(columns, n * oh * ow, kh * kw * c, {{0, 1, 2}, {3, 4, 5}});
+  Value lhs;
+  if (kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1) {
+    // A 1x1 window at stride 1 is the padded input itself: [N*H*W, C] without a copy.
+    lhs = matrix(padded, n * oh * ow, c, {{0, 1, 2}, {3}});
+  } else {
+    lhs =
+        matrix(windowColumns(b, loc, op, padded), n * oh * ow, kh * kw * c, {{0, 1, 2}, {3, 4, 5}});
+  }
   Value rhs = matrix(op.getFilter(), kh * kw * c, f, {{0, 1, 2}, {3}});
   Value init = buildFilled(b, loc, {n * oh * ow, f}, cast<TypedAttr>(b.getZeroAttr(element)));
   Value product = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
