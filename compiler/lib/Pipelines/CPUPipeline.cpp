@@ -55,6 +55,9 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   KilnPackedMatmulOptions packedMatmul;
   packedMatmul.vectorBits = options.vectorBits;
   pm.addPass(createKilnPackedMatmul(packedMatmul));
+  KilnDepthwiseConvOptions depthwise;
+  depthwise.vectorBits = options.vectorBits;
+  pm.addPass(createKilnDepthwiseConv(depthwise));
   pm.addPass(createKilnCopiesToLinalg());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   if (options.rowKernels)

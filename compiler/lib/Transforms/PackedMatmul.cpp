@@ -13,13 +13,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "MatmulEpilogue.h"
+#include "ZeroFill.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNPACKEDMATMUL
@@ -393,24 +392,6 @@ private:
   Type acc; // f32 or i32: C's element type, and what the panels are packed as
   VectorType vectorType;
 };
-
-/// The linalg.fill of zeros that writes `op`'s C just before it, with nothing in between that
-/// touches memory; the matmul can then start from zero accumulators instead.
-linalg::FillOp findZeroFill(Operation *op, Value c) {
-  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
-      if (fill.getOutputs().front() != c || !fill.hasPureBufferSemantics())
-        return {};
-      Value value = fill.getInputs().front();
-      if (matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero()))
-        return fill;
-      return {};
-    }
-    if (!isMemoryEffectFree(prev))
-      return {};
-  }
-  return {};
-}
 
 /// f32 x f32 -> f32, or signed i8/i16/i32 operands -> i32.
 bool hasPackableTypes(Type a, Type b, Type c) {

@@ -112,6 +112,25 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
                            "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
 }
 
+def KilnDepthwiseConv : Pass<"kiln-depthwise-conv"> {
+  let summary = "Rewrite f32 linalg.depthwise_conv_2d_nhwc_hwc on buffers as a register-blocked kernel";
+  let description = [{
+    Each output row (n, y) is an iteration of a parallel loop. Along it, blocks of up to 8
+    output pixels times one vector of channels keep their sums in registers across the
+    KH x KW window: per tap, one vector load of the filter and one of the input per pixel,
+    one FMA each, and one store per output vector at the end. The loops linalg would give
+    instead read and write the output at every tap. A fill of zeros right before the
+    convolution is dropped (the sums start at zero). Channels past a multiple of the vector
+    width are masked. Only static shapes with identity layouts are rewritten.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "512",
+           "Width of the target's vector registers in bits (512 with AVX-512, 256 with AVX2)">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
+}
+
 def KilnFuseRowLoops : Pass<"kiln-fuse-row-loops", "::mlir::func::FuncOp"> {
   let summary = "Fuse sibling parallel loops that stay within their rows";
   let description = [{

@@ -161,6 +161,31 @@ Value convolveGrouped(OpBuilder &b, Location loc, Conv2DOp op, Value padded, Typ
   return toResultType(b, loc, joined, resultType);
 }
 
+/// An f32 depthwise convolution (one filter per channel, groups = C) as linalg's named
+/// depthwise_conv_2d_nhwc_hwc, which kiln-depthwise-conv gives a register-blocked kernel on
+/// the CPU; other targets lower it as any linalg op.
+Value convolveDepthwise(OpBuilder &b, Location loc, Conv2DOp op, Value padded) {
+  RankedTensorType resultType = op.getType();
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
+          channels = filterType.getDimSize(3);
+  Value filter = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({kh, kw, channels}, filterType.getElementType()),
+      op.getFilter(), ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+  Value init =
+      buildFilled(b, loc, resultType.getShape(), cast<TypedAttr>(b.getZeroAttr(b.getF32Type())));
+  return linalg::DepthwiseConv2DNhwcHwcOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{padded, filter}, ValueRange{init},
+             b.getI64TensorAttr(op.getStrides()), b.getI64TensorAttr(op.getDilations()))
+      .getResult(0);
+}
+
+bool isDepthwiseF32(Conv2DOp op) {
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  return op.getType().getElementType().isF32() && filterType.getDimSize(2) == 1 &&
+         filterType.getDimSize(3) == static_cast<int64_t>(op.getGroups());
+}
+
 struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DOp op, PatternRewriter &rewriter) const override {
@@ -170,6 +195,10 @@ struct Conv2DOpLowering : public OpRewritePattern<Conv2DOp> {
     Type acc = computeType(resultType.getElementType());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(),
                              cast<TypedAttr>(rewriter.getZeroAttr(element)));
+    if (op.getGroups() > 1 && isDepthwiseF32(op)) {
+      rewriter.replaceOp(op, convolveDepthwise(rewriter, loc, op, input));
+      return success();
+    }
     if (op.getGroups() > 1) {
       rewriter.replaceOp(op, convolveGrouped(rewriter, loc, op, input, acc));
       return success();

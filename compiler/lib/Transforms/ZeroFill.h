@@ -1,0 +1,16 @@
+//===- ZeroFill.h - Fills of zeros that a kernel can start from instead ---===//
+#ifndef KILN_COMPILER_TRANSFORMS_ZEROFILL_H
+#define KILN_COMPILER_TRANSFORMS_ZEROFILL_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace kiln {
+
+/// The linalg.fill of zeros that writes `buffer` just before `op`, with nothing in between
+/// that touches memory: a kernel that accumulates into `buffer` can start from zero
+/// accumulators and drop the fill.
+mlir::linalg::FillOp findZeroFill(mlir::Operation *op, mlir::Value buffer);
+
+} // namespace kiln
+
+#endif
