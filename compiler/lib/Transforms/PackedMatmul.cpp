@@ -163,11 +163,18 @@ private:
           Value ic = mul(block, index(t.mc));
           Value mcCur = minIndex(index(t.mc), sub(index(t.m), ic));
           packA(packedA, block, ic, mcCur, pc, kcCur);
-          forLoop(index(0), ncCur, index(t.nr), [&](Value jr) {
+          auto columnPanel = [&](Value jr) {
             forLoop(index(0), mcCur, index(t.mr), [&](Value ir) {
               microKernel(packedA, block, packedB, ic, ir, jc, jr, pc, kcCur);
             });
-          });
+          };
+          // With one row block (a matmul of few rows: a transformer at batch 1), the threads
+          // share B's column panels instead (kiln-outline-parallel-loops looks through the
+          // row-block loop that runs once).
+          if (t.rowBlocks == 1)
+            parallelLoop(index(0), ncCur, index(t.nr), columnPanel);
+          else
+            forLoop(index(0), ncCur, index(t.nr), columnPanel);
         });
       });
     });
