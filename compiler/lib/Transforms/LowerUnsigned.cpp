@@ -106,9 +106,9 @@ Operation *cloneSignless(ConversionPatternRewriter &rewriter, Operation *op, Val
 
 /// Ops whose result bits are the same whether their integers are read as signed or unsigned.
 bool isSignAgnostic(Operation *op) {
-  return isa<ReturnOp, ConstantOp, AddOp, SubOp, MulOp, NegOp, ShiftLeftOp, SelectOp, ReduceSumOp,
-             ReduceProdOp, CumsumOp, TransposeOp, ReshapeOp, BroadcastToOp, IotaOp, ConcatOp,
-             SliceOp, PadOp, GatherOp, GatherElementsOp>(op);
+  return isa<ReturnOp, AddOp, SubOp, MulOp, NegOp, ShiftLeftOp, SelectOp, ReduceSumOp, ReduceProdOp,
+             CumsumOp, TransposeOp, ReshapeOp, BroadcastToOp, IotaOp, ConcatOp, SliceOp, PadOp,
+             GatherOp, GatherElementsOp>(op);
 }
 
 /// Ops that compare or select by order.
@@ -120,7 +120,7 @@ bool isOrdering(Operation *op) {
 /// Whether this pass gives `op` its unsigned meaning.
 bool hasUnsignedLowering(Operation *op) {
   return isSignAgnostic(op) || isOrdering(op) ||
-         isa<ReluOp, AbsOp, DivOp, ShiftRightOp, CastOp>(op);
+         isa<ConstantOp, ReluOp, AbsOp, DivOp, ShiftRightOp, CastOp>(op);
 }
 
 struct RetypeSignAgnosticOp : public ConversionPattern {
@@ -129,7 +129,7 @@ struct RetypeSignAgnosticOp : public ConversionPattern {
 
   LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                                 ConversionPatternRewriter &rewriter) const override {
-    if (!isSignAgnostic(op) || isa<ConstantOp>(op))
+    if (!isSignAgnostic(op))
       return rewriter.notifyMatchFailure(op, "not sign-agnostic");
     rewriter.replaceOp(op, cloneSignless(rewriter, op, operands, *getTypeConverter()));
     return success();

@@ -20,6 +20,7 @@
 #include "kiln/Dialect/Kiln/KilnTraits.h"
 #include "kiln/Dialect/Kiln/ShapeInference.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -37,17 +38,6 @@ namespace {
 /// Constants up to this many elements are worth transposing at build time to let a transpose
 /// move past them (TransposeOp's folder has the same bound).
 constexpr int64_t kMaxTransposedConstantElements = 1 << 20;
-
-SmallVector<int64_t> invertPermutation(ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> inverse(perm.size());
-  for (auto [i, p] : llvm::enumerate(perm))
-    inverse[p] = static_cast<int64_t>(i);
-  return inverse;
-}
-
-SmallVector<int64_t> permuteShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm) {
-  return llvm::map_to_vector(perm, [&](int64_t p) { return shape[p]; });
-}
 
 RankedTensorType tensorTypeOf(Value value) { return cast<RankedTensorType>(value.getType()); }
 
@@ -94,7 +84,7 @@ std::optional<OperandRewrite> planOperand(Value operand, ArrayRef<int64_t> perm)
     return OperandRewrite::Unchanged;
   if (type.getRank() == rank && movableTranspose(operand, perm))
     return OperandRewrite::TransposeInput;
-  SmallVector<int64_t> inverse = invertPermutation(perm);
+  SmallVector<int64_t> inverse = invertPermutationVector(perm);
   if (movesOnlyUnitDims(broadcastToRank(type.getShape(), rank), inverse))
     return OperandRewrite::Reshape;
   DenseElementsAttr dense;
@@ -109,9 +99,9 @@ Value rewriteOperand(PatternRewriter &rewriter, Location loc, Value operand, Ope
                      ArrayRef<int64_t> perm) {
   RankedTensorType type = tensorTypeOf(operand);
   int64_t rank = static_cast<int64_t>(perm.size());
-  SmallVector<int64_t> inverse = invertPermutation(perm);
+  SmallVector<int64_t> inverse = invertPermutationVector(perm);
   SmallVector<int64_t> extended = broadcastToRank(type.getShape(), rank);
-  SmallVector<int64_t> permuted = permuteShape(extended, inverse);
+  SmallVector<int64_t> permuted = applyPermutation(extended, inverse);
   switch (how) {
   case OperandRewrite::Unchanged:
     return operand;
@@ -168,7 +158,8 @@ struct SinkTransposeThroughPointwise : RewritePattern {
     SmallVector<Value> operands;
     for (auto [operand, how] : llvm::zip_equal(op->getOperands(), plan))
       operands.push_back(rewriteOperand(rewriter, op->getLoc(), operand, how, *perm));
-    auto newType = resultType.clone(permuteShape(resultType.getShape(), invertPermutation(*perm)));
+    auto newType =
+        resultType.clone(applyPermutation(resultType.getShape(), invertPermutationVector(*perm)));
     OperationState state(op->getLoc(), op->getName(), operands, TypeRange{newType}, op->getAttrs());
     Operation *moved = rewriter.create(state);
     rewriter.replaceOpWithNewOp<TransposeOp>(op, resultType, moved->getResult(0), *perm);
@@ -250,7 +241,8 @@ struct SinkTransposeThroughConcat : OpRewritePattern<ConcatOp> {
     int64_t rank = static_cast<int64_t>(perm.size());
     int64_t axis = *normalizeAxis(static_cast<int64_t>(op.getAxis()), rank);
     RankedTensorType resultType = op.getType();
-    auto newType = resultType.clone(permuteShape(resultType.getShape(), invertPermutation(perm)));
+    auto newType =
+        resultType.clone(applyPermutation(resultType.getShape(), invertPermutationVector(perm)));
     Value moved = ConcatOp::create(rewriter, op.getLoc(), newType, inputs, perm[axis]);
     rewriter.replaceOpWithNewOp<TransposeOp>(op, resultType, moved, perm);
     return success();
