@@ -27,8 +27,8 @@ public:
     i32Ty = Type::getInt32Ty(ctx);
     i64Ty = Type::getInt64Ty(ctx);
     argInfoTy = StructType::create(ctx, {ptrTy, ptrTy, i32Ty, i32Ty}, "kiln_arg_info");
-    graphInfoTy =
-        StructType::create(ctx, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy}, "kiln_graph_info");
+    graphInfoTy = StructType::create(
+        ctx, {ptrTy, ptrTy, ptrTy, i32Ty, i32Ty, ptrTy, ptrTy, i32Ty, i32Ty}, "kiln_graph_info");
     moduleTy = StructType::create(
         ctx, {i32Ty, i32Ty, i32Ty, i32Ty, ptrTy, ptrTy, ptrTy, i64Ty, ptrTy, ptrTy, ptrTy},
         "kiln_module_metadata");
@@ -54,10 +54,22 @@ public:
       args.push_back(buildArgInfo(graph, arg));
     Constant *argArray = privateGlobal(
         graph.name + "_args", ConstantArray::get(ArrayType::get(argInfoTy, args.size()), args));
-    return ConstantStruct::get(graphInfoTy,
-                               {cString(graph.name), argv, argArray,
-                                ConstantInt::get(i32Ty, graph.inputs.size()),
-                                ConstantInt::get(i32Ty, graph.outputs.size()), cudaArgv});
+    return ConstantStruct::get(
+        graphInfoTy,
+        {cString(graph.name), argv, argArray, ConstantInt::get(i32Ty, graph.inputs.size()),
+         ConstantInt::get(i32Ty, graph.outputs.size()), cudaArgv, buildKernelNames(graph),
+         ConstantInt::get(i32Ty, graph.kernels.size()), ConstantInt::get(i32Ty, 0)});
+  }
+
+  /// The graph's kernel_names: an array of C strings, or NULL without kernels.
+  Constant *buildKernelNames(const GraphSignature &graph) {
+    if (graph.kernels.empty())
+      return nullPtr;
+    std::vector<Constant *> names;
+    for (const std::string &name : graph.kernels)
+      names.push_back(cString(name));
+    return privateGlobal(graph.name + "_kernels",
+                         ConstantArray::get(ArrayType::get(ptrTy, names.size()), names));
   }
 
   /// Defines the `__kiln_cuda_module` that the host code of CUDA entries declares

@@ -140,4 +140,28 @@ LogicalResult verifyBarePointerEntries(ModuleOp lowered, ArrayRef<GraphSignature
   return success();
 }
 
+LogicalResult collectKernelNames(ModuleOp lowered, std::vector<GraphSignature> &graphs) {
+  for (GraphSignature &graph : graphs) {
+    auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body");
+    auto function = body ? body : lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+    if (!function)
+      continue;
+    std::vector<std::string> names;
+    // kKernelsAttrName of kiln/Compiler/KernelNames.h, which codegen does not depend on.
+    if (auto table = function->getAttrOfType<ArrayAttr>("kiln.kernels"))
+      for (StringRef name : table.getAsValueRange<StringAttr>())
+        names.push_back(name.str());
+    if (!graph.kernelsKnown) {
+      graph.kernels = std::move(names);
+      graph.kernelsKnown = true;
+      continue;
+    }
+    if (names != graph.kernels)
+      return function.emitError()
+             << "the CPU variants of graph '" << graph.name
+             << "' name different kernels: a bug in Kiln, please report it with the input";
+  }
+  return success();
+}
+
 } // namespace kiln

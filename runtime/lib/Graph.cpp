@@ -125,7 +125,11 @@ kiln_status runOnCuda(kiln_graph *graph, kiln_context *ctx, const kiln_buffer *i
 
 kiln_status run(kiln_graph *graph, kiln_context *ctx, void **args) {
   auto start = std::chrono::steady_clock::now();
-  int32_t code = graph->info->entry_argv(ctx ? ctx : kiln::defaultContext(), args);
+  int32_t code;
+  {
+    kiln::ProfileScope profile(graph);
+    code = graph->info->entry_argv(ctx ? ctx : kiln::defaultContext(), args);
+  }
   auto elapsed = std::chrono::steady_clock::now() - start;
   auto ns = static_cast<uint64_t>(std::chrono::nanoseconds(elapsed).count());
   count(graph, ns, code != 0);
@@ -249,4 +253,8 @@ extern "C" void kiln_graph_reset_stats(kiln_graph *graph) {
   graph->kernel_launches.store(0, std::memory_order_relaxed);
   graph->bytes_copied.store(0, std::memory_order_relaxed);
   graph->device_ns.store(0, std::memory_order_relaxed);
+  for (uint32_t i = 0; i < graph->info->num_kernels; ++i) {
+    graph->kernels[i].runs.store(0, std::memory_order_relaxed);
+    graph->kernels[i].ns.store(0, std::memory_order_relaxed);
+  }
 }

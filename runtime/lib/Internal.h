@@ -36,6 +36,38 @@ kiln_status checkCpuFeatures(const char *list, std::string &error);
 // more and freed when the thread ends; NULL when there is no memory.
 void *threadWorkspace(void *ctx, uint64_t bytes);
 
+// One kernel's profile: how often it started and the time it ran, over the profiled calls.
+struct KernelCounter {
+  std::atomic<uint64_t> runs{0};
+  std::atomic<uint64_t> ns{0};
+};
+
+// What ctx->profile_mark points at in the runtime's contexts (kiln/abi.h): a kernel of the
+// graph call in progress on this thread starts (Profile.cpp).
+void profileMark(void *ctx, uint32_t kernel);
+
+// Times the kernels of one graph call made on this thread, from construction to destruction,
+// when the graph's profiling is on; does nothing otherwise (Profile.cpp).
+class ProfileScope {
+public:
+  explicit ProfileScope(kiln_graph *graph);
+  ~ProfileScope();
+  ProfileScope(const ProfileScope &) = delete;
+  ProfileScope &operator=(const ProfileScope &) = delete;
+
+  // Kernel `kernel` of the graph starts now; the one before it ends.
+  void mark(uint32_t kernel);
+
+private:
+  void close(uint64_t now);
+
+  KernelCounter *kernels = nullptr; // null: profiling is off for this call
+  uint32_t numKernels = 0;
+  uint32_t current = UINT32_MAX; // the running kernel; UINT32_MAX before the first mark
+  uint64_t since = 0;
+  ProfileScope *outer = nullptr;
+};
+
 } // namespace kiln
 
 struct kiln_graph {
@@ -51,6 +83,9 @@ struct kiln_graph {
   std::atomic<uint64_t> kernel_launches{0};
   std::atomic<uint64_t> bytes_copied{0};
   std::atomic<uint64_t> device_ns{0};
+  // The per-kernel profile: info->num_kernels counters, kept while `profiling` is on.
+  std::atomic<bool> profiling{false};
+  std::unique_ptr<kiln::KernelCounter[]> kernels;
 };
 
 struct kiln_module {
@@ -67,7 +102,7 @@ struct kiln_module {
 
 struct kiln_context {
   // First: generated code reads it (kiln/abi.h).
-  kiln_context_abi abi{kiln_parallel_for, kiln::threadWorkspace};
+  kiln_context_abi abi{kiln_parallel_for, kiln::threadWorkspace, kiln::profileMark};
   uint32_t num_threads = 1;
   uint32_t device = KILN_DEVICE_CPU;
   kiln_parallel_for_fn parallel_for = nullptr;

@@ -52,6 +52,7 @@ namespace {
 // cannot make the runtime allocate or loop without end.
 constexpr uint32_t maxGraphs = 1u << 16;
 constexpr uint32_t maxArgsPerGraph = 1u << 16;
+constexpr uint32_t maxKernelsPerGraph = 1u << 20;
 
 Problem corrupt(const std::string &message) {
   return problem(KILN_ERROR_INVALID_ARTIFACT, "corrupt metadata: " + message);
@@ -88,6 +89,27 @@ Problem checkArg(const kiln_arg_info &arg, const std::string &where, const Image
   return {};
 }
 
+Problem checkKernelNames(const kiln_graph_info &graph, const std::string &label,
+                         const Image &image) {
+  if (graph.reserved != 0)
+    return corrupt(label + " has a nonzero reserved field");
+  if (graph.num_kernels > maxKernelsPerGraph)
+    return corrupt(label + " claims " + countOf(graph.num_kernels, "kernel"));
+  if (graph.num_kernels > 0 && !graph.kernel_names)
+    return corrupt(label + " has no kernel name table");
+  if (graph.num_kernels > 0 &&
+      !image.holds(graph.kernel_names, uint64_t(graph.num_kernels) * sizeof(const char *)))
+    return outside("the kernel name table of " + label);
+  for (uint32_t i = 0; i < graph.num_kernels; ++i) {
+    std::string kernel = "kernel " + std::to_string(i) + " of " + label;
+    if (!graph.kernel_names[i])
+      return corrupt(kernel + " has no name");
+    if (!image.holdsString(graph.kernel_names[i]))
+      return outside("the name of " + kernel);
+  }
+  return {};
+}
+
 Problem checkGraph(const kiln_graph_info &graph, uint32_t index, const Image &image) {
   std::string number = "graph " + std::to_string(index);
   if (!graph.name || !*graph.name)
@@ -117,7 +139,7 @@ Problem checkGraph(const kiln_graph_info &graph, uint32_t index, const Image &im
     if (Problem p = checkArg(graph.args[i], where, image))
       return p;
   }
-  return {};
+  return checkKernelNames(graph, label, image);
 }
 
 Problem checkGraphs(const kiln_module_metadata &meta, const Image &image) {

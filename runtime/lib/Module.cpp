@@ -223,6 +223,14 @@ kiln_status loadModule(const char *path, kiln_module **out_module) {
   for (uint32_t i = 0; i < meta->num_graphs; ++i) {
     graphs[i].module = module;
     graphs[i].info = &meta->graphs[i];
+    uint32_t kernels = meta->graphs[i].num_kernels;
+    if (kernels > 0)
+      graphs[i].kernels.reset(new (std::nothrow) kiln::KernelCounter[kernels]);
+    if (kernels > 0 && !graphs[i].kernels) {
+      delete module; // owns graphs
+      dlclose(handle);
+      return fail(KILN_ERROR_OUT_OF_MEMORY, "cannot load '%s': out of memory", path);
+    }
   }
   if (log >= kiln::LogLevel::Info)
     logLoad(*module);

@@ -1,7 +1,8 @@
-// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s
-// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=6" --canonicalize --cse | FileCheck %s --check-prefix=MC
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 direct-a-panels=0" --canonicalize --cse | FileCheck %s
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=6 direct-a-panels=0" --canonicalize --cse | FileCheck %s --check-prefix=MC
 // RUN: kiln-opt %s --kiln-lower-to-llvm="vector-bits=256" | FileCheck %s --check-prefix=LLVM
-// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=8" --canonicalize --cse | FileCheck %s --check-prefix=EPI
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=8 direct-a-panels=0" --canonicalize --cse | FileCheck %s --check-prefix=EPI
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s --check-prefix=DIRECT
 
 // 20x8 * 8x40 with a 6x16 micro-kernel of 8-lane vectors: B packs into three 8x16 panels
 // (the last one zero-padded, one panel per parallel iteration), A into one block of four
@@ -197,6 +198,42 @@ func.func @epilogue(%a: memref<12x24xf32>, %b: memref<24x16xf32>, %bias: memref<
   return %y : memref<12x16xf32>
 }
 
+// A 1x1 convolution's bias, residual and activation come as a generic over the NHWC output,
+// an expand_shape of C that splits its rows into pixels: it is the epilogue all the same, its
+// N-D operands (the residual, Y) read and written through 2-D views of the same rows.
+// CHECK-LABEL: func.func @conv_epilogue
+// CHECK-DAG: %[[Y2:.+]] = memref.collapse_shape %[[Y:.+]] {{\[\[}}0, 1, 2], [3]] : memref<1x3x4x16xf32> into memref<12x16xf32>
+// CHECK-DAG: %[[R2:.+]] = memref.collapse_shape %arg3 {{\[\[}}0, 1, 2], [3]] : memref<1x3x4x16xf32> into memref<12x16xf32>
+// CHECK: vector.fma
+// CHECK: %[[RES:.+]] = vector.transfer_read %[[R2]][%{{.+}}, %{{.+}}], %{{.+}} {in_bounds = [true]} : memref<12x16xf32>, vector<8xf32>
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: vector.transfer_write %{{.+}}, %[[Y2]][%{{.+}}, %{{.+}}] {in_bounds = [true]} : vector<8xf32>, memref<12x16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.expand_shape
+// CHECK: return %[[Y]]
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#channel = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @conv_epilogue(%x: memref<12x24xf32>, %w: memref<24x16xf32>, %bias: memref<16xf32>,
+                         %residual: memref<1x3x4x16xf32>) -> memref<1x3x4x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<12x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<12x16xf32>)
+  linalg.matmul ins(%x, %w : memref<12x24xf32>, memref<24x16xf32>) outs(%c : memref<12x16xf32>)
+  %nhwc = memref.expand_shape %c [[0, 1, 2], [3]] output_shape [1, 3, 4, 16] : memref<12x16xf32> into memref<1x3x4x16xf32>
+  %y = memref.alloc() : memref<1x3x4x16xf32>
+  linalg.generic {indexing_maps = [#id4, #channel, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%nhwc, %bias, %residual : memref<1x3x4x16xf32>, memref<16xf32>, memref<1x3x4x16xf32>) outs(%y : memref<1x3x4x16xf32>) {
+  ^bb0(%v: f32, %b: f32, %r: f32, %out: f32):
+    %s = arith.addf %v, %b : f32
+    %t = arith.addf %s, %r : f32
+    %u = arith.maximumf %t, %zero : f32
+    linalg.yield %u : f32
+  }
+  memref.dealloc %c : memref<12x16xf32>
+  return %y : memref<1x3x4x16xf32>
+}
+
 // A generic that reads C transposed is not an epilogue: it stays, after the kernel.
 // CHECK-LABEL: func.func @not_epilogue
 // CHECK: vector.fma
@@ -213,5 +250,46 @@ func.func @not_epilogue(%a: memref<16x24xf32>, %b: memref<24x16xf32>, %y: memref
     linalg.yield %x : f32
   }
   memref.dealloc %c : memref<16x16xf32>
+  return
+}
+
+// With at most two column panels of B (direct-a-panels, the default), A is read where it is:
+// no packed block of A, and the micro-kernel broadcasts A's elements from A's own rows, the
+// rows past the end (20 is not a multiple of 6) clamped to the last.
+// The packed global of @constant_b below comes first in the module.
+// DIRECT: memref.global "private" constant @__kiln_packed_b : memref<1x2x16xf32> = dense_resource<__kiln_packed_b> {alignment = 64 : i64}
+// DIRECT-LABEL: func.func @direct_a
+// DIRECT-NOT: memref<1x4x8x6xf32>
+// DIRECT: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x16xf32>
+// DIRECT-COUNT-6: arith.minsi {{.*}}, %c19
+// DIRECT: scf.for
+// DIRECT-COUNT-2: vector.load %[[PB]]
+// DIRECT: memref.load %arg0[
+// DIRECT-NEXT: vector.broadcast
+// DIRECT-NEXT: vector.fma
+func.func @direct_a(%a: memref<20x8xf32>, %b: memref<8x32xf32>, %c: memref<20x32xf32>) {
+  linalg.matmul ins(%a, %b : memref<20x8xf32>, memref<8x32xf32>) outs(%c : memref<20x32xf32>)
+  return
+}
+
+// A constant B (a weight) is packed at build time into a global of ceil(N / NR) x K x NR
+// panels, zero past the last column: here 2 x 3 into 1 x 2 x 16, rows [1 2 3 0...] and
+// [4 5 6 0...]. Nothing packs B at run time, the micro-kernel reads the global's panel of its
+// columns at its row of K, and the original global goes.
+// DIRECT-LABEL: func.func @constant_b
+// DIRECT-NOT: memref.get_global @weights
+// DIRECT: %[[W:.+]] = memref.get_global @__kiln_packed_b : memref<1x2x16xf32>
+// DIRECT-NOT: vector.store
+// DIRECT: scf.for
+// DIRECT-COUNT-2: vector.load %[[W]]
+// DIRECT: vector.fma
+// DIRECT-NOT: memref.dealloc %[[W]]
+// DIRECT: return
+// DIRECT-NOT: memref.global "private" constant @weights
+// DIRECT: __kiln_packed_b: "0x040000000000803F000000400000404000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000080400000A0400000C04000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+memref.global "private" constant @weights : memref<2x3xf32> = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]>
+func.func @constant_b(%a: memref<6x2xf32>, %c: memref<6x3xf32>) {
+  %b = memref.get_global @weights : memref<2x3xf32>
+  linalg.matmul ins(%a, %b : memref<6x2xf32>, memref<2x3xf32>) outs(%c : memref<6x3xf32>)
   return
 }

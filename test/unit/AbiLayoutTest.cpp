@@ -13,7 +13,7 @@ namespace {
 constexpr bool isLP64 = sizeof(void *) == 8 && sizeof(long) == 8;
 
 TEST(AbiLayoutTest, VersionMagicAndSymbol) {
-  EXPECT_EQ(KILN_ABI_VERSION, 4u);
+  EXPECT_EQ(KILN_ABI_VERSION, 5u);
   uint32_t magic = KILN_MODULE_MAGIC;
   EXPECT_EQ(std::memcmp(&magic, "KILN", 4), 0) << "the magic reads \"KILN\" in memory";
   EXPECT_STREQ(KILN_METADATA_SYMBOL, "kiln_module_metadata");
@@ -37,9 +37,12 @@ TEST(AbiLayoutTest, DtypeValues) {
 TEST(AbiLayoutTest, ContextHead) {
   if (!isLP64)
     GTEST_SKIP() << "the documented sizes are for LP64";
-  EXPECT_EQ(sizeof(kiln_context_abi), 16u);
+  EXPECT_EQ(sizeof(kiln_context_abi), 24u);
   EXPECT_EQ(offsetof(kiln_context_abi, parallel_for), 0u);
   EXPECT_EQ(offsetof(kiln_context_abi, workspace), 8u);
+  EXPECT_EQ(offsetof(kiln_context_abi, profile_mark), 16u)
+      << "kiln-mark-kernels loads it as the third pointer (MarkKernels.cpp)";
+  static_assert(std::is_same_v<kiln_context_profile_mark_fn, void (*)(void *, uint32_t)>);
   static_assert(std::is_same_v<kiln_context_workspace_fn, void *(*)(void *, uint64_t)>);
   EXPECT_EQ(KILN_ENTRY_OUT_OF_MEMORY, static_cast<int>(KILN_ERROR_OUT_OF_MEMORY));
   EXPECT_EQ(KILN_WORKSPACE_ALIGNMENT, 64) << "kiln-plan-workspace assumes 64 (PlanWorkspace.cpp)";
@@ -61,7 +64,7 @@ TEST(AbiLayoutTest, ArgInfo) {
 TEST(AbiLayoutTest, GraphInfo) {
   if (!isLP64)
     GTEST_SKIP() << "the documented sizes are for LP64";
-  EXPECT_EQ(sizeof(kiln_graph_info), 40u);
+  EXPECT_EQ(sizeof(kiln_graph_info), 56u);
   EXPECT_EQ(alignof(kiln_graph_info), 8u);
   EXPECT_EQ(offsetof(kiln_graph_info, name), 0u);
   EXPECT_EQ(offsetof(kiln_graph_info, entry_argv), 8u);
@@ -69,6 +72,9 @@ TEST(AbiLayoutTest, GraphInfo) {
   EXPECT_EQ(offsetof(kiln_graph_info, num_inputs), 24u);
   EXPECT_EQ(offsetof(kiln_graph_info, num_outputs), 28u);
   EXPECT_EQ(offsetof(kiln_graph_info, cuda_entry_argv), 32u);
+  EXPECT_EQ(offsetof(kiln_graph_info, kernel_names), 40u);
+  EXPECT_EQ(offsetof(kiln_graph_info, num_kernels), 48u);
+  EXPECT_EQ(offsetof(kiln_graph_info, reserved), 52u);
 }
 
 TEST(AbiLayoutTest, CudaImages) {
@@ -146,6 +152,10 @@ TEST(AbiLayoutTest, RuntimeStatsAndOptions) {
   EXPECT_EQ(offsetof(kiln_context_options, device), 4u);
   EXPECT_EQ(offsetof(kiln_context_options, parallel_for), 8u);
   EXPECT_EQ(offsetof(kiln_context_options, parallel_for_user), 16u);
+  EXPECT_EQ(sizeof(kiln_kernel_stats), 24u);
+  EXPECT_EQ(offsetof(kiln_kernel_stats, name), 0u);
+  EXPECT_EQ(offsetof(kiln_kernel_stats, runs), 8u);
+  EXPECT_EQ(offsetof(kiln_kernel_stats, total_ns), 16u);
 }
 
 TEST(AbiLayoutTest, StatusValues) {

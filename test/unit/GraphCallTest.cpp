@@ -237,6 +237,70 @@ TEST(GraphCallTest, ScalarOutput) {
   EXPECT_EQ(s, 4321);
 }
 
+// The fixture's 'total' reports kernels 0, 1, 0 (fixtures/module.c).
+TEST(GraphProfileTest, CountsEachKernelWhileProfilingIsOn) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *total = findGraph(module.get(), "total");
+  ASSERT_EQ(kiln_graph_num_kernels(total), 2u);
+  int64_t x[4] = {1, 20, 300, 4000}, s = 0;
+  kiln_buffer in = {x, KILN_DTYPE_I64, 1, shape4}, out = {&s, KILN_DTYPE_I64, 0, nullptr};
+  ASSERT_EQ(kiln_graph_call(total, nullptr, &in, 1, &out, 1), KILN_OK) << kiln_last_error();
+  kiln_kernel_stats first, second;
+  ASSERT_EQ(kiln_graph_kernel_stats(total, 0, &first), KILN_OK);
+  EXPECT_STREQ(first.name, "first half");
+  EXPECT_EQ(first.runs, 0u) << "profiling is off by default";
+
+  kiln_graph_set_profiling(total, 1);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(kiln_graph_call(total, nullptr, &in, 1, &out, 1), KILN_OK) << kiln_last_error();
+  EXPECT_EQ(s, 4321);
+  ASSERT_EQ(kiln_graph_kernel_stats(total, 0, &first), KILN_OK);
+  ASSERT_EQ(kiln_graph_kernel_stats(total, 1, &second), KILN_OK);
+  EXPECT_STREQ(second.name, "second quarter");
+  EXPECT_EQ(first.runs, 6u);
+  EXPECT_EQ(second.runs, 3u);
+  kiln_graph_stats stats;
+  ASSERT_EQ(kiln_graph_get_stats(total, &stats), KILN_OK);
+  EXPECT_LE(first.total_ns + second.total_ns, stats.total_ns) << "the kernels run inside the calls";
+
+  kiln_graph_set_profiling(total, 0);
+  ASSERT_EQ(kiln_graph_call(total, nullptr, &in, 1, &out, 1), KILN_OK);
+  kiln_kernel_stats after;
+  ASSERT_EQ(kiln_graph_kernel_stats(total, 1, &after), KILN_OK);
+  EXPECT_EQ(after.runs, 3u);
+  kiln_graph_reset_stats(total);
+  ASSERT_EQ(kiln_graph_kernel_stats(total, 1, &after), KILN_OK);
+  EXPECT_EQ(after.runs, 0u);
+  EXPECT_EQ(after.total_ns, 0u);
+}
+
+TEST(GraphProfileTest, ProfilingIsPerGraph) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *total = findGraph(module.get(), "total");
+  kiln_graph_set_profiling(findGraph(module.get(), "add"), 1);
+  int64_t x[4] = {1, 2, 3, 4}, s = 0;
+  kiln_buffer in = {x, KILN_DTYPE_I64, 1, shape4}, out = {&s, KILN_DTYPE_I64, 0, nullptr};
+  ASSERT_EQ(kiln_graph_call(total, nullptr, &in, 1, &out, 1), KILN_OK) << kiln_last_error();
+  kiln_kernel_stats first;
+  ASSERT_EQ(kiln_graph_kernel_stats(total, 0, &first), KILN_OK);
+  EXPECT_EQ(first.runs, 0u);
+}
+
+TEST(GraphProfileTest, BadArguments) {
+  ModulePtr module = loadFixture("good");
+  kiln_graph *total = findGraph(module.get(), "total");
+  kiln_kernel_stats stats;
+  EXPECT_EQ(kiln_graph_kernel_stats(nullptr, 0, &stats), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_graph_kernel_stats: graph is NULL");
+  EXPECT_EQ(kiln_graph_kernel_stats(total, 0, nullptr), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "kiln_graph_kernel_stats: out_stats is NULL");
+  EXPECT_EQ(kiln_graph_kernel_stats(total, 2, &stats), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(), "graph 'total' has 2 kernels; there is no kernel 2");
+  EXPECT_EQ(kiln_graph_num_kernels(nullptr), 0u);
+  EXPECT_EQ(kiln_graph_num_kernels(findGraph(module.get(), "add")), 0u);
+  kiln_graph_set_profiling(nullptr, 1);
+}
+
 TEST(GraphCallTest, ManyArguments) {
   ModulePtr module = loadFixture("good");
   kiln_graph *wide = findGraph(module.get(), "wide");

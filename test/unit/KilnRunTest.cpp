@@ -153,6 +153,30 @@ TEST_F(KilnRunTest, PrintsAScalarResult) {
   EXPECT_EQ(result.out, "s: i64[]\n10\n");
 }
 
+TEST_F(KilnRunTest, ProfilesTheKernels) {
+  std::string x = npyFile<int64_t>("x.npy", KILN_DTYPE_I64, {4}, {1, 2, 3, 4});
+  Result result =
+      run({fixture("good"), "--graph", "total", "--input", x, "--bench", "3", "--profile"});
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  // The fixture's 'total' starts "first half" twice per call and "second quarter" once.
+  std::string out = result.out;
+  size_t head = out.find("profile of graph 'total': 2 of 2 kernels ran, ");
+  ASSERT_NE(head, std::string::npos) << out;
+  EXPECT_NE(out.find(" over 3 calls\n", head), std::string::npos) << out;
+  EXPECT_NE(out.find("  share     per call  starts  kernel\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("       2  first half\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("       1  second quarter\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  (before the first kernel)\n"), std::string::npos) << out;
+}
+
+TEST_F(KilnRunTest, ProfileOfAGraphWithoutKernels) {
+  Result result =
+      run({fixture("good"), "--graph=add", "--input", a(), "--input", b(), "--profile"});
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_NE(result.out.find("profile of graph 'add': 0 of 0 kernels ran, "), std::string::npos)
+      << result.out;
+}
+
 TEST_F(KilnRunTest, TheOnlyGraphNeedsNoName) {
   Result result = run({fixture("single"), "--input", a(), "--input", b(), "--print"});
   EXPECT_EQ(result.exitCode, 0) << result.err;

@@ -226,7 +226,12 @@ INSTANTIATE_TEST_SUITE_P(
         CorruptCase{"entry_outside",
                     "the entry function of graph 'add' points outside the artifact"},
         CorruptCase{"entry_in_data",
-                    "the entry function of graph 'add' points outside the artifact"}),
+                    "the entry function of graph 'add' points outside the artifact"},
+        CorruptCase{"no_kernel_table", "graph 'total' has no kernel name table"},
+        CorruptCase{"kernel_table_outside",
+                    "the kernel name table of graph 'total' points outside the artifact"},
+        CorruptCase{"huge_kernel_count", "graph 'total' claims 2147483647 kernels"},
+        CorruptCase{"null_kernel_name", "kernel 1 of graph 'total' has no name"}),
     [](const ::testing::TestParamInfo<CorruptCase> &info) { return info.param.fixture; });
 
 TEST(ModuleLoadTest, RelativePathWithoutSlashMeansTheCurrentDirectory) {

@@ -7,7 +7,7 @@ namespace kiln::run {
 
 const char *const helpText =
     R"(usage: kiln-run ARTIFACT.so [--graph NAME] [--input FILE.npy]... [--output FILE.npy]...
-                [--device cpu|cuda|auto] [--threads N] [--bench N] [--print]
+                [--device cpu|cuda|auto] [--threads N] [--bench N] [--profile] [--print]
        kiln-run ARTIFACT.so --list
 
 Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files.
@@ -23,6 +23,11 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
   --bench N         one warm-up run, then N timed runs; prints the device, the min and median
                     time and the bandwidth (bytes of inputs and outputs / median time), in GB/s;
                     on CUDA also the kernels' own time (CUDA events, without the copies)
+  --profile         time each kernel of the graph's CPU code (the loops and calls that run one
+                    source op, with what was fused into it) and print them, longest first:
+                    share of the call, time per call, starts per call, and the kernel's name,
+                    which is its op's location (the ONNX node name for an imported model).
+                    With --bench, over the timed runs
   --device D        cpu, cuda (the graph's CUDA entry on GPU 0; an error without one), or auto
                     (default: cuda when the artifact has CUDA code and a GPU is there, else
                     cpu). With CUDA code in the artifact, the device that ran is printed on
@@ -54,6 +59,7 @@ constexpr Spec specs[] = {
     {"--graph", Kind::Value},  {"--input", Kind::List},    {"--output", Kind::List},
     {"--device", Kind::Value}, {"--threads", Kind::Value}, {"--bench", Kind::Value},
     {"--print", Kind::Flag},   {"--list", Kind::Flag},     {"--version", Kind::Flag},
+    {"--profile", Kind::Flag},
 };
 
 bool parseCount(const std::string &option, const std::string &text, uint32_t &out,
@@ -87,6 +93,8 @@ bool apply(const std::string &name, const std::string &value, Options &options,
     return parseCount(name, value, options.bench, error);
   else if (name == "--print")
     options.print = true;
+  else if (name == "--profile")
+    options.profile = true;
   else if (name == "--list")
     options.list = true;
   else if (name == "--version")

@@ -17,6 +17,7 @@ struct Options {
   uint32_t threads = 0; // 0: not given
   uint32_t bench = 0;   // 0: a single untimed run
   bool print = false;
+  bool profile = false;
   bool list = false;
   bool help = false;
   bool version = false;

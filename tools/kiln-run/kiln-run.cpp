@@ -254,6 +254,7 @@ void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy:
            std::vector<npy::Array> &outputs) {
   std::vector<kiln_buffer> in = buffersOf(inputs), out = buffersOf(outputs);
   callGraph(graph, ctx, in, out); // warm-up: page faults, caches, lazy binding, module loads
+  kiln_graph_reset_stats(graph);  // a profile of the timed runs only
   std::vector<double> times, gpuTimes;
   kiln_graph_stats before = {}, after = {};
   for (uint32_t i = 0; i < runs; ++i) {
@@ -283,6 +284,42 @@ void bench(kiln_graph *graph, kiln_context *ctx, uint32_t runs, std::vector<npy:
                 formatDuration(gpuMid).c_str(), gpuMid > 0 ? bytes / gpuMid : 0.0,
                 static_cast<unsigned long long>((after.kernel_launches - before.kernel_launches)));
   }
+}
+
+/// The graph's kernels, longest first, with their share of the calls' time (--profile).
+void printProfile(const kiln_graph *graph) {
+  kiln_graph_stats stats = {};
+  check(kiln_graph_get_stats(graph, &stats));
+  if (stats.cuda_calls > 0) {
+    std::printf("profile: none; the graph ran on CUDA, whose calls are not split into kernels\n");
+    return;
+  }
+  std::vector<kiln_kernel_stats> kernels;
+  uint64_t kernelNs = 0;
+  for (size_t i = 0; i < kiln_graph_num_kernels(graph); ++i) {
+    kiln_kernel_stats kernel = {};
+    check(kiln_graph_kernel_stats(graph, i, &kernel));
+    kernelNs += kernel.total_ns;
+    if (kernel.runs > 0)
+      kernels.push_back(kernel);
+  }
+  std::stable_sort(kernels.begin(), kernels.end(),
+                   [](const kiln_kernel_stats &a, const kiln_kernel_stats &b) {
+                     return a.total_ns > b.total_ns;
+                   });
+  double calls = double(std::max<uint64_t>(stats.calls, 1));
+  double total = double(std::max<uint64_t>(stats.total_ns, 1));
+  std::printf("profile of graph '%s': %zu of %zu kernels ran, %s per call over %llu %s\n",
+              kiln_graph_name(graph), kernels.size(), kiln_graph_num_kernels(graph),
+              formatDuration(stats.total_ns / calls).c_str(),
+              static_cast<unsigned long long>(stats.calls), stats.calls == 1 ? "call" : "calls");
+  std::printf("%7s %12s %7s  %s\n", "share", "per call", "starts", "kernel");
+  for (const kiln_kernel_stats &kernel : kernels)
+    std::printf("%6.2f%% %12s %7.3g  %s\n", 100.0 * kernel.total_ns / total,
+                formatDuration(kernel.total_ns / calls).c_str(), kernel.runs / calls, kernel.name);
+  uint64_t outside = stats.total_ns > kernelNs ? stats.total_ns - kernelNs : 0;
+  std::printf("%6.2f%% %12s %7s  (before the first kernel)\n", 100.0 * outside / total,
+              formatDuration(outside / calls).c_str(), "");
 }
 
 void checkOutputCount(const kiln_graph *graph, const Options &options) {
@@ -344,6 +381,7 @@ int run(int argc, char **argv) {
   std::vector<npy::Array> inputs = readInputs(graph, options);
   std::vector<npy::Array> outputs = allocateOutputs(graph);
   Context ctx = makeContext(options);
+  kiln_graph_set_profiling(graph, options.profile);
   if (options.bench) {
     bench(graph, ctx.get(), options.bench, inputs, outputs);
   } else {
@@ -360,6 +398,8 @@ int run(int argc, char **argv) {
   writeOutputs(options, outputs);
   if (options.print)
     printOutputs(graph, outputs);
+  if (options.profile)
+    printProfile(graph);
   return 0;
 }
 

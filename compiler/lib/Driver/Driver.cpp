@@ -112,7 +112,8 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target.vectorRegisterBits();
   if (failed(lowerToLLVMDialect(lowered, pipelineOptions, timePasses)) ||
-      failed(verifyBarePointerEntries(lowered, graphs)))
+      failed(verifyBarePointerEntries(lowered, graphs)) ||
+      failed(collectKernelNames(lowered, graphs)))
     return nullptr;
   std::unique_ptr<Module> code;
   {

@@ -65,6 +65,8 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   // After row fusion, which reasons about distinct buffers (views of one workspace are not).
   pm.addPass(createKilnPlanWorkspace());
   pm.addPass(createKilnOutlineParallelLoops());
+  // After outlining, where a parallel loop is one call and the kernels are top-level ops.
+  pm.addPass(createKilnMarkKernels());
   if (options.approximateMath)
     pm.addPass(createKilnApproximateMath());
   pm.addPass(createLowerAffinePass());

@@ -4,7 +4,13 @@
 // by where its sums are kept. Lowered as linalg's loops, the window loops sit outside the
 // channel loop that LLVM vectorizes, and every tap reads and writes the output again. Here the
 // sums of a block of output pixels, one vector of channels each, stay in registers across the
-// whole window and are stored once.
+// whole window and are stored once, through the elementwise generic that follows (bias,
+// activation: MatmulEpilogue.h) when there is one.
+//
+// Its input is usually a zero-padded copy of the previous layer's output, which costs a fill
+// and a copy of the whole tensor per call. When the padded buffer is only that (a zero fill,
+// then a copy into its interior), the kernel reads the unpadded tensor instead: taps outside it
+// add nothing, rows by a branch per filter row, columns by a select in the blocks at the edges.
 //
 // Why not linalg's conv decomposition and vectorizer: they need the convolution tiled to one
 // output row and one filter row first (the transform dialect or a tiling driver per op) and
@@ -12,12 +18,14 @@
 // kernel below is small and its shape is the one we measure.
 //
 //===----------------------------------------------------------------------===//
+#include "MatmulEpilogue.h"
 #include "ZeroFill.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNDEPTHWISECONV
@@ -36,6 +44,15 @@ struct DepthwiseShape {
   int64_t strideH, strideW, dilationH, dilationW;
 };
 
+/// Where the kernel reads its input: `source` (N x height x width x C) stands at (top, left)
+/// of the padded input the convolution was written for, which is zero elsewhere.
+struct InputWindow {
+  Value source;
+  int64_t top = 0, left = 0;
+  int64_t height, width;
+  bool padded() const { return top != 0 || left != 0; }
+};
+
 /// Output pixels whose sums are kept in registers together: the most (up to 8) that divide
 /// the output width, so that no block is ragged.
 int64_t pixelBlock(int64_t width) {
@@ -47,10 +64,11 @@ int64_t pixelBlock(int64_t width) {
 
 class DepthwiseEmitter {
 public:
-  DepthwiseEmitter(ImplicitLocOpBuilder &b, const DepthwiseShape &s, int64_t lanes, Value input,
-                   Value filter, Value output, bool zeroOutput)
-      : b(b), s(s), lanes(lanes), block(pixelBlock(s.outWidth)), input(input), filter(filter),
-        output(output), zeroOutput(zeroOutput),
+  DepthwiseEmitter(ImplicitLocOpBuilder &b, const DepthwiseShape &s, int64_t lanes,
+                   const InputWindow &in, Value filter, Value output, bool zeroOutput,
+                   std::optional<MatmulEpilogue> epilogue)
+      : b(b), s(s), lanes(lanes), block(pixelBlock(s.outWidth)), in(in), filter(filter),
+        output(output), zeroOutput(zeroOutput), epilogue(std::move(epilogue)),
         vectorType(VectorType::get({lanes}, b.getF32Type())),
         channelsInBounds(s.channels % lanes == 0) {}
 
@@ -63,13 +81,39 @@ public:
     b.setInsertionPointToStart(rows.getBody());
     Value n = rows.getInductionVars()[0], y = rows.getInductionVars()[1];
     forLoop(0, s.outWidth, block, [&](Value x0) {
-      forLoop(0, s.channels, lanes, [&](Value c) { emitTile(n, y, x0, c); });
+      forLoop(0, s.channels, lanes, [&](Value c) {
+        if (in.left == 0 && !reachesRightEdge()) {
+          emitTile(n, y, x0, c, /*checkColumns=*/false);
+          return;
+        }
+        // Only the blocks at the left and right edges read columns outside the input.
+        auto inside = scf::IfOp::create(b, blockInside(x0), /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard branch(b);
+        b.setInsertionPointToStart(inside.thenBlock());
+        emitTile(n, y, x0, c, /*checkColumns=*/false);
+        b.setInsertionPointToStart(inside.elseBlock());
+        emitTile(n, y, x0, c, /*checkColumns=*/true);
+      });
     });
   }
 
 private:
+  /// Whether the last output column's window passes the input's right edge.
+  bool reachesRightEdge() const {
+    return (s.outWidth - 1) * s.strideW + (s.kernelWidth - 1) * s.dilationW - in.left >= in.width;
+  }
+
+  /// Whether the windows of pixels [x0, x0 + block) lie within the input's columns.
+  Value blockInside(Value x0) {
+    Value first = sub(mul(x0, s.strideW), index(in.left));
+    Value last = add(first, index((block - 1) * s.strideW + (s.kernelWidth - 1) * s.dilationW));
+    Value fromLeft = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, first, index(0));
+    Value toRight = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, last, index(in.width));
+    return arith::AndIOp::create(b, fromLeft, toRight);
+  }
+
   /// The sums of pixels [x0, x0 + block) of row (n, y), channels [c, c + lanes).
-  void emitTile(Value n, Value y, Value x0, Value c) {
+  void emitTile(Value n, Value y, Value x0, Value c, bool checkColumns) {
     SmallVector<Value> sums;
     for (int64_t p = 0; p < block; ++p)
       sums.push_back(zeroOutput ? zeroVector() : readVector(output, {n, y, pixel(x0, p), c}));
@@ -78,28 +122,68 @@ private:
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(rowsLoop.getBody());
       Value i = rowsLoop.getInductionVar();
-      Value inputRow = add(mul(y, s.strideH), mul(i, s.dilationH));
-      auto tapsLoop = scf::ForOp::create(b, index(0), index(s.kernelWidth), index(1),
-                                         rowsLoop.getRegionIterArgs());
-      {
-        OpBuilder::InsertionGuard inner(b);
-        b.setInsertionPointToStart(tapsLoop.getBody());
-        Value j = tapsLoop.getInductionVar();
-        Value weights = readVector(filter, {i, j, c});
-        SmallVector<Value> next;
-        for (int64_t p = 0; p < block; ++p) {
-          Value inputColumn = add(mul(pixel(x0, p), s.strideW), mul(j, s.dilationW));
-          Value values = readVector(input, {n, inputRow, inputColumn, c});
-          next.push_back(vector::FMAOp::create(b, values, weights, tapsLoop.getRegionIterArg(p)));
+      Value inputRow = sub(add(mul(y, s.strideH), mul(i, s.dilationH)), index(in.top));
+      ValueRange carried = rowsLoop.getRegionIterArgs();
+      if (!in.padded()) {
+        scf::YieldOp::create(b, emitTaps(n, i, inputRow, x0, c, carried, checkColumns));
+      } else {
+        // A filter row above or below the input adds nothing.
+        Value inside = arith::AndIOp::create(
+            b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, inputRow, index(0)),
+            arith::CmpIOp::create(b, arith::CmpIPredicate::slt, inputRow, index(in.height)));
+        auto rowInside = scf::IfOp::create(b, carried.getTypes(), inside, /*withElse=*/true);
+        {
+          OpBuilder::InsertionGuard branch(b);
+          b.setInsertionPointToStart(rowInside.thenBlock());
+          scf::YieldOp::create(b, emitTaps(n, i, inputRow, x0, c, carried, checkColumns));
+          b.setInsertionPointToStart(rowInside.elseBlock());
+          scf::YieldOp::create(b, carried);
         }
-        scf::YieldOp::create(b, next);
+        scf::YieldOp::create(b, rowInside.getResults());
       }
-      scf::YieldOp::create(b, tapsLoop.getResults());
     }
     for (int64_t p = 0; p < block; ++p)
-      vector::TransferWriteOp::create(b, rowsLoop.getResult(p), output,
-                                      ValueRange{n, y, pixel(x0, p), c},
+      store(rowsLoop.getResult(p), n, y, pixel(x0, p), c);
+  }
+
+  /// The sums after the taps of filter row `i`, reading input row `inputRow`.
+  SmallVector<Value> emitTaps(Value n, Value i, Value inputRow, Value x0, Value c, ValueRange sums,
+                              bool checkColumns) {
+    auto tapsLoop = scf::ForOp::create(b, index(0), index(s.kernelWidth), index(1), sums);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(tapsLoop.getBody());
+    Value j = tapsLoop.getInductionVar();
+    Value weights = readVector(filter, {i, j, c});
+    SmallVector<Value> next;
+    for (int64_t p = 0; p < block; ++p) {
+      Value column = sub(add(mul(pixel(x0, p), s.strideW), mul(j, s.dilationW)), index(in.left));
+      Value values;
+      if (!checkColumns) {
+        values = readVector(in.source, {n, inputRow, column, c});
+      } else {
+        // Read a column that exists, then take zeros for one that does not.
+        Value clamped = arith::MaxSIOp::create(
+            b, arith::MinSIOp::create(b, column, index(in.width - 1)), index(0));
+        Value inside = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, column, clamped);
+        values = arith::SelectOp::create(
+            b, inside, readVector(in.source, {n, inputRow, clamped, c}), zeroVector());
+      }
+      next.push_back(vector::FMAOp::create(b, values, weights, tapsLoop.getRegionIterArg(p)));
+    }
+    scf::YieldOp::create(b, next);
+    return llvm::to_vector_of<Value>(tapsLoop.getResults());
+  }
+
+  /// Stores the sums of one pixel, through the epilogue when there is one (on the output as
+  /// rows of pixels by channels).
+  void store(Value sums, Value n, Value y, Value x, Value c) {
+    if (!epilogue) {
+      vector::TransferWriteOp::create(b, sums, output, ValueRange{n, y, x, c},
                                       ArrayRef<bool>{channelsInBounds});
+      return;
+    }
+    Value row = add(mul(add(mul(n, s.outHeight), y), s.outWidth), x);
+    emitEpilogueStore(b, b.getLoc(), *epilogue, sums, row, c, channelsInBounds);
   }
 
   /// `lanes` channels at `indices` (the channel last), zero past the last channel.
@@ -117,6 +201,7 @@ private:
   Value pixel(Value x0, int64_t p) { return add(x0, index(p)); }
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
   Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, index(y)); }
 
   void forLoop(int64_t lb, int64_t ub, int64_t step, function_ref<void(Value)> body) {
@@ -129,8 +214,10 @@ private:
   ImplicitLocOpBuilder &b;
   const DepthwiseShape &s;
   int64_t lanes, block;
-  Value input, filter, output;
+  const InputWindow &in;
+  Value filter, output;
   bool zeroOutput;
+  std::optional<MatmulEpilogue> epilogue;
   VectorType vectorType;
   bool channelsInBounds;
 };
@@ -153,6 +240,76 @@ std::optional<DepthwiseShape> matchDepthwise(linalg::DepthwiseConv2DNhwcHwcOp op
                         kernel[1], strides[0], strides[1], dilations[0], dilations[1]};
 }
 
+/// Whether `op` sets all of `buffer` to zero: linalg.fill, or the linalg.map without inputs
+/// that a tensor.pad bufferizes to.
+bool isZeroFill(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getOutputs().front() == buffer &&
+           matchPattern(fill.getInputs().front(), m_AnyZeroFloat());
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.getInputs().empty() || map.getInit() != buffer)
+    return false;
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  return yield.getNumOperands() == 1 && matchPattern(yield.getOperand(0), m_AnyZeroFloat());
+}
+
+/// The unpadded input of `op`, when its input is a buffer that holds nothing but zeros and a
+/// copy of it: allocated, zero-filled, given the copy of an identity-layout buffer through a
+/// unit-stride subview, then read by `op` alone. `erase` gets the ops that made the padded
+/// buffer, which go once the kernel reads the source.
+std::optional<InputWindow> matchPaddedInput(linalg::DepthwiseConv2DNhwcHwcOp op,
+                                            SmallVectorImpl<Operation *> &erase) {
+  Value padded = op.getDpsInputs()[0];
+  auto alloc = padded.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != op->getBlock())
+    return std::nullopt;
+  Operation *fill = nullptr;
+  memref::SubViewOp interior;
+  SmallVector<Operation *> deallocs;
+  for (Operation *user : padded.getUsers()) {
+    if (user == op)
+      continue;
+    if (isa<memref::DeallocOp>(user))
+      deallocs.push_back(user);
+    else if (!fill && isZeroFill(user, padded))
+      fill = user;
+    else if (auto subview = dyn_cast<memref::SubViewOp>(user); subview && !interior)
+      interior = subview;
+    else
+      return std::nullopt;
+  }
+  if (!fill || !interior || !interior->hasOneUse() || !interior.hasUnitStride() ||
+      interior.getType().getRank() != 4)
+    return std::nullopt;
+  auto copy = dyn_cast<memref::CopyOp>(*interior->getUsers().begin());
+  if (!copy || copy.getTarget() != interior.getResult() || copy->getBlock() != op->getBlock() ||
+      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(op))
+    return std::nullopt;
+  // Nothing between the copy and the convolution may write the source, which must still hold
+  // what was copied (the fill of the convolution's output is usually there).
+  Value source = copy.getSource();
+  for (Operation *between = copy->getNextNode(); between != op; between = between->getNextNode()) {
+    auto fill = dyn_cast<linalg::FillOp>(between);
+    if (!isMemoryEffectFree(between) && !isa<memref::AllocOp>(between) &&
+        !(fill && fill.getOutputs().front() != source &&
+          fill.getOutputs().front().getDefiningOp<memref::AllocOp>()))
+      return std::nullopt;
+  }
+  auto sourceType = dyn_cast<MemRefType>(source.getType());
+  if (!sourceType || !isStaticF32Buffer(source))
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+  ArrayRef<int64_t> shape = sourceType.getShape();
+  ArrayRef<int64_t> paddedShape = cast<MemRefType>(padded.getType()).getShape();
+  if (ShapedType::isDynamicShape(offsets) || offsets[0] != 0 || offsets[3] != 0 ||
+      shape[0] != paddedShape[0] || shape[3] != paddedShape[3])
+    return std::nullopt;
+  erase.append({copy, interior, fill});
+  erase.append(deallocs);
+  erase.push_back(alloc);
+  return InputWindow{source, offsets[1], offsets[2], shape[1], shape[2]};
+}
+
 struct KilnDepthwiseConvPass : public impl::KilnDepthwiseConvBase<KilnDepthwiseConvPass> {
   using Base::Base;
 
@@ -166,13 +323,26 @@ struct KilnDepthwiseConvPass : public impl::KilnDepthwiseConvBase<KilnDepthwiseC
       DepthwiseShape shape = *matchDepthwise(op);
       Value output = op.getDpsInits()[0];
       linalg::FillOp zeroFill = findZeroFill(op, output);
+      SmallVector<Operation *> padding;
+      Value input = op.getDpsInputs()[0];
+      auto inputShape = cast<MemRefType>(input.getType()).getShape();
+      InputWindow window{input, 0, 0, inputShape[1], inputShape[2]};
+      if (std::optional<InputWindow> unpadded = matchPaddedInput(op, padding))
+        window = *unpadded;
+      // Before the epilogue is found, which moves its output's allocation above the kernel.
+      std::optional<MatmulEpilogue> epilogue =
+          findMatmulEpilogue(cast<linalg::LinalgOp>(op.getOperation()));
       ImplicitLocOpBuilder builder(op.getLoc(), op);
-      DepthwiseEmitter(builder, shape, vectorBits / 32, op.getDpsInputs()[0], op.getDpsInputs()[1],
-                       output, static_cast<bool>(zeroFill))
+      DepthwiseEmitter(builder, shape, vectorBits / 32, window, op.getDpsInputs()[1], output,
+                       static_cast<bool>(zeroFill), epilogue)
           .emit();
       op->erase();
       if (zeroFill)
         zeroFill.erase();
+      if (epilogue)
+        eraseEpilogue(*epilogue);
+      for (Operation *dead : padding)
+        dead->erase();
     }
   }
 };

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change to the structures below. */
-#define KILN_ABI_VERSION 4u
+#define KILN_ABI_VERSION 5u
 
 /* The runtime functions generated code calls are exported from libkilnrt.so, which builds with
  * hidden visibility, so that objects with CUDA entries link against it. */
@@ -66,7 +66,7 @@ typedef struct kiln_arg_info {
  * everything was queued, else the first failure (kiln_cuda_finish below). */
 typedef int32_t (*kiln_cuda_entry_argv_fn)(void *ctx, void *stream, void **args);
 
-/* One exported graph. 40 bytes on LP64. */
+/* One exported graph. 56 bytes on LP64. */
 typedef struct kiln_graph_info {
   const char *name;              /* the graph's symbol name; also its C entry's name */
   kiln_entry_argv_fn entry_argv; /* the packed entry (the "<name>_argv" symbol) */
@@ -75,6 +75,12 @@ typedef struct kiln_graph_info {
   uint32_t num_outputs;
   /* The packed CUDA entry ("<name>_cuda_argv"); NULL when the module has no CUDA target. */
   kiln_cuda_entry_argv_fn cuda_entry_argv;
+  /* The names of the graph's kernels, which the CPU code reports to ctx->profile_mark by index
+   * (see kiln_context_abi): each is the source location of the ops it runs, the ONNX node name
+   * for an imported model, "file.mlir:line:col" for Kiln IR. NULL when num_kernels is 0. */
+  const char *const *kernel_names;
+  uint32_t num_kernels;
+  uint32_t reserved; /* zero */
 } kiln_graph_info;
 
 /* GPU code for one SM architecture. 24 bytes on LP64. */
@@ -156,10 +162,19 @@ typedef void *(*kiln_context_workspace_fn)(void *ctx, uint64_t bytes);
 #define KILN_WORKSPACE_ALIGNMENT 64 /* bytes; what kilnc's plan and every supplier assume */
 #define KILN_ENTRY_OUT_OF_MEMORY 10 /* the runtime's KILN_ERROR_OUT_OF_MEMORY */
 
-/* The head of a context, as generated code reads it. 16 bytes on LP64. */
+/* Profiling. The CPU code of a graph is cut into kernels: the loops and calls that run one
+ * source op (or the ops fused with it). Before each kernel starts, the graph calls
+ *   ctx->profile_mark(ctx, kernel)
+ * with the kernel's index in its kiln_graph_info's kernel_names, when ctx and profile_mark are not
+ * NULL. Time from one mark to the next, and from the last mark to the graph's return, is the
+ * marked kernel's. The graph marks from its calling thread only; parallel tasks never do. */
+typedef void (*kiln_context_profile_mark_fn)(void *ctx, uint32_t kernel);
+
+/* The head of a context, as generated code reads it. 24 bytes on LP64. */
 typedef struct kiln_context_abi {
   kiln_context_parallel_for_fn parallel_for;
-  kiln_context_workspace_fn workspace; /* NULL: the module's per-thread arena */
+  kiln_context_workspace_fn workspace;       /* NULL: the module's per-thread arena */
+  kiln_context_profile_mark_fn profile_mark; /* NULL: no profiling */
 } kiln_context_abi;
 
 KILN_ABI_EXPORT void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);

@@ -218,8 +218,47 @@ typedef struct kiln_graph_stats {
 KILN_API KILN_MUST_USE kiln_status kiln_graph_get_stats(const kiln_graph *graph,
                                                         kiln_graph_stats *out_stats);
 
-/* Sets the graph's counters back to zero; a NULL graph is ignored. */
+/* Sets the graph's counters back to zero, its kernels' included; a NULL graph is ignored. */
 KILN_API void kiln_graph_reset_stats(kiln_graph *graph);
+
+/* ------------------------------------------------------------------------------------------------
+ * Profiles
+ *
+ * kilnc cuts a graph's CPU code into kernels: the loops and calls that run one source op (with
+ * what was fused into it), named by the op's location, which is the ONNX node name for an
+ * imported model and "file.mlir:line:col" for Kiln IR. While profiling is on, each CPU call
+ * of the graph times its kernels: from the start of one to the start of the next, the last one
+ * until the call returns, so the kernels' times add up to the call's, less the few
+ * instructions before the first kernel. Off (the default), a kernel start costs a load and a
+ * branch. CUDA calls are not split into kernels (kiln_graph_stats has their GPU time).
+ *
+ *   kiln_graph_set_profiling(graph, 1);
+ *   kiln_graph_reset_stats(graph);
+ *   ... calls ...
+ *   for (size_t i = 0; i < kiln_graph_num_kernels(graph); ++i) {
+ *     kiln_kernel_stats k;
+ *     if (kiln_graph_kernel_stats(graph, i, &k) == KILN_OK)
+ *       printf("%s: %.3f ms\n", k.name, k.total_ns / 1e6);   // share: / kiln_graph_stats.total_ns
+ *   }
+ * ---------------------------------------------------------------------------------------------- */
+
+/* Turns the graph's profiling on (nonzero) or off, for the calls that start after it, on every
+ * thread; a NULL graph is ignored. */
+KILN_API void kiln_graph_set_profiling(kiln_graph *graph, int enabled);
+
+/* The number of kernels the graph's CPU code reports; 0 for a NULL graph. */
+KILN_API size_t kiln_graph_num_kernels(const kiln_graph *graph);
+
+/* One kernel's profile, summed over the profiled calls since the last kiln_graph_reset_stats. */
+typedef struct kiln_kernel_stats {
+  const char *name;  /* its source op's location; valid until the module is unloaded */
+  uint64_t runs;     /* times it started (a kernel may start more than once per call) */
+  uint64_t total_ns; /* wall time it ran, summed */
+} kiln_kernel_stats;
+
+/* Copies kernel `index`'s profile (0 <= index < kiln_graph_num_kernels) into *out_stats. */
+KILN_API KILN_MUST_USE kiln_status kiln_graph_kernel_stats(const kiln_graph *graph, size_t index,
+                                                           kiln_kernel_stats *out_stats);
 
 /* ------------------------------------------------------------------------------------------------
  * Contexts

@@ -1,6 +1,7 @@
 /* Calls a graph with intermediates three ways: a NULL context (the module's per-thread arena),
- * a context whose workspace function supplies a caller-owned buffer of the header's size, and
- * one whose workspace function has no memory. */
+ * a context whose workspace function supplies a caller-owned buffer of the header's size (and
+ * whose profile_mark records the kernels the graph reports), and one whose workspace function
+ * has no memory. */
 #include "kiln/abi.h"
 #include "w.h"
 
@@ -15,7 +16,16 @@ struct app_context {
   void *buffer;
   uint64_t requested;
   int calls;
+  int marks;
+  uint32_t kernels[8];
 };
+
+static void record_mark(void *ctx, uint32_t kernel) {
+  struct app_context *app = (struct app_context *)ctx;
+  if (app->marks < 8)
+    app->kernels[app->marks] = kernel;
+  app->marks++;
+}
 
 static void serial_for(void *ctx, int64_t count, kiln_task_fn task, void *data) {
   (void)ctx;
@@ -61,7 +71,7 @@ int main(void) {
     if (graph(NULL, x, w, y) != 0 || check(x, w, y, "NULL context"))
       return 1;
 
-  struct app_context app = {{serial_for, app_workspace}, NULL, 0, 0};
+  struct app_context app = {{serial_for, app_workspace, record_mark}, NULL, 0, 0, 0, {0}};
   app.buffer = aligned_alloc(64, KILN_W_WORKSPACE_SIZE);
   for (int i = 0; i < N * N; ++i)
     y[i] = -1.0f;
@@ -69,8 +79,12 @@ int main(void) {
     return 1;
   printf("app workspace: %d call(s), %llu bytes requested, header says %llu\n", app.calls,
          (unsigned long long)app.requested, (unsigned long long)KILN_W_WORKSPACE_SIZE);
+  printf("kernels started:");
+  for (int i = 0; i < app.marks && i < 8; ++i)
+    printf(" %u", (unsigned)app.kernels[i]);
+  printf("\n");
 
-  struct app_context empty = {{serial_for, no_workspace}, NULL, 0, 0};
+  struct app_context empty = {{serial_for, no_workspace, NULL}, NULL, 0, 0, 0, {0}};
   printf("without memory: status %d\n", (int)graph((struct kiln_context *)&empty, x, w, y));
   free(app.buffer);
   return 0;

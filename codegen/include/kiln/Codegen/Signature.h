@@ -22,6 +22,10 @@ struct GraphSignature {
   /// Bytes of workspace its intermediates take (kiln-plan-workspace), known after lowering;
   /// the largest over the CPU variants.
   uint64_t workspaceBytes = 0;
+  /// The names of its kernels, as its CPU code reports them to a profiler (kiln-mark-kernels);
+  /// known after lowering.
+  std::vector<std::string> kernels;
+  bool kernelsKnown = false;
 };
 
 /// The signatures of every kiln.graph in `module`, in source order. Read before lowering: they
@@ -53,6 +57,11 @@ mlir::LogicalResult verifyGraphSymbols(mlir::ModuleOp module, llvm::StringRef mo
 /// emitted at the graph's function.
 mlir::LogicalResult verifyBarePointerEntries(mlir::ModuleOp lowered,
                                              llvm::ArrayRef<GraphSignature> graphs);
+
+/// Reads each graph's kernel names (`kiln.kernels`, which kiln-to-linalg records on its
+/// function) from `lowered`. Every CPU variant must name the same kernels, since the table is
+/// made before anything depends on the target; errors are emitted at the graph's function.
+mlir::LogicalResult collectKernelNames(mlir::ModuleOp lowered, std::vector<GraphSignature> &graphs);
 
 /// The kiln_dtype of an element type (0 if none).
 uint32_t dtypeOf(mlir::Type elementType);

@@ -98,6 +98,13 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     of C are skipped and columns past the end masked, so any static shape is handled.
     Only static shapes with identity layouts are rewritten; other matmuls are left to the
     generic lowering.
+
+    When B is an f32 constant (a weight: a constant `memref.global`, possibly reshaped), all
+    of it is packed at build time into a new global of `ceil(N / NR) x K x NR` panels and no
+    B is packed at run time; the original global goes when nothing else reads it. When B has
+    at most `direct-a-panels` column panels and A is not transposed, the micro-kernel reads A
+    where it is instead of packing it: with few panels to reuse it, packing A costs more than
+    it saves.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "512",
@@ -107,6 +114,9 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     Option<"cacheBlockRows", "mc", "int64_t", "144", "Rows of A packed per block (L2)">,
     Option<"cacheBlockColumns", "nc", "int64_t", "4096", "Columns of B packed per block (L3)">,
     Option<"cacheBlockDepth", "kc", "int64_t", "256", "Depth of the packed panels (L1)">,
+    Option<"directAPanels", "direct-a-panels", "int64_t", "2",
+           "Column panels of B up to which A is read in place instead of packed (0: always "
+           "pack A)">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
@@ -193,6 +203,24 @@ def KilnOutlineParallelLoops : Pass<"kiln-outline-parallel-loops", "::mlir::Modu
   ];
   let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect"];
+}
+
+def KilnMarkKernels : Pass<"kiln-mark-kernels", "::mlir::ModuleOp"> {
+  let summary = "Report the start of each kernel of a graph function to the context's profiler";
+  let description = [{
+    For each function with a `kiln.kernels` table (kiln-to-linalg records it on a graph's
+    function: the names of the graph's source ops, from their locations) whose first argument
+    is the context pointer: before each top-level op that does work (a loop, a call, a memory
+    read or write) and belongs to another kernel than the one before it, inserts
+    `call @__kiln_profile_mark(%ctx, <index>)`, which calls `ctx->profile_mark(ctx, index)`
+    when the context has one (kiln/abi.h). An op's kernel is the first name of its location
+    (a fused location's parts in order) that the table holds; ops the table does not name
+    stay with the kernel before them. Loops that run once are entered, so that the kernels in
+    them are told apart. Run it after kiln-outline-parallel-loops, when a parallel loop is one
+    call.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect"];
 }
 
 def KilnLowerParallelCalls : Pass<"kiln-lower-parallel-calls", "::mlir::ModuleOp"> {

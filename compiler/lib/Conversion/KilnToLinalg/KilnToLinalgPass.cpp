@@ -1,4 +1,5 @@
 //===- KilnToLinalgPass.cpp - The kiln-to-linalg pass ---------------------===//
+#include "kiln/Compiler/KernelNames.h"
 #include "kiln/Compiler/KilnToLinalg.h"
 #include "kiln/Compiler/Passes.h"
 #include "kiln/Dialect/Kiln/KilnOps.h"
@@ -7,6 +8,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNTOLINALG
@@ -18,10 +20,25 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
+/// The names of the graph's kernels for its profile (KernelNames.h): the distinct names of its
+/// ops' locations, in order. Constants are not kernels: they become data.
+ArrayAttr kernelTable(GraphOp graph) {
+  SmallVector<Attribute> names;
+  llvm::StringSet<> seen;
+  for (Operation &op : graph.getBody().front().without_terminator()) {
+    if (isa<ConstantOp>(op))
+      continue;
+    std::string name = kernelName(op.getLoc());
+    if (!name.empty() && seen.insert(name).second)
+      names.push_back(StringAttr::get(graph.getContext(), name));
+  }
+  return ArrayAttr::get(graph.getContext(), names);
+}
+
 /// Replaces `kiln.graph @g(args) -> results` by `func.func @g(%ctx: !llvm.ptr, args) ->
 /// (results..., i32)`: the C ABI's context pointer and status, kept through bufferization so
 /// that the results become out-parameters after them.
-void convertGraphToFunc(GraphOp graph) {
+void convertGraphToFunc(GraphOp graph, ArrayAttr kernels) {
   IRRewriter rewriter(graph.getContext());
   rewriter.setInsertionPoint(graph);
   Location loc = graph.getLoc();
@@ -34,6 +51,7 @@ void convertGraphToFunc(GraphOp graph) {
   results.push_back(statusType);
   auto func = func::FuncOp::create(rewriter, loc, graph.getSymName(),
                                    rewriter.getFunctionType(inputs, results));
+  func->setAttr(kKernelsAttrName, kernels);
   rewriter.inlineRegionBefore(graph.getBody(), func.getBody(), func.getBody().end());
   Block &entry = func.getBody().front();
   entry.insertArgument(0u, ptrType, loc);
@@ -74,6 +92,9 @@ struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     foldConstantPredicates(getOperation());
+    llvm::DenseMap<Operation *, ArrayAttr> kernels;
+    for (GraphOp graph : getOperation().getOps<GraphOp>())
+      kernels[graph] = kernelTable(graph);
     RewritePatternSet patterns(ctx);
     populateElementwiseToLinalgPatterns(patterns);
     populateMatmulToLinalgPatterns(patterns, foldMatmulTransposes);
@@ -96,7 +117,7 @@ struct KilnToLinalgPass : public impl::KilnToLinalgBase<KilnToLinalgPass> {
       return signalPassFailure();
 
     for (GraphOp graph : llvm::make_early_inc_range(getOperation().getOps<GraphOp>()))
-      convertGraphToFunc(graph);
+      convertGraphToFunc(graph, kernels.lookup(graph));
     // Every use of a kernel has been inlined into a generic.
     for (KernelOp kernel : llvm::make_early_inc_range(getOperation().getOps<KernelOp>()))
       kernel.erase();

@@ -6,6 +6,7 @@
 // and the buffers; this pass renames it and adds the stream.
 //
 //===----------------------------------------------------------------------===//
+#include "kiln/Compiler/KernelNames.h"
 #include "kiln/Compiler/Passes.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -46,6 +47,8 @@ struct CUDAEntriesPass : impl::KilnCUDAEntriesBase<CUDAEntriesPass> {
       if (failed(func.insertArgument(1, ptrType, DictionaryAttr(), func.getLoc())))
         return signalPassFailure();
       func->setAttr(kCUDAEntryAttr, UnitAttr::get(&getContext()));
+      // A CUDA call is not cut into kernels: the table is the CPU entry's.
+      func->removeAttr(kKernelsAttrName);
     }
   }
 };
