@@ -4,6 +4,9 @@
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=8 direct-a-panels=0" --canonicalize --cse | FileCheck %s --check-prefix=EPI
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s --check-prefix=DIRECT
 
+// The global that @constant_b (at the end) packs its weights into comes first in the module.
+// DIRECT: memref.global "private" constant @__kiln_packed_b : memref<1x2x16xf32> = dense_resource<__kiln_packed_b> {alignment = 64 : i64}
+
 // 20x8 * 8x40 with a 6x16 micro-kernel of 8-lane vectors: B packs into three 8x16 panels
 // (the last one zero-padded, one panel per parallel iteration), A into one block of four
 // 6-row panels (20 rows padded to 24), and the micro-kernel carries 6 x 2 accumulators
@@ -256,8 +259,23 @@ func.func @not_epilogue(%a: memref<16x24xf32>, %b: memref<24x16xf32>, %y: memref
 // With at most two column panels of B (direct-a-panels, the default), A is read where it is:
 // no packed block of A, and the micro-kernel broadcasts A's elements from A's own rows, the
 // rows past the end (20 is not a multiple of 6) clamped to the last.
-// The packed global of @constant_b below comes first in the module.
-// DIRECT: memref.global "private" constant @__kiln_packed_b : memref<1x2x16xf32> = dense_resource<__kiln_packed_b> {alignment = 64 : i64}
+// With several row blocks (150 rows > mc = 144), A is read in place however many column
+// panels B has (four here); one row block shared by four panels packs A.
+// DIRECT-LABEL: func.func @direct_a_row_blocks
+// DIRECT-NOT: memref.alloc() {alignment = 64 : i64} : memref<2x
+// DIRECT: memref.load %arg0[
+// DIRECT-NEXT: vector.broadcast
+// DIRECT-LABEL: func.func @packed_a_one_block
+// DIRECT: memref.alloc() {alignment = 64 : i64} : memref<1x4x8x6xf32>
+func.func @direct_a_row_blocks(%a: memref<150x8xf32>, %b: memref<8x64xf32>, %c: memref<150x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<150x8xf32>, memref<8x64xf32>) outs(%c : memref<150x64xf32>)
+  return
+}
+func.func @packed_a_one_block(%a: memref<20x8xf32>, %b: memref<8x64xf32>, %c: memref<20x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<20x8xf32>, memref<8x64xf32>) outs(%c : memref<20x64xf32>)
+  return
+}
+
 // DIRECT-LABEL: func.func @direct_a
 // DIRECT-NOT: memref<1x4x8x6xf32>
 // DIRECT: %[[PB:.+]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x16xf32>

@@ -126,10 +126,17 @@ private:
   static constexpr int64_t kMaxBatchPanelBytes = 16 << 20;
 
   /// Whether the micro-kernel reads A where it is instead of from packed panels: packing A
-  /// costs a read and a write of it per pass over k, which only pays when many column panels
-  /// reuse the packed block (a 1x1 convolution that projects onto few channels spent more time
-  /// packing its wide input than multiplying: MobileNetV2 at batch 1 ran 10% faster without).
-  bool readsADirectly() const { return !transposeA && (t.n + t.nr - 1) / t.nr <= t.directAPanels; }
+  /// costs a read and a write of it per pass over k, which pays only when many column panels
+  /// reuse a block of one row block: a transformer at batch 1 (128 rows, one block shared by
+  /// the threads' column panels) ran 4% slower with A read in place. With several row blocks
+  /// or few column panels, reading A in place is faster: ResNet-50 and MobileNetV2 at batch 1
+  /// ran 5-6% faster than with A packed whenever B has more than two panels, and MobileNetV2
+  /// 10% faster with its narrow 1x1 convolutions (at most two panels) reading A in place.
+  bool readsADirectly() const {
+    if (transposeA || t.directAPanels == 0)
+      return false;
+    return t.rowBlocks > 1 || (t.n + t.nr - 1) / t.nr <= t.directAPanels;
+  }
 
   /// The panels of one matmul, or with `copies`, of that many (an outer dimension).
   void allocatePanels(Value &packedA, Value &packedB, std::optional<int64_t> copies = {}) {

@@ -101,10 +101,10 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
 
     When B is an f32 constant (a weight: a constant `memref.global`, possibly reshaped), all
     of it is packed at build time into a new global of `ceil(N / NR) x K x NR` panels and no
-    B is packed at run time; the original global goes when nothing else reads it. When B has
-    at most `direct-a-panels` column panels and A is not transposed, the micro-kernel reads A
-    where it is instead of packing it: with few panels to reuse it, packing A costs more than
-    it saves.
+    B is packed at run time; the original global goes when nothing else reads it. When A is
+    not transposed and has more than one row block, or B has at most `direct-a-panels` column
+    panels, the micro-kernel reads A where it is instead of packing it: packing A costs more
+    than it saves, except for one row block that many column panels share.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "512",
@@ -115,8 +115,8 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     Option<"cacheBlockColumns", "nc", "int64_t", "4096", "Columns of B packed per block (L3)">,
     Option<"cacheBlockDepth", "kc", "int64_t", "256", "Depth of the packed panels (L1)">,
     Option<"directAPanels", "direct-a-panels", "int64_t", "2",
-           "Column panels of B up to which A is read in place instead of packed (0: always "
-           "pack A)">,
+           "Column panels of B up to which A of one row block is read in place instead of "
+           "packed (0: always pack A)">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
