@@ -103,6 +103,28 @@ func.func @padded(%x: memref<1x4x24x16xf32>, %w: memref<3x3x16xf32>, %bias: memr
   return %y : memref<1x4x24x16xf32>
 }
 
+// Padding at the bottom and right only (top and left 0): the rows past the input's last are
+// still skipped, and the blocks at the right edge still check their columns.
+// CHECK-LABEL: func.func @padded_bottom_right
+// CHECK-NOT: memref.copy
+// CHECK: arith.cmpi slt, %{{.+}}, %c4 : index
+// CHECK: scf.if %{{.+}} -> (vector<8xf32>
+// CHECK: arith.select %{{.+}}, %{{.+}}, %{{.+}} : vector<8xf32>
+// CHECK: return
+func.func @padded_bottom_right(%x: memref<1x4x8x16xf32>, %w: memref<3x3x16xf32>) -> memref<1x4x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %padded = memref.alloc() : memref<1x6x10x16xf32>
+  linalg.fill ins(%zero : f32) outs(%padded : memref<1x6x10x16xf32>)
+  %interior = memref.subview %padded[0, 0, 0, 0] [1, 4, 8, 16] [1, 1, 1, 1] : memref<1x6x10x16xf32> to memref<1x4x8x16xf32, strided<[960, 160, 16, 1]>>
+  memref.copy %x, %interior : memref<1x4x8x16xf32> to memref<1x4x8x16xf32, strided<[960, 160, 16, 1]>>
+  %y = memref.alloc() : memref<1x4x8x16xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x8x16xf32>)
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%padded, %w : memref<1x6x10x16xf32>, memref<3x3x16xf32>) outs(%y : memref<1x4x8x16xf32>)
+  memref.dealloc %padded : memref<1x6x10x16xf32>
+  return %y : memref<1x4x8x16xf32>
+}
+
 // A padded buffer that is read by something else too stays, and the kernel reads it whole.
 // CHECK-LABEL: func.func @padding_kept
 // CHECK: memref.copy

@@ -50,7 +50,6 @@ struct InputWindow {
   Value source;
   int64_t top = 0, left = 0;
   int64_t height, width;
-  bool padded() const { return top != 0 || left != 0; }
 };
 
 /// Output pixels whose sums are kept in registers together: the most (up to 8) that divide
@@ -98,6 +97,13 @@ public:
   }
 
 private:
+  /// Whether some window starts above the input or ends below it (padding at the top or the
+  /// bottom).
+  bool rowsLeaveInput() const {
+    return in.top > 0 ||
+           (s.outHeight - 1) * s.strideH + (s.kernelHeight - 1) * s.dilationH - in.top >= in.height;
+  }
+
   /// Whether the last output column's window passes the input's right edge.
   bool reachesRightEdge() const {
     return (s.outWidth - 1) * s.strideW + (s.kernelWidth - 1) * s.dilationW - in.left >= in.width;
@@ -124,7 +130,7 @@ private:
       Value i = rowsLoop.getInductionVar();
       Value inputRow = sub(add(mul(y, s.strideH), mul(i, s.dilationH)), index(in.top));
       ValueRange carried = rowsLoop.getRegionIterArgs();
-      if (!in.padded()) {
+      if (!rowsLeaveInput()) {
         scf::YieldOp::create(b, emitTaps(n, i, inputRow, x0, c, carried, checkColumns));
       } else {
         // A filter row above or below the input adds nothing.

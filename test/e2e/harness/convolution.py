@@ -44,10 +44,12 @@ def conv_cases():
                ((1, 5, 5, 1), (1, 1, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1))]
     # Grouped: depthwise (groups = channels) with multipliers 1 and 2, and groups of several
     # channels, through strides, padding and dilations. Depthwise f32 runs kiln-depthwise-conv's
-    # kernel: channels past a whole vector (17, 35), blocks of 8, 3 and 7 output pixels.
+    # kernel: channels past a whole vector (17, 35), blocks of 8, 3 and 7 output pixels, and
+    # inputs padded on every side or only below and right (read unpadded, with bounds checks).
     grouped = [((1, 9, 8, 17), (3, 3, 1, 17), (1, 1), (1, 1, 1, 1), (1, 1), 17),
                ((2, 9, 11, 35), (3, 3, 1, 35), (2, 1), (1, 1, 1, 1), (1, 2), 35),
                ((1, 7, 7, 32), (5, 5, 1, 32), (1, 1), (2, 2, 2, 2), (1, 1), 32),
+               ((1, 8, 10, 16), (3, 3, 1, 16), (1, 1), (0, 2, 0, 2), (1, 1), 16),
                ((2, 10, 9, 6), (3, 3, 1, 12), (2, 2), (0, 1, 1, 0), (1, 1), 6),
                ((1, 8, 7, 6), (3, 2, 2, 9), (1, 2), (1, 1, 0, 1), (2, 1), 3),
                ((1, 6, 6, 4), (1, 1, 2, 4), (1, 1), (0, 0, 0, 0), (1, 1), 2)]
