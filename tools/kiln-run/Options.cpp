@@ -24,10 +24,10 @@ Runs a graph of a Kiln shared artifact (kilnc --emit=shared) on NumPy .npy files
                     time and the bandwidth (bytes of inputs and outputs / median time), in GB/s;
                     on CUDA also the kernels' own time (CUDA events, without the copies)
   --profile         time each kernel of the graph's CPU code (the loops and calls that run one
-                    source op, with what was fused into it) and print them, longest first:
-                    share of the call, time per call, starts per call, and the kernel's name,
-                    which is its op's location (the ONNX node name for an imported model).
-                    With --bench, over the timed runs
+                    source op, with what was fused into it) and print those that ran, longest
+                    first: share of the call, time per call, starts per call, and the kernel's
+                    name, which is its op's location (the ONNX node name for an imported
+                    model). With --bench, only the timed runs are profiled
   --device D        cpu, cuda (the graph's CUDA entry on GPU 0; an error without one), or auto
                     (default: cuda when the artifact has CUDA code and a GPU is there, else
                     cpu). With CUDA code in the artifact, the device that ran is printed on
