@@ -246,19 +246,6 @@ std::optional<DepthwiseShape> matchDepthwise(linalg::DepthwiseConv2DNhwcHwcOp op
                         kernel[1], strides[0], strides[1], dilations[0], dilations[1]};
 }
 
-/// Whether `op` sets all of `buffer` to zero: linalg.fill, or the linalg.map without inputs
-/// that a tensor.pad bufferizes to.
-bool isZeroFill(Operation *op, Value buffer) {
-  if (auto fill = dyn_cast<linalg::FillOp>(op))
-    return fill.getOutputs().front() == buffer &&
-           matchPattern(fill.getInputs().front(), m_AnyZeroFloat());
-  auto map = dyn_cast<linalg::MapOp>(op);
-  if (!map || !map.getInputs().empty() || map.getInit() != buffer)
-    return false;
-  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
-  return yield.getNumOperands() == 1 && matchPattern(yield.getOperand(0), m_AnyZeroFloat());
-}
-
 /// The unpadded input of `op`, when its input is a buffer that holds nothing but zeros and a
 /// copy of it: allocated, zero-filled, given the copy of an identity-layout buffer through a
 /// unit-stride subview, then read by `op` alone. `erase` gets the ops that made the padded

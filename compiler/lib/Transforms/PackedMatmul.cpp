@@ -300,16 +300,24 @@ private:
     });
   }
 
+  /// The rows of A that micro-tile (ic + ir) reads: rows past the end repeat the last row, so
+  /// that reading them stays in bounds without a branch (their results are never stored).
+  SmallVector<Value> tileRows(Value ic, Value ir) {
+    SmallVector<Value> rows;
+    for (int64_t r = 0; r < t.mr; ++r) {
+      Value row = add(add(ic, ir), index(r));
+      rows.push_back(t.m % t.mr == 0 ? row : minIndex(row, index(t.m - 1)));
+    }
+    return rows;
+  }
+
   /// packedA[block][ir / mr][kk][r] = A[ic + ir + r][pc + kk] (A^T[pc + kk][ic + ir + r]). Rows
   /// past the end repeat the last row: their results are never stored, and reading them stays
   /// in bounds without a branch.
   void packA(Value packedA, Value block, Value ic, Value mcCur, Value pc, Value kcCur) {
-    Value lastRow = index(t.m - 1);
     forLoop(index(0), mcCur, index(t.mr), [&](Value ir) {
       Value panel = divIndex(ir, t.mr);
-      SmallVector<Value> rows;
-      for (int64_t r = 0; r < t.mr; ++r)
-        rows.push_back(minIndex(add(add(ic, ir), index(r)), lastRow));
+      SmallVector<Value> rows = tileRows(ic, ir);
       forLoop(index(0), kcCur, index(1), [&](Value kk) {
         Value col = add(pc, kk);
         for (int64_t r = 0; r < t.mr; ++r) {
@@ -331,12 +339,7 @@ private:
     Value zeroVector =
         arith::ConstantOp::create(b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
     SmallVector<Value> init(t.mr * t.vectorsPerRow, zeroVector);
-    // Read directly, rows past the end repeat the last row, as packA does.
-    SmallVector<Value> aRows;
-    if (directA)
-      for (int64_t r = 0; r < t.mr; ++r)
-        aRows.push_back(t.m % t.mr == 0 ? add(add(ic, ir), index(r))
-                                        : minIndex(add(add(ic, ir), index(r)), index(t.m - 1)));
+    SmallVector<Value> aRows = directA ? tileRows(ic, ir) : SmallVector<Value>{};
     auto loop = scf::ForOp::create(b, index(0), kcCur, index(1), init);
     {
       OpBuilder::InsertionGuard guard(b);

@@ -8,16 +8,27 @@ using namespace mlir;
 
 namespace kiln {
 
+namespace {
+bool isZero(Value value) {
+  return matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero());
+}
+} // namespace
+
+bool isZeroFill(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.hasPureBufferSemantics() && fill.getOutputs().front() == buffer &&
+           isZero(fill.getInputs().front());
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.getInputs().empty() || map.getInit() != buffer)
+    return false;
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  return yield.getNumOperands() == 1 && isZero(yield.getOperand(0));
+}
+
 linalg::FillOp findZeroFill(Operation *op, Value buffer) {
   for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
-      if (fill.getOutputs().front() != buffer || !fill.hasPureBufferSemantics())
-        return {};
-      Value value = fill.getInputs().front();
-      if (matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero()))
-        return fill;
-      return {};
-    }
+    if (auto fill = dyn_cast<linalg::FillOp>(prev))
+      return isZeroFill(fill, buffer) ? fill : linalg::FillOp();
     if (!isMemoryEffectFree(prev))
       return {};
   }

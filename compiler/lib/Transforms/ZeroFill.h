@@ -11,6 +11,10 @@ namespace kiln {
 /// accumulators and drop the fill.
 mlir::linalg::FillOp findZeroFill(mlir::Operation *op, mlir::Value buffer);
 
+/// Whether `op` sets all of `buffer` to zero: a linalg.fill of zero, or the linalg.map without
+/// inputs that yields zero, which a tensor.pad bufferizes to.
+bool isZeroFill(mlir::Operation *op, mlir::Value buffer);
+
 } // namespace kiln
 
 #endif
