@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "ConstantBuffers.h"
 #include "MatmulEpilogue.h"
+#include "WindowColumns.h"
 #include "ZeroFill.h"
 #include "kiln/Compiler/Passes.h"
 
@@ -44,6 +45,32 @@ struct MatmulTiling {
 
 int64_t roundUp(int64_t x, int64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
 
+/// Rows of `m` that micro-tiles of `mr` rows compute when `rowBlocks` blocks of whole tiles
+/// split them: the padding of each block to a multiple of mr is wasted work.
+int64_t computedRows(int64_t m, int64_t rowBlocks, int64_t mr) {
+  int64_t mc = roundUp((m + rowBlocks - 1) / rowBlocks, mr), rows = 0;
+  for (int64_t ic = 0; ic < m; ic += mc)
+    rows += roundUp(std::min(mc, m - ic), mr);
+  return rows;
+}
+
+/// The micro-kernel's rows for `m` rows in `rowBlocks` blocks, at most `maxRows` (what the
+/// register file holds): the count in (maxRows / 2, maxRows] that computes the fewest padded
+/// rows, the larger on a tie. Every such count keeps enough accumulators in flight to hide
+/// the FMA latency, and the loop is FMA-bound whatever the count (one broadcast per row, two
+/// loads of B per step), so padding is what differs: with 12 rows, ResNet-50's 7x7 layers
+/// (M = 49) computed 60 rows for 49, and a transformer's 128 rows 132. A matrix of at most
+/// maxRows rows is one tile of exactly its rows.
+int64_t chooseTileRows(int64_t m, int64_t rowBlocks, int64_t maxRows) {
+  if (m <= maxRows)
+    return m;
+  int64_t best = maxRows;
+  for (int64_t mr = maxRows - 1; mr > maxRows / 2; --mr)
+    if (computedRows(m, rowBlocks, mr) < computedRows(m, rowBlocks, best))
+      best = mr;
+  return best;
+}
+
 MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_t mr,
                           int64_t mcRows, int64_t ncColumns, int64_t kcDepth,
                           int64_t directAPanels) {
@@ -57,13 +84,39 @@ MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_
   t.nr = t.vectorsPerRow * lanes;
   // Two vectors per row and mr rows of accumulators, plus the two B vectors and one broadcast,
   // must fit the register file: 32 registers with AVX-512, 16 below it.
-  t.mr = mr > 0 ? mr : (lanes >= 16 ? 12 : 6);
   t.kc = std::min(k, kcDepth);
   // Row blocks of equal size (what threads share), none larger than mcRows.
   t.rowBlocks = (m + mcRows - 1) / mcRows;
+  t.mr = mr > 0 ? mr : chooseTileRows(m, t.rowBlocks, lanes >= 16 ? 12 : 6);
   t.mc = roundUp((m + t.rowBlocks - 1) / t.rowBlocks, t.mr);
   t.nc = std::min(roundUp(n, t.nr), roundUp(ncColumns, t.nr));
   return t;
+}
+
+/// Whether the micro-kernel reads A where it is instead of from packed panels: packing A
+/// costs a read and a write of it per pass over k, which pays only when many column panels
+/// reuse a block of one row block: a transformer at batch 1 (128 rows, one block shared by
+/// the threads' column panels) ran 4% slower with A read in place. With several row blocks
+/// or few column panels, reading A in place is faster: ResNet-50 and MobileNetV2 at batch 1
+/// ran 5-6% faster than with A packed whenever B has more than two panels, and MobileNetV2
+/// 10% faster with its narrow 1x1 convolutions (at most two panels) reading A in place.
+bool readsADirectly(const MatmulTiling &t, bool transposeA) {
+  if (transposeA || t.directAPanels == 0)
+    return false;
+  return t.rowBlocks > 1 || (t.n + t.nr - 1) / t.nr <= t.directAPanels;
+}
+
+/// The depth of the panels when A is read through `window`: a multiple of its contiguous
+/// columns, or a divisor of them, so that no pass over k, and no run of columns the kernel
+/// reads as one, straddles a filter row. Nothing when only a much shallower depth would do.
+std::optional<int64_t> windowDepth(const WindowColumns &window, int64_t k, int64_t kcDepth) {
+  int64_t run = window.contiguousColumns();
+  if (run <= kcDepth)
+    return std::min(k, kcDepth / run * run);
+  for (int64_t depth = kcDepth; depth >= kcDepth / 4; --depth)
+    if (run % depth == 0)
+      return depth;
+  return std::nullopt;
 }
 
 /// Emits the loop nest for one matmul C += A * B; `b` inserts before the matmul.
@@ -80,10 +133,14 @@ public:
         vectorType(VectorType::get({t.lanes}, acc)) {}
 
   /// C += A B; with `prepackedB` (packWholeB's layout, packed at build time), B's panels are
-  /// read from it instead of being packed on each call.
-  void emit(Value prepackedB = nullptr) {
+  /// read from it instead of being packed on each call; with `columns` (A read in place, and
+  /// kc from windowDepth), A's elements are read from the convolution input behind them.
+  void emit(Value prepackedB = nullptr, const WindowColumns *columns = nullptr) {
     wholeB = prepackedB;
-    directA = readsADirectly();
+    directA = readsADirectly(t, transposeA);
+    window = columns;
+    if (window)
+      flatInput = window->flatSource(b);
     Value packedA, packedB;
     allocatePanels(packedA, packedB);
     emitLoops(packedA, packedB);
@@ -95,7 +152,7 @@ public:
   /// matrix with panels of its own, unless those would take more than kMaxBatchPanelBytes;
   /// otherwise the 2-D kernel runs on each matrix in turn, with the panels allocated once.
   void emitBatched(int64_t batch) {
-    directA = readsADirectly();
+    directA = readsADirectly(t, transposeA);
     Value batchA = a, batchB = bMat, batchC = c;
     auto selectMatrix = [&](Value i) {
       a = sliceAt(batchA, i);
@@ -124,19 +181,6 @@ public:
 
 private:
   static constexpr int64_t kMaxBatchPanelBytes = 16 << 20;
-
-  /// Whether the micro-kernel reads A where it is instead of from packed panels: packing A
-  /// costs a read and a write of it per pass over k, which pays only when many column panels
-  /// reuse a block of one row block: a transformer at batch 1 (128 rows, one block shared by
-  /// the threads' column panels) ran 4% slower with A read in place. With several row blocks
-  /// or few column panels, reading A in place is faster: ResNet-50 and MobileNetV2 at batch 1
-  /// ran 5-6% faster than with A packed whenever B has more than two panels, and MobileNetV2
-  /// 10% faster with its narrow 1x1 convolutions (at most two panels) reading A in place.
-  bool readsADirectly() const {
-    if (transposeA || t.directAPanels == 0)
-      return false;
-    return t.rowBlocks > 1 || (t.n + t.nr - 1) / t.nr <= t.directAPanels;
-  }
 
   /// The panels of one matmul, or with `copies`, of that many (an outer dimension).
   void allocatePanels(Value &packedA, Value &packedB, std::optional<int64_t> copies = {}) {
@@ -340,30 +384,20 @@ private:
         arith::ConstantOp::create(b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
     SmallVector<Value> init(t.mr * t.vectorsPerRow, zeroVector);
     SmallVector<Value> aRows = directA ? tileRows(ic, ir) : SmallVector<Value>{};
-    auto loop = scf::ForOp::create(b, index(0), kcCur, index(1), init);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value kk = loop.getInductionVar();
-      SmallVector<Value> bVectors;
-      for (int64_t v = 0; v < t.vectorsPerRow; ++v)
-        bVectors.push_back(vector::LoadOp::create(
-            b, vectorType, packedB, ValueRange{bPanel, add(bRow0, kk), index(v * t.lanes)}));
-      SmallVector<Value> next;
-      for (int64_t r = 0; r < t.mr; ++r) {
-        Value scalar =
-            directA ? extend(memref::LoadOp::create(b, a, ValueRange{aRows[r], add(pc, kk)}))
-                    : memref::LoadOp::create(b, packedA, ValueRange{block, aPanel, kk, index(r)});
-        Value broadcast = vector::BroadcastOp::create(b, vectorType, scalar);
-        for (int64_t v = 0; v < t.vectorsPerRow; ++v)
-          next.push_back(
-              multiplyAdd(broadcast, bVectors[v], loop.getRegionIterArg(r * t.vectorsPerRow + v)));
-      }
-      scf::YieldOp::create(b, next);
+    ValueRange sums;
+    if (window) {
+      sums = accumulateThroughWindow(init, aRows, packedB, bPanel, bRow0, pc, kcCur);
+    } else {
+      auto aElement = [&](int64_t r, Value kk) -> Value {
+        if (directA)
+          return extend(memref::LoadOp::create(b, a, ValueRange{aRows[r], add(pc, kk)}));
+        return memref::LoadOp::create(b, packedA, ValueRange{block, aPanel, kk, index(r)});
+      };
+      sums = accumulate(init, index(0), kcCur, packedB, bPanel, bRow0, aElement);
     }
     Value row0 = add(ic, ir), col0 = add(jc, jr);
     auto store = [&](bool applyEpilogue, bool addToC) {
-      storeTile(loop.getResults(), row0, col0, applyEpilogue, addToC);
+      storeTile(sums, row0, col0, applyEpilogue, addToC);
     };
     // Passes over k: the last applies the epilogue; the first, when C starts at zero, stores
     // without reading C. With one pass, it is both.
@@ -385,6 +419,55 @@ private:
     }
     Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, pc, index(0));
     ifThenElse(first, [&] { store(false, false); }, laterPass);
+  }
+
+  /// The accumulators after steps [lb, ub) of the k loop from `init`: step kk multiplies B's
+  /// row bRow0 + kk of panel bPanel by the elements aElement(r, kk) of the tile's rows.
+  ValueRange accumulate(ValueRange init, Value lb, Value ub, Value packedB, Value bPanel,
+                        Value bRow0, function_ref<Value(int64_t, Value)> aElement) {
+    auto loop = scf::ForOp::create(b, lb, ub, index(1), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kk = loop.getInductionVar();
+    SmallVector<Value> bVectors;
+    for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+      bVectors.push_back(vector::LoadOp::create(
+          b, vectorType, packedB, ValueRange{bPanel, add(bRow0, kk), index(v * t.lanes)}));
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < t.mr; ++r) {
+      Value broadcast = vector::BroadcastOp::create(b, vectorType, aElement(r, kk));
+      for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+        next.push_back(
+            multiplyAdd(broadcast, bVectors[v], loop.getRegionIterArg(r * t.vectorsPerRow + v)));
+    }
+    scf::YieldOp::create(b, next);
+    return loop.getResults();
+  }
+
+  /// accumulate over [0, kcCur) with A's elements read from the convolution input behind
+  /// `window`: in runs of contiguous columns, each row's element at offset base(row) +
+  /// offset(run) + kk, so that the inner loop has no index arithmetic beyond an increment.
+  ValueRange accumulateThroughWindow(ValueRange init, ArrayRef<Value> aRows, Value packedB,
+                                     Value bPanel, Value bRow0, Value pc, Value kcCur) {
+    SmallVector<Value> bases;
+    for (Value row : aRows)
+      bases.push_back(window->rowBase(b, row));
+    int64_t run = std::min(window->contiguousColumns(), t.kc);
+    auto runs = scf::ForOp::create(b, index(0), kcCur, index(run), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(runs.getBody());
+    Value start = runs.getInductionVar();
+    Value offset = window->columnOffset(b, add(pc, start));
+    SmallVector<Value> runBases;
+    for (Value base : bases)
+      runBases.push_back(add(base, offset));
+    auto aElement = [&](int64_t r, Value kk) -> Value {
+      return memref::LoadOp::create(b, flatInput, ValueRange{add(runBases[r], kk)});
+    };
+    ValueRange sums = accumulate(runs.getRegionIterArgs(), index(0), index(run), packedB, bPanel,
+                                 add(bRow0, start), aElement);
+    scf::YieldOp::create(b, sums);
+    return runs.getResults();
   }
 
   void ifThenElse(Value condition, function_ref<void()> thenBody, function_ref<void()> elseBody) {
@@ -430,9 +513,11 @@ private:
 
   ImplicitLocOpBuilder &b;
   const MatmulTiling &t;
-  Value wholeB;         // B packed at build time (packWholeB), or null
-  bool directA = false; // the micro-kernel reads A itself (readsADirectly)
-  Value a, bMat, c;     // the matrices of the matmul, or of the batch element being emitted
+  Value wholeB;                          // B packed at build time (packWholeB), or null
+  bool directA = false;                  // the micro-kernel reads A itself (readsADirectly)
+  const WindowColumns *window = nullptr; // A is the im2col copy of this input, read in place
+  Value flatInput;                       // window's input as one dimension
+  Value a, bMat, c; // the matrices of the matmul, or of the batch element being emitted
   bool transposeA, transposeB;
   std::optional<MatmulEpilogue> epilogue;
   bool zeroC;
@@ -538,6 +623,19 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       MatmulTiling tiling = chooseTiling(cShape[cShape.size() - 2], cShape.back(), k,
                                          vectorBits / 32, microKernelRows, cacheBlockRows,
                                          cacheBlockColumns, cacheBlockDepth, directAPanels);
+      // Before the epilogue is found, which moves an allocation between the copy and here.
+      std::optional<WindowColumns> window;
+      if (isa<linalg::MatmulOp>(op) && !transposeA && tiling.directAPanels > 0)
+        window = matchWindowColumns(a, op);
+      if (window) {
+        std::optional<int64_t> depth = windowDepth(*window, k, cacheBlockDepth);
+        if (depth) {
+          tiling.kc = *depth;
+          tiling.directAPanels = tiling.n;
+        } else {
+          window.reset();
+        }
+      }
       // Before the epilogue is found, which moves its output's allocation above the matmul.
       linalg::FillOp zeroFill = findZeroFill(op, c);
       std::optional<MatmulEpilogue> epilogue;
@@ -549,8 +647,11 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       if (isa<linalg::BatchMatmulOp>(op))
         emitter.emitBatched(aShape.front());
       else
-        emitter.emit(prepackConstantB(builder, bMat, tiling, transposeB));
+        emitter.emit(prepackConstantB(builder, bMat, tiling, transposeB),
+                     window ? &*window : nullptr);
       op->erase();
+      if (window)
+        window->eraseCopy();
       eraseIfUnused(bMat);
       if (zeroFill)
         zeroFill.erase();

@@ -41,7 +41,12 @@ def conv_cases():
     configs = [((1, 7, 9, 3), (3, 3, 3, 4), (1, 1), (0, 0, 0, 0), (1, 1)),
                ((2, 9, 8, 5), (3, 3, 5, 2), (2, 2), (1, 1, 1, 1), (1, 1)),
                ((1, 11, 10, 2), (3, 2, 2, 3), (1, 2), (2, 0, 1, 1), (2, 1)),
-               ((1, 5, 5, 1), (1, 1, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1))]
+               ((1, 5, 5, 1), (1, 1, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1)),
+               # f32 reads its im2col columns from the input in runs: a filter row (3 x 160
+               # channels) split into passes over k of 240, two row blocks; and at dilated
+               # width, a tap's 100 channels at a time, two taps per pass.
+               ((2, 10, 9, 160), (3, 3, 160, 5), (1, 1), (1, 1, 1, 1), (1, 1)),
+               ((1, 9, 12, 100), (2, 3, 100, 4), (2, 1), (0, 1, 2, 0), (1, 2))]
     # Grouped: depthwise (groups = channels) with multipliers 1 and 2, and groups of several
     # channels, through strides, padding and dilations. Depthwise f32 runs kiln-depthwise-conv's
     # kernel: channels past a whole vector (17, 35), blocks of 8, 3 and 7 output pixels, and

@@ -110,7 +110,8 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     Option<"vectorBits", "vector-bits", "int64_t", "512",
            "Width of the target's vector registers in bits (512 with AVX-512, 256 with AVX2)">,
     Option<"microKernelRows", "mr", "int64_t", "0",
-           "Rows of the micro-kernel; 0 picks 12 for 512-bit vectors and 6 otherwise">,
+           "Rows of the micro-kernel; 0 picks, per matmul, the count of at most 12 (512-bit "
+           "vectors) or 6 (narrower) that pads M's row blocks least">,
     Option<"cacheBlockRows", "mc", "int64_t", "144", "Rows of A packed per block (L2)">,
     Option<"cacheBlockColumns", "nc", "int64_t", "4096", "Columns of B packed per block (L3)">,
     Option<"cacheBlockDepth", "kc", "int64_t", "256", "Depth of the packed panels (L1)">,

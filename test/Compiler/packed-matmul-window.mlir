@@ -1,0 +1,84 @@
+// RUN: kiln-opt %s --kiln-packed-matmul --canonicalize --cse | FileCheck %s
+
+#window = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3, d2 + d4, d5)>
+#dilated = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 + d4 * 2, d5)>
+#id6 = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+
+// A 3x3 convolution as kiln-to-linalg lowers it: the im2col copy of the padded 1x8x8x8 input
+// into 36 x 72 columns, times the filter. The micro-kernel reads the columns from the padded
+// input instead, seen as one dimension: each row's base (its output pixel) is computed once
+// per tile, and k runs in runs of 24 columns (a filter row: 3 taps x 8 channels, contiguous
+// in the input) with one offset each, so the innermost loop only adds kk. The copy, its
+// buffer and its view are gone; the zero fill of C between the copy and the matmul writes
+// another buffer.
+// CHECK-LABEL: func.func @im2col
+// CHECK-NOT: memref<1x6x6x3x3x8xf32>
+// CHECK: %[[FLAT:.+]] = memref.collapse_shape %arg0 {{\[\[}}0, 1, 2, 3]] : memref<1x8x8x8xf32> into memref<512xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c72 step %c24 iter_args(
+// CHECK: scf.for %[[KK:.+]] = %c0 to %c24 step %c1 iter_args(
+// CHECK-COUNT-2: vector.load
+// CHECK-NEXT: %[[AT:.+]] = arith.addi %{{.+}}, %[[KK]] : index
+// CHECK-NEXT: memref.load %[[FLAT]][%[[AT]]] : memref<512xf32>
+// CHECK-NEXT: vector.broadcast
+// CHECK-NEXT: vector.fma
+// CHECK-NOT: memref<1x6x6x3x3x8xf32>
+// CHECK: return
+func.func @im2col(%padded: memref<1x8x8x8xf32>, %w: memref<72x4xf32>, %result: memref<36x4xf32>) {
+  %columns = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x3x3x8xf32>
+  linalg.generic {indexing_maps = [#window, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%padded : memref<1x8x8x8xf32>) outs(%columns : memref<1x6x6x3x3x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %a = memref.collapse_shape %columns [[0, 1, 2], [3, 4, 5]] : memref<1x6x6x3x3x8xf32> into memref<36x72xf32>
+  %c = memref.alloc() {alignment = 64 : i64} : memref<36x4xf32>
+  %cst = arith.constant 0.0 : f32
+  linalg.fill ins(%cst : f32) outs(%c : memref<36x4xf32>)
+  linalg.matmul ins(%a, %w : memref<36x72xf32>, memref<72x4xf32>) outs(%c : memref<36x4xf32>)
+  memref.dealloc %columns : memref<1x6x6x3x3x8xf32>
+  memref.copy %c, %result : memref<36x4xf32> to memref<36x4xf32>
+  memref.dealloc %c : memref<36x4xf32>
+  return
+}
+
+// Stride 2 in height, dilation 2 in width: a tap's 8 channels are what is contiguous, so k
+// runs 8 columns at a time; a column's offset is (i * 9 + j * 2) * 8 + channel and a row's
+// base (y * 2 * 9 + x) * 8 in the flattened 1x9x9x8 input.
+// CHECK-LABEL: func.func @dilated
+// CHECK-NOT: memref<1x3x5x3x3x8xf32>
+// CHECK: memref.collapse_shape %arg0 {{\[\[}}0, 1, 2, 3]] : memref<1x9x9x8xf32> into memref<648xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c72 step %c8 iter_args(
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c1 iter_args(
+func.func @dilated(%padded: memref<1x9x9x8xf32>, %w: memref<72x4xf32>, %c: memref<15x4xf32>) {
+  %columns = memref.alloc() {alignment = 64 : i64} : memref<1x3x5x3x3x8xf32>
+  linalg.generic {indexing_maps = [#dilated, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%padded : memref<1x9x9x8xf32>) outs(%columns : memref<1x3x5x3x3x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %a = memref.collapse_shape %columns [[0, 1, 2], [3, 4, 5]] : memref<1x3x5x3x3x8xf32> into memref<15x72xf32>
+  linalg.matmul ins(%a, %w : memref<15x72xf32>, memref<72x4xf32>) outs(%c : memref<15x4xf32>)
+  memref.dealloc %columns : memref<1x3x5x3x3x8xf32>
+  return
+}
+
+// The input is written between the copy and the matmul, so the columns no longer match it:
+// the copy stays and the micro-kernel reads the columns.
+// CHECK-LABEL: func.func @input_overwritten
+// CHECK: linalg.generic
+// CHECK: memref.collapse_shape %{{.+}} {{\[\[}}0, 1, 2], [3, 4, 5]]
+// CHECK: memref.load %collapse_shape[
+func.func @input_overwritten(%padded: memref<1x8x8x8xf32>, %w: memref<72x4xf32>, %c: memref<36x4xf32>) {
+  %columns = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x3x3x8xf32>
+  linalg.generic {indexing_maps = [#window, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%padded : memref<1x8x8x8xf32>) outs(%columns : memref<1x6x6x3x3x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %cst = arith.constant 1.0 : f32
+  linalg.fill ins(%cst : f32) outs(%padded : memref<1x8x8x8xf32>)
+  %a = memref.collapse_shape %columns [[0, 1, 2], [3, 4, 5]] : memref<1x6x6x3x3x8xf32> into memref<36x72xf32>
+  linalg.matmul ins(%a, %w : memref<36x72xf32>, memref<72x4xf32>) outs(%c : memref<36x4xf32>)
+  memref.dealloc %columns : memref<1x6x6x3x3x8xf32>
+  return
+}
