@@ -12,12 +12,25 @@ kiln.graph @conv(%x: tensor<1x8x8x3xi8>, %w: tensor<3x3x3x4xi8>) -> tensor<1x4x4
 
 // -----
 
-// Max pooling pads with -inf, which never wins.
+// Max pooling starts from -inf and takes the maximum over the window's taps, channels
+// innermost; a tap in the padding reads its row and column clamped into the input (an element
+// of the same window, which cannot change the maximum), so the input is never padded.
+// CHECK-DAG: #[[WINDOW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
 // CHECK-LABEL: func.func @max_pool
+// CHECK-NOT: tensor.pad
 // CHECK: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
-// CHECK: tensor.pad %{{.+}} low[0, 0, 1, 0] high[0, 0, 1, 0]
-// CHECK:   tensor.yield %[[NEG_INF]]
-// CHECK: linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>}
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[NEG_INF]] : f32)
+// CHECK: linalg.generic {indexing_maps = [#[[WINDOW]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%{{.+}} : tensor<2x2xf32>) outs(%[[INIT]] : tensor<1x4x3x2xf32>)
+// Column: x * 2 + j - 1, clamped to [0, 4].
+// CHECK: %[[X:.+]] = linalg.index 2
+// CHECK: %[[X2:.+]] = arith.muli %[[X]], %c2
+// CHECK: %[[XJ:.+]] = arith.addi %[[X2]], %{{.+}}
+// CHECK: %[[COL:.+]] = arith.subi %[[XJ]], %c1
+// CHECK: %[[LOW:.+]] = arith.maxsi %[[COL]], %c0
+// CHECK: %[[CLAMPED:.+]] = arith.minsi %[[LOW]], %c4
+// CHECK: %[[V:.+]] = tensor.extract %arg1[%{{.+}}, %{{.+}}, %[[CLAMPED]], %{{.+}}] : tensor<1x5x5x2xf32>
+// CHECK: arith.maximumf %{{.+}}, %[[V]] : f32
 kiln.graph @max_pool(%x: tensor<1x5x5x2xf32>) -> tensor<1x4x3x2xf32> {
   %0 = kiln.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 1, 2>, padding = array<i64: 0, 0, 1, 1>} : (tensor<1x5x5x2xf32>) -> tensor<1x4x3x2xf32>
   kiln.return %0 : tensor<1x4x3x2xf32>
