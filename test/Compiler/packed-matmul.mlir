@@ -201,6 +201,39 @@ func.func @epilogue(%a: memref<12x24xf32>, %b: memref<24x16xf32>, %bias: memref<
   return %y : memref<12x16xf32>
 }
 
+// A costly epilogue (here erf; GELU's erfc, SiLU's sigmoid) is not applied to the whole tile
+// at once: the sums go to the tile's slot of a staging buffer (one slot per row block: 20
+// rows, mr = 6, mc = 6 give 4 blocks), and a loop over the tile's rows (fewer than 6 in the last
+// tile) applies the epilogue to one row's vectors at a time.
+// MC-LABEL: func.func @costly_epilogue
+// MC: %[[STAGING:.+]] = memref.alloc() {alignment = 64 : i64} : memref<4x6x16xf32>
+// MC: scf.parallel (%[[BLOCK:.+]]) =
+// MC-COUNT-12: vector.store %{{.+}}, %[[STAGING]][%[[BLOCK]],
+// MC: %[[LEFT:.+]] = arith.subi %c20, %[[ROW0:.+]] : index
+// MC: %[[ROWS:.+]] = arith.minsi %[[LEFT]], %c6 : index
+// MC: scf.for %[[R:.+]] = %c0 to %[[ROWS]] step %c1 {
+// MC: %[[V:.+]] = vector.load %[[STAGING]][%[[BLOCK]], %[[R]], %c0] : memref<4x6x16xf32>, vector<8xf32>
+// MC: math.erf %[[V]] : vector<8xf32>
+// MC: vector.transfer_write
+// MC: vector.load %[[STAGING]][%[[BLOCK]], %[[R]], %c8]
+// MC: math.erf
+// MC: memref.dealloc %[[STAGING]]
+func.func @costly_epilogue(%a: memref<20x8xf32>, %b: memref<8x16xf32>) -> memref<20x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<20x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<20x16xf32>)
+  linalg.matmul ins(%a, %b : memref<20x8xf32>, memref<8x16xf32>) outs(%c : memref<20x16xf32>)
+  %y = memref.alloc() : memref<20x16xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<20x16xf32>) outs(%y : memref<20x16xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %e = math.erf %x : f32
+    linalg.yield %e : f32
+  }
+  memref.dealloc %c : memref<20x16xf32>
+  return %y : memref<20x16xf32>
+}
+
 // A 1x1 convolution's bias, residual and activation come as a generic over the NHWC output,
 // an expand_shape of C that splits its rows into pixels: it is the epilogue all the same, its
 // N-D operands (the residual, Y) read and written through 2-D views of the same rows.

@@ -16,6 +16,7 @@
 #include "MatmulEpilogue.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -262,6 +263,13 @@ void emitEpilogueStore(OpBuilder &b, Location loc, const MatmulEpilogue &epilogu
   Value result = map.lookup(body.getTerminator()->getOperand(0));
   vector::TransferWriteOp::create(b, loc, result, epilogue.output, ValueRange{row, col},
                                   ArrayRef<bool>{inBounds});
+}
+
+bool isCostly(const MatmulEpilogue &epilogue) {
+  linalg::GenericOp generic = epilogue.op;
+  return llvm::any_of(generic.getBody()->getOperations(), [](Operation &op) {
+    return isa<math::MathDialect>(op.getDialect()) || isa<arith::DivFOp>(op);
+  });
 }
 
 void eraseEpilogue(MatmulEpilogue &epilogue) {

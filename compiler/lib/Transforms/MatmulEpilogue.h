@@ -35,6 +35,10 @@ std::optional<MatmulEpilogue> findMatmulEpilogue(mlir::linalg::LinalgOp matmul);
 void emitEpilogueStore(mlir::OpBuilder &b, mlir::Location loc, const MatmulEpilogue &epilogue,
                        mlir::Value sum, mlir::Value row, mlir::Value col, bool inBounds);
 
+/// Whether the payload of the epilogue computes a transcendental function or divides (GELU,
+/// SiLU's sigmoid): more than a tile's accumulators leave registers for.
+bool isCostly(const MatmulEpilogue &epilogue);
+
 /// Erases the generic of an epilogue that was applied, and C's expand_shape it read.
 void eraseEpilogue(MatmulEpilogue &epilogue);
 
