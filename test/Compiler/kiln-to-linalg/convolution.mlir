@@ -12,28 +12,53 @@ kiln.graph @conv(%x: tensor<1x8x8x3xi8>, %w: tensor<3x3x3x4xi8>) -> tensor<1x4x4
 
 // -----
 
-// Max pooling starts from -inf and takes the maximum over the window's taps, channels
-// innermost; a tap in the padding reads its row and column clamped into the input (an element
-// of the same window, which cannot change the maximum), so the input is never padded.
-// CHECK-DAG: #[[WINDOW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4)>
-// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// Max pooling reads no padded copy: a tap in the padding reads its row and column clamped into
+// the input (an element of the same window, which cannot change the maximum). A window of at
+// most 25 taps is one generic over the output, channels innermost, whose payload takes the
+// maximum of its taps pairwise (a tree, not a chain): no -inf fill, no reduction loop.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @max_pool
 // CHECK-NOT: tensor.pad
-// CHECK: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[NEG_INF]] : f32)
-// CHECK: linalg.generic {indexing_maps = [#[[WINDOW]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%{{.+}} : tensor<2x2xf32>) outs(%[[INIT]] : tensor<1x4x3x2xf32>)
-// Column: x * 2 + j - 1, clamped to [0, 4].
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic {indexing_maps = [#[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.+}} : tensor<1x4x3x2xf32>)
+// Tap (0, 0): row y, column x * 2 - 1, clamped to [0, 4].
+// CHECK: %[[Y:.+]] = linalg.index 1
 // CHECK: %[[X:.+]] = linalg.index 2
 // CHECK: %[[X2:.+]] = arith.muli %[[X]], %c2
 // CHECK: %[[XJ:.+]] = arith.addi %[[X2]], %{{.+}}
 // CHECK: %[[COL:.+]] = arith.subi %[[XJ]], %c1
 // CHECK: %[[LOW:.+]] = arith.maxsi %[[COL]], %c0
 // CHECK: %[[CLAMPED:.+]] = arith.minsi %[[LOW]], %c4
-// CHECK: %[[V:.+]] = tensor.extract %arg1[%{{.+}}, %{{.+}}, %[[CLAMPED]], %{{.+}}] : tensor<1x5x5x2xf32>
-// CHECK: arith.maximumf %{{.+}}, %[[V]] : f32
+// CHECK: %[[T0:.+]] = tensor.extract %arg1[%{{.+}}, %{{.+}}, %[[CLAMPED]], %{{.+}}] : tensor<1x5x5x2xf32>
+// CHECK: %[[T1:.+]] = tensor.extract %arg1
+// CHECK: %[[T2:.+]] = tensor.extract %arg1
+// CHECK: %[[T3:.+]] = tensor.extract %arg1
+// CHECK: %[[M01:.+]] = arith.maximumf %[[T0]], %[[T1]] : f32
+// CHECK: %[[M23:.+]] = arith.maximumf %[[T2]], %[[T3]] : f32
+// CHECK: %[[M:.+]] = arith.maximumf %[[M01]], %[[M23]] : f32
+// CHECK: linalg.yield %[[M]]
 kiln.graph @max_pool(%x: tensor<1x5x5x2xf32>) -> tensor<1x4x3x2xf32> {
   %0 = kiln.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 1, 2>, padding = array<i64: 0, 0, 1, 1>} : (tensor<1x5x5x2xf32>) -> tensor<1x4x3x2xf32>
   kiln.return %0 : tensor<1x4x3x2xf32>
+}
+
+// -----
+
+// A window of more than 25 taps (6 x 5) is a reduction instead: a generic over (n, y, x, i, j,
+// c) into an output filled with -inf, each tap read at its clamped row and column.
+// CHECK-DAG: #[[WINDOW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-LABEL: func.func @max_pool_large
+// CHECK-NOT: tensor.pad
+// CHECK: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[NEG_INF]] : f32)
+// CHECK: linalg.generic {indexing_maps = [#[[WINDOW]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%{{.+}} : tensor<6x5xf32>) outs(%[[INIT]] : tensor<1x3x4x2xf32>)
+// CHECK: arith.minsi
+// CHECK: %[[V:.+]] = tensor.extract %arg1
+// CHECK: arith.maximumf %{{.+}}, %[[V]] : f32
+kiln.graph @max_pool_large(%x: tensor<1x8x8x2xf32>) -> tensor<1x3x4x2xf32> {
+  %0 = kiln.max_pool2d %x {window = array<i64: 6, 5>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>} : (tensor<1x8x8x2xf32>) -> tensor<1x3x4x2xf32>
+  kiln.return %0 : tensor<1x3x4x2xf32>
 }
 
 // -----

@@ -150,7 +150,9 @@ def pool_cases(kind):
     configs = [((1, 8, 8, 3), (2, 2), None, (0, 0, 0, 0)),
                ((2, 7, 9, 2), (3, 3), (2, 2), (1, 1, 1, 1)),
                ((1, 5, 6, 1), (3, 2), (1, 1), (2, 0, 1, 1)),
-               ((1, 1, 1, 4), (1, 1), None, (0, 0, 0, 0))]
+               ((1, 1, 1, 4), (1, 1), None, (0, 0, 0, 0)),
+               # More than 25 taps: max pooling reduces over the window instead of unrolling it.
+               ((1, 9, 8, 3), (6, 5), (1, 2), (2, 1, 0, 4))]
     dtypes = ("f32", "f64", "f16") + (("i8", "i32") if kind == "max" else ())
     for xs, window, strides, pad in configs:
         st = strides or window

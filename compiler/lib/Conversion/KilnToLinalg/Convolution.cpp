@@ -230,23 +230,80 @@ Value clampedTap(OpBuilder &b, Location loc, Value index, Value tap, int64_t str
   return arith::MinSIOp::create(b, loc, low, constant(size - 1));
 }
 
-/// Max pooling as a generic over (n, y, x, i, j, c) with the channels innermost, where they
-/// are contiguous and LLVM vectorizes them. Each tap reads the input at its row and column
-/// clamped into the input: a tap in the padding reads an element of its own window again
-/// (the verifier leaves every window a real element, and clamping lands on the nearest one),
-/// which cannot change the maximum, so no padded copy of the input is made. Why not linalg's
-/// pooling op: it needs that copy, and its window loops are innermost, so it runs scalar (a
-/// quarter of ResNet-50's stem at batch 8).
+/// The larger of `a` and `b`: NaN-propagating for floats, signed for integers (what linalg's
+/// pooling op computes).
+Value maxOf(OpBuilder &b, Location loc, Value a, Value c) {
+  if (isa<FloatType>(a.getType()))
+    return arith::MaximumFOp::create(b, loc, a, c);
+  return arith::MaxSIOp::create(b, loc, a, c);
+}
+
+/// Windows of at most this many taps have them unrolled in one generic over the output.
+constexpr int64_t kUnrolledPoolTaps = 25;
+
+/// Max pooling with the channels innermost, where they are contiguous and LLVM vectorizes
+/// them. Each tap reads the input at its row and column clamped into the input: a tap in the
+/// padding reads an element of its own window again (the verifier leaves every window a real
+/// element, and clamping lands on the nearest one), which cannot change the maximum, so no
+/// padded copy of the input is made. A small window (ResNet's 3x3) is one generic over the
+/// output whose payload takes the maximum of its taps, unrolled: each output vector is written
+/// once, with no -inf fill and no reload per tap. A larger one is a generic over (n, y, x, i,
+/// j, c) that reduces into an output filled with the lowest value. Why not linalg's pooling
+/// op: it needs the padded copy, and its window loops are innermost, so it runs scalar
+/// (ResNet-50's max pool took 7.7 ms at batch 8 on 2 threads; 2.6 with the reduction form).
 struct MaxPool2DOpLowering : public OpRewritePattern<MaxPool2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPool2DOp op, PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    Type element = type.getElementType();
-    Value input = op.getInput();
+    ArrayRef<int64_t> window = op.getWindow();
+    Value pool = window[0] * window[1] <= kUnrolledPoolTaps ? poolUnrolled(rewriter, op)
+                                                            : poolReduction(rewriter, op);
+    rewriter.replaceOp(op, pool);
+    return success();
+  }
+
+private:
+  /// The input element of tap (i, j) of the window of output (n, y, x, c).
+  static Value tapValue(OpBuilder &b, Location loc, MaxPool2DOp op, Value n, Value y, Value x,
+                        Value i, Value j, Value c) {
     ArrayRef<int64_t> inputShape = op.getInput().getType().getShape();
     ArrayRef<int64_t> padding = op.getPadding();
     SmallVector<int64_t> strides = op.getStridesOrWindow();
+    Value row = clampedTap(b, loc, y, i, strides[0], padding[0], inputShape[1]);
+    Value col = clampedTap(b, loc, x, j, strides[1], padding[2], inputShape[2]);
+    return tensor::ExtractOp::create(b, loc, op.getInput(), ValueRange{n, row, col, c});
+  }
+
+  static Value poolUnrolled(PatternRewriter &rewriter, MaxPool2DOp op) {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    ArrayRef<int64_t> window = op.getWindow();
+    return buildParallelGeneric(
+        rewriter, loc, type, ValueRange{}, {}, [&](OpBuilder &b, Location l, ValueRange) {
+          auto dim = [&](int64_t d) { return linalg::IndexOp::create(b, l, d); };
+          auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, l, v); };
+          Value n = dim(0), y = dim(1), x = dim(2), c = dim(3);
+          SmallVector<Value> taps;
+          for (int64_t i = 0; i < window[0]; ++i)
+            for (int64_t j = 0; j < window[1]; ++j)
+              taps.push_back(tapValue(b, l, op, n, y, x, index(i), index(j), c));
+          // Pairwise, so that the maxima form a tree of depth log2(taps) rather than a chain:
+          // a NaN-propagating maximum is several instructions deep.
+          while (taps.size() > 1) {
+            SmallVector<Value> next;
+            for (size_t t = 0; t + 1 < taps.size(); t += 2)
+              next.push_back(maxOf(b, l, taps[t], taps[t + 1]));
+            if (taps.size() % 2)
+              next.push_back(taps.back());
+            taps = std::move(next);
+          }
+          return taps.front();
+        });
+  }
+
+  static Value poolReduction(PatternRewriter &rewriter, MaxPool2DOp op) {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type element = type.getElementType();
     Value init = buildFilled(rewriter, loc, type.getShape(),
                              extremeValue(rewriter, element, /*lowest=*/true));
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getWindow(), element);
@@ -263,17 +320,10 @@ struct MaxPool2DOpLowering : public OpRewritePattern<MaxPool2DOp> {
         rewriter, loc, TypeRange{type}, ValueRange{window}, ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto dim = [&](int64_t d) { return linalg::IndexOp::create(b, l, d); };
-          Value row = clampedTap(b, l, dim(1), dim(3), strides[0], padding[0], inputShape[1]);
-          Value col = clampedTap(b, l, dim(2), dim(4), strides[1], padding[2], inputShape[2]);
-          Value value =
-              tensor::ExtractOp::create(b, l, input, ValueRange{dim(0), row, col, dim(5)});
-          Value max = isa<FloatType>(element)
-                          ? arith::MaximumFOp::create(b, l, args[1], value).getResult()
-                          : arith::MaxSIOp::create(b, l, args[1], value).getResult();
-          linalg::YieldOp::create(b, l, max);
+          Value value = tapValue(b, l, op, dim(0), dim(1), dim(2), dim(3), dim(4), dim(5));
+          linalg::YieldOp::create(b, l, maxOf(b, l, args[1], value));
         });
-    rewriter.replaceOp(op, pool.getResult(0));
-    return success();
+    return pool.getResult(0);
   }
 };
 
