@@ -690,6 +690,9 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
         std::optional<int64_t> depth = windowDepth(*window, k, cacheBlockDepth);
         if (depth) {
           tiling.kc = *depth;
+          // Through the window whatever B's panels (readsADirectly then holds): reading the
+          // input in place also beats packing A from the copy for one row block of many
+          // panels (ResNet-50's 3x3 layer at 7x7, 49 rows: 2-8% faster).
           tiling.directAPanels = tiling.n;
         } else {
           window.reset();

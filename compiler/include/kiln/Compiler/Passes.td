@@ -104,7 +104,20 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     B is packed at run time; the original global goes when nothing else reads it. When A is
     not transposed and has more than one row block, or B has at most `direct-a-panels` column
     panels, the micro-kernel reads A where it is instead of packing it: packing A costs more
-    than it saves, except for one row block that many column panels share.
+    than it saves, except for one row block that many column panels share. Each step over k of
+    a build-time B also prefetches the same row of the next panel (weights come from memory on
+    every call).
+
+    When A is the im2col copy of a convolution's input (a generic that copies every window of a
+    4-D f32 buffer, and nothing else writes that buffer before the matmul), the micro-kernel
+    reads A's elements from the input itself, in runs of columns that are contiguous there (a
+    filter row's taps and channels, or at dilated width a tap's channels), with `kc` a multiple
+    or a divisor of the run; the copy and its buffer are erased. `direct-a-panels=0` keeps the
+    copy.
+
+    An epilogue that computes a transcendental function or divides is applied through a
+    tile-sized staging buffer, one row of the tile at a time, instead of on all the tile's
+    accumulators at once, which would need more registers than there are.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "512",
