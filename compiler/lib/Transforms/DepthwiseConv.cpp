@@ -25,7 +25,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNDEPTHWISECONV
@@ -281,13 +280,8 @@ std::optional<InputWindow> matchPaddedInput(linalg::DepthwiseConv2DNhwcHwcOp op,
   // Nothing between the copy and the convolution may write the source, which must still hold
   // what was copied (the fill of the convolution's output is usually there).
   Value source = copy.getSource();
-  for (Operation *between = copy->getNextNode(); between != op; between = between->getNextNode()) {
-    auto fill = dyn_cast<linalg::FillOp>(between);
-    if (!isMemoryEffectFree(between) && !isa<memref::AllocOp>(between) &&
-        !(fill && fill.getOutputs().front() != source &&
-          fill.getOutputs().front().getDefiningOp<memref::AllocOp>()))
-      return std::nullopt;
-  }
+  if (!leavesUnwritten(copy, op, source))
+    return std::nullopt;
   auto sourceType = dyn_cast<MemRefType>(source.getType());
   if (!sourceType || !isStaticF32Buffer(source))
     return std::nullopt;

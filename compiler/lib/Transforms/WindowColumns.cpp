@@ -1,8 +1,8 @@
 //===- WindowColumns.cpp - im2col columns read from the convolution's input ===//
 #include "WindowColumns.h"
+#include "ZeroFill.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
@@ -61,19 +61,6 @@ bool isStaticF32Buffer(Value value, int64_t rank) {
   auto type = dyn_cast<MemRefType>(value.getType());
   return type && type.getRank() == rank && type.hasStaticShape() && type.getLayout().isIdentity() &&
          type.getElementType().isF32();
-}
-
-/// Whether the ops strictly between `first` and `last` (same block) leave `buffer` as it is:
-/// pure ops, allocations, and fills of other allocations (the matmul's zero output).
-bool leavesUnwritten(Operation *first, Operation *last, Value buffer) {
-  for (Operation *op = first->getNextNode(); op != last; op = op->getNextNode()) {
-    auto fill = dyn_cast<linalg::FillOp>(op);
-    bool fillsOther = fill && fill.getOutputs().front() != buffer &&
-                      fill.getOutputs().front().getDefiningOp<memref::AllocOp>();
-    if (!isMemoryEffectFree(op) && !isa<memref::AllocOp>(op) && !fillsOther)
-      return false;
-  }
-  return true;
 }
 
 } // namespace

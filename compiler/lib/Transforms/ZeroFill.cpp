@@ -1,6 +1,7 @@
 //===- ZeroFill.cpp - Fills of zeros that a kernel can start from instead -===//
 #include "ZeroFill.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -13,6 +14,17 @@ bool isZero(Value value) {
   return matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero());
 }
 } // namespace
+
+bool leavesUnwritten(Operation *first, Operation *last, Value buffer) {
+  for (Operation *op = first->getNextNode(); op != last; op = op->getNextNode()) {
+    auto fill = dyn_cast<linalg::FillOp>(op);
+    bool fillsOther = fill && fill.getOutputs().front() != buffer &&
+                      fill.getOutputs().front().getDefiningOp<memref::AllocOp>();
+    if (!isMemoryEffectFree(op) && !isa<memref::AllocOp>(op) && !fillsOther)
+      return false;
+  }
+  return true;
+}
 
 bool isZeroFill(Operation *op, Value buffer) {
   if (auto fill = dyn_cast<linalg::FillOp>(op))

@@ -11,6 +11,11 @@ namespace kiln {
 /// accumulators and drop the fill.
 mlir::linalg::FillOp findZeroFill(mlir::Operation *op, mlir::Value buffer);
 
+/// Whether the ops strictly between `first` and `last` (same block) leave `buffer` as it is:
+/// pure ops, allocations, and fills of other allocations (a kernel's own zero output), so that
+/// a kernel at `last` may read `buffer` as `first` left it.
+bool leavesUnwritten(mlir::Operation *first, mlir::Operation *last, mlir::Value buffer);
+
 /// Whether `op` sets all of `buffer` to zero: a linalg.fill of zero, or the linalg.map without
 /// inputs that yields zero, which a tensor.pad bufferizes to.
 bool isZeroFill(mlir::Operation *op, mlir::Value buffer);
