@@ -164,4 +164,26 @@ LogicalResult collectKernelNames(ModuleOp lowered, std::vector<GraphSignature> &
   return success();
 }
 
+LogicalResult collectBatchCalls(ModuleOp lowered, std::vector<GraphSignature> &graphs) {
+  for (GraphSignature &graph : graphs) {
+    auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body");
+    auto function = body ? body : lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+    // kBatchSplitAttr of kiln/Compiler/Passes.h, which codegen does not depend on.
+    auto attr = function ? function->getAttrOfType<IntegerAttr>("kiln.batch_split") : nullptr;
+    if (!attr)
+      continue;
+    int64_t calls = attr.getInt();
+    auto dividesBatch = [&](const ArgSignature &arg) {
+      return !arg.shape.empty() && arg.shape.front() % calls == 0;
+    };
+    if (calls < 1 || !llvm::all_of(graph.inputs, dividesBatch) ||
+        !llvm::all_of(graph.outputs, dividesBatch))
+      return function.emitError() << "graph '" << graph.name << "' is split into " << calls
+                                  << " calls that do not divide its batch: a bug in Kiln, "
+                                     "please report it with the input";
+    graph.batchCalls = calls;
+  }
+  return success();
+}
+
 } // namespace kiln

@@ -62,6 +62,25 @@ func.func @one_image(%ctx: !llvm.ptr, %a: memref<1x96x64xf32>) {
   return
 }
 
+// A small image: N, H and W give 49 iterations, fewer than 64, but enough to share, so the
+// channels stay a loop inside the task, which LLVM vectorizes (in the range they would cost a
+// division per element).
+// CHECK-LABEL: func.func @small_image
+// CHECK: call @small_image_parallel
+func.func @small_image(%ctx: !llvm.ptr, %a: memref<1x7x7x1152xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c7 = arith.constant 7 : index
+  %c1152 = arith.constant 1152 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%n, %h, %w, %c) = (%c0, %c0, %c0, %c0) to (%c1, %c7, %c7, %c1152)
+      step (%c1, %c1, %c1, %c1) {
+    memref.store %zero, %a[%n, %h, %w, %c] : memref<1x7x7x1152xf32>
+    scf.reduce
+  }
+  return
+}
+
 // A strided view of a passed buffer is rebuilt inside the task from the buffer; a loop that
 // runs once around parallel loops (one image) leaves them to be shared instead.
 // CHECK-LABEL: func.func @strided
@@ -160,6 +179,11 @@ func.func @no_context(%a: memref<64x64xf32>) {
 // CHECK: %[[NV:.+]] = arith.addi %{{.+}}, %{{.+}}
 // CHECK: scf.parallel (%[[W:.+]]) =
 // CHECK: memref.store %{{.+}}, %[[A]][%[[NV]], %[[HV]], %[[W]]]
+// CHECK-LABEL: func.func private @small_image_parallel(
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}}
+// CHECK-NOT: arith.constant 1152
+// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%{{.+}}) step
+// CHECK: memref.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %[[C]]]
 // CHECK-LABEL: func.func private @strided_parallel(
 // CHECK-SAME: %{{.+}}: index, %{{.+}}: index, %[[BUF:.+]]: memref<64x128xf32>)
 // CHECK: %[[VIEW:.+]] = memref.subview %[[BUF]][0, 0] [64, 64] [1, 2]

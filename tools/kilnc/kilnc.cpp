@@ -91,6 +91,14 @@ cl::opt<std::string> moduleNameOpt(
              "file's name)"),
     cl::value_desc("name"), cl::cat(kilncCategory));
 
+cl::opt<int64_t> batchChunk(
+    "batch-chunk",
+    cl::desc("Samples of the batch (dimension 0) that a batch-separable graph's CPU code computes "
+             "per call; its entry then calls it once per chunk, which keeps a convolutional "
+             "network's activations in cache. 0 (default) chooses for graphs that convolve, -1 "
+             "never splits; a chunk that does not divide a graph's batch leaves it whole"),
+    cl::init(0), cl::value_desc("samples"), cl::cat(kilncCategory));
+
 cl::OptionCategory onnxCategory("ONNX models (the input is an ONNX model when its name ends in "
                                 ".onnx or its bytes are a serialized ModelProto)");
 kiln::onnx_importer::ImportCommandLine onnxOptions(onnxCategory);
@@ -120,6 +128,7 @@ kiln::CompileOptions compileOptions() {
   options.moduleName =
       moduleNameOpt.empty() ? kiln::defaultModuleName(inputFile) : std::string(moduleNameOpt);
   options.timePasses = TimePassesIsEnabled;
+  options.batchChunk = batchChunk;
   return options;
 }
 

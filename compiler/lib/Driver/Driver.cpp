@@ -102,8 +102,8 @@ Error writeOutput(StringRef path, StringRef contents) {
 /// Lowers `module` for one CPU target and translates it to LLVM IR; with several targets, a
 /// copy, renamed as that target's variant.
 std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget &target,
-                                          bool several, bool timePasses, LLVMContext &llvmContext,
-                                          StringRef moduleName,
+                                          bool several, const CompileOptions &options,
+                                          LLVMContext &llvmContext, StringRef moduleName,
                                           std::vector<GraphSignature> &graphs) {
   mlir::OwningOpRef<mlir::ModuleOp> copy;
   if (several)
@@ -111,9 +111,10 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget
   mlir::ModuleOp lowered = several ? *copy : module;
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target.vectorRegisterBits();
-  if (failed(lowerToLLVMDialect(lowered, pipelineOptions, timePasses)) ||
+  pipelineOptions.batchChunk = options.batchChunk;
+  if (failed(lowerToLLVMDialect(lowered, pipelineOptions, options.timePasses)) ||
       failed(verifyBarePointerEntries(lowered, graphs)) ||
-      failed(collectKernelNames(lowered, graphs)))
+      failed(collectKernelNames(lowered, graphs)) || failed(collectBatchCalls(lowered, graphs)))
     return nullptr;
   std::unique_ptr<Module> code;
   {
@@ -230,6 +231,7 @@ Error emitLoweredModule(mlir::ModuleOp module, const CPUTarget &target,
                         const CompileOptions &options) {
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target.vectorRegisterBits();
+  pipelineOptions.batchChunk = options.batchChunk;
   if (failed(lowerToLLVMDialect(module, pipelineOptions, options.timePasses)))
     return reported();
   std::string text;
@@ -294,8 +296,8 @@ Error compile(mlir::ModuleOp module, const CompileOptions &options) {
   // The header reports the workspace that lowering plans, so it comes after lowering too.
   std::unique_ptr<Module> llvmModule;
   for (const CPUTarget &target : targets.cpus) {
-    std::unique_ptr<Module> variant = compileCPUVariant(
-        module, target, severalCPUs, options.timePasses, llvmContext, moduleName, graphs);
+    std::unique_ptr<Module> variant =
+        compileCPUVariant(module, target, severalCPUs, options, llvmContext, moduleName, graphs);
     if (!variant)
       return reported();
     if (!llvmModule)

@@ -18,6 +18,9 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &opt
   KilnToLinalgOptions toLinalg;
   toLinalg.softmaxScalesInPlace = options.rowKernels;
   toLinalg.foldMatmulTransposes = options.transposedMatmulOperands;
+  KilnSplitBatchOptions splitBatch;
+  splitBatch.chunk = options.batchChunk;
+  pm.addPass(createKilnSplitBatch(splitBatch));
   pm.addPass(createKilnLowerUnsigned());
   // On Kiln ops, where a transpose is one op: after kiln-to-linalg it is a loop nest.
   pm.addPass(createKilnPropagateTransposes());

@@ -36,6 +36,11 @@ constexpr uint64_t kUnknownTripCount = 64;
 // Iterations a task's range should have, for threads to share it in even parts.
 constexpr uint64_t kMinTasks = 64;
 
+// Iterations of the other dimensions that are enough to share without the innermost one.
+// The innermost dimension is the loop that LLVM vectorizes: in the range it becomes a division
+// per element. [1, 7, 7, 1152] gives 49 tasks without its channels.
+constexpr uint64_t kMinTasksOutsideInnermost = 8;
+
 uint64_t tripCount(Value lb, Value ub, Value step) {
   std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
                          s = getConstantIntValue(step);
@@ -179,13 +184,16 @@ private:
   }
 
   /// How many leading dimensions the task's range covers: as few as give kMinTasks iterations
-  /// to share between threads. One image's loop is [1, H, W, C]: sharing only its batch
+  /// to share between threads, and not the innermost when the others give
+  /// kMinTasksOutsideInnermost. One image's loop is [1, H, W, C]: sharing only its batch
   /// dimension would leave one thread with everything. Dimensions after the first need
   /// constant trip counts, to map the range back to induction values.
   static unsigned distributedDims(scf::ParallelOp loop) {
     unsigned dims = 1;
     uint64_t tasks = tripCount(loop.getLowerBound()[0], loop.getUpperBound()[0], loop.getStep()[0]);
     while (tasks < kMinTasks && dims < loop.getNumLoops()) {
+      if (dims + 1 == loop.getNumLoops() && tasks >= kMinTasksOutsideInnermost)
+        break;
       std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()[dims]),
                              ub = getConstantIntValue(loop.getUpperBound()[dims]),
                              step = getConstantIntValue(loop.getStep()[dims]);

@@ -4,7 +4,8 @@
 Each model is defined with torch (torchvision's, or the small transformers and the U-Net decoder
 below), exported to ONNX, compiled with kilnc (--emit=shared), run with kiln-run on a random
 input, and compared with torch's output and with onnxruntime's on the same ONNX file, each at
-rtol 1e-3, atol 1e-4 x max |output|. Prints, per model, the compile time, the artifact's size
+rtol 1e-3, atol 1e-4 x max |output|. A model compiled with --batch-chunk must also show, in
+kiln-run's profile, every kernel started once per chunk. Prints, per model, the compile time, the artifact's size
 and kilnc's peak memory; exits 1 if any model fails. Needs onnxruntime: run it with the Python
 of the virtual environment that scripts/install-deps.sh makes (.venv/bin/python3).
 
@@ -13,6 +14,7 @@ of the virtual environment that scripts/install-deps.sh makes (.venv/bin/python3
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -146,6 +148,11 @@ def models():
                          {"dynamic_axes": dynamic, "training": torch.onnx.TrainingMode.PRESERVE}, batch),
         "efficientnet_b0": (randomize_batchnorm(torchvision.models.efficientnet_b0()), (image,),
                             ["input"], {"dynamic_axes": dynamic}, batch),
+        # Two images computed one per call (kiln-split-batch): squeeze-and-excitation multiplies
+        # two batched tensors, and the classifier is a matmul of the batch.
+        "efficientnet_b0_split": (randomize_batchnorm(torchvision.models.efficientnet_b0()),
+                                  (torch.randn(2, 3, 224, 224, generator=rng),), ["input"],
+                                  {"dynamic_axes": dynamic}, ["--dim", "batch=2", "--batch-chunk=1"]),
         "squeezenet1_1": (randomize_batchnorm(torchvision.models.squeezenet1_1()), (image,), ["input"],
                           {"dynamic_axes": dynamic}, batch),
         "bert_encoder": (BertEncoder(), (tokens, mask), ["tokens", "mask"], {}, []),
@@ -180,6 +187,14 @@ def run(cmd):
         return process.returncode, stderr.read(), time.monotonic() - start, peak_kb / 1024
 
 
+def starts_once_per_chunk(cmd, calls):
+    """Whether kiln-run's profile shows every kernel started a multiple of `calls` times."""
+    profile = subprocess.run(cmd + ["--profile"], capture_output=True, text=True, check=True).stdout
+    starts = [int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+%\s+[\d.]+ \S+\s+(\d+)\s+\S", profile,
+                                                   re.MULTILINE)]
+    return bool(starts) and all(n % calls == 0 for n in starts)
+
+
 def check(name, spec, args, work):
     model, inputs, input_names, export_options, kilnc_options = spec
     model.eval()
@@ -204,6 +219,10 @@ def check(name, spec, args, work):
         print(f"{name}: FAIL: kiln-run exits with {code}:\n{stderr}")
         return False
     actual = np.load(out)
+    chunk = next((int(o.split("=")[1]) for o in kilnc_options if o.startswith("--batch-chunk=")), 0)
+    if chunk > 0 and not starts_once_per_chunk(cmd, inputs[0].shape[0] // chunk):
+        print(f"{name}: FAIL: its kernels do not start once per chunk of its batch")
+        return False
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
     peer = session.run(None, {n: t.numpy() for n, t in zip(input_names, inputs)})[0]
     scale = float(np.abs(expected).max())

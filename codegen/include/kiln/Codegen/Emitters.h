@@ -43,9 +43,10 @@ llvm::Error addCPUDispatch(llvm::Module &module, llvm::ArrayRef<GraphSignature> 
                            llvm::ArrayRef<CPUTarget> variants, llvm::StringRef moduleName);
 
 /// Defines each graph's C entry around the `<graph>.body` that kiln-plan-workspace gave a
-/// workspace argument (Workspace.cpp); returns each graph's workspace bytes (0 for a graph
-/// without). The entries call `__kiln_<module>_workspace`, which defineWorkspaceProvider
-/// defines once the CPU variants are linked.
+/// workspace argument (Workspace.cpp), calling it once per chunk of a split batch
+/// (GraphSignature::batchCalls; a graph without workspace gets such an entry too); returns each
+/// graph's workspace bytes (0 for a graph without). The entries call `__kiln_<module>_workspace`,
+/// which defineWorkspaceProvider defines once the CPU variants are linked.
 llvm::Expected<std::vector<uint64_t>> addWorkspaceEntries(llvm::Module &module,
                                                           llvm::ArrayRef<GraphSignature> graphs,
                                                           llvm::StringRef moduleName);

@@ -26,6 +26,9 @@ struct GraphSignature {
   /// known after lowering.
   std::vector<std::string> kernels;
   bool kernelsKnown = false;
+  /// How many calls of its CPU code compute one call of the graph, each on the next chunk of
+  /// dimension 0 of every argument and result (kiln-split-batch); known after lowering.
+  uint64_t batchCalls = 1;
 };
 
 /// The signatures of every kiln.graph in `module`, in source order. Read before lowering: they
@@ -62,6 +65,11 @@ mlir::LogicalResult verifyBarePointerEntries(mlir::ModuleOp lowered,
 /// function) from `lowered`. Every CPU variant must name the same kernels, since the table is
 /// made before anything depends on the target; errors are emitted at the graph's function.
 mlir::LogicalResult collectKernelNames(mlir::ModuleOp lowered, std::vector<GraphSignature> &graphs);
+
+/// Reads the number of chunks each graph's batch is computed in (`kiln.batch_split`, which
+/// kiln-split-batch records on its function) from `lowered`. Every CPU variant splits alike,
+/// since the split is decided on Kiln IR; errors are emitted at the graph's function.
+mlir::LogicalResult collectBatchCalls(mlir::ModuleOp lowered, std::vector<GraphSignature> &graphs);
 
 /// The kiln_dtype of an element type (0 if none).
 uint32_t dtypeOf(mlir::Type elementType);

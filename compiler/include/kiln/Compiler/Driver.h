@@ -34,6 +34,9 @@ struct CompileOptions {
   std::string moduleName;
   /// Per-pass times of the MLIR pipelines on stderr.
   bool timePasses = false;
+  /// Samples of dimension 0 per call of a batch-separable graph's CPU code (0: chosen, -1:
+  /// never split; kiln-split-batch).
+  int64_t batchChunk = 0;
 };
 
 /// A failure that was already reported as a located diagnostic through the module's context:

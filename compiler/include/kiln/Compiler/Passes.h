@@ -36,6 +36,10 @@ inline constexpr llvm::StringLiteral kGPUBlockLoopAttr = "kiln.gpu_block_loop";
 /// defines the graph's C entry around `<graph>.body`.
 inline constexpr llvm::StringLiteral kWorkspaceBodySuffix = ".body";
 
+/// The number of calls, one per chunk of dimension 0, that a graph function split by
+/// kiln-split-batch takes to compute its batch: codegen's C entry makes them.
+inline constexpr llvm::StringLiteral kBatchSplitAttr = "kiln.batch_split";
+
 #define GEN_PASS_DECL
 #include "kiln/Compiler/Passes.h.inc"
 

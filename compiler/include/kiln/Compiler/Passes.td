@@ -249,6 +249,32 @@ def KilnLowerParallelCalls : Pass<"kiln-lower-parallel-calls", "::mlir::ModuleOp
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def KilnSplitBatch : Pass<"kiln-split-batch", "::mlir::ModuleOp"> {
+  let summary = "Compute a batch-separable graph one chunk of its batch per call";
+  let description = [{
+    When every argument and result of a `kiln.graph` has the batch as its dimension 0 and every
+    op keeps samples apart (elementwise ops whose other operands broadcast along dimension 0,
+    reductions, normalizations and scans that leave it alone, transposes that keep it first,
+    reshapes that keep it, convolutions and pools of a batched input with a filter that is not,
+    matmuls whose batched operands lead with the batch, slices and pads that leave it whole,
+    concatenations along another axis, lookups of batched indices), the graph is retyped to a
+    chunk of the batch and marked `kiln.batch_split = calls`. Its C entry then calls the code
+    once per chunk, with every argument and result advanced by one chunk (codegen), so the
+    intermediates of one chunk stay in cache where those of the whole batch would stream
+    through memory. The signature the header and metadata show is taken before this pass.
+
+    With `chunk = 0`, only graphs that convolve a batched tensor are split, into the largest
+    chunk whose batched intermediates each take at most `budget-bytes`. A `chunk` that does
+    not divide a graph's batch leaves that graph whole.
+  }];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", "0",
+           "Samples of dimension 0 per call (0: choose; -1: never split)">,
+    Option<"budgetBytes", "budget-bytes", "int64_t", "4194304",
+           "With chunk = 0, the most bytes one batched intermediate of a chunk may take">,
+  ];
+}
+
 def KilnLowerUnsigned : Pass<"kiln-lower-unsigned", "::mlir::ModuleOp"> {
   let summary = "Rewrite ui8/ui16/ui32 tensors as signless ones with the same bits";
   let description = [{

@@ -26,6 +26,12 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
       llvm::cl::desc("Matmuls read transposed operands in place (kiln-to-linalg "
                      "fold-matmul-transposes; the packed kernel packs them)"),
       llvm::cl::init(true)};
+  Option<int64_t> batchChunk{
+      *this, "batch-chunk",
+      llvm::cl::desc("Samples of dimension 0 that a batch-separable graph computes per call "
+                     "(kiln-split-batch; 0: chosen for graphs with convolutions, -1: never "
+                     "split)"),
+      llvm::cl::init(0)};
 };
 
 struct CUDAPipelineOptions : public mlir::PassPipelineOptions<CUDAPipelineOptions> {

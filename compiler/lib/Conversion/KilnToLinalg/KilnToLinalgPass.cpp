@@ -52,6 +52,8 @@ void convertGraphToFunc(GraphOp graph, ArrayAttr kernels) {
   auto func = func::FuncOp::create(rewriter, loc, graph.getSymName(),
                                    rewriter.getFunctionType(inputs, results));
   func->setAttr(kKernelsAttrName, kernels);
+  if (Attribute calls = graph->getAttr(kBatchSplitAttr))
+    func->setAttr(kBatchSplitAttr, calls);
   rewriter.inlineRegionBefore(graph.getBody(), func.getBody(), func.getBody().end());
   Block &entry = func.getBody().front();
   entry.insertArgument(0u, ptrType, loc);
