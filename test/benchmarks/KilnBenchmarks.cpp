@@ -383,62 +383,103 @@ void registerRows() {
 
 // ---- convolution and integer matmul ----------------------------------------------------------
 
-// im2col + OpenBLAS: the usual library route for a convolution without oneDNN.
+// One convolution case at stride 1 (graphs/conv2d.mlir): NHWC input, HWIO filter (KH x KW x
+// C/G x K), `pad` zeros on each side.
+using ConvEntry = int32_t (*)(kiln_context *, const float *, const float *, float *);
+
 struct ConvData {
-  static constexpr int h = 56, w = 56, c = 64, k = 64;
+  std::string name;
+  ConvEntry entry;
+  int h, w, c, k, kernel, pad, groups;
   std::vector<float> x, filter, y, columns;
-  ConvData()
-      : x(randomFloats(size_t(h) * w * c, -1, 1, 9)), filter(randomFloats(9 * c * k, -1, 1, 10)),
-        y(size_t(h) * w * k), columns(size_t(h) * w * 9 * c) {}
+  ConvData(std::string name, ConvEntry entry, int h, int w, int c, int k, int kernel, int pad,
+           int groups)
+      : name(std::move(name)), entry(entry), h(h), w(w), c(c), k(k), kernel(kernel), pad(pad),
+        groups(groups), x(randomFloats(size_t(h) * w * c, -1, 1, 9)),
+        filter(randomFloats(size_t(kernel) * kernel * (c / groups) * k, -1, 1, 10)),
+        y(size_t(h) * w * k), columns(groups == 1 ? size_t(h) * w * kernel * kernel * c : 0) {}
+  double flops() const { return 2.0 * h * w * k * (c / groups) * kernel * kernel; }
+  // The library route without oneDNN: im2col + OpenBLAS (a grouped convolution has none).
+  bool hasLibraryRoute() const { return groups == 1; }
   void reference() {
+    if (groups == 1)
+      im2colGemm();
+    else
+      depthwiseLoops();
+  }
+
+private:
+  void im2colGemm() {
+    int taps = kernel * kernel;
     for (int oy = 0; oy < h; ++oy)
       for (int ox = 0; ox < w; ++ox) {
-        float *col = &columns[(size_t(oy) * w + ox) * 9 * c];
-        for (int ky = 0; ky < 3; ++ky)
-          for (int kx = 0; kx < 3; ++kx) {
-            int iy = oy + ky - 1, ix = ox + kx - 1;
-            float *dst = col + (ky * 3 + kx) * c;
+        float *col = &columns[(size_t(oy) * w + ox) * taps * c];
+        for (int ky = 0; ky < kernel; ++ky)
+          for (int kx = 0; kx < kernel; ++kx) {
+            int iy = oy + ky - pad, ix = ox + kx - pad;
+            float *dst = col + (ky * kernel + kx) * c;
             if (iy < 0 || iy >= h || ix < 0 || ix >= w)
               std::fill(dst, dst + c, 0.0f);
             else
               std::copy_n(&x[(size_t(iy) * w + ix) * c], c, dst);
           }
       }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, h * w, k, 9 * c, 1.0f, columns.data(),
-                9 * c, filter.data(), k, 0.0f, y.data(), k);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, h * w, k, taps * c, 1.0f, columns.data(),
+                taps * c, filter.data(), k, 0.0f, y.data(), k);
+  }
+  // One filter per channel (groups = c = k), summed in double.
+  void depthwiseLoops() {
+    for (int oy = 0; oy < h; ++oy)
+      for (int ox = 0; ox < w; ++ox)
+        for (int ch = 0; ch < c; ++ch) {
+          double sum = 0;
+          for (int ky = 0; ky < kernel; ++ky)
+            for (int kx = 0; kx < kernel; ++kx) {
+              int iy = oy + ky - pad, ix = ox + kx - pad;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                sum += double(x[(size_t(iy) * w + ix) * c + ch]) *
+                       filter[(size_t(ky) * kernel + kx) * c + ch];
+            }
+          y[(size_t(oy) * w + ox) * c + ch] = float(sum);
+        }
   }
 };
 
-void registerConvAndInteger() {
-  auto conv = std::make_shared<ConvData>();
+const char *const kConvCases[] = {"conv2d_3x3_56x56x64", "conv2d_1x1_56x56x64x256",
+                                  "dwconv2d_3x3_56x56x144"};
+
+void registerConvolution(std::shared_ptr<ConvData> conv) {
   std::vector<float> got(conv->y.size());
-  check(conv2d(contextWithThreads(2), conv->x.data(), conv->filter.data(), got.data()), "conv2d");
+  check(conv->entry(contextWithThreads(2), conv->x.data(), conv->filter.data(), got.data()),
+        conv->name.c_str());
   setLibraryThreads(2);
   conv->reference();
-  expectClose("conv2d", got.data(), conv->y.data(), got.size(), 1e-3f, 1e-4f);
+  expectClose(conv->name.c_str(), got.data(), conv->y.data(), got.size(), 1e-3f, 1e-4f);
 #ifdef KILN_BENCH_HAVE_ONEDNN
   // A oneDNN primitive keeps the thread count it was created with: one per count.
   std::shared_ptr<OneDnnConv> oneDnn[3];
   auto oneDnnOut = std::make_shared<std::vector<float>>(conv->y.size());
   for (int threads : {1, 2}) {
     setLibraryThreads(threads);
-    oneDnn[threads] = std::make_shared<OneDnnConv>(ConvData::h, ConvData::w, ConvData::c,
-                                                   ConvData::k, conv->filter.data());
+    oneDnn[threads] =
+        std::make_shared<OneDnnConv>(conv->h, conv->w, conv->c, conv->k, conv->kernel, conv->kernel,
+                                     conv->pad, conv->groups, conv->filter.data());
     oneDnn[threads]->run(conv->x.data(), oneDnnOut->data());
-    expectClose("conv2d (oneDNN)", oneDnnOut->data(), conv->y.data(), got.size(), 1e-3f, 1e-4f);
+    expectClose((conv->name + " (oneDNN)").c_str(), oneDnnOut->data(), conv->y.data(), got.size(),
+                1e-3f, 1e-4f);
   }
 #endif
-  double convFlops = 2.0 * 56 * 56 * 64 * 64 * 9;
+  double flops = conv->flops();
   for (int threads : {1, 2}) {
-    std::string name = "conv2d_3x3_56x56x64/t" + std::to_string(threads);
+    std::string name = conv->name + "/t" + std::to_string(threads);
     add(name + "/kiln", [=](benchmark::State &state) {
       std::vector<float> out(conv->y.size());
       letLibraryThreadsSettle();
       kiln_context *ctx = contextWithThreads(threads);
       for (auto _ : state)
-        conv2d(ctx, conv->x.data(), conv->filter.data(), out.data());
+        conv->entry(ctx, conv->x.data(), conv->filter.data(), out.data());
       state.counters["GFLOP/s"] =
-          benchmark::Counter(convFlops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+          benchmark::Counter(flops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
     });
 #ifdef KILN_BENCH_HAVE_ONEDNN
     add(name + "/onednn", [=](benchmark::State &state) {
@@ -446,17 +487,27 @@ void registerConvAndInteger() {
       for (auto _ : state)
         oneDnn[threads]->run(conv->x.data(), oneDnnOut->data());
       state.counters["GFLOP/s"] =
-          benchmark::Counter(convFlops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+          benchmark::Counter(flops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
     });
 #endif
+    if (!conv->hasLibraryRoute())
+      continue;
     add(name + "/im2col+openblas", [=](benchmark::State &state) {
       setLibraryThreads(threads);
       for (auto _ : state)
         conv->reference();
       state.counters["GFLOP/s"] =
-          benchmark::Counter(convFlops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+          benchmark::Counter(flops * state.iterations() / 1e9, benchmark::Counter::kIsRate);
     });
   }
+}
+
+void registerConvAndInteger() {
+  registerConvolution(std::make_shared<ConvData>(kConvCases[0], conv2d, 56, 56, 64, 64, 3, 1, 1));
+  registerConvolution(
+      std::make_shared<ConvData>(kConvCases[1], conv2d_1x1, 56, 56, 64, 256, 1, 0, 1));
+  registerConvolution(
+      std::make_shared<ConvData>(kConvCases[2], dwconv2d, 56, 56, 144, 144, 3, 1, 144));
 
   const int n = 1024;
   auto a = std::make_shared<std::vector<int8_t>>(size_t(n) * n);
@@ -593,8 +644,10 @@ void printRatios(const MedianCollector &c) {
   rows.push_back({"chain_16M", "triad", ">= 0.85"});
   rows.push_back({"softmax_4096x1024", "c", ">= 1.0"});
   rows.push_back({"layer_norm_4096x1024", "c", ">= 1.0"});
-  rows.push_back({"conv2d_3x3_56x56x64", "im2col+openblas", ""});
-  rows.push_back({"conv2d_3x3_56x56x64", "onednn", ""});
+  for (const char *conv : kConvCases) {
+    rows.push_back({conv, "im2col+openblas", ""});
+    rows.push_back({conv, "onednn", ">= 1.0"});
+  }
   std::printf("%-24s %-3s %-18s %10s %10s %7s %8s  %s\n", "case", "thr", "reference", "kiln ms",
               "ref ms", "ratio", "target", "kiln rate");
   for (const Row &row : rows)

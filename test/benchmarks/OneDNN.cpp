@@ -15,19 +15,25 @@ struct OneDnnConv::Impl {
   memory src, weights, dst;
 };
 
-OneDnnConv::OneDnnConv(int h, int w, int c, int k, const float *hwio) : impl(new Impl) {
+OneDnnConv::OneDnnConv(int h, int w, int c, int k, int kh, int kw, int pad, int groups,
+                       const float *hwio)
+    : impl(new Impl) {
   using tag = memory::format_tag;
   auto f32 = memory::data_type::f32;
   memory::desc srcDesc({1, c, h, w}, f32, tag::nhwc);
   memory::desc dstDesc({1, k, h, w}, f32, tag::nhwc);
-  memory::desc anyWeights({k, c, 3, 3}, f32, tag::any);
+  // Grouped weights are (G, K/G, C/G, KH, KW); Kiln's KH x KW x C/G x K is oneDNN's hwigo.
+  memory::dims dims = groups == 1 ? memory::dims{k, c, kh, kw}
+                                  : memory::dims{groups, k / groups, c / groups, kh, kw};
+  memory::desc anyWeights(dims, f32, tag::any);
   // oneDNN 2.x (Debian 12): an operation descriptor, then the primitive descriptor.
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
                                        dnnl::algorithm::convolution_direct, srcDesc, anyWeights,
-                                       dstDesc, {1, 1}, {1, 1}, {1, 1});
+                                       dstDesc, {1, 1}, {pad, pad}, {pad, pad});
   dnnl::convolution_forward::primitive_desc pd(desc, impl->engine);
   impl->conv = dnnl::convolution_forward(pd);
-  memory given({{k, c, 3, 3}, f32, tag::hwio}, impl->engine, const_cast<float *>(hwio));
+  memory given({dims, f32, groups == 1 ? tag::hwio : tag::hwigo}, impl->engine,
+               const_cast<float *>(hwio));
   impl->weights = memory(pd.weights_desc(), impl->engine);
   dnnl::reorder(given, impl->weights).execute(impl->stream, given, impl->weights);
   impl->src = memory(srcDesc, impl->engine, nullptr);

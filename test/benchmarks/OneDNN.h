@@ -8,12 +8,13 @@
 
 namespace kiln::bench {
 
-// A 3x3 convolution with padding 1 and stride 1, NHWC input and output and HWIO weights (Kiln's
-// layouts). oneDNN picks its own weight layout; the weights are reordered into it once, here,
-// as an application would do at load time.
+// A convolution at stride 1 with NHWC input and output and Kiln's HWIO weights (KH x KW x C/G x
+// K): kh x kw taps, `pad` zeros on every side, `groups` channel groups (C for a depthwise one).
+// oneDNN picks its own weight layout; the weights are reordered into it once, here, as an
+// application would do at load time.
 class OneDnnConv {
 public:
-  OneDnnConv(int h, int w, int c, int k, const float *weights);
+  OneDnnConv(int h, int w, int c, int k, int kh, int kw, int pad, int groups, const float *weights);
   ~OneDnnConv();
   void run(const float *x, float *y);
 
