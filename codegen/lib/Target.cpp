@@ -66,6 +66,8 @@ Expected<CPUTarget> resolveCPUTarget(StringRef name) {
     for (const char *feature : level)
       if (hostFeatures.lookup(feature))
         target.requiredFeatures.push_back(feature);
+  if (hostFeatures.lookup("avx512f") && hostFeatures.lookup("avx512vnni"))
+    target.requiredFeatures.push_back("avx512vnni");
   return target;
 }
 
@@ -76,6 +78,8 @@ unsigned CPUTarget::vectorRegisterBits() const {
     return 256;
   return 128;
 }
+
+bool CPUTarget::hasAVX512VNNI() const { return llvm::is_contained(requiredFeatures, "avx512vnni"); }
 
 Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const CPUTarget &target,
                                                              unsigned optLevel) {

@@ -111,6 +111,7 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget
   mlir::ModuleOp lowered = several ? *copy : module;
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target.vectorRegisterBits();
+  pipelineOptions.vnni = target.hasAVX512VNNI();
   pipelineOptions.batchChunk = options.batchChunk;
   if (failed(lowerToLLVMDialect(lowered, pipelineOptions, options.timePasses)) ||
       failed(verifyBarePointerEntries(lowered, graphs)) ||
@@ -231,6 +232,7 @@ Error emitLoweredModule(mlir::ModuleOp module, const CPUTarget &target,
                         const CompileOptions &options) {
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.vectorBits = target.vectorRegisterBits();
+  pipelineOptions.vnni = target.hasAVX512VNNI();
   pipelineOptions.batchChunk = options.batchChunk;
   if (failed(lowerToLLVMDialect(module, pipelineOptions, options.timePasses)))
     return reported();

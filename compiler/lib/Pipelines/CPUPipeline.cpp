@@ -57,6 +57,7 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &opt
 void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   KilnPackedMatmulOptions packedMatmul;
   packedMatmul.vectorBits = options.vectorBits;
+  packedMatmul.vnni = options.vnni;
   pm.addPass(createKilnPackedMatmul(packedMatmul));
   KilnDepthwiseConvOptions depthwise;
   depthwise.vectorBits = options.vectorBits;

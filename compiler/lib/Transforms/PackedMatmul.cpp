@@ -7,6 +7,10 @@
 // are loop-carried vectors, so LLVM keeps them in registers for the whole k loop. Integer
 // operands are sign-extended to i32 once, when packed, and multiplied and added in i32.
 //
+// With AVX-512 VNNI, i8 x i8 -> i32 takes vpdpbusd instead, which adds four byte products
+// into each i32 lane: B's panels hold groups of four rows per column (VNNI.h), A's four bytes
+// are broadcast to every lane, and one instruction does the work of sixteen multiply-adds.
+//
 // Why not linalg tiling + transform.structured.vectorize: at MLIR 22 that route lowers the
 // broadcast of A to scalar inserts and no FMA chain (MACHINE-NOTES: 0.2 GFLOP/s). Building the
 // micro-kernel directly from vector ops keeps the shape we need and is small.
@@ -14,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "ConstantBuffers.h"
 #include "MatmulEpilogue.h"
+#include "VNNI.h"
 #include "WindowColumns.h"
 #include "ZeroFill.h"
 #include "kiln/Compiler/Passes.h"
@@ -41,6 +46,7 @@ struct MatmulTiling {
   int64_t mc, nc, kc;    // cache blocks; mc % mr == 0, nc % nr == 0
   int64_t rowBlocks;     // ceil(m / mc)
   int64_t directAPanels; // B's column panels up to which A is read in place
+  bool vnni = false;     // i8 x i8 -> i32 on vpdpbusd (usesVNNI)
 };
 
 int64_t roundUp(int64_t x, int64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
@@ -137,7 +143,8 @@ public:
   /// kc from windowDepth), A's elements are read from the convolution input behind them.
   void emit(Value prepackedB = nullptr, const WindowColumns *columns = nullptr) {
     wholeB = prepackedB;
-    directA = readsADirectly(t, transposeA);
+    // VNNI reads A's groups of four bytes where they are: packing them gains nothing.
+    directA = t.vnni || readsADirectly(t, transposeA);
     window = columns;
     if (window)
       flatInput = window->flatSource(b);
@@ -197,7 +204,12 @@ private:
       all.append(dims);
       return all;
     };
-    packedB = wholeB ? wholeB : allocate(shape({t.nc / t.nr, t.kc, t.nr}));
+    if (t.vnni) {
+      packedB = allocate(shape({t.nc / t.nr, t.kc / kVNNIGroup, t.nr * kVNNIGroup}), b.getI8Type());
+      corrections = allocate(shape({t.nc / t.nr, t.nr}));
+    } else {
+      packedB = wholeB ? wholeB : allocate(shape({t.nc / t.nr, t.kc, t.nr}));
+    }
     // One packed block of A per row block, so that row blocks can run on different threads.
     packedA = directA ? nullptr : allocate(shape({t.rowBlocks, t.mc / t.mr, t.kc, t.mr}));
   }
@@ -207,6 +219,8 @@ private:
       memref::DeallocOp::create(b, packedA);
     if (!wholeB)
       memref::DeallocOp::create(b, packedB);
+    if (corrections)
+      memref::DeallocOp::create(b, corrections);
   }
 
   /// Element `i` of the outer dimension of `buffer`, as a strided view of one rank less.
@@ -262,9 +276,10 @@ private:
   Value minIndex(Value x, Value y) { return arith::MinSIOp::create(b, x, y); }
   Value divIndex(Value x, int64_t y) { return arith::DivUIOp::create(b, x, index(y)); }
 
-  Value allocate(ArrayRef<int64_t> shape) {
+  Value allocate(ArrayRef<int64_t> shape, Type element = nullptr) {
     // 64-byte alignment: every vector load from a packed panel is one aligned cache line.
-    return memref::AllocOp::create(b, MemRefType::get(shape, acc), b.getI64IntegerAttr(64));
+    return memref::AllocOp::create(b, MemRefType::get(shape, element ? element : acc),
+                                   b.getI64IntegerAttr(64));
   }
 
   /// Iterations that may run on different threads (kiln-outline-parallel-loops).
@@ -320,6 +335,10 @@ private:
   /// packedB[jr / nr][kk][:] = B[pc + kk][jc + jr : jc + jr + nr], zero-padded on the right.
   void packBPanel(Value packedB, Value jc, Value jr, Value pc, Value kcCur) {
     Value panel = divIndex(jr, t.nr);
+    if (t.vnni) {
+      packVNNIPanel(packedB, panel, add(jc, jr), pc, kcCur);
+      return;
+    }
     if (transposeB) {
       packTransposedBPanel(packedB, panel, add(jc, jr), pc, kcCur);
       return;
@@ -332,6 +351,47 @@ private:
         vector::StoreOp::create(b, values, packedB, ValueRange{panel, kk, index(v * t.lanes)});
       }
     });
+  }
+
+  /// packedB[panel][g][:] = B's rows pc + 4g ... pc + 4g + 3 at columns [col0, col0 + nr) in
+  /// vpdpbusd's groups (interleaveRowGroup), zero past the last column; and
+  /// corrections[panel][:] = -128 times each column's sum over those rows, which undoes the
+  /// bias of A's bytes (VNNI.h) when it starts the accumulators.
+  void packVNNIPanel(Value packedB, Value panel, Value col0, Value pc, Value kcCur) {
+    bool inBounds = t.n % t.nr == 0;
+    auto bytesType = VectorType::get({t.lanes}, b.getI8Type());
+    Value zeroByte = arith::ConstantOp::create(b, b.getI8IntegerAttr(0));
+    Value zeroSums =
+        arith::ConstantOp::create(b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
+    SmallVector<Value> init(t.vectorsPerRow, zeroSums);
+    auto groups = scf::ForOp::create(b, index(0), divIndex(kcCur, kVNNIGroup), index(1), init);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(groups.getBody());
+      Value g = groups.getInductionVar();
+      Value row0 = add(pc, mul(g, index(kVNNIGroup)));
+      SmallVector<Value> sums;
+      for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
+        Value col = add(col0, index(v * t.lanes));
+        SmallVector<Value> rows;
+        Value sum = groups.getRegionIterArg(v);
+        for (int64_t q = 0; q < kVNNIGroup; ++q) {
+          rows.push_back(vector::TransferReadOp::create(b, bytesType, bMat,
+                                                        ValueRange{add(row0, index(q)), col},
+                                                        zeroByte, ArrayRef<bool>{inBounds}));
+          sum = arith::AddIOp::create(b, sum, extend(rows.back()));
+        }
+        vector::StoreOp::create(b, interleaveRowGroup(b, rows), packedB,
+                                ValueRange{panel, g, index(v * t.lanes * kVNNIGroup)});
+        sums.push_back(sum);
+      }
+      scf::YieldOp::create(b, sums);
+    }
+    Value scale = arith::ConstantOp::create(
+        b, DenseElementsAttr::get(vectorType, b.getI32IntegerAttr(-kVNNIBias)));
+    for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+      vector::StoreOp::create(b, arith::MulIOp::create(b, groups.getResult(v), scale), corrections,
+                              ValueRange{panel, index(v * t.lanes)});
   }
 
   /// The same panel from B^T (n x k): column j of the panel is row col0 + j of B^T, read
@@ -391,7 +451,9 @@ private:
     SmallVector<Value> init(t.mr * t.vectorsPerRow, zeroVector);
     SmallVector<Value> aRows = directA ? tileRows(ic, ir) : SmallVector<Value>{};
     ValueRange sums;
-    if (window) {
+    if (t.vnni) {
+      sums = accumulateVNNI(aRows, packedB, bPanel, pc, kcCur);
+    } else if (window) {
       sums = accumulateThroughWindow(init, aRows, packedB, bPanel, bRow0, pc, kcCur);
     } else {
       auto aElement = [&](int64_t r, Value kk) -> Value {
@@ -452,6 +514,37 @@ private:
       for (int64_t v = 0; v < t.vectorsPerRow; ++v)
         next.push_back(
             multiplyAdd(broadcast, bVectors[v], loop.getRegionIterArg(r * t.vectorsPerRow + v)));
+    }
+    scf::YieldOp::create(b, next);
+    return loop.getResults();
+  }
+
+  /// The accumulators of a tile after vpdpbusd over the pass's groups of four rows, started
+  /// from the panel's corrections: each step broadcasts four bytes of each of the tile's rows
+  /// of A, biased to unsigned, against a row group of B's panel.
+  ValueRange accumulateVNNI(ArrayRef<Value> aRows, Value packedB, Value bPanel, Value pc,
+                            Value kcCur) {
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < t.mr; ++r)
+      for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+        init.push_back(vector::LoadOp::create(b, vectorType, corrections,
+                                              ValueRange{bPanel, index(v * t.lanes)}));
+    auto loop = scf::ForOp::create(b, index(0), divIndex(kcCur, kVNNIGroup), index(1), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value g = loop.getInductionVar();
+    auto groupType = VectorType::get({t.lanes * kVNNIGroup}, b.getI8Type());
+    SmallVector<Value> bGroups;
+    for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+      bGroups.push_back(vector::LoadOp::create(
+          b, groupType, packedB, ValueRange{bPanel, g, index(v * t.lanes * kVNNIGroup)}));
+    Value col = add(pc, mul(g, index(kVNNIGroup)));
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < t.mr; ++r) {
+      Value aBytes = broadcastBiasedGroup(b, a, aRows[r], col, t.lanes);
+      for (int64_t v = 0; v < t.vectorsPerRow; ++v)
+        next.push_back(
+            dotBytes(b, loop.getRegionIterArg(r * t.vectorsPerRow + v), aBytes, bGroups[v]));
     }
     scf::YieldOp::create(b, next);
     return loop.getResults();
@@ -575,8 +668,9 @@ private:
   bool directA = false;                  // the micro-kernel reads A itself (readsADirectly)
   const WindowColumns *window = nullptr; // A is the im2col copy of this input, read in place
   Value flatInput;                       // window's input as one dimension
-  Value staging;    // [slot][mr][nr]: each parallel iteration's tile, for a costly epilogue
-  Value a, bMat, c; // the matrices of the matmul, or of the batch element being emitted
+  Value staging;     // [slot][mr][nr]: each parallel iteration's tile, for a costly epilogue
+  Value corrections; // VNNI: [panel][nr], -128 times B's column sums over the pass
+  Value a, bMat, c;  // the matrices of the matmul, or of the batch element being emitted
   bool transposeA, transposeB;
   std::optional<MatmulEpilogue> epilogue;
   bool zeroC;
@@ -609,6 +703,18 @@ Value prepackConstantB(ImplicitLocOpBuilder &b, Value bMat, const MatmulTiling &
   // panels.
   return createConstantF32(b, b.getLoc(), type, packWholeB(*values, t, transposeB),
                            "__kiln_packed_b", /*alignment=*/64);
+}
+
+/// Whether an i8 x i8 -> i32 matmul can run on vpdpbusd: A and B as they are (B^T would need
+/// another packing), k in whole groups of four (A's groups are read in place), 512-bit vectors.
+bool fitsVNNI(Operation *op, bool transposeA, bool transposeB, const MatmulTiling &t) {
+  if (!isa<linalg::MatmulOp>(op) || transposeA || transposeB || t.lanes != 16 || t.k == 0 ||
+      t.k % kVNNIGroup != 0)
+    return false;
+  auto element = [&](unsigned i) {
+    return cast<MemRefType>(op->getOperand(i).getType()).getElementType();
+  };
+  return element(0).isInteger(8) && element(1).isInteger(8) && element(2).isInteger(32);
 }
 
 /// f32 x f32 -> f32, or signed i8/i16/i32 operands -> i32.
@@ -682,9 +788,16 @@ struct KilnPackedMatmulPass : public impl::KilnPackedMatmulBase<KilnPackedMatmul
       MatmulTiling tiling = chooseTiling(cShape[cShape.size() - 2], cShape.back(), k,
                                          vectorBits / 32, microKernelRows, cacheBlockRows,
                                          cacheBlockColumns, cacheBlockDepth, directAPanels);
+      if (vnni && fitsVNNI(op, transposeA, transposeB, tiling)) {
+        tiling.vnni = true;
+        // A row of a panel is a byte per column: four times the depth fits where the f32 panel
+        // did, and fewer passes add to C (1024^3 on 2 threads: 1.5 -> 1.2 ms).
+        tiling.kc = std::min(k, cacheBlockDepth * kVNNIGroup);
+        tiling.kc -= tiling.kc % kVNNIGroup;
+      }
       // Before the epilogue is found, which moves an allocation between the copy and here.
       std::optional<WindowColumns> window;
-      if (isa<linalg::MatmulOp>(op) && !transposeA && tiling.directAPanels > 0)
+      if (isa<linalg::MatmulOp>(op) && !transposeA && !tiling.vnni && tiling.directAPanels > 0)
         window = matchWindowColumns(a, op);
       if (window) {
         std::optional<int64_t> depth = windowDepth(*window, k, cacheBlockDepth);

@@ -27,6 +27,7 @@ def matmul_cases():
     out.append(Case("matmul", [((7, 33), "f16", -1, 1), ((33, 5), "f16", -1, 1)],
                     [((7, 5), "f16")], np.matmul, rtol=2e-3, atol=2e-3))
     out += transposed_matmul_cases()
+    out += vnni_matmul_cases()
     out.append(matmul_epilogue_case())
     out += staged_matmul_cases()
     return out
@@ -45,6 +46,29 @@ def staged_matmul_cases():
         k = a[-1]
         out.append(Case("matmul", [(a, "f32", -1, 1), (b, "f32", -1, 1)], [(r, "f32")],
                         np.matmul, rtol=1.2e-7 * 8 * k, atol=1.2e-7 * 8 * k))
+    return out
+
+
+def vnni_matmul_cases():
+    """i8 x i8 -> i32 with k a multiple of 4, which runs on vpdpbusd where the CPU has AVX-512
+    VNNI (A biased by 128, B's column sums taking it out): every byte value, ragged rows and
+    columns, three passes over k = 520 (256, 256, 8), two row blocks, and a bias + relu epilogue
+    on the i32 tiles."""
+    out = []
+    for m, k, n in ((37, 64, 29), (13, 520, 70), (150, 256, 40)):
+        out.append(Case("matmul", [((m, k), "i8", -128, 127), ((k, n), "i8", -128, 127)],
+                        [((m, n), "i32")], lambda x, y: x.astype(np.int64) @ y.astype(np.int64)))
+    m, k, n = 37, 64, 29
+    body = (f"  %0 = kiln.matmul %a0, %a1 : (tensor<{m}x{k}xi8>, tensor<{k}x{n}xi8>) -> "
+            f"tensor<{m}x{n}xi32>\n"
+            f"  %1 = kiln.add %0, %a2 : (tensor<{m}x{n}xi32>, tensor<{n}xi32>) -> "
+            f"tensor<{m}x{n}xi32>\n"
+            f"  %2 = kiln.relu %1 : (tensor<{m}x{n}xi32>) -> tensor<{m}x{n}xi32>\n"
+            f"  kiln.return %2 : tensor<{m}x{n}xi32>\n")
+    out.append(Case("matmul", [((m, k), "i8", -128, 127), ((k, n), "i8", -128, 127),
+                               ((n,), "i32", -50000, 50000)], [((m, n), "i32")],
+                    lambda a, b, bias: np.maximum(a.astype(np.int64) @ b.astype(np.int64) + bias, 0),
+                    body=body))
     return out
 
 

@@ -24,6 +24,9 @@ struct CPUTarget {
   /// Width of the widest vector registers the code may use, from requiredFeatures:
   /// 512 (AVX-512), 256 (AVX2) or 128.
   unsigned vectorRegisterBits() const;
+  /// Whether the code may use AVX-512 VNNI (vpdpbusd on 512-bit vectors): only `host` on a CPU
+  /// that has it, since no x86-64 level includes it.
+  bool hasAVX512VNNI() const;
 };
 
 /// Resolves a target name; the error lists the supported names.

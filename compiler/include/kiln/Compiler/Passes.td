@@ -115,6 +115,11 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     or a divisor of the run; the copy and its buffer are erased. `direct-a-panels=0` keeps the
     copy.
 
+    With `vnni`, an i8 x i8 -> i32 matmul whose k is a multiple of 4 packs B's panels in
+    groups of four rows per column and runs `vpdpbusd`: A's four bytes at a time, biased to
+    unsigned and broadcast, against a row group, with the accumulators started at -128 times
+    B's column sums to take the bias out.
+
     An epilogue that computes a transcendental function or divides is applied through a
     tile-sized staging buffer, one row of the tile at a time, instead of on all the tile's
     accumulators at once, which would need more registers than there are.
@@ -131,9 +136,13 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     Option<"directAPanels", "direct-a-panels", "int64_t", "2",
            "Column panels of B up to which A of one row block is read in place instead of "
            "packed (0: always pack A)">,
+    Option<"vnni", "vnni", "bool", "false",
+           "i8 x i8 -> i32 matmuls (k a multiple of 4, 512-bit vectors) use AVX-512 VNNI's "
+           "vpdpbusd; the target must have avx512vnni">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
-                           "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect"];
+                           "::mlir::vector::VectorDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def KilnDepthwiseConv : Pass<"kiln-depthwise-conv"> {

@@ -26,6 +26,10 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
       llvm::cl::desc("Matmuls read transposed operands in place (kiln-to-linalg "
                      "fold-matmul-transposes; the packed kernel packs them)"),
       llvm::cl::init(true)};
+  Option<bool> vnni{*this, "vnni",
+                    llvm::cl::desc("i8 x i8 -> i32 matmuls use AVX-512 VNNI's vpdpbusd "
+                                   "(kiln-packed-matmul; the target must have avx512vnni)"),
+                    llvm::cl::init(false)};
   Option<int64_t> batchChunk{
       *this, "batch-chunk",
       llvm::cl::desc("Samples of dimension 0 that a batch-separable graph computes per call "
