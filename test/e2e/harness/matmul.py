@@ -49,6 +49,15 @@ def staged_matmul_cases():
     return out
 
 
+def matmul_bias_body(m, k, n, operand, acc, tail):
+    """%1 = %a0 x %a1 + the bias %a2, then the lines of `tail`, which return the result."""
+    t = f"tensor<{m}x{n}x{acc}>"
+    return (f"  %0 = kiln.matmul %a0, %a1 : (tensor<{m}x{k}x{operand}>, "
+            f"tensor<{k}x{n}x{operand}>) -> {t}\n"
+            f"  %1 = kiln.add %0, %a2 : ({t}, tensor<{n}x{acc}>) -> {t}\n"
+            + "".join(f"  {line}\n" for line in tail))
+
+
 def vnni_matmul_cases():
     """i8 x i8 -> i32 with k a multiple of 4, which runs on vpdpbusd where the CPU has AVX-512
     VNNI (A biased by 128, B's column sums taking it out): every byte value, ragged rows and
@@ -59,12 +68,9 @@ def vnni_matmul_cases():
         out.append(Case("matmul", [((m, k), "i8", -128, 127), ((k, n), "i8", -128, 127)],
                         [((m, n), "i32")], lambda x, y: x.astype(np.int64) @ y.astype(np.int64)))
     m, k, n = 37, 64, 29
-    body = (f"  %0 = kiln.matmul %a0, %a1 : (tensor<{m}x{k}xi8>, tensor<{k}x{n}xi8>) -> "
-            f"tensor<{m}x{n}xi32>\n"
-            f"  %1 = kiln.add %0, %a2 : (tensor<{m}x{n}xi32>, tensor<{n}xi32>) -> "
-            f"tensor<{m}x{n}xi32>\n"
-            f"  %2 = kiln.relu %1 : (tensor<{m}x{n}xi32>) -> tensor<{m}x{n}xi32>\n"
-            f"  kiln.return %2 : tensor<{m}x{n}xi32>\n")
+    t = f"tensor<{m}x{n}xi32>"
+    body = matmul_bias_body(m, k, n, "i8", "i32", [f"%2 = kiln.relu %1 : ({t}) -> {t}",
+                                                   f"kiln.return %2 : {t}"])
     out.append(Case("matmul", [((m, k), "i8", -128, 127), ((k, n), "i8", -128, 127),
                                ((n,), "i32", -50000, 50000)], [((m, n), "i32")],
                     lambda a, b, bias: np.maximum(a.astype(np.int64) @ b.astype(np.int64) + bias, 0),
@@ -76,14 +82,10 @@ def matmul_epilogue_case():
     """relu((A B + bias) * R): the elementwise tail runs on the matmul's output tiles (three
     passes over k = 600, 29 columns: masked vectors)."""
     m, k, n = 37, 600, 29
-    body = (f"  %0 = kiln.matmul %a0, %a1 : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> "
-            f"tensor<{m}x{n}xf32>\n"
-            f"  %1 = kiln.add %0, %a2 : (tensor<{m}x{n}xf32>, tensor<{n}xf32>) -> "
-            f"tensor<{m}x{n}xf32>\n"
-            f"  %2 = kiln.mul %1, %a3 : (tensor<{m}x{n}xf32>, tensor<{m}x{n}xf32>) -> "
-            f"tensor<{m}x{n}xf32>\n"
-            f"  %3 = kiln.relu %2 : (tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>\n"
-            f"  kiln.return %3 : tensor<{m}x{n}xf32>\n")
+    t = f"tensor<{m}x{n}xf32>"
+    body = matmul_bias_body(m, k, n, "f32", "f32", [f"%2 = kiln.mul %1, %a3 : ({t}, {t}) -> {t}",
+                                                    f"%3 = kiln.relu %2 : ({t}) -> {t}",
+                                                    f"kiln.return %3 : {t}"])
     return Case("matmul", [((m, k), "f32", -1, 1), ((k, n), "f32", -1, 1), ((n,), "f32", -1, 1),
                            ((m, n), "f32", -1, 1)], [((m, n), "f32")],
                 lambda a, b, bias, r: np.maximum((a @ b + bias) * r, 0), body=body,
