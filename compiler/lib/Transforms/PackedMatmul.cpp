@@ -194,6 +194,10 @@ public:
 
 private:
   static constexpr int64_t kMaxBatchPanelBytes = 16 << 20;
+  // C from this size on comes from memory on each pass over k (with A and B streaming beside
+  // it, even a 32 MB L3 does not keep it); smaller ones were no faster with the prefetch
+  // (BERT-base at batch 1: 1-2% slower).
+  static constexpr int64_t kLargeCBytes = 8 << 20;
 
   /// The panels of one matmul, or with `copies`, of that many (an outer dimension).
   void allocatePanels(Value &packedA, Value &packedB, std::optional<int64_t> copies = {}) {
@@ -450,6 +454,8 @@ private:
         arith::ConstantOp::create(b, DenseElementsAttr::get(vectorType, b.getZeroAttr(acc)));
     SmallVector<Value> init(t.mr * t.vectorsPerRow, zeroVector);
     SmallVector<Value> aRows = directA ? tileRows(ic, ir) : SmallVector<Value>{};
+    if (readsLargeC())
+      prefetchTileOfC(add(ic, ir), add(jc, jr));
     ValueRange sums;
     if (t.vnni) {
       sums = accumulateVNNI(aRows, packedB, bPanel, pc, kcCur);
@@ -491,6 +497,27 @@ private:
     }
     Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, pc, index(0));
     ifThenElse(first, [&] { store(false, false); }, laterPass);
+  }
+
+  /// Whether a pass reads C (a later pass over k, or C not cleared) and C is too large to
+  /// stay in cache from one pass to the next.
+  bool readsLargeC() const {
+    int64_t bytes = t.m * t.n * acc.getIntOrFloatBitWidth() / 8;
+    return (t.k > t.kc || !zeroC) && bytes >= kLargeCBytes;
+  }
+
+  /// Asks for the tile's rows of C, which the tile reads or writes after its k loop: a C
+  /// larger than the caches (2048 x 2048, 16 MB, read and written once per pass over k) would
+  /// otherwise be fetched row by row with the accumulators waiting.
+  void prefetchTileOfC(Value row0, Value col0) {
+    for (int64_t r = 0; r < t.mr; ++r) {
+      Value row = minIndex(add(row0, index(r)), index(t.m - 1));
+      for (int64_t v = 0; v < t.vectorsPerRow; ++v) {
+        Value col = minIndex(add(col0, index(v * t.lanes)), index(t.n - 1));
+        memref::PrefetchOp::create(b, c, ValueRange{row, col}, /*isWrite=*/true,
+                                   /*localityHint=*/3, /*isDataCache=*/true);
+      }
+    }
   }
 
   /// The accumulators after steps [lb, ub) of the k loop from `init`: step kk multiplies B's
