@@ -250,6 +250,9 @@ Error checkCompileOptions(const CompileOptions &options) {
   if (options.optLevel > 3)
     return createStringError("invalid optimization level -O" + Twine(options.optLevel) +
                              " (expected 0-3)");
+  if (options.batchChunk < -1)
+    return createStringError("invalid --batch-chunk=" + Twine(options.batchChunk) +
+                             " (expected a number of samples, 0 to choose or -1 never to split)");
   if (!isCIdentifier(options.moduleName))
     return createStringError("--module-name '" + options.moduleName + "' is not a C identifier");
   Expected<TargetList> targets = parseTargetList(options.targets);
