@@ -73,6 +73,14 @@ DtypeInfo dtypeInfo(uint32_t dtype) {
     return {"?", "void", 0};
   }
 }
+
+/// The lowered function that holds a graph's code: `<graph>.body` when kiln-plan-workspace
+/// gave it a workspace, else `<graph>` itself; null when the module has neither.
+LLVM::LLVMFuncOp graphCode(ModuleOp lowered, const GraphSignature &graph) {
+  if (auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body"))
+    return body;
+  return lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+}
 } // namespace
 
 const char *dtypeName(uint32_t dtype) { return dtypeInfo(dtype).name; }
@@ -124,11 +132,11 @@ std::vector<GraphSignature> collectGraphSignatures(ModuleOp module) {
 
 LogicalResult verifyBarePointerEntries(ModuleOp lowered, ArrayRef<GraphSignature> graphs) {
   for (const GraphSignature &graph : graphs) {
-    auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body");
-    auto function = body ? body : lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+    LLVM::LLVMFuncOp function = graphCode(lowered, graph);
     if (!function)
       continue;
-    size_t expected = 1 + (body ? 1 : 0) + graph.inputs.size() + graph.outputs.size();
+    bool takesWorkspace = function.getName() != graph.name;
+    size_t expected = 1 + (takesWorkspace ? 1 : 0) + graph.inputs.size() + graph.outputs.size();
     ArrayRef<Type> params = function.getFunctionType().getParams();
     if (params.size() == expected && llvm::all_of(params, llvm::IsaPred<LLVM::LLVMPointerType>))
       continue;
@@ -142,8 +150,7 @@ LogicalResult verifyBarePointerEntries(ModuleOp lowered, ArrayRef<GraphSignature
 
 LogicalResult collectKernelNames(ModuleOp lowered, std::vector<GraphSignature> &graphs) {
   for (GraphSignature &graph : graphs) {
-    auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body");
-    auto function = body ? body : lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+    LLVM::LLVMFuncOp function = graphCode(lowered, graph);
     if (!function)
       continue;
     std::vector<std::string> names;
@@ -166,8 +173,7 @@ LogicalResult collectKernelNames(ModuleOp lowered, std::vector<GraphSignature> &
 
 LogicalResult collectBatchCalls(ModuleOp lowered, std::vector<GraphSignature> &graphs) {
   for (GraphSignature &graph : graphs) {
-    auto body = lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name + ".body");
-    auto function = body ? body : lowered.lookupSymbol<LLVM::LLVMFuncOp>(graph.name);
+    LLVM::LLVMFuncOp function = graphCode(lowered, graph);
     // kBatchSplitAttr of kiln/Compiler/Passes.h, which codegen does not depend on.
     auto attr = function ? function->getAttrOfType<IntegerAttr>("kiln.batch_split") : nullptr;
     if (!attr)

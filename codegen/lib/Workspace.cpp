@@ -47,11 +47,11 @@ std::vector<uint64_t> chunkBytes(const GraphSignature &graph) {
 /// a failing chunk's status ends the calls.
 void returnCallsOfChunks(IRBuilder<> &b, Function *entry, Function *code, Value *workspace,
                          const GraphSignature &graph) {
+  std::vector<uint64_t> slices = chunkBytes(graph);
   auto argumentsAt = [&](Value *chunk) {
     std::vector<Value *> args = {entry->getArg(0)};
     if (workspace)
       args.push_back(workspace);
-    std::vector<uint64_t> slices = chunkBytes(graph);
     for (unsigned i = 1; i < entry->arg_size(); ++i) {
       Value *arg = entry->getArg(i);
       args.push_back(chunk ? b.CreateInBoundsGEP(b.getInt8Ty(), arg,

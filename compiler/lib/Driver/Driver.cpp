@@ -99,6 +99,16 @@ Error writeOutput(StringRef path, StringRef contents) {
   return Error::success();
 }
 
+/// Lowers `module` with the CPU pipeline for `target` and the command line's options.
+mlir::LogicalResult lowerForCPU(mlir::ModuleOp module, const CPUTarget &target,
+                                const CompileOptions &options) {
+  CPUPipelineOptions pipelineOptions;
+  pipelineOptions.vectorBits = target.vectorRegisterBits();
+  pipelineOptions.vnni = target.hasAVX512VNNI();
+  pipelineOptions.batchChunk = options.batchChunk;
+  return lowerToLLVMDialect(module, pipelineOptions, options.timePasses);
+}
+
 /// Lowers `module` for one CPU target and translates it to LLVM IR; with several targets, a
 /// copy, renamed as that target's variant.
 std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget &target,
@@ -109,11 +119,7 @@ std::unique_ptr<Module> compileCPUVariant(mlir::ModuleOp module, const CPUTarget
   if (several)
     copy = module.clone();
   mlir::ModuleOp lowered = several ? *copy : module;
-  CPUPipelineOptions pipelineOptions;
-  pipelineOptions.vectorBits = target.vectorRegisterBits();
-  pipelineOptions.vnni = target.hasAVX512VNNI();
-  pipelineOptions.batchChunk = options.batchChunk;
-  if (failed(lowerToLLVMDialect(lowered, pipelineOptions, options.timePasses)) ||
+  if (failed(lowerForCPU(lowered, target, options)) ||
       failed(verifyBarePointerEntries(lowered, graphs)) ||
       failed(collectKernelNames(lowered, graphs)) || failed(collectBatchCalls(lowered, graphs)))
     return nullptr;
@@ -230,11 +236,7 @@ Expected<CUDACode> compileCUDA(mlir::ModuleOp module, const TargetList &targets,
 /// The module in the LLVM dialect after the CPU pipeline of the one CPU target.
 Error emitLoweredModule(mlir::ModuleOp module, const CPUTarget &target,
                         const CompileOptions &options) {
-  CPUPipelineOptions pipelineOptions;
-  pipelineOptions.vectorBits = target.vectorRegisterBits();
-  pipelineOptions.vnni = target.hasAVX512VNNI();
-  pipelineOptions.batchChunk = options.batchChunk;
-  if (failed(lowerToLLVMDialect(module, pipelineOptions, options.timePasses)))
+  if (failed(lowerForCPU(module, target, options)))
     return reported();
   std::string text;
   raw_string_ostream os(text);
