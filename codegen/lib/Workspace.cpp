@@ -8,10 +8,10 @@
 // neither can supply it.
 //
 // A graph whose batch kiln-split-batch split is compiled for one chunk of it: its entry calls
-// the code once per chunk with every argument and result pointer advanced by a chunk, reusing
-// one workspace of the chunk's size.
+// the code once per chunk (ChunkedCalls.cpp), and the workspace is one chunk's.
 //
 //===----------------------------------------------------------------------===//
+#include "ChunkedCalls.h"
 #include "kiln/Codegen/Emitters.h"
 #include "kiln/abi.h"
 
@@ -31,62 +31,8 @@ FunctionType *providerType(LLVMContext &ctx) {
                            {PointerType::getUnqual(ctx), Type::getInt64Ty(ctx)}, false);
 }
 
-/// The argument slices of one chunk of a split batch (kiln-split-batch): each input's and
-/// output's bytes over the number of calls, in the order of the C entry's pointers.
-std::vector<uint64_t> chunkBytes(const GraphSignature &graph) {
-  std::vector<uint64_t> bytes;
-  for (const ArgSignature &arg : graph.inputs)
-    bytes.push_back(byteSize(arg) / graph.batchCalls);
-  for (const ArgSignature &arg : graph.outputs)
-    bytes.push_back(byteSize(arg) / graph.batchCalls);
-  return bytes;
-}
-
-/// Returns the status of `code(ctx, [workspace], args...)`, called once with the entry's
-/// arguments, or for a split batch once per chunk with every pointer advanced by one chunk;
-/// a failing chunk's status ends the calls.
-void returnCallsOfChunks(IRBuilder<> &b, Function *entry, Function *code, Value *workspace,
-                         const GraphSignature &graph) {
-  std::vector<uint64_t> slices = chunkBytes(graph);
-  auto argumentsAt = [&](Value *chunk) {
-    std::vector<Value *> args = {entry->getArg(0)};
-    if (workspace)
-      args.push_back(workspace);
-    for (unsigned i = 1; i < entry->arg_size(); ++i) {
-      Value *arg = entry->getArg(i);
-      args.push_back(chunk ? b.CreateInBoundsGEP(b.getInt8Ty(), arg,
-                                                 b.CreateMul(chunk, b.getInt64(slices[i - 1])))
-                           : arg);
-    }
-    return args;
-  };
-  if (graph.batchCalls == 1) {
-    b.CreateRet(b.CreateCall(code, argumentsAt(nullptr)));
-    return;
-  }
-  LLVMContext &ctx = entry->getContext();
-  BasicBlock *before = b.GetInsertBlock();
-  BasicBlock *loop = BasicBlock::Create(ctx, "chunk", entry);
-  BasicBlock *next = BasicBlock::Create(ctx, "next_chunk", entry);
-  BasicBlock *failed = BasicBlock::Create(ctx, "chunk_failed", entry);
-  BasicBlock *done = BasicBlock::Create(ctx, "done", entry);
-  b.CreateBr(loop);
-  b.SetInsertPoint(loop);
-  PHINode *chunk = b.CreatePHI(b.getInt64Ty(), 2);
-  chunk->addIncoming(b.getInt64(0), before);
-  Value *status = b.CreateCall(code, argumentsAt(chunk));
-  b.CreateCondBr(b.CreateIsNotNull(status), failed, next);
-  b.SetInsertPoint(next);
-  Value *following = b.CreateAdd(chunk, b.getInt64(1));
-  chunk->addIncoming(following, next);
-  b.CreateCondBr(b.CreateICmpULT(following, b.getInt64(graph.batchCalls)), loop, done);
-  b.SetInsertPoint(failed);
-  b.CreateRet(status);
-  b.SetInsertPoint(done);
-  b.CreateRet(ConstantInt::get(code->getReturnType(), 0));
-}
-
-/// `int32_t <graph>(ctx, args...)`: gets `bytes` of workspace and calls `body` with it.
+/// `int32_t <graph>(ctx, args...)`: gets `bytes` of workspace and calls `body` with it, or
+/// for a split batch with each chunk (ChunkedCalls.cpp).
 void buildEntry(Module &module, Function *body, const GraphSignature &graph, uint64_t bytes,
                 FunctionCallee provider) {
   LLVMContext &ctx = module.getContext();
@@ -95,17 +41,23 @@ void buildEntry(Module &module, Function *body, const GraphSignature &graph, uin
   params.erase(params.begin() + 1);
   auto *type = FunctionType::get(body->getReturnType(), params, false);
   Function *entry = Function::Create(type, GlobalValue::ExternalLinkage, graph.name, module);
-  BasicBlock *start = BasicBlock::Create(ctx, "entry", entry);
+  body->setLinkage(GlobalValue::InternalLinkage);
+  IRBuilder<> b(BasicBlock::Create(ctx, "entry", entry));
+  if (graph.batchCalls > 1) {
+    returnCallsOfChunks(b, entry, body, graph, {provider, bytes});
+    return;
+  }
   BasicBlock *run = BasicBlock::Create(ctx, "run", entry);
   BasicBlock *noMemory = BasicBlock::Create(ctx, "no_workspace", entry);
-  IRBuilder<> b(start);
   Value *workspace = b.CreateCall(provider, {entry->getArg(0), b.getInt64(bytes)});
   b.CreateCondBr(b.CreateIsNotNull(workspace), run, noMemory);
   b.SetInsertPoint(run);
-  returnCallsOfChunks(b, entry, body, workspace, graph);
+  std::vector<Value *> args = {entry->getArg(0), workspace};
+  for (unsigned i = 1; i < entry->arg_size(); ++i)
+    args.push_back(entry->getArg(i));
+  b.CreateRet(b.CreateCall(body, args));
   b.SetInsertPoint(noMemory);
   b.CreateRet(ConstantInt::get(body->getReturnType(), KILN_ENTRY_OUT_OF_MEMORY));
-  body->setLinkage(GlobalValue::InternalLinkage);
 }
 
 /// A graph without intermediates whose batch is split: its code becomes `<graph>.chunk`, and
@@ -116,7 +68,7 @@ void buildChunkedEntry(Module &module, Function *code, const GraphSignature &gra
   Function *entry =
       Function::Create(code->getFunctionType(), GlobalValue::ExternalLinkage, graph.name, module);
   IRBuilder<> b(BasicBlock::Create(module.getContext(), "entry", entry));
-  returnCallsOfChunks(b, entry, code, /*workspace=*/nullptr, graph);
+  returnCallsOfChunks(b, entry, code, graph, /*workspace=*/{});
 }
 
 } // namespace

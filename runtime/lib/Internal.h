@@ -45,6 +45,8 @@ struct KernelCounter {
 // What ctx->profile_mark points at in the runtime's contexts (kiln/abi.h): a kernel of the
 // graph call in progress on this thread starts (Profile.cpp).
 void profileMark(void *ctx, uint32_t kernel);
+// Whether a profiled graph call is in progress on this thread (Profile.cpp).
+bool profilingOnThisThread();
 
 // Times the kernels of one graph call made on this thread, from construction to destruction,
 // when the graph's profiling is on; does nothing otherwise (Profile.cpp).

@@ -56,6 +56,8 @@ void ProfileScope::mark(uint32_t kernel) {
   since = now;
 }
 
+bool profilingOnThisThread() { return activeScope != nullptr; }
+
 void profileMark(void *, uint32_t kernel) {
   if (ProfileScope *scope = activeScope)
     scope->mark(kernel);

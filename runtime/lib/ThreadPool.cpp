@@ -138,3 +138,15 @@ extern "C" void kiln_parallel_for(void *ctxPointer, int64_t count, kiln_task_fn 
   if (threads <= 1 || !globalPool().run(threads, count, task, data))
     task(data, 0, count);
 }
+
+extern "C" int32_t kiln_spread_chunks(void *ctxPointer, int64_t chunks) {
+  if (kiln::profilingOnThisThread())
+    return 0;
+  auto *ctx = ctxPointer ? static_cast<kiln_context *>(ctxPointer) : kiln::defaultContext();
+  int64_t threads = ctx->num_threads;
+  if (threads <= 1 || chunks < threads)
+    return 0;
+  // A last round that leaves threads idle costs less than sharing each chunk's loops only when
+  // there are enough rounds before it.
+  return chunks % threads == 0 || chunks >= 4 * threads;
+}

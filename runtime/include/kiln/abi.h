@@ -179,6 +179,19 @@ typedef struct kiln_context_abi {
 
 KILN_ABI_EXPORT void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
 
+/* Split batches. kilnc may compile a graph for one chunk of its batch (`kilnc --batch-chunk`);
+ * its entry then runs the chunk's code once per chunk, on pointers advanced by a chunk. With ctx
+ * NULL or a runtime context (ctx->parallel_for == kiln_parallel_for) it first asks
+ *   kiln_spread_chunks(ctx, chunks)
+ * (defined by the runtime, referenced weakly). Nonzero: the chunks are shared out with
+ * kiln_parallel_for, each task taking its workspace from ctx->workspace (the runtime's is a
+ * per-thread arena) or the module's per-thread arena, and running its chunks' own parallel
+ * loops inline, so that no parallel_for is ever called from inside a task. Zero, an older
+ * runtime without the function, or an application's own context: the chunks run in order on
+ * the calling thread, each sharing its loops through parallel_for as a whole batch does.
+ * Either way the entry returns a failing chunk's status. */
+KILN_ABI_EXPORT int32_t kiln_spread_chunks(void *ctx, int64_t chunks);
+
 /* CUDA entries. The host code of a CUDA entry makes only these calls, which the runtime
  * defines (it loads libcuda with dlopen). ctx and stream are the entry's. The first failure is
  * recorded for the calling thread; later calls of the same entry then do nothing, and

@@ -309,6 +309,14 @@ KILN_API uint32_t kiln_context_num_threads(const kiln_context *ctx);
  * calls kiln_parallel_for) runs on its calling thread. */
 KILN_API void kiln_parallel_for(void *ctx, int64_t count, kiln_task_fn task, void *data);
 
+/* Whether a graph whose batch kilnc split into `chunks` chunks runs them on separate threads
+ * (kiln/abi.h): yes when the context has at least as many chunks as threads (more than one
+ * thread), and every thread gets the same number of chunks or at least four, so that no thread
+ * idles for long at the end; never while the calling thread profiles a graph
+ * (kiln_graph_set_profiling), whose marks come from one thread. Otherwise each chunk shares
+ * its own loops over the threads. */
+KILN_API int32_t kiln_spread_chunks(void *ctx, int64_t chunks);
+
 /* ------------------------------------------------------------------------------------------------
  * CUDA
  * ---------------------------------------------------------------------------------------------- */
