@@ -123,19 +123,18 @@ TEST(ThreadPoolTest, SpreadChunksWhenTheThreadsShareThemEvenly) {
     int64_t chunks;
     bool spread;
   };
-  for (Case c : {Case{1, 8, false}, Case{2, 1, false}, Case{2, 2, true}, Case{2, 3, false},
-                 Case{2, 8, true}, Case{2, 9, true}, Case{3, 2, false}, Case{3, 8, false},
-                 Case{3, 9, true}, Case{3, 12, true}, Case{4, 6, false}, Case{4, 16, true},
-                 Case{4, 17, true}}) {
+  for (Case c :
+       {Case{1, 8, false}, Case{2, 1, false}, Case{2, 2, true}, Case{2, 3, false}, Case{2, 8, true},
+        Case{2, 9, true}, Case{3, 2, false}, Case{3, 8, false}, Case{3, 9, true}, Case{3, 12, true},
+        Case{4, 6, false}, Case{4, 16, true}, Case{4, 17, true}}) {
     kiln_context *ctx = makeContext(c.threads);
     EXPECT_EQ(kiln_spread_chunks(ctx, c.chunks) != 0, c.spread)
         << c.threads << " threads, " << c.chunks << " chunks";
     kiln_context_destroy(ctx);
   }
   // An application's pool counts with the threads the context reports.
-  kiln_context *ctx = makeContext(2, [](void *, int64_t count, kiln_task_fn task, void *data) {
-    task(data, 0, count);
-  });
+  kiln_context *ctx = makeContext(
+      2, [](void *, int64_t count, kiln_task_fn task, void *data) { task(data, 0, count); });
   EXPECT_NE(kiln_spread_chunks(ctx, 4), 0);
   kiln_context_destroy(ctx);
 }
