@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --kiln-packed-matmul --canonicalize --cse | FileCheck %s
+// RUN: kiln-opt %s --kiln-packed-matmul="window-kc=48" --canonicalize --cse | FileCheck %s --check-prefix=DEPTH
 
 #window = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3, d2 + d4, d5)>
 #dilated = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 + d4 * 2, d5)>
@@ -11,9 +12,16 @@
 // in the input) with one offset each, so the innermost loop only adds kk. The copy, its
 // buffer and its view are gone; the zero fill of C between the copy and the matmul writes
 // another buffer.
+// The panels are window-kc deep (1024 by default: all 72 columns in one pass), rounded down to
+// whole runs: at 48, two passes over k of 48 and 24 columns, each in runs of 24.
 // CHECK-LABEL: func.func @im2col
+// DEPTH-LABEL: func.func @im2col
+// DEPTH: scf.for %{{.+}} = %c0 to %c72 step %c48 {
+// DEPTH: scf.for %{{.+}} = %c0 to %{{.+}} step %c24 iter_args(
+// DEPTH-LABEL: func.func
 // CHECK-NOT: memref<1x6x6x3x3x8xf32>
 // CHECK: %[[FLAT:.+]] = memref.collapse_shape %arg0 {{\[\[}}0, 1, 2, 3]] : memref<1x8x8x8xf32> into memref<512xf32>
+// CHECK-NOT: scf.for %{{.+}} = %c0 to %c72 step %c{{[1-9][0-9]}} {
 // CHECK: scf.for %{{.+}} = %c0 to %c72 step %c24 iter_args(
 // CHECK: scf.for %[[KK:.+]] = %c0 to %c24 step %c1 iter_args(
 // CHECK-COUNT-2: vector.load

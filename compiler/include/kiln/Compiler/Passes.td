@@ -111,9 +111,9 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     When A is the im2col copy of a convolution's input (a generic that copies every window of a
     4-D f32 buffer, and nothing else writes that buffer before the matmul), the micro-kernel
     reads A's elements from the input itself, in runs of columns that are contiguous there (a
-    filter row's taps and channels, or at dilated width a tap's channels), with `kc` a multiple
-    or a divisor of the run; the copy and its buffer are erased. `direct-a-panels=0` keeps the
-    copy.
+    filter row's taps and channels, or at dilated width a tap's channels), with the panels'
+    depth (`window-kc`) a multiple or a divisor of the run; the copy and its buffer are erased.
+    `direct-a-panels=0` keeps the copy.
 
     With `vnni`, an i8 x i8 -> i32 matmul whose k is a multiple of 4 packs B's panels in
     groups of four rows per column and runs `vpdpbusd`: A's four bytes at a time, biased to
@@ -133,6 +133,9 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     Option<"cacheBlockRows", "mc", "int64_t", "144", "Rows of A packed per block (L2)">,
     Option<"cacheBlockColumns", "nc", "int64_t", "4096", "Columns of B packed per block (L3)">,
     Option<"cacheBlockDepth", "kc", "int64_t", "256", "Depth of the packed panels (L1)">,
+    Option<"windowBlockDepth", "window-kc", "int64_t", "1024",
+           "Depth of the panels when A is read through a convolution's window (L2; fewer "
+           "passes over C)">,
     Option<"directAPanels", "direct-a-panels", "int64_t", "2",
            "Column panels of B up to which A of one row block is read in place instead of "
            "packed (0: always pack A)">,
