@@ -90,3 +90,54 @@ func.func @input_overwritten(%padded: memref<1x8x8x8xf32>, %w: memref<72x4xf32>,
   memref.dealloc %columns : memref<1x6x6x3x3x8xf32>
   return
 }
+
+// A graph that returns the convolution computes it in its out-parameter
+// (kiln-forward-result-copies): the zero fill between the copy and the matmul writes a view
+// of that argument, which cannot be the padded input the function allocated itself, so the
+// columns are still read from the input.
+// CHECK-LABEL: func.func @result_in_place
+// CHECK-NOT: linalg.generic
+// CHECK: memref.collapse_shape %[[PAD:.+]] {{\[\[}}0, 1, 2, 3]] : memref<1x8x8x8xf32> into memref<512xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @result_in_place(%x: memref<1x6x6x8xf32>, %w: memref<72x4xf32>, %out: memref<1x6x6x4xf32>) {
+  %padded = memref.alloc() {alignment = 64 : i64} : memref<1x8x8x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%padded : memref<1x8x8x8xf32>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [1, 6, 6, 8] [1, 1, 1, 1] : memref<1x8x8x8xf32> to memref<1x6x6x8xf32, strided<[512, 64, 8, 1], offset: 72>>
+  memref.copy %x, %interior : memref<1x6x6x8xf32> to memref<1x6x6x8xf32, strided<[512, 64, 8, 1], offset: 72>>
+  %columns = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x3x3x8xf32>
+  linalg.generic {indexing_maps = [#window, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%padded : memref<1x8x8x8xf32>) outs(%columns : memref<1x6x6x3x3x8xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %a = memref.collapse_shape %columns [[0, 1, 2], [3, 4, 5]] : memref<1x6x6x3x3x8xf32> into memref<36x72xf32>
+  %c = memref.collapse_shape %out [[0, 1, 2], [3]] : memref<1x6x6x4xf32> into memref<36x4xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<36x4xf32>)
+  linalg.matmul ins(%a, %w : memref<36x72xf32>, memref<72x4xf32>) outs(%c : memref<36x4xf32>)
+  memref.dealloc %columns : memref<1x6x6x3x3x8xf32>
+  memref.dealloc %padded : memref<1x8x8x8xf32>
+  return
+}
+
+// The same fill when the input is an argument too: two arguments may be one buffer, so the
+// copy stays.
+// CHECK-LABEL: func.func @fill_of_another_argument
+// CHECK: linalg.generic
+// CHECK: memref.load %collapse_shape[
+func.func @fill_of_another_argument(%padded: memref<1x8x8x8xf32>, %w: memref<72x4xf32>, %out: memref<1x6x6x4xf32>) {
+  %columns = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x3x3x8xf32>
+  linalg.generic {indexing_maps = [#window, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%padded : memref<1x8x8x8xf32>) outs(%columns : memref<1x6x6x3x3x8xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %a = memref.collapse_shape %columns [[0, 1, 2], [3, 4, 5]] : memref<1x6x6x3x3x8xf32> into memref<36x72xf32>
+  %zero = arith.constant 0.0 : f32
+  %c = memref.collapse_shape %out [[0, 1, 2], [3]] : memref<1x6x6x4xf32> into memref<36x4xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<36x4xf32>)
+  linalg.matmul ins(%a, %w : memref<36x72xf32>, memref<72x4xf32>) outs(%c : memref<36x4xf32>)
+  memref.dealloc %columns : memref<1x6x6x3x3x8xf32>
+  return
+}

@@ -48,6 +48,7 @@ void buildKilnBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &opt
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addNestedPass<func::FuncOp>(createKilnForwardResultCopies());
   // CSE removes the self-copies that would otherwise lower to runtime calls (MACHINE-NOTES).
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

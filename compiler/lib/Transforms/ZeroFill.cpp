@@ -4,6 +4,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -13,13 +14,27 @@ namespace {
 bool isZero(Value value) {
   return matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero());
 }
+
+/// The buffer that `value` views (through subviews, reshapes and casts).
+Value viewedBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// Whether writing `written` leaves `buffer` alone: they view different buffers, one of them
+/// an allocation of the function's own (which nothing else aliases). A graph result that
+/// kiln-forward-result-copies computes in place is a view of the caller's out-parameter.
+bool viewsAnotherBuffer(Value written, Value buffer) {
+  Value a = viewedBuffer(written), b = viewedBuffer(buffer);
+  return a != b && (a.getDefiningOp<memref::AllocOp>() || b.getDefiningOp<memref::AllocOp>());
+}
 } // namespace
 
 bool leavesUnwritten(Operation *first, Operation *last, Value buffer) {
   for (Operation *op = first->getNextNode(); op != last; op = op->getNextNode()) {
     auto fill = dyn_cast<linalg::FillOp>(op);
-    bool fillsOther = fill && fill.getOutputs().front() != buffer &&
-                      fill.getOutputs().front().getDefiningOp<memref::AllocOp>();
+    bool fillsOther = fill && viewsAnotherBuffer(fill.getOutputs().front(), buffer);
     if (!isMemoryEffectFree(op) && !isa<memref::AllocOp>(op) && !fillsOther)
       return false;
   }

@@ -12,7 +12,8 @@ namespace kiln {
 mlir::linalg::FillOp findZeroFill(mlir::Operation *op, mlir::Value buffer);
 
 /// Whether the ops strictly between `first` and `last` (same block) leave `buffer` as it is:
-/// pure ops, allocations, and fills of other allocations (a kernel's own zero output), so that
+/// pure ops, allocations, and fills of other buffers when one of the two is an allocation (a
+/// kernel's own zero output, or a result computed in its out-parameter), so that
 /// a kernel at `last` may read `buffer` as `first` left it.
 bool leavesUnwritten(mlir::Operation *first, mlir::Operation *last, mlir::Value buffer);
 
