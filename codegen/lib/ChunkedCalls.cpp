@@ -152,7 +152,8 @@ void recordFailure(IRBuilder<> &b, StructType *closure, Value *data, Value *stat
 /// `void <graph>.chunks(data, begin, end)`: the task that runs chunks [begin, end) on one
 /// thread, with a workspace of its own and a context whose parallel_for runs inline.
 Function *buildChunkTask(Module &module, Function *code, const GraphSignature &graph,
-                         const ChunkWorkspace &workspace, StructType *closure) {
+                         ArrayRef<uint64_t> slices, const ChunkWorkspace &workspace,
+                         StructType *closure) {
   LLVMContext &ctx = module.getContext();
   auto *ptrTy = PointerType::getUnqual(ctx);
   Function *task =
@@ -176,7 +177,6 @@ Function *buildChunkTask(Module &module, Function *code, const GraphSignature &g
     b.CreateRetVoid();
   });
 
-  std::vector<uint64_t> slices = chunkBytes(graph);
   auto *pointersType = ArrayType::get(ptrTy, slices.size());
   Value *pointers = b.CreateStructGEP(closure, data, 2);
   std::vector<Value *> whole;
@@ -229,6 +229,7 @@ void returnCallsOfChunks(IRBuilder<> &b, Function *entry, Function *code,
   Value *context = entry->getArg(0);
   Function *runtimeParallelFor =
       weakRuntimeFunction(module, kRuntimeParallelFor, parallelForType(ctx));
+  std::vector<uint64_t> slices = chunkBytes(graph);
   StructType *closure = closureType(ctx, whole.size());
   Value *data = IRBuilder<>(&entry->getEntryBlock(), entry->getEntryBlock().begin())
                     .CreateAlloca(closure, nullptr, "chunks");
@@ -247,14 +248,15 @@ void returnCallsOfChunks(IRBuilder<> &b, Function *entry, Function *code,
   Value *pointers = b.CreateStructGEP(closure, data, 2);
   for (auto [i, pointer] : llvm::enumerate(whole))
     b.CreateStore(pointer, b.CreateConstInBoundsGEP2_32(pointersType, pointers, 0, i));
-  b.CreateCall(runtimeParallelFor, {context, b.getInt64(graph.batchCalls),
-                                    buildChunkTask(module, code, graph, workspace, closure), data});
+  b.CreateCall(runtimeParallelFor,
+               {context, b.getInt64(graph.batchCalls),
+                buildChunkTask(module, code, graph, slices, workspace, closure), data});
   b.CreateRet(b.CreateLoad(b.getInt32Ty(), status));
 
   b.SetInsertPoint(inOrder);
   Value *space = getWorkspace(b, workspace, context,
                               [&] { b.CreateRet(b.getInt32(KILN_ENTRY_OUT_OF_MEMORY)); });
-  ChunkLoop loop = emitChunkLoop(b, code, context, space, whole, chunkBytes(graph), b.getInt64(0),
+  ChunkLoop loop = emitChunkLoop(b, code, context, space, whole, slices, b.getInt64(0),
                                  b.getInt64(graph.batchCalls));
   b.CreateRet(b.getInt32(0));
   b.SetInsertPoint(loop.failed);

@@ -2,9 +2,9 @@
 #include "ZeroFill.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -15,18 +15,12 @@ bool isZero(Value value) {
   return matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero());
 }
 
-/// The buffer that `value` views (through subviews, reshapes and casts).
-Value viewedBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
 /// Whether writing `written` leaves `buffer` alone: they view different buffers, one of them
 /// an allocation of the function's own (which nothing else aliases). A graph result that
 /// kiln-forward-result-copies computes in place is a view of the caller's out-parameter.
 bool viewsAnotherBuffer(Value written, Value buffer) {
-  Value a = viewedBuffer(written), b = viewedBuffer(buffer);
+  Value a = memref::skipViewLikeOps(cast<MemrefValue>(written));
+  Value b = memref::skipViewLikeOps(cast<MemrefValue>(buffer));
   return a != b && (a.getDefiningOp<memref::AllocOp>() || b.getDefiningOp<memref::AllocOp>());
 }
 } // namespace
