@@ -3,6 +3,7 @@
 // RUN: kiln-opt %s --kiln-lower-to-llvm="vector-bits=256" | FileCheck %s --check-prefix=LLVM
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=8 direct-a-panels=0" --canonicalize --cse | FileCheck %s --check-prefix=EPI
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s --check-prefix=DIRECT
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=4" --canonicalize --cse | FileCheck %s --check-prefix=PASSES
 
 // The global that @constant_b (at the end) packs its weights into comes first in the module.
 // DIRECT: memref.global "private" constant @__kiln_packed_b : memref<1x2x16xf32> = dense_resource<__kiln_packed_b> {alignment = 64 : i64}
@@ -363,5 +364,31 @@ memref.global "private" constant @wide_weights : memref<2x17xf32> = dense<1.0>
 func.func @constant_b_prefetch(%a: memref<6x2xf32>, %c: memref<6x17xf32>) {
   %b = memref.get_global @wide_weights : memref<2x17xf32>
   linalg.matmul ins(%a, %b : memref<6x2xf32>, memref<2x17xf32>) outs(%c : memref<6x17xf32>)
+  return
+}
+
+// One row block over a constant B of several passes over k (kc = 4 here: 4, 4 and 2): A is
+// packed once, a block per pass, before one parallel loop over B's column panels, each of
+// which runs every pass; the micro-kernel reads the pass's block of A and the whole B's rows
+// from the pass's start.
+// PASSES-LABEL: func.func @constant_b_passes
+// PASSES: %[[W:.+]] = memref.get_global @__kiln_packed_b{{.*}} : memref<3x10x16xf32>
+// PASSES: %[[PA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<3x2x4x6xf32>
+// PASSES: scf.for %[[PASS:.+]] = %c0 to %c3
+// PASSES: memref.store {{.*}}, %[[PA]][%[[PASS]],
+// PASSES-NOT: scf.parallel
+// PASSES: scf.parallel (%[[JR:.+]]) = (%c0) to (%c48) step (%c16)
+// PASSES-NEXT: scf.for %[[P:.+]] = %c0 to %c3
+// PASSES-NEXT: %[[PC:.+]] = arith.muli %[[P]], %c4
+// PASSES-NOT: scf.parallel
+// PASSES: scf.for %[[KK:.+]] = %c0 to %{{.+}} step %c1 iter_args
+// PASSES-NEXT: %[[ROW:.+]] = arith.addi %[[PC]], %[[KK]]
+// PASSES-NEXT: vector.load %[[W]][%{{.+}}, %[[ROW]], %c0]
+// PASSES: memref.load %[[PA]][%[[P]], %{{.+}}, %[[KK]], %c0]
+// PASSES: memref.dealloc %[[PA]]
+memref.global "private" constant @deep_weights : memref<10x48xf32> = dense<1.0>
+func.func @constant_b_passes(%a: memref<12x10xf32>, %c: memref<12x48xf32>) {
+  %b = memref.get_global @deep_weights : memref<10x48xf32>
+  linalg.matmul ins(%a, %b : memref<12x10xf32>, memref<10x48xf32>) outs(%c : memref<12x48xf32>)
   return
 }

@@ -124,7 +124,9 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     panels, the micro-kernel reads A where it is instead of packing it: packing A costs more
     than it saves, except for one row block that many column panels share. Each step over k of
     a build-time B also prefetches the same row of the next panel (weights come from memory on
-    every call).
+    every call). With one row block, a build-time B and more than one pass over k, the
+    threads take B's column panels each for every pass instead of meeting after each pass;
+    A, when packed, is packed once for all passes (when that fits half of L2).
 
     When A is the im2col copy of a convolution's input (a generic that copies every window of a
     4-D f32 buffer, and nothing else writes that buffer before the matmul), the micro-kernel
