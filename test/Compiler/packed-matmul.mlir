@@ -4,6 +4,7 @@
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=8 direct-a-panels=0" --canonicalize --cse | FileCheck %s --check-prefix=EPI
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s --check-prefix=DIRECT
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=4" --canonicalize --cse | FileCheck %s --check-prefix=PASSES
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=6 kc=4" --canonicalize --cse | FileCheck %s --check-prefix=OWN
 
 // The global that @constant_b (at the end) packs its weights into comes first in the module.
 // DIRECT: memref.global "private" constant @__kiln_packed_b : memref<1x2x16xf32> = dense_resource<__kiln_packed_b> {alignment = 64 : i64}
@@ -390,5 +391,37 @@ memref.global "private" constant @deep_weights : memref<10x48xf32> = dense<1.0>
 func.func @constant_b_passes(%a: memref<12x10xf32>, %c: memref<12x48xf32>) {
   %b = memref.get_global @deep_weights : memref<10x48xf32>
   linalg.matmul ins(%a, %b : memref<12x10xf32>, memref<10x48xf32>) outs(%c : memref<12x48xf32>)
+  return
+}
+
+// Several row blocks over a constant B: each iteration of the parallel loop runs every pass
+// over k on its tiles. With B at least as wide as A is tall (48 columns, 12 rows), the
+// iterations are (column panel, row block) pairs, panels outermost; a narrower B (16 columns,
+// 24 rows) leaves the row blocks alone.
+// OWN-LABEL: func.func @constant_b_row_blocks_wide
+// OWN: scf.parallel (%[[JR:.+]], %[[BLOCK:.+]]) = (%c0, %c0) to (%c48, %c2) step (%c16, %c1)
+// OWN-NEXT: %[[IC:.+]] = arith.muli %[[BLOCK]], %c6
+// OWN: scf.for %[[PC:.+]] = %c0 to %c10 step %c4
+// OWN-NOT: scf.parallel
+// OWN: scf.for %{{.+}} = %c0 to %{{.+}} step %c6
+// OWN: %[[PANEL:.+]] = arith.divui %[[JR]], %c16
+// OWN: vector.load %{{.+}}[%[[PANEL]],
+// OWN: vector.transfer_write {{.*}}[%{{.+}}, %[[JR]]]
+// OWN: scf.reduce
+// OWN-LABEL: func.func @constant_b_row_blocks_tall
+// OWN: scf.parallel (%[[BLOCK:.+]]) = (%c0) to (%c4) step (%c1)
+// OWN: scf.for %{{.+}} = %c0 to %c10 step %c4
+// OWN-NOT: scf.parallel
+// OWN: scf.reduce
+memref.global "private" constant @wide_deep_weights : memref<10x48xf32> = dense<1.0>
+func.func @constant_b_row_blocks_wide(%a: memref<12x10xf32>, %c: memref<12x48xf32>) {
+  %b = memref.get_global @wide_deep_weights : memref<10x48xf32>
+  linalg.matmul ins(%a, %b : memref<12x10xf32>, memref<10x48xf32>) outs(%c : memref<12x48xf32>)
+  return
+}
+memref.global "private" constant @narrow_deep_weights : memref<10x16xf32> = dense<1.0>
+func.func @constant_b_row_blocks_tall(%a: memref<24x10xf32>, %c: memref<24x16xf32>) {
+  %b = memref.get_global @narrow_deep_weights : memref<10x16xf32>
+  linalg.matmul ins(%a, %b : memref<24x10xf32>, memref<10x16xf32>) outs(%c : memref<24x16xf32>)
   return
 }
