@@ -19,9 +19,9 @@
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler/Passes.h"
 
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNFUSEROWLOOPS
@@ -42,11 +42,7 @@ struct Access {
 
 /// The buffer a view reads or writes. Function arguments are distinct buffers (the C ABI
 /// passes no overlapping arguments; bufferization assumes the same).
-Value rootBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
-}
+Value rootBuffer(Value memref) { return memref::skipViewLikeOps(cast<MemrefValue>(memref)); }
 
 /// Every load and store in `loop`, or nothing when it touches memory any other way (vector
 /// transfers, copies, calls), which this pass does not reason about.
