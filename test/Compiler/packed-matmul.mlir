@@ -425,3 +425,32 @@ func.func @constant_b_row_blocks_tall(%a: memref<24x10xf32>, %c: memref<24x16xf3
   linalg.matmul ins(%a, %b : memref<24x10xf32>, memref<10x16xf32>) outs(%c : memref<24x16xf32>)
   return
 }
+
+// A costly epilogue when the threads share (column panel, row block) pairs: a staging slot per
+// pair (2 row blocks x 3 panels), slot = block * 3 + panel.
+// OWN-LABEL: func.func @costly_epilogue_shared_columns
+// OWN: %[[STAGING:.+]] = memref.alloc() {alignment = 64 : i64} : memref<6x6x16xf32>
+// OWN: scf.parallel (%[[JR:.+]], %[[BLOCK:.+]]) = (%c0, %c0) to (%c48, %c2) step (%c16, %c1)
+// OWN: %[[PANEL:.+]] = arith.divui %[[JR]], %c16
+// OWN: %[[FIRST:.+]] = arith.muli %[[BLOCK]], %c3
+// OWN-NEXT: %[[SLOT:.+]] = arith.addi %[[FIRST]], %[[PANEL]]
+// OWN: vector.store %{{.+}}, %[[STAGING]][%[[SLOT]],
+// OWN: math.erf
+// OWN: memref.dealloc %[[STAGING]]
+memref.global "private" constant @erf_weights : memref<8x48xf32> = dense<0.5>
+func.func @costly_epilogue_shared_columns(%a: memref<12x8xf32>) -> memref<12x48xf32> {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @erf_weights : memref<8x48xf32>
+  %c = memref.alloc() : memref<12x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<12x48xf32>)
+  linalg.matmul ins(%a, %b : memref<12x8xf32>, memref<8x48xf32>) outs(%c : memref<12x48xf32>)
+  %y = memref.alloc() : memref<12x48xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<12x48xf32>) outs(%y : memref<12x48xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %e = math.erf %x : f32
+    linalg.yield %e : f32
+  }
+  memref.dealloc %c : memref<12x48xf32>
+  return %y : memref<12x48xf32>
+}
