@@ -65,8 +65,9 @@ void emitGraph(raw_ostream &os, StringRef module, const GraphSignature &graph, b
     os << " *   in  " << arg.name << ": " << describe(arg) << "\n";
   for (const ArgSignature &arg : graph.outputs)
     os << " *   out " << arg.name << ": " << describe(arg) << "\n";
-  os << " * Buffers are dense and row-major; the caller allocates every output. Returns 0 on\n"
-        " * success. kiln_ctx may be NULL (defaults). */\n";
+  os << " * Buffers are dense and row-major; the caller allocates every output, which shares\n"
+        " * memory with no other buffer. Returns 0 on success. kiln_ctx may be NULL\n"
+        " * (defaults). */\n";
   for (const ArgSignature &arg : graph.inputs)
     emitArgMacros(os, macro, arg);
   for (const ArgSignature &arg : graph.outputs)

@@ -51,6 +51,42 @@ kiln_status checkBuffer(const kiln_graph *graph, const char *kind, size_t index,
   return KILN_OK;
 }
 
+// The bytes of a buffer that matches `arg` (checkBuffer passed).
+size_t bufferBytes(const kiln_arg_info &arg) {
+  size_t bytes = kiln_dtype_size(arg.dtype);
+  for (uint32_t i = 0; i < arg.rank; ++i)
+    bytes *= static_cast<size_t>(arg.shape[i]);
+  return bytes;
+}
+
+bool overlap(const kiln_buffer &a, const kiln_arg_info &aArg, const kiln_buffer &b,
+             const kiln_arg_info &bArg) {
+  auto aBegin = reinterpret_cast<uintptr_t>(a.data), bBegin = reinterpret_cast<uintptr_t>(b.data);
+  size_t aBytes = bufferBytes(aArg), bBytes = bufferBytes(bArg);
+  return aBytes && bBytes && aBegin < bBegin + bBytes && bBegin < aBegin + aBytes;
+}
+
+// Compiled code assumes that what it writes overlaps nothing else of the call (docs/design.md,
+// "Buffers"); inputs may share memory, being only read.
+kiln_status checkOutputsOverlapNothing(const kiln_graph *graph, const kiln_buffer *inputs,
+                                       const kiln_buffer *outputs) {
+  const kiln_graph_info &info = *graph->info;
+  for (size_t o = 0; o < info.num_outputs; ++o) {
+    const kiln_arg_info &outArg = info.args[info.num_inputs + o];
+    for (size_t i = 0; i < info.num_inputs + o; ++i) {
+      bool isInput = i < info.num_inputs;
+      const kiln_buffer &other = isInput ? inputs[i] : outputs[i - info.num_inputs];
+      if (overlap(outputs[o], outArg, other, info.args[i]))
+        return fail(KILN_ERROR_INVALID_ARGUMENT,
+                    "graph '%s' output %zu '%s' overlaps %s %zu '%s': an output may share "
+                    "memory with no other buffer of the call",
+                    info.name, o, outArg.name, isInput ? "input" : "output",
+                    isInput ? i : i - info.num_inputs, info.args[i].name);
+    }
+  }
+  return KILN_OK;
+}
+
 kiln_status checkCall(const kiln_graph *graph, const kiln_buffer *inputs, size_t num_inputs,
                       const kiln_buffer *outputs, size_t num_outputs) {
   const kiln_graph_info &info = *graph->info;
@@ -69,7 +105,7 @@ kiln_status checkCall(const kiln_graph *graph, const kiln_buffer *inputs, size_t
     if (kiln_status status =
             checkBuffer(graph, "output", i, outputs[i], info.args[info.num_inputs + i]))
       return status;
-  return KILN_OK;
+  return checkOutputsOverlapNothing(graph, inputs, outputs);
 }
 
 void count(kiln_graph *graph, uint64_t ns, bool failed) {

@@ -145,6 +145,21 @@ TEST_F(AddCallTest, MisalignedData) {
   EXPECT_NE(message.find("is not aligned to its 4-byte elements"), std::string::npos) << message;
 }
 
+TEST_F(AddCallTest, OutputOverlappingAnInput) {
+  outputs_[0].data = b_ + 5;
+  EXPECT_EQ(callFailure(KILN_ERROR_INVALID_ARGUMENT),
+            "graph 'add' output 0 'sum' overlaps input 1 'b': an output may share memory with "
+            "no other buffer of the call");
+  outputs_[0].data = b_;
+  EXPECT_EQ(call(), KILN_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(AddCallTest, InputsMayShareMemory) {
+  inputs_[1].data = a_;
+  ASSERT_EQ(call(), KILN_OK) << kiln_last_error();
+  EXPECT_EQ(sum_[5], 10.0f);
+}
+
 TEST_F(AddCallTest, RejectedCallsRunNothingAndCountNothing) {
   inputs_[1].dtype = KILN_DTYPE_I32;
   EXPECT_EQ(call(), KILN_ERROR_DTYPE_MISMATCH);

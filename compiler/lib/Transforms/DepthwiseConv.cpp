@@ -43,14 +43,6 @@ struct DepthwiseShape {
   int64_t strideH, strideW, dilationH, dilationW;
 };
 
-/// Where the kernel reads its input: `source` (N x height x width x C) stands at (top, left)
-/// of the padded input the convolution was written for, which is zero elsewhere.
-struct InputWindow {
-  Value source;
-  int64_t top = 0, left = 0;
-  int64_t height, width;
-};
-
 /// Output pixels whose sums are kept in registers together: the most (up to 8) that divide
 /// the output width, so that no block is ragged.
 int64_t pixelBlock(int64_t width) {
@@ -227,12 +219,6 @@ private:
   bool channelsInBounds;
 };
 
-bool isStaticF32Buffer(Value value) {
-  auto type = dyn_cast<MemRefType>(value.getType());
-  return type && type.hasStaticShape() && type.getLayout().isIdentity() &&
-         type.getElementType().isF32();
-}
-
 std::optional<DepthwiseShape> matchDepthwise(linalg::DepthwiseConv2DNhwcHwcOp op) {
   if (!op.hasPureBufferSemantics() ||
       !llvm::all_of(op->getOperands(), [](Value v) { return isStaticF32Buffer(v); }))
@@ -243,58 +229,6 @@ std::optional<DepthwiseShape> matchDepthwise(linalg::DepthwiseConv2DNhwcHwcOp op
   auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
   return DepthwiseShape{out[0],    out[1],     out[2],     out[3],       kernel[0],
                         kernel[1], strides[0], strides[1], dilations[0], dilations[1]};
-}
-
-/// The unpadded input of `op`, when its input is a buffer that holds nothing but zeros and a
-/// copy of it: allocated, zero-filled, given the copy of an identity-layout buffer through a
-/// unit-stride subview, then read by `op` alone. `erase` gets the ops that made the padded
-/// buffer, which go once the kernel reads the source.
-std::optional<InputWindow> matchPaddedInput(linalg::DepthwiseConv2DNhwcHwcOp op,
-                                            SmallVectorImpl<Operation *> &erase) {
-  Value padded = op.getDpsInputs()[0];
-  auto alloc = padded.getDefiningOp<memref::AllocOp>();
-  if (!alloc || alloc->getBlock() != op->getBlock())
-    return std::nullopt;
-  Operation *fill = nullptr;
-  memref::SubViewOp interior;
-  SmallVector<Operation *> deallocs;
-  for (Operation *user : padded.getUsers()) {
-    if (user == op)
-      continue;
-    if (isa<memref::DeallocOp>(user))
-      deallocs.push_back(user);
-    else if (!fill && isZeroFill(user, padded))
-      fill = user;
-    else if (auto subview = dyn_cast<memref::SubViewOp>(user); subview && !interior)
-      interior = subview;
-    else
-      return std::nullopt;
-  }
-  if (!fill || !interior || !interior->hasOneUse() || !interior.hasUnitStride() ||
-      interior.getType().getRank() != 4)
-    return std::nullopt;
-  auto copy = dyn_cast<memref::CopyOp>(*interior->getUsers().begin());
-  if (!copy || copy.getTarget() != interior.getResult() || copy->getBlock() != op->getBlock() ||
-      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(op))
-    return std::nullopt;
-  // Nothing between the copy and the convolution may write the source, which must still hold
-  // what was copied (the fill of the convolution's output is usually there).
-  Value source = copy.getSource();
-  if (!leavesUnwritten(copy, op, source))
-    return std::nullopt;
-  auto sourceType = dyn_cast<MemRefType>(source.getType());
-  if (!sourceType || !isStaticF32Buffer(source))
-    return std::nullopt;
-  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
-  ArrayRef<int64_t> shape = sourceType.getShape();
-  ArrayRef<int64_t> paddedShape = cast<MemRefType>(padded.getType()).getShape();
-  if (ShapedType::isDynamicShape(offsets) || offsets[0] != 0 || offsets[3] != 0 ||
-      shape[0] != paddedShape[0] || shape[3] != paddedShape[3])
-    return std::nullopt;
-  erase.append({copy, interior, fill});
-  erase.append(deallocs);
-  erase.push_back(alloc);
-  return InputWindow{source, offsets[1], offsets[2], shape[1], shape[2]};
 }
 
 struct KilnDepthwiseConvPass : public impl::KilnDepthwiseConvBase<KilnDepthwiseConvPass> {
@@ -314,7 +248,7 @@ struct KilnDepthwiseConvPass : public impl::KilnDepthwiseConvBase<KilnDepthwiseC
       Value input = op.getDpsInputs()[0];
       auto inputShape = cast<MemRefType>(input.getType()).getShape();
       InputWindow window{input, 0, 0, inputShape[1], inputShape[2]};
-      if (std::optional<InputWindow> unpadded = matchPaddedInput(op, padding))
+      if (std::optional<InputWindow> unpadded = matchPaddedInput(input, op, op, padding))
         window = *unpadded;
       // Before the epilogue is found, which moves its output's allocation above the kernel.
       std::optional<MatmulEpilogue> epilogue =

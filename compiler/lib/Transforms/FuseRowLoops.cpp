@@ -40,8 +40,8 @@ struct Access {
   bool write;
 };
 
-/// The buffer a view reads or writes. Function arguments are distinct buffers (the C ABI
-/// passes no overlapping arguments; bufferization assumes the same).
+/// The buffer a view reads or writes. Function arguments are distinct buffers (an output
+/// overlaps no other argument: docs/design.md, "Buffers"; bufferization assumes the same).
 Value rootBuffer(Value memref) { return memref::skipViewLikeOps(cast<MemrefValue>(memref)); }
 
 /// Every load and store in `loop`, or nothing when it touches memory any other way (vector

@@ -148,6 +148,11 @@ public:
     window = columns;
     if (window)
       flatInput = window->flatSource(b);
+    if (window && window->unpadded) {
+      zeroRun = allocate({window->contiguousColumns()});
+      Value zero = arith::ConstantOp::create(b, b.getZeroAttr(acc));
+      linalg::FillOp::create(b, ValueRange{zero}, ValueRange{zeroRun});
+    }
     Value packedA, packedB;
     bool panelsOwnAllPasses = ownsPanelsForAllPasses();
     bool rowBlocksOwnPasses = rowBlocksOwnAllPasses();
@@ -168,6 +173,8 @@ public:
     freePanels(packedA, packedB);
     if (staging)
       memref::DeallocOp::create(b, staging);
+    if (zeroRun)
+      memref::DeallocOp::create(b, zeroRun);
   }
 
   /// C[i] += A[i] B[i] for each i of the batch. Matrices of one row block have no threads
@@ -708,6 +715,8 @@ private:
   /// offset(run) + kk, so that the inner loop has no index arithmetic beyond an increment.
   ValueRange accumulateThroughWindow(ValueRange init, ArrayRef<Value> aRows, Value packedB,
                                      Value bPanel, Value bRow0, Value pc, Value kcCur) {
+    if (window->unpadded)
+      return accumulateThroughUnpaddedWindow(init, aRows, packedB, bPanel, bRow0, pc, kcCur);
     SmallVector<Value> bases;
     for (Value row : aRows)
       bases.push_back(window->rowBase(b, row));
@@ -725,6 +734,39 @@ private:
     };
     ValueRange sums = accumulate(runs.getRegionIterArgs(), index(0), index(run), packedB, bPanel,
                                  add(bRow0, start), aElement);
+    scf::YieldOp::create(b, sums);
+    return runs.getResults();
+  }
+
+  /// The same through the unpadded input (WindowColumns::unpadded), a tap per run: each
+  /// row reads its tap's channels from the input, or from a run of zeros when the tap is in
+  /// the padding, chosen once per run (the k loop itself is the same).
+  ValueRange accumulateThroughUnpaddedWindow(ValueRange init, ArrayRef<Value> aRows, Value packedB,
+                                             Value bPanel, Value bRow0, Value pc, Value kcCur) {
+    SmallVector<WindowColumns::Origin> origins;
+    for (Value row : aRows)
+      origins.push_back(window->origin(b, row));
+    // Inside the parallel loop: the loop's captures must keep their static shapes.
+    auto anySize = MemRefType::get({ShapedType::kDynamic}, acc);
+    Value input = memref::CastOp::create(b, anySize, flatInput);
+    Value zeros = memref::CastOp::create(b, anySize, zeroRun);
+    int64_t run = window->contiguousColumns();
+    auto runs = scf::ForOp::create(b, index(0), kcCur, index(run), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(runs.getBody());
+    Value k = add(pc, runs.getInductionVar());
+    SmallVector<Value> sources, runBases;
+    for (const WindowColumns::Origin &origin : origins) {
+      Value inside;
+      Value tap = window->tapStart(b, origin, k, inside);
+      sources.push_back(arith::SelectOp::create(b, inside, input, zeros));
+      runBases.push_back(arith::SelectOp::create(b, inside, tap, index(0)));
+    }
+    auto aElement = [&](int64_t r, Value kk) -> Value {
+      return memref::LoadOp::create(b, sources[r], ValueRange{add(runBases[r], kk)});
+    };
+    ValueRange sums = accumulate(runs.getRegionIterArgs(), index(0), index(run), packedB, bPanel,
+                                 add(bRow0, runs.getInductionVar()), aElement);
     scf::YieldOp::create(b, sums);
     return runs.getResults();
   }
@@ -805,6 +847,7 @@ private:
   const WindowColumns *window = nullptr; // A is the im2col copy of this input, read in place
   Value flatInput;                       // window's input as one dimension
   Value staging;     // [slot][mr][nr]: each parallel iteration's tile, for a costly epilogue
+  Value zeroRun;     // a run of zeros, which taps in the padding read (WindowColumns::unpadded)
   Value corrections; // VNNI: [panel][nr], -128 times B's column sums over the pass
   Value a, bMat, c;  // the matrices of the matmul, or of the batch element being emitted
   bool transposeA, transposeB;

@@ -9,6 +9,9 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
+// Channels from which a graph argument's padded copy is read through (WindowColumns::unpadded).
+constexpr int64_t kMinUnpaddedChannels = 16;
+
 /// The coefficients of a linear `expr` of `numDims` dimensions, or nothing when it is not
 /// linear without a constant term.
 std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr, unsigned numDims) {
@@ -57,12 +60,6 @@ bool isWindowCopy(linalg::GenericOp copy, WindowColumns &columns) {
          columns.dilationH > 0 && columns.dilationW > 0;
 }
 
-bool isStaticF32Buffer(Value value, int64_t rank) {
-  auto type = dyn_cast<MemRefType>(value.getType());
-  return type && type.getRank() == rank && type.hasStaticShape() && type.getLayout().isIdentity() &&
-         type.getElementType().isF32();
-}
-
 } // namespace
 
 std::optional<WindowColumns> matchWindowColumns(Value a, Operation *matmul) {
@@ -107,11 +104,50 @@ std::optional<WindowColumns> matchWindowColumns(Value a, Operation *matmul) {
   columns.copy = {view, copy};
   columns.copy.append(deallocs);
   columns.copy.push_back(alloc);
+  // A tap's channels are the runs through the unpadded input: with few channels (an image's
+  // three), runs that short cost more than the padded copy saves (ResNet-50's stem: 0.92 ->
+  // 1.4 ms with tap runs; its 3x3 layers, 64-512 channels, lose under 1%).
+  if (columns.channels >= kMinUnpaddedChannels)
+    columns.unpadded = matchPaddedInput(columns.source, copy, matmul, columns.padding);
   return columns;
 }
 
 int64_t WindowColumns::contiguousColumns() const {
-  return dilationW == 1 ? kernelWidth * channels : channels;
+  return dilationW == 1 && !unpadded ? kernelWidth * channels : channels;
+}
+
+WindowColumns::Origin WindowColumns::origin(ImplicitLocOpBuilder &b, Value row) const {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, x, index(y)); };
+  auto sub = [&](Value x, int64_t y) { return arith::SubIOp::create(b, x, index(y)); };
+  int64_t pixels = outHeight * outWidth;
+  Value n = arith::DivUIOp::create(b, row, index(pixels));
+  Value pixel = arith::RemUIOp::create(b, row, index(pixels));
+  Value y = arith::DivUIOp::create(b, pixel, index(outWidth));
+  Value x = arith::RemUIOp::create(b, pixel, index(outWidth));
+  return Origin{mul(n, unpadded->height * unpadded->width * channels),
+                sub(mul(y, strideH), unpadded->top), sub(mul(x, strideW), unpadded->left)};
+}
+
+Value WindowColumns::tapStart(ImplicitLocOpBuilder &b, const Origin &origin, Value k,
+                              Value &inside) const {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, x, index(y)); };
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, x, y); };
+  Value tap = arith::DivUIOp::create(b, k, index(channels));
+  Value i = arith::DivUIOp::create(b, tap, index(kernelWidth));
+  Value j = arith::RemUIOp::create(b, tap, index(kernelWidth));
+  Value row = add(origin.row, mul(i, dilationH));
+  Value column = add(origin.column, mul(j, dilationW));
+  // Unsigned: a row or column above or left of the input is negative, a huge unsigned value.
+  auto below = [&](Value x, int64_t bound) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(bound));
+  };
+  Value rowInside = below(row, unpadded->height);
+  Value columnInside = below(column, unpadded->width);
+  inside = arith::AndIOp::create(b, rowInside, columnInside);
+  Value pixel = add(mul(row, unpadded->width), column);
+  return add(origin.image, mul(pixel, channels));
 }
 
 Value WindowColumns::rowBase(ImplicitLocOpBuilder &b, Value row) const {
@@ -139,13 +175,17 @@ Value WindowColumns::columnOffset(ImplicitLocOpBuilder &b, Value k) const {
 }
 
 Value WindowColumns::flatSource(ImplicitLocOpBuilder &b) const {
-  return memref::CollapseShapeOp::create(b, source, ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
+  return memref::CollapseShapeOp::create(b, unpadded ? unpadded->source : source,
+                                         ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
 }
 
 void WindowColumns::eraseCopy() {
   for (Operation *op : copy)
     op->erase();
+  for (Operation *op : padding)
+    op->erase();
   copy.clear();
+  padding.clear();
 }
 
 } // namespace kiln

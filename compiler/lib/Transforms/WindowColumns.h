@@ -12,6 +12,8 @@
 #ifndef KILN_COMPILER_TRANSFORMS_WINDOWCOLUMNS_H
 #define KILN_COMPILER_TRANSFORMS_WINDOWCOLUMNS_H
 
+#include "ZeroFill.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
@@ -25,9 +27,15 @@ struct WindowColumns {
   int64_t kernelHeight, kernelWidth; // of its filter
   int64_t strideH, strideW, dilationH, dilationW;
   mlir::SmallVector<mlir::Operation *> copy; // the im2col copy, its buffer and views
+  /// When `source` is only a zero-padded copy of its input (a graph's argument: a layer's
+  /// output is written into its padded buffer directly), the input, which A is read from
+  /// instead (`padding`: the ops that made the copy). Taps in the padding read zeros.
+  std::optional<InputWindow> unpadded;
+  mlir::SmallVector<mlir::Operation *> padding;
 
-  /// Columns of A that are contiguous in `source` and never straddle a filter row: a filter
-  /// row's taps and channels at unit dilation, else a tap's channels.
+  /// Columns of A that are contiguous in the buffer read and never straddle a filter row: a
+  /// filter row's taps and channels at unit dilation and without `unpadded`, else a tap's
+  /// channels (a tap, whole, is in the padding or in the input).
   int64_t contiguousColumns() const;
 
   /// The flat offset in `source` of A's row `row` at column 0.
@@ -36,10 +44,24 @@ struct WindowColumns {
   /// The flat offset of column `k` from its row's base.
   mlir::Value columnOffset(mlir::ImplicitLocOpBuilder &b, mlir::Value k) const;
 
-  /// `source` seen as one dimension, which rowBase + columnOffset index.
+  /// `source` (or with `unpadded`, its input) seen as one dimension, which rowBase +
+  /// columnOffset (or tapStart) index.
   mlir::Value flatSource(mlir::ImplicitLocOpBuilder &b) const;
 
-  /// Erases the copy once nothing reads A.
+  /// With `unpadded`: the first tap of A's row `row` in the input, as the flat offset of its
+  /// image and its row and column there (outside the input in the padding).
+  struct Origin {
+    mlir::Value image, row, column;
+  };
+  Origin origin(mlir::ImplicitLocOpBuilder &b, mlir::Value row) const;
+
+  /// With `unpadded`: the flat offset in the input of the tap that column `k` (a multiple of
+  /// the channels) of the row at `origin` starts, and in `inside` whether that tap is in the
+  /// input (else the offset is meaningless and the tap's elements are zero).
+  mlir::Value tapStart(mlir::ImplicitLocOpBuilder &b, const Origin &origin, mlir::Value k,
+                       mlir::Value &inside) const;
+
+  /// Erases the copy (and the padded copy of the input) once nothing reads A.
   void eraseCopy();
 };
 

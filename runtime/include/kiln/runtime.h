@@ -192,7 +192,8 @@ typedef struct kiln_buffer {
 /* Runs the graph. Before anything is called, the counts, every buffer's data pointer and
  * alignment, dtype, rank and each dimension are checked against the graph's signature; the first
  * mismatch is reported ("graph 'mlp' input 1 'w': expected f32[33x5], got f32[5x33]") and nothing
- * runs. `ctx` may be NULL for the defaults. Outputs are written in place. A nonzero code from the
+ * runs; so is an output that overlaps an input or another output (inputs may share memory).
+ * `ctx` may be NULL for the defaults. Outputs are written in place. A nonzero code from the
  * compiled graph gives KILN_ERROR_ENTRY_FAILED; the outputs are then unspecified. */
 KILN_API KILN_MUST_USE kiln_status kiln_graph_call(kiln_graph *graph, kiln_context *ctx,
                                                    const kiln_buffer *inputs, size_t num_inputs,

@@ -46,7 +46,12 @@ def conv_cases():
                # channels) split into passes over k of 240, two row blocks; and at dilated
                # width, a tap's 100 channels at a time, two taps per pass.
                ((2, 10, 9, 160), (3, 3, 160, 5), (1, 1), (1, 1, 1, 1), (1, 1)),
-               ((1, 9, 12, 100), (2, 3, 100, 4), (2, 1), (0, 1, 2, 0), (1, 2))]
+               ((1, 9, 12, 100), (2, 3, 100, 4), (2, 1), (0, 1, 2, 0), (1, 2)),
+               # With 16 channels or more, an input padded by a copy is read in place, a tap's
+               # channels per run, zeros for taps in the padding: every side padded unevenly,
+               # a 5 x 3 filter at stride 2, and padding wider than a stride.
+               ((1, 7, 6, 32), (5, 3, 32, 8), (2, 2), (2, 1, 1, 2), (1, 1)),
+               ((2, 5, 5, 16), (3, 3, 16, 3), (1, 1), (2, 2, 2, 2), (1, 1))]
     # Grouped: depthwise (groups = channels) with multipliers 1 and 2, and groups of several
     # channels, through strides, padding and dilations. Depthwise f32 runs kiln-depthwise-conv's
     # kernel: channels past a whole vector (17, 35), blocks of 8, 3 and 7 output pixels, and
