@@ -750,7 +750,8 @@ private:
     auto anySize = MemRefType::get({ShapedType::kDynamic}, acc);
     Value input = memref::CastOp::create(b, anySize, flatInput);
     Value zeros = memref::CastOp::create(b, anySize, zeroRun);
-    int64_t run = window->contiguousColumns();
+    // A tap of more channels than the panels are deep is read in several runs.
+    int64_t run = std::min(window->contiguousColumns(), t.kc);
     auto runs = scf::ForOp::create(b, index(0), kcCur, index(run), init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(runs.getBody());

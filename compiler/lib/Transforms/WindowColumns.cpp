@@ -135,6 +135,7 @@ Value WindowColumns::tapStart(ImplicitLocOpBuilder &b, const Origin &origin, Val
   auto mul = [&](Value x, int64_t y) { return arith::MulIOp::create(b, x, index(y)); };
   auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, x, y); };
   Value tap = arith::DivUIOp::create(b, k, index(channels));
+  Value channel = arith::RemUIOp::create(b, k, index(channels));
   Value i = arith::DivUIOp::create(b, tap, index(kernelWidth));
   Value j = arith::RemUIOp::create(b, tap, index(kernelWidth));
   Value row = add(origin.row, mul(i, dilationH));
@@ -147,7 +148,7 @@ Value WindowColumns::tapStart(ImplicitLocOpBuilder &b, const Origin &origin, Val
   Value columnInside = below(column, unpadded->width);
   inside = arith::AndIOp::create(b, rowInside, columnInside);
   Value pixel = add(mul(row, unpadded->width), column);
-  return add(origin.image, mul(pixel, channels));
+  return add(add(origin.image, mul(pixel, channels)), channel);
 }
 
 Value WindowColumns::rowBase(ImplicitLocOpBuilder &b, Value row) const {

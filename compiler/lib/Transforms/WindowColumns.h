@@ -55,9 +55,9 @@ struct WindowColumns {
   };
   Origin origin(mlir::ImplicitLocOpBuilder &b, mlir::Value row) const;
 
-  /// With `unpadded`: the flat offset in the input of the tap that column `k` (a multiple of
-  /// the channels) of the row at `origin` starts, and in `inside` whether that tap is in the
-  /// input (else the offset is meaningless and the tap's elements are zero).
+  /// With `unpadded`: the flat offset in the input of column `k` of the row at `origin`, and
+  /// in `inside` whether its tap is in the input (else the offset is meaningless and the
+  /// tap's elements are zero).
   mlir::Value tapStart(mlir::ImplicitLocOpBuilder &b, const Origin &origin, mlir::Value k,
                        mlir::Value &inside) const;
 

@@ -51,7 +51,9 @@ def conv_cases():
                # channels per run, zeros for taps in the padding: every side padded unevenly,
                # a 5 x 3 filter at stride 2, and padding wider than a stride.
                ((1, 7, 6, 32), (5, 3, 32, 8), (2, 2), (2, 1, 1, 2), (1, 1)),
-               ((2, 5, 5, 16), (3, 3, 16, 3), (1, 1), (2, 2, 2, 2), (1, 1))]
+               ((2, 5, 5, 16), (3, 3, 16, 3), (1, 1), (2, 2, 2, 2), (1, 1)),
+               # A tap of more channels than a panel is deep (1040 > 1024): runs of 520.
+               ((1, 3, 4, 1040), (3, 3, 1040, 2), (1, 1), (1, 1, 1, 1), (1, 1))]
     # Grouped: depthwise (groups = channels) with multipliers 1 and 2, and groups of several
     # channels, through strides, padding and dilations. Depthwise f32 runs kiln-depthwise-conv's
     # kernel: channels past a whole vector (17, 35), blocks of 8, 3 and 7 output pixels, and
