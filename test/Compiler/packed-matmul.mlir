@@ -5,6 +5,7 @@
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6" --canonicalize --cse | FileCheck %s --check-prefix=DIRECT
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 kc=4" --canonicalize --cse | FileCheck %s --check-prefix=PASSES
 // RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=6 kc=4" --canonicalize --cse | FileCheck %s --check-prefix=OWN
+// RUN: kiln-opt %s --kiln-packed-matmul="vector-bits=256 mr=6 mc=12 kc=4" --canonicalize --cse | FileCheck %s --check-prefix=EVEN
 
 // The global that @constant_b (at the end) packs its weights into comes first in the module.
 // DIRECT: memref.global "private" constant @__kiln_packed_b : memref<1x2x16xf32> = dense_resource<__kiln_packed_b> {alignment = 64 : i64}
@@ -400,7 +401,6 @@ func.func @constant_b_passes(%a: memref<12x10xf32>, %c: memref<12x48xf32>) {
 // 24 rows) leaves the row blocks alone.
 // OWN-LABEL: func.func @constant_b_row_blocks_wide
 // OWN: scf.parallel (%[[JR:.+]], %[[BLOCK:.+]]) = (%c0, %c0) to (%c48, %c2) step (%c16, %c1)
-// OWN-NEXT: %[[IC:.+]] = arith.muli %[[BLOCK]], %c6
 // OWN: scf.for %[[PC:.+]] = %c0 to %c10 step %c4
 // OWN-NOT: scf.parallel
 // OWN: scf.for %{{.+}} = %c0 to %{{.+}} step %c6
@@ -453,4 +453,27 @@ func.func @costly_epilogue_shared_columns(%a: memref<12x8xf32>) -> memref<12x48x
   }
   memref.dealloc %c : memref<12x48xf32>
   return %y : memref<12x48xf32>
+}
+
+// Row blocks take whole tiles, as equal in count as they divide: 30 rows in tiles of 6 are
+// 5 tiles, and 3 blocks (mc = 12 here) start at tiles 0, 1 and 3 (5 * block / 3), that is
+// at rows 0, 6 and 18.
+// EVEN-LABEL: func.func @row_blocks_of_whole_tiles
+// EVEN: scf.parallel (%[[BLOCK:.+]]) = (%c0) to (%c3) step (%c1)
+// EVEN-NEXT: %[[TILES:.+]] = arith.muli %[[BLOCK]], %c5
+// EVEN-NEXT: %[[TILE:.+]] = arith.divui %[[TILES]], %c3
+// EVEN-NEXT: %[[ROW:.+]] = arith.muli %[[TILE]], %c6
+// EVEN-NEXT: %[[FIRST:.+]] = arith.minsi %[[ROW]], %c30
+// EVEN-NEXT: %[[NEXT:.+]] = arith.addi %[[BLOCK]], %c1
+// EVEN-NEXT: %[[NEXT_TILES:.+]] = arith.muli %[[NEXT]], %c5
+// EVEN-NEXT: %[[NEXT_TILE:.+]] = arith.divui %[[NEXT_TILES]], %c3
+// EVEN-NEXT: %[[NEXT_ROW:.+]] = arith.muli %[[NEXT_TILE]], %c6
+// EVEN-NEXT: %[[END:.+]] = arith.minsi %[[NEXT_ROW]], %c30
+// EVEN-NEXT: %[[ROWS:.+]] = arith.subi %[[END]], %[[FIRST]]
+// EVEN: scf.for %{{.+}} = %c0 to %[[ROWS]] step %c6
+memref.global "private" constant @uneven_weights : memref<10x16xf32> = dense<1.0>
+func.func @row_blocks_of_whole_tiles(%a: memref<30x10xf32>, %c: memref<30x16xf32>) {
+  %b = memref.get_global @uneven_weights : memref<10x16xf32>
+  linalg.matmul ins(%a, %b : memref<30x10xf32>, memref<10x16xf32>) outs(%c : memref<30x16xf32>)
+  return
 }
