@@ -351,26 +351,26 @@ private:
   void emitRowBlockLoopsOverAllPasses(Value packedA) {
     forLoop(0, t.n, t.nc, [&](Value jc) {
       Value ncCur = minIndex(index(t.nc), sub(index(t.n), jc));
-      auto rowBlock = [&](Value block, function_ref<void(Value, Value, Value)> columns) {
+      // `columns(ic, mcCur, pc, kcCur)` runs one pass of the row block on its column panels.
+      auto rowBlock = [&](Value block, function_ref<void(Value, Value, Value, Value)> columns) {
         Value ic = rowBlockStart(block);
         Value mcCur = sub(rowBlockStart(add(block, index(1))), ic);
         forLoop(0, t.k, t.kc, [&](Value pc) {
           Value kcCur = minIndex(index(t.kc), sub(index(t.k), pc));
           if (!directA)
             packA(packedA, block, ic, mcCur, pc, kcCur);
-          columns(ic, mcCur, pc);
+          columns(ic, mcCur, pc, kcCur);
         });
       };
-      auto columnPanel = [&](Value block, Value ic, Value mcCur, Value pc, Value jr) {
-        Value kcCur = minIndex(index(t.kc), sub(index(t.k), pc));
+      auto columnPanel = [&](Value block, Value ic, Value mcCur, Value pc, Value kcCur, Value jr) {
         forLoop(index(0), mcCur, index(t.mr),
                 [&](Value ir) { microKernel(packedA, block, wholeB, ic, ir, jc, jr, pc, kcCur); });
       };
       if (!sharesColumnsOfRowBlocks) {
         parallelLoop(index(0), index(t.rowBlocks), index(1), [&](Value block) {
-          rowBlock(block, [&](Value ic, Value mcCur, Value pc) {
+          rowBlock(block, [&](Value ic, Value mcCur, Value pc, Value kcCur) {
             forLoop(index(0), ncCur, index(t.nr),
-                    [&](Value jr) { columnPanel(block, ic, mcCur, pc, jr); });
+                    [&](Value jr) { columnPanel(block, ic, mcCur, pc, kcCur, jr); });
           });
         });
         return;
@@ -381,8 +381,9 @@ private:
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(loop.getBody());
       Value jr = loop.getInductionVars()[0], block = loop.getInductionVars()[1];
-      rowBlock(block,
-               [&](Value ic, Value mcCur, Value pc) { columnPanel(block, ic, mcCur, pc, jr); });
+      rowBlock(block, [&](Value ic, Value mcCur, Value pc, Value kcCur) {
+        columnPanel(block, ic, mcCur, pc, kcCur, jr);
+      });
     });
   }
 

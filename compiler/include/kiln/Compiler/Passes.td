@@ -126,13 +126,19 @@ def KilnPackedMatmul : Pass<"kiln-packed-matmul"> {
     a build-time B also prefetches the same row of the next panel (weights come from memory on
     every call). With one row block, a build-time B and more than one pass over k, the
     threads take B's column panels each for every pass instead of meeting after each pass;
-    A, when packed, is packed once for all passes (when that fits half of L2).
+    A, when packed, is packed once for all passes (when that fits half of L2). With several
+    row blocks and a build-time B, each row block runs every pass in one parallel loop, whose
+    iterations are (column panel, row block) pairs when B is at least as wide as A is tall.
+    Row blocks take whole `mr`-row tiles, as equal in count as they divide.
 
     When A is the im2col copy of a convolution's input (a generic that copies every window of a
     4-D f32 buffer, and nothing else writes that buffer before the matmul), the micro-kernel
     reads A's elements from the input itself, in runs of columns that are contiguous there (a
     filter row's taps and channels, or at dilated width a tap's channels), with the panels'
     depth (`window-kc`) a multiple or a divisor of the run; the copy and its buffer are erased.
+    When that input is itself only a zero-padded copy of another buffer (a graph's input) with
+    at least 16 channels, the kernel reads that buffer instead, a tap's channels per run, from
+    a run of zeros for taps in the padding, and the padded copy goes too.
     `direct-a-panels=0` keeps the copy.
 
     With `vnni`, an i8 x i8 -> i32 matmul whose k is a multiple of 4 packs B's panels in
