@@ -105,3 +105,84 @@ func.func @write_only(%ctx: !llvm.ptr, %x: memref<4xf32>, %y: memref<4xf32>) -> 
   %ok = arith.constant 0 : i32
   return %ok : i32
 }
+
+// -----
+
+// In place: the loop reads each element of %r (its last use) just before it writes the same
+// element of %o (its first access), through equal views, as a matmul epilogue reads its
+// residual. %o takes %r's bytes (offset 320, after %f's 64 and the gap) instead of the next
+// free offset, 640.
+// CHECK-LABEL: func.func @in_place.body(
+// CHECK-SAME: %[[WS:[^:]+]]: memref<384xi8>
+// CHECK: %[[OR:.+]] = arith.constant 320 : index
+// CHECK: memref.view %[[WS]][%[[OR]]][] : memref<384xi8> to memref<4x4xf32>
+// CHECK: %[[OO:.+]] = arith.constant 320 : index
+// CHECK: memref.view %[[WS]][%[[OO]]][] : memref<384xi8> to memref<4x4xf32>
+func.func @in_place(%ctx: !llvm.ptr, %x: memref<4x4xf32>, %y: memref<16xf32>) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %pad = arith.constant 0.0 : f32
+  %f = memref.alloc() : memref<16xf32>
+  %r = memref.alloc() : memref<4x4xf32>
+  memref.copy %x, %r : memref<4x4xf32> to memref<4x4xf32>
+  %o = memref.alloc() : memref<4x4xf32>
+  %rc = memref.collapse_shape %r [[0, 1]] : memref<4x4xf32> into memref<16xf32>
+  %oc = memref.collapse_shape %o [[0, 1]] : memref<4x4xf32> into memref<16xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %at = arith.muli %i, %c4 : index
+    %v = vector.transfer_read %rc[%at], %pad {in_bounds = [true]} : memref<16xf32>, vector<4xf32>
+    %w = arith.addf %v, %v : vector<4xf32>
+    vector.transfer_write %w, %oc[%at] {in_bounds = [true]} : vector<4xf32>, memref<16xf32>
+    scf.reduce
+  }
+  memref.copy %oc, %f : memref<16xf32> to memref<16xf32>
+  memref.copy %f, %y : memref<16xf32> to memref<16xf32>
+  %ok = arith.constant 0 : i32
+  return %ok : i32
+}
+
+// -----
+
+// Not in place: the loop also reads %r one vector further on, an element that an earlier
+// iteration may have written by then; and %q's loop writes an element before reading %p.
+// CHECK-LABEL: func.func @not_in_place.body(
+// CHECK: memref.view %{{.+}}[%c0{{(_[0-9]+)?}}][] : memref<512xi8> to memref<20xf32>
+// CHECK: memref.view %{{.+}}[%c384{{(_[0-9]+)?}}][] : memref<512xi8> to memref<20xf32>
+// CHECK: memref.view %{{.+}}[%c0{{(_[0-9]+)?}}][] : memref<512xi8> to memref<16xf32>
+// CHECK: memref.view %{{.+}}[%c320{{(_[0-9]+)?}}][] : memref<512xi8> to memref<16xf32>
+func.func @not_in_place(%ctx: !llvm.ptr, %x: memref<20xf32>, %y: memref<16xf32>, %z: memref<16xf32>) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %pad = arith.constant 0.0 : f32
+  %r = memref.alloc() : memref<20xf32>
+  memref.copy %x, %r : memref<20xf32> to memref<20xf32>
+  %o = memref.alloc() : memref<20xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %at = arith.muli %i, %c4 : index
+    %next = arith.addi %at, %c4 : index
+    %v = vector.transfer_read %r[%at], %pad {in_bounds = [true]} : memref<20xf32>, vector<4xf32>
+    %u = vector.transfer_read %r[%next], %pad {in_bounds = [true]} : memref<20xf32>, vector<4xf32>
+    %w = arith.addf %v, %u : vector<4xf32>
+    vector.transfer_write %w, %o[%at] {in_bounds = [true]} : vector<4xf32>, memref<20xf32>
+    scf.reduce
+  }
+  %os = memref.subview %o[0] [16] [1] : memref<20xf32> to memref<16xf32, strided<[1]>>
+  memref.copy %os, %y : memref<16xf32, strided<[1]>> to memref<16xf32>
+  %p = memref.alloc() : memref<16xf32>
+  %xs = memref.subview %x[0] [16] [1] : memref<20xf32> to memref<16xf32, strided<[1]>>
+  memref.copy %xs, %p : memref<16xf32, strided<[1]>> to memref<16xf32>
+  %q = memref.alloc() : memref<16xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %at = arith.muli %i, %c4 : index
+    %zero = arith.constant dense<0.0> : vector<4xf32>
+    vector.transfer_write %zero, %q[%at] {in_bounds = [true]} : vector<4xf32>, memref<16xf32>
+    %v = vector.transfer_read %p[%at], %pad {in_bounds = [true]} : memref<16xf32>, vector<4xf32>
+    vector.transfer_write %v, %q[%at] {in_bounds = [true]} : vector<4xf32>, memref<16xf32>
+    scf.reduce
+  }
+  memref.copy %q, %z : memref<16xf32> to memref<16xf32>
+  %ok = arith.constant 0 : i32
+  return %ok : i32
+}

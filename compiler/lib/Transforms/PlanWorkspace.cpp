@@ -14,10 +14,19 @@
 // buffers first, each at the lowest offset that no buffer live at the same time occupies (with
 // a gap after each, see kBufferGap).
 //
+// A buffer whose first use is the op that reads another for the last time, and reads each of
+// its elements just before writing the same element of the first (a matmul's residual addend,
+// an elementwise op), takes that buffer's bytes when they are free otherwise: it is computed in
+// place, as onnxruntime's planner does for such ops. The working set shrinks by one buffer,
+// which is what keeps it in cache: ResNet-50's layer1.1/conv3 read its 3.2 MB residual from
+// memory, 590 us against 420 for the same layer in the next block, while writing a third
+// 3.2 MB region.
+//
 //===----------------------------------------------------------------------===//
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace kiln {
@@ -44,12 +53,15 @@ int64_t alignUp(int64_t bytes) {
 }
 
 /// One planned allocation: its bytes, the span of top-level ops it is live across (both
-/// included), and the offset it gets.
+/// included), the first of them that accesses it (not only views it), the buffers it may be
+/// computed in place of (see inPlaceCompatible), and the offset it gets.
 struct Buffer {
   memref::AllocOp alloc;
   SmallVector<memref::DeallocOp> deallocs;
   int64_t bytes = 0;
   unsigned first = 0, last = 0;
+  unsigned firstAccess = 0;
+  SmallVector<const Buffer *> inPlaceOf;
   int64_t offset = 0;
 };
 
@@ -69,6 +81,7 @@ std::optional<int64_t> plannableBytes(MemRefType type) {
 LogicalResult computeLiveness(Buffer &buffer, Block &body,
                               const DenseMap<Operation *, unsigned> &position) {
   buffer.first = buffer.last = position.lookup(buffer.alloc);
+  buffer.firstAccess = std::numeric_limits<unsigned>::max();
   SmallVector<Value> worklist = {buffer.alloc.getResult()};
   while (!worklist.empty()) {
     Value value = worklist.pop_back_val();
@@ -81,16 +94,135 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
       }
       if (isa<func::ReturnOp, func::CallOp, CallOpInterface>(user))
         return failure();
+      bool isView = false;
       if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == value)
+        if (view.getViewSource() == value) {
           llvm::append_range(worklist, user->getResults());
+          isView = true;
+        }
       Operation *top = body.findAncestorOpInBlock(*user);
       if (!top)
         return failure();
       buffer.last = std::max(buffer.last, position.lookup(top));
+      if (!isView || top != user)
+        buffer.firstAccess = std::min(buffer.firstAccess, position.lookup(top));
     }
   }
   return success();
+}
+
+/// Whether `a` and `b` are the same chain of views (same ops, attributes, index operands and
+/// types) of two allocations of the same type: then equal indices name the same element.
+bool sameViewChain(Value a, Value b) {
+  if (a.getType() != b.getType())
+    return false;
+  auto allocA = a.getDefiningOp<memref::AllocOp>();
+  auto allocB = b.getDefiningOp<memref::AllocOp>();
+  if (allocA || allocB)
+    return allocA && allocB;
+  auto viewA = a.getDefiningOp<ViewLikeOpInterface>();
+  auto viewB = b.getDefiningOp<ViewLikeOpInterface>();
+  if (!viewA || !viewB || viewA->getName() != viewB->getName() ||
+      viewA->getAttrDictionary() != viewB->getAttrDictionary() ||
+      viewA->getNumOperands() != viewB->getNumOperands() || viewA->getNumResults() != 1)
+    return false;
+  for (auto [operandA, operandB] : llvm::zip(viewA->getOpOperands(), viewB->getOpOperands())) {
+    bool isSource = operandA.get() == viewA.getViewSource();
+    if (isSource != (operandB.get() == viewB.getViewSource()))
+      return false;
+    if (!isSource && operandA.get() != operandB.get())
+      return false;
+  }
+  return sameViewChain(viewA.getViewSource(), viewB.getViewSource());
+}
+
+/// The memrefs that are `root` or views of it.
+SmallVector<Value> viewsOf(Value root) {
+  SmallVector<Value> views = {root}, worklist = {root};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers())
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == value)
+          for (Value result : user->getResults()) {
+            views.push_back(result);
+            worklist.push_back(result);
+          }
+  }
+  return views;
+}
+
+/// Whether `read` loads the element(s) that `write`, later in the same block, stores: same
+/// vector type and indices, no masks, through equal view chains.
+bool readsWhatItWrites(vector::TransferReadOp read, vector::TransferWriteOp write) {
+  return read->getBlock() == write->getBlock() && read->isBeforeInBlock(write) &&
+         read.getVectorType() == write.getVectorType() && !read.getMask() && !write.getMask() &&
+         read.getPermutationMap() == write.getPermutationMap() &&
+         read.getInBoundsAttr() == write.getInBoundsAttr() &&
+         llvm::equal(read.getIndices(), write.getIndices()) &&
+         sameViewChain(read.getBase(), write.getBase());
+}
+
+/// Whether `output` may take the bytes of `input` at the top-level op `op`, where `input` is
+/// read for the last time and `output` accessed for the first: inside `op`, `output` is only
+/// written, every write preceded in its block by a read of the same elements of `input`, and
+/// `input` is read nowhere else. This assumes each element is written once (as the tiles of a
+/// parallel loop are); a loop that recomputed an element would read the value it wrote.
+bool inPlaceCompatible(Operation *op, memref::AllocOp output, memref::AllocOp input) {
+  if (output.getType() != input.getType())
+    return false;
+  SmallVector<Value> outputViews = viewsOf(output), inputViews = viewsOf(input);
+  auto isIn = [](Value value, ArrayRef<Value> views) { return llvm::is_contained(views, value); };
+  SmallVector<vector::TransferReadOp> pairedReads;
+  WalkResult walk = op->walk([&](Operation *nested) {
+    for (Value operand : nested->getOperands()) {
+      bool ofOutput = isIn(operand, outputViews), ofInput = isIn(operand, inputViews);
+      if (!ofOutput && !ofInput)
+        continue;
+      if (isa<ViewLikeOpInterface>(nested) &&
+          cast<ViewLikeOpInterface>(nested).getViewSource() == operand)
+        continue;
+      auto write = dyn_cast<vector::TransferWriteOp>(nested);
+      auto read = dyn_cast<vector::TransferReadOp>(nested);
+      if (ofOutput && write && write.getBase() == operand) {
+        vector::TransferReadOp match;
+        for (Operation *before = write->getPrevNode(); before && !match;
+             before = before->getPrevNode())
+          if (auto candidate = dyn_cast<vector::TransferReadOp>(before))
+            if (isIn(candidate.getBase(), inputViews) && readsWhatItWrites(candidate, write))
+              match = candidate;
+        if (!match)
+          return WalkResult::interrupt();
+        pairedReads.push_back(match);
+        continue;
+      }
+      if (ofInput && read && read.getBase() == operand)
+        continue;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted() || pairedReads.empty())
+    return false;
+  // Every read of the input must be one that a write of the output follows.
+  bool unpairedRead =
+      op->walk([&](vector::TransferReadOp read) {
+          if (isIn(read.getBase(), inputViews) && !llvm::is_contained(pairedReads, read))
+            return WalkResult::interrupt();
+          return WalkResult::advance();
+        }).wasInterrupted();
+  return !unpairedRead;
+}
+
+/// Records, for each buffer, the buffers it may be computed in place of.
+void findInPlacePairs(MutableArrayRef<Buffer> buffers, Block &body) {
+  SmallVector<Operation *> ops = llvm::map_to_vector(body, [](Operation &op) { return &op; });
+  for (Buffer &output : buffers)
+    for (const Buffer &input : buffers)
+      if (&output != &input && input.last == output.firstAccess &&
+          output.firstAccess < ops.size() &&
+          inPlaceCompatible(ops[output.firstAccess], output.alloc, input.alloc))
+        output.inPlaceOf.push_back(&input);
 }
 
 /// Whether `alloc` is only stored into. The CUDA pipeline leaves such buffers (the statistics
@@ -106,6 +238,18 @@ bool isWriteOnly(memref::AllocOp alloc) {
 
 bool overlapInTime(const Buffer &a, const Buffer &b) {
   return a.first <= b.last && b.first <= a.last;
+}
+
+bool inPlacePair(const Buffer &a, const Buffer &b) {
+  return llvm::is_contained(a.inPlaceOf, &b) || llvm::is_contained(b.inPlaceOf, &a);
+}
+
+/// Whether `buffer` fits at `offset` beside the `live` buffers, `except` aside.
+bool fitsAt(const Buffer &buffer, int64_t offset, ArrayRef<Buffer *> live, const Buffer *except) {
+  return llvm::none_of(live, [&](const Buffer *other) {
+    return other != except && offset < alignUp(other->offset + other->bytes) + kBufferGap &&
+           other->offset < alignUp(offset + buffer.bytes) + kBufferGap;
+  });
 }
 
 /// Places the buffers (largest first, at the lowest free offset) and returns the size.
@@ -124,11 +268,19 @@ int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
       if (overlapInTime(*buffer, *other))
         live.push_back(other);
     llvm::sort(live, [](const Buffer *a, const Buffer *b) { return a->offset < b->offset; });
+    const Buffer *inPlaceOf = nullptr;
+    for (Buffer *other : live)
+      if (!inPlaceOf && inPlacePair(*buffer, *other) && fitsAt(*buffer, other->offset, live, other))
+        inPlaceOf = other;
     int64_t offset = 0;
-    for (Buffer *other : live) {
-      if (offset + buffer->bytes <= other->offset)
-        break;
-      offset = std::max(offset, alignUp(other->offset + other->bytes) + kBufferGap);
+    if (inPlaceOf) {
+      offset = inPlaceOf->offset;
+    } else {
+      for (Buffer *other : live) {
+        if (offset + buffer->bytes <= other->offset)
+          break;
+        offset = std::max(offset, alignUp(other->offset + other->bytes) + kBufferGap);
+      }
     }
     buffer->offset = offset;
     size = std::max(size, alignUp(offset + buffer->bytes));
@@ -210,6 +362,7 @@ void planFunction(func::FuncOp func, bool allocate) {
   }
   if (buffers.empty())
     return;
+  findInPlacePairs(buffers, body);
   int64_t size = placeBuffers(buffers);
   rewriteIntoWorkspace(func, buffers, size, allocate);
 }
