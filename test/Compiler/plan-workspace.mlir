@@ -144,6 +144,40 @@ func.func @in_place(%ctx: !llvm.ptr, %x: memref<4x4xf32>, %y: memref<16xf32>) ->
 
 // -----
 
+// In place through different reshapes: %r is read as it was allocated, %o through a
+// collapse_shape of another shape; both are contiguous from offset 0, so equal indices name
+// the same bytes.
+// CHECK-LABEL: func.func @in_place_reshaped.body(
+// CHECK-SAME: %[[WS:[^:]+]]: memref<384xi8>
+// CHECK: %[[OR:.+]] = arith.constant 320 : index
+// CHECK: memref.view %[[WS]][%[[OR]]][] : memref<384xi8> to memref<16xf32>
+// CHECK: %[[OO:.+]] = arith.constant 320 : index
+// CHECK: memref.view %[[WS]][%[[OO]]][] : memref<384xi8> to memref<2x8xf32>
+func.func @in_place_reshaped(%ctx: !llvm.ptr, %x: memref<16xf32>, %y: memref<16xf32>) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %pad = arith.constant 0.0 : f32
+  %f = memref.alloc() : memref<16xf32>
+  %r = memref.alloc() : memref<16xf32>
+  memref.copy %x, %r : memref<16xf32> to memref<16xf32>
+  %o = memref.alloc() : memref<2x8xf32>
+  %oc = memref.collapse_shape %o [[0, 1]] : memref<2x8xf32> into memref<16xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %at = arith.muli %i, %c4 : index
+    %v = vector.transfer_read %r[%at], %pad {in_bounds = [true]} : memref<16xf32>, vector<4xf32>
+    %w = arith.addf %v, %v : vector<4xf32>
+    vector.transfer_write %w, %oc[%at] {in_bounds = [true]} : vector<4xf32>, memref<16xf32>
+    scf.reduce
+  }
+  memref.copy %oc, %f : memref<16xf32> to memref<16xf32>
+  memref.copy %f, %y : memref<16xf32> to memref<16xf32>
+  %ok = arith.constant 0 : i32
+  return %ok : i32
+}
+
+// -----
+
 // Not in place: the loop also reads %r one vector further on, an element that an earlier
 // iteration may have written by then; and %q's loop writes an element before reading %p.
 // CHECK-LABEL: func.func @not_in_place.body(

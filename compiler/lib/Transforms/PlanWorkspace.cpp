@@ -136,6 +136,28 @@ bool sameViewChain(Value a, Value b) {
   return sameViewChain(viewA.getViewSource(), viewB.getViewSource());
 }
 
+/// Whether `view` is its allocation reshaped (collapse_shape and expand_shape only) into an
+/// identity layout: then its indices name the element at the same linear offset as in any
+/// other such view of the same shape.
+bool isReshapedAllocation(Value view) {
+  if (!cast<MemRefType>(view.getType()).getLayout().isIdentity())
+    return false;
+  while (!view.getDefiningOp<memref::AllocOp>()) {
+    Operation *def = view.getDefiningOp();
+    if (!isa_and_nonnull<memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+      return false;
+    view = def->getOperand(0);
+  }
+  return true;
+}
+
+/// Whether equal indices into `a` and `b` name elements at the same offset from their
+/// allocations.
+bool sameElements(Value a, Value b) {
+  return a.getType() == b.getType() &&
+         (sameViewChain(a, b) || (isReshapedAllocation(a) && isReshapedAllocation(b)));
+}
+
 /// The memrefs that are `root` or views of it.
 SmallVector<Value> viewsOf(Value root) {
   SmallVector<Value> views = {root}, worklist = {root};
@@ -153,14 +175,14 @@ SmallVector<Value> viewsOf(Value root) {
 }
 
 /// Whether `read` loads the element(s) that `write`, later in the same block, stores: same
-/// vector type and indices, no masks, through equal view chains.
+/// vector type and indices, no masks, at the same offsets from their allocations.
 bool readsWhatItWrites(vector::TransferReadOp read, vector::TransferWriteOp write) {
   return read->getBlock() == write->getBlock() && read->isBeforeInBlock(write) &&
          read.getVectorType() == write.getVectorType() && !read.getMask() && !write.getMask() &&
          read.getPermutationMap() == write.getPermutationMap() &&
          read.getInBoundsAttr() == write.getInBoundsAttr() &&
          llvm::equal(read.getIndices(), write.getIndices()) &&
-         sameViewChain(read.getBase(), write.getBase());
+         sameElements(read.getBase(), write.getBase());
 }
 
 /// Whether `output` may take the bytes of `input` at the top-level op `op`, where `input` is
@@ -169,8 +191,6 @@ bool readsWhatItWrites(vector::TransferReadOp read, vector::TransferWriteOp writ
 /// `input` is read nowhere else. This assumes each element is written once (as the tiles of a
 /// parallel loop are); a loop that recomputed an element would read the value it wrote.
 bool inPlaceCompatible(Operation *op, memref::AllocOp output, memref::AllocOp input) {
-  if (output.getType() != input.getType())
-    return false;
   SmallVector<Value> outputViews = viewsOf(output), inputViews = viewsOf(input);
   auto isIn = [](Value value, ArrayRef<Value> views) { return llvm::is_contained(views, value); };
   SmallVector<vector::TransferReadOp> pairedReads;

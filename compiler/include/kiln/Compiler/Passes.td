@@ -221,9 +221,9 @@ def KilnPlanWorkspace : Pass<"kiln-plan-workspace", "::mlir::ModuleOp"> {
     away. A buffer is live from its allocation to its last use (through views), in the
     function's top-level order; buffers that are never live at the same time share bytes
     (largest first, lowest free offset). A buffer first accessed by the op that reads another
-    for the last time, where that op reads each element of the other (through the same views,
-    at the same indices, with `vector.transfer_read`) just before writing the same element of
-    the new one and touches neither otherwise, takes the other's offset when it is free of the
+    for the last time, where that op reads each element of the other (with
+    `vector.transfer_read`, through the same views or reshapes of both, at the same indices)
+    just before writing the same element of the new one and touches neither otherwise, takes the other's offset when it is free of the
     buffers live beside them: the op computes in place. The function is renamed
     `<graph>.body`; codegen defines the C entry `<graph>` around it.
 
