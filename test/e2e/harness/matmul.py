@@ -123,6 +123,30 @@ def transposed_matmul_cases():
             return (x.T if a_t else x) @ (y.T if b_t else y)
         out.append(Case("matmul", [(a, dtype, lo, hi), (b, dtype, lo, hi)], [((m, n), acc)], ref,
                         body=body(a_t, b_t, m, k, n, dtype, acc), rtol=1e-5, atol=1e-5))
+    out += transposed_batched_cases()
+    return out
+
+
+def transposed_batched_cases():
+    """Batched matmuls of a transposed rhs: an attention's keys (batch, seq, heads, dim) ->
+    (batch, heads, dim, seq), and a swap of the last two dimensions (ragged sizes)."""
+    batch, heads, m, k, n = 2, 3, 37, 45, 29
+    out = []
+    for perm, keys in (((0, 2, 3, 1), (batch, n, heads, k)), ((0, 1, 3, 2), (batch, heads, n, k))):
+        for dtype in ("f32", "f64"):
+            t = "x".join(str(keys[p]) for p in perm)
+            body = (f"  %kt = kiln.transpose %a1 {{permutation = array<i64: "
+                    f"{', '.join(map(str, perm))}>}} : (tensor<{'x'.join(map(str, keys))}x{dtype}>)"
+                    f" -> tensor<{t}x{dtype}>\n"
+                    f"  %0 = kiln.matmul %a0, %kt : (tensor<{batch}x{heads}x{m}x{k}x{dtype}>, "
+                    f"tensor<{t}x{dtype}>) -> tensor<{batch}x{heads}x{m}x{n}x{dtype}>\n"
+                    f"  kiln.return %0 : tensor<{batch}x{heads}x{m}x{n}x{dtype}>\n")
+
+            def ref(q, key, perm=perm):
+                return q.astype(np.float64) @ np.transpose(key.astype(np.float64), perm)
+            out.append(Case("matmul", [((batch, heads, m, k), dtype, -1, 1), (keys, dtype, -1, 1)],
+                            [((batch, heads, m, n), dtype)], ref, body=body, rtol=1e-5,
+                            atol=1e-5))
     return out
 
 
