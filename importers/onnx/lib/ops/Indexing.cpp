@@ -43,6 +43,20 @@ void importGatherElements(NodeImporter &node) {
 Value negativeLogLikelihood(NodeImporter &node, Value logProb, Value target, Value weight,
                             std::optional<int64_t> ignoreIndex, StringRef reduction,
                             RankedTensorType type) {
+  // ONNX's checker and shape inference leave these to the runtime; the shapes below assume
+  // them (a rank-0 weight or target would index past its shape).
+  int64_t rank = shapeOf(logProb).size();
+  if (rank < 2 || static_cast<int64_t>(shapeOf(target).size()) != rank - 1) {
+    node.unsupported("the target must have the rank of the scores [N, C, d..] minus one (scores "
+                     "of rank " +
+                     Twine(rank) + ", target of rank " + Twine(shapeOf(target).size()) + ")");
+    return {};
+  }
+  if (weight && shapeOf(weight).size() != 1) {
+    node.unsupported("the weight must be 1-D, one per class (got rank " +
+                     Twine(shapeOf(weight).size()) + ")");
+    return {};
+  }
   Type element = elementTypeOf(logProb);
   SmallVector<int64_t> column(shapeOf(target));
   column.insert(column.begin() + 1, 1); // [N, 1, d..]
