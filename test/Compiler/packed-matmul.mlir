@@ -455,18 +455,18 @@ func.func @costly_epilogue_shared_columns(%a: memref<12x8xf32>) -> memref<12x48x
   return %y : memref<12x48xf32>
 }
 
-// Row blocks take whole tiles, as equal in count as they divide: 30 rows in tiles of 6 are
-// 5 tiles, and 3 blocks (mc = 12 here) start at tiles 0, 1 and 3 (5 * block / 3), that is
-// at rows 0, 6 and 18.
+// Row blocks take whole tiles, as equal in count as they divide, and come in an even count
+// (for two threads): 30 rows in tiles of 6 are 5 tiles; mc = 12 here asks for 3 blocks, made
+// 4, which start at tiles 0, 1, 2 and 3 (5 * block / 4), that is at rows 0, 6, 12 and 18.
 // EVEN-LABEL: func.func @row_blocks_of_whole_tiles
-// EVEN: scf.parallel (%[[BLOCK:.+]]) = (%c0) to (%c3) step (%c1)
+// EVEN: scf.parallel (%[[BLOCK:.+]]) = (%c0) to (%c4) step (%c1)
 // EVEN-NEXT: %[[TILES:.+]] = arith.muli %[[BLOCK]], %c5
-// EVEN-NEXT: %[[TILE:.+]] = arith.divui %[[TILES]], %c3
+// EVEN-NEXT: %[[TILE:.+]] = arith.divui %[[TILES]], %c4
 // EVEN-NEXT: %[[ROW:.+]] = arith.muli %[[TILE]], %c6
 // EVEN-NEXT: %[[FIRST:.+]] = arith.minsi %[[ROW]], %c30
 // EVEN-NEXT: %[[NEXT:.+]] = arith.addi %[[BLOCK]], %c1
 // EVEN-NEXT: %[[NEXT_TILES:.+]] = arith.muli %[[NEXT]], %c5
-// EVEN-NEXT: %[[NEXT_TILE:.+]] = arith.divui %[[NEXT_TILES]], %c3
+// EVEN-NEXT: %[[NEXT_TILE:.+]] = arith.divui %[[NEXT_TILES]], %c4
 // EVEN-NEXT: %[[NEXT_ROW:.+]] = arith.muli %[[NEXT_TILE]], %c6
 // EVEN-NEXT: %[[END:.+]] = arith.minsi %[[NEXT_ROW]], %c30
 // EVEN-NEXT: %[[ROWS:.+]] = arith.subi %[[END]], %[[FIRST]]

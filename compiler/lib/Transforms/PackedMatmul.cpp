@@ -91,8 +91,13 @@ MatmulTiling chooseTiling(int64_t m, int64_t n, int64_t k, int64_t lanes, int64_
   // Two vectors per row and mr rows of accumulators, plus the two B vectors and one broadcast,
   // must fit the register file: 32 registers with AVX-512, 16 below it.
   t.kc = std::min(k, kcDepth);
-  // Row blocks of equal size (what threads share), none larger than mcRows.
+  // Row blocks of equal size (what threads share), none larger than mcRows, and an even
+  // count of them when there are several: two threads then get equal shares. SGEMM 2048 in
+  // 15 blocks (of 17 or 18 tiles) gave one thread 8 blocks, 7% more rows than half, and ran
+  // 6% slower than in 16.
   t.rowBlocks = (m + mcRows - 1) / mcRows;
+  if (t.rowBlocks > 1 && t.rowBlocks % 2 == 1)
+    ++t.rowBlocks;
   t.mr = mr > 0 ? mr : chooseTileRows(m, t.rowBlocks, lanes >= 16 ? 12 : 6);
   t.mc = roundUp((m + t.rowBlocks - 1) / t.rowBlocks, t.mr);
   t.nc = std::min(roundUp(n, t.nr), roundUp(ncColumns, t.nr));
