@@ -52,11 +52,12 @@ int64_t alignUp(int64_t bytes) {
   return static_cast<int64_t>(llvm::alignTo(bytes, kWorkspaceAlignment));
 }
 
-/// One planned allocation: its bytes, the span of top-level ops it is live across (both
-/// included), the first of them that accesses it (not only views it), the buffers it may be
-/// computed in place of (see inPlaceCompatible), and the offset it gets.
+/// One planned allocation: the allocation and its views, its bytes, the span of top-level ops
+/// it is live across (both included), the first of them that accesses it (not only views it),
+/// the buffers it may be computed in place of (see inPlaceCompatible), and the offset it gets.
 struct Buffer {
   memref::AllocOp alloc;
+  SmallVector<Value> views;
   SmallVector<memref::DeallocOp> deallocs;
   int64_t bytes = 0;
   unsigned first = 0, last = 0;
@@ -82,6 +83,7 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
                               const DenseMap<Operation *, unsigned> &position) {
   buffer.first = buffer.last = position.lookup(buffer.alloc);
   buffer.firstAccess = std::numeric_limits<unsigned>::max();
+  buffer.views = {buffer.alloc.getResult()};
   SmallVector<Value> worklist = {buffer.alloc.getResult()};
   while (!worklist.empty()) {
     Value value = worklist.pop_back_val();
@@ -98,6 +100,7 @@ LogicalResult computeLiveness(Buffer &buffer, Block &body,
       if (auto view = dyn_cast<ViewLikeOpInterface>(user))
         if (view.getViewSource() == value) {
           llvm::append_range(worklist, user->getResults());
+          llvm::append_range(buffer.views, user->getResults());
           isView = true;
         }
       Operation *top = body.findAncestorOpInBlock(*user);
@@ -158,22 +161,6 @@ bool sameElements(Value a, Value b) {
          (sameViewChain(a, b) || (isReshapedAllocation(a) && isReshapedAllocation(b)));
 }
 
-/// The memrefs that are `root` or views of it.
-SmallVector<Value> viewsOf(Value root) {
-  SmallVector<Value> views = {root}, worklist = {root};
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (Operation *user : value.getUsers())
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == value)
-          for (Value result : user->getResults()) {
-            views.push_back(result);
-            worklist.push_back(result);
-          }
-  }
-  return views;
-}
-
 /// Whether `read` loads the element(s) that `write`, later in the same block, stores: same
 /// vector type and indices, no masks, at the same offsets from their allocations.
 bool readsWhatItWrites(vector::TransferReadOp read, vector::TransferWriteOp write) {
@@ -190,48 +177,42 @@ bool readsWhatItWrites(vector::TransferReadOp read, vector::TransferWriteOp writ
 /// written, every write preceded in its block by a read of the same elements of `input`, and
 /// `input` is read nowhere else. This assumes each element is written once (as the tiles of a
 /// parallel loop are); a loop that recomputed an element would read the value it wrote.
-bool inPlaceCompatible(Operation *op, memref::AllocOp output, memref::AllocOp input) {
-  SmallVector<Value> outputViews = viewsOf(output), inputViews = viewsOf(input);
-  auto isIn = [](Value value, ArrayRef<Value> views) { return llvm::is_contained(views, value); };
-  SmallVector<vector::TransferReadOp> pairedReads;
+bool inPlaceCompatible(Operation *op, const Buffer &output, const Buffer &input) {
+  auto ofOutput = [&](Value value) { return llvm::is_contained(output.views, value); };
+  auto ofInput = [&](Value value) { return llvm::is_contained(input.views, value); };
+  SmallVector<vector::TransferReadOp> inputReads, pairedReads;
   WalkResult walk = op->walk([&](Operation *nested) {
     for (Value operand : nested->getOperands()) {
-      bool ofOutput = isIn(operand, outputViews), ofInput = isIn(operand, inputViews);
-      if (!ofOutput && !ofInput)
+      if (!ofOutput(operand) && !ofInput(operand))
         continue;
-      if (isa<ViewLikeOpInterface>(nested) &&
-          cast<ViewLikeOpInterface>(nested).getViewSource() == operand)
+      if (auto view = dyn_cast<ViewLikeOpInterface>(nested);
+          view && view.getViewSource() == operand)
         continue;
-      auto write = dyn_cast<vector::TransferWriteOp>(nested);
-      auto read = dyn_cast<vector::TransferReadOp>(nested);
-      if (ofOutput && write && write.getBase() == operand) {
-        vector::TransferReadOp match;
-        for (Operation *before = write->getPrevNode(); before && !match;
-             before = before->getPrevNode())
-          if (auto candidate = dyn_cast<vector::TransferReadOp>(before))
-            if (isIn(candidate.getBase(), inputViews) && readsWhatItWrites(candidate, write))
-              match = candidate;
-        if (!match)
-          return WalkResult::interrupt();
-        pairedReads.push_back(match);
+      if (auto read = dyn_cast<vector::TransferReadOp>(nested);
+          read && read.getBase() == operand && ofInput(operand)) {
+        inputReads.push_back(read);
         continue;
       }
-      if (ofInput && read && read.getBase() == operand)
-        continue;
-      return WalkResult::interrupt();
+      auto write = dyn_cast<vector::TransferWriteOp>(nested);
+      if (!write || write.getBase() != operand || !ofOutput(operand))
+        return WalkResult::interrupt();
+      vector::TransferReadOp match;
+      for (Operation *before = write->getPrevNode(); before && !match;
+           before = before->getPrevNode())
+        if (auto candidate = dyn_cast<vector::TransferReadOp>(before))
+          if (ofInput(candidate.getBase()) && readsWhatItWrites(candidate, write))
+            match = candidate;
+      if (!match)
+        return WalkResult::interrupt();
+      pairedReads.push_back(match);
     }
     return WalkResult::advance();
   });
-  if (walk.wasInterrupted() || pairedReads.empty())
-    return false;
   // Every read of the input must be one that a write of the output follows.
-  bool unpairedRead =
-      op->walk([&](vector::TransferReadOp read) {
-          if (isIn(read.getBase(), inputViews) && !llvm::is_contained(pairedReads, read))
-            return WalkResult::interrupt();
-          return WalkResult::advance();
-        }).wasInterrupted();
-  return !unpairedRead;
+  return !walk.wasInterrupted() && !pairedReads.empty() &&
+         llvm::all_of(inputReads, [&](vector::TransferReadOp read) {
+           return llvm::is_contained(pairedReads, read);
+         });
 }
 
 /// Records, for each buffer, the buffers it may be computed in place of.
@@ -241,7 +222,7 @@ void findInPlacePairs(MutableArrayRef<Buffer> buffers, Block &body) {
     for (const Buffer &input : buffers)
       if (&output != &input && input.last == output.firstAccess &&
           output.firstAccess < ops.size() &&
-          inPlaceCompatible(ops[output.firstAccess], output.alloc, input.alloc))
+          inPlaceCompatible(ops[output.firstAccess], output, input))
         output.inPlaceOf.push_back(&input);
 }
 
@@ -288,13 +269,12 @@ int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
       if (overlapInTime(*buffer, *other))
         live.push_back(other);
     llvm::sort(live, [](const Buffer *a, const Buffer *b) { return a->offset < b->offset; });
-    const Buffer *inPlaceOf = nullptr;
-    for (Buffer *other : live)
-      if (!inPlaceOf && inPlacePair(*buffer, *other) && fitsAt(*buffer, other->offset, live, other))
-        inPlaceOf = other;
+    auto inPlaceOf = llvm::find_if(live, [&](const Buffer *other) {
+      return inPlacePair(*buffer, *other) && fitsAt(*buffer, other->offset, live, other);
+    });
     int64_t offset = 0;
-    if (inPlaceOf) {
-      offset = inPlaceOf->offset;
+    if (inPlaceOf != live.end()) {
+      offset = (*inPlaceOf)->offset;
     } else {
       for (Buffer *other : live) {
         if (offset + buffer->bytes <= other->offset)

@@ -29,6 +29,7 @@ def matmul_cases():
     out += transposed_matmul_cases()
     out += vnni_matmul_cases()
     out.append(matmul_epilogue_case())
+    out.append(residual_in_place_case())
     out += staged_matmul_cases()
     return out
 
@@ -90,6 +91,24 @@ def matmul_epilogue_case():
                            ((m, n), "f32", -1, 1)], [((m, n), "f32")],
                 lambda a, b, bias, r: np.maximum((a @ b + bias) * r, 0), body=body,
                 rtol=1e-5, atol=1e-4)
+
+
+def residual_in_place_case():
+    """(X W1 + X W2) W3: the second matmul's epilogue adds the first's result, an intermediate
+    it reads for the last time, element by element, so kiln-plan-workspace computes the sum in
+    that result's bytes (whole tiles and panels: no masked writes)."""
+    m, k, n, p = 48, 40, 64, 32
+
+    def t(rows, cols):
+        return f"tensor<{rows}x{cols}xf32>"
+    body = (f"  %r = kiln.matmul %a0, %a1 : ({t(m, k)}, {t(k, n)}) -> {t(m, n)}\n"
+            f"  %q = kiln.matmul %a0, %a2 : ({t(m, k)}, {t(k, n)}) -> {t(m, n)}\n"
+            f"  %s = kiln.add %q, %r : ({t(m, n)}, {t(m, n)}) -> {t(m, n)}\n"
+            f"  %y = kiln.matmul %s, %a3 : ({t(m, n)}, {t(n, p)}) -> {t(m, p)}\n"
+            f"  kiln.return %y : {t(m, p)}\n")
+    return Case("matmul", [((m, k), "f32", -1, 1), ((k, n), "f32", -1, 1), ((k, n), "f32", -1, 1),
+                           ((n, p), "f32", -1, 1)], [((m, p), "f32")],
+                lambda x, w1, w2, w3: (x @ w1 + x @ w2) @ w3, body=body, rtol=1e-5, atol=1e-4)
 
 
 def transposed_matmul_cases():

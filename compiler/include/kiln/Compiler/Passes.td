@@ -223,9 +223,9 @@ def KilnPlanWorkspace : Pass<"kiln-plan-workspace", "::mlir::ModuleOp"> {
     (largest first, lowest free offset). A buffer first accessed by the op that reads another
     for the last time, where that op reads each element of the other (with
     `vector.transfer_read`, through the same views or reshapes of both, at the same indices)
-    just before writing the same element of the new one and touches neither otherwise, takes the other's offset when it is free of the
-    buffers live beside them: the op computes in place. The function is renamed
-    `<graph>.body`; codegen defines the C entry `<graph>` around it.
+    just before writing the same element of the new one and touches neither otherwise, takes
+    the other's offset when no buffer live beside them occupies it: the op computes in place.
+    The function is renamed `<graph>.body`; codegen defines the C entry `<graph>` around it.
 
     With `allocate`, the function keeps its name and signature and allocates the workspace
     itself, once, at its start (freed before it returns): the CUDA host code, whose allocations
