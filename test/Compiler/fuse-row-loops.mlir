@@ -4,12 +4,26 @@
 // sum and the in-place scaling become one loop over rows; the allocation between them moves
 // above it. Within a row, the exponentials and their sum become one loop over the columns (the
 // sum reads each value as it is stored), and the row reductions carry their accumulator in a
-// register instead of reloading it from memory each column.
+// register instead of reloading it from memory each column. Each row first prefetches the
+// next row of x (rows of 4 KB: one row ahead), a prefetch per 64-byte line, when there is one;
+// y, which the loop writes, is not prefetched.
 // CHECK-LABEL: func.func @softmax
 // CHECK: %[[MAX:.+]] = memref.alloc() : memref<64xf32>
 // CHECK: %[[SUM:.+]] = memref.alloc() : memref<64xf32>
 // CHECK: scf.parallel (%[[ROW:.+]]) =
-// CHECK-NEXT: memref.store %{{.+}}, %[[MAX]][%[[ROW]]]
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[NEXT:.+]] = arith.addi %[[ROW]], %[[ONE]] : index
+// CHECK-NEXT: %[[EXISTS:.+]] = arith.cmpi slt, %[[NEXT]], %c64 : index
+// CHECK-NEXT: scf.if %[[EXISTS]] {
+// CHECK-DAG: %[[FIRST:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[COLS:.+]] = arith.constant 1024 : index
+// CHECK-DAG: %[[LINE:.+]] = arith.constant 16 : index
+// CHECK-NEXT: scf.for %[[AT:.+]] = %[[FIRST]] to %[[COLS]] step %[[LINE]] {
+// CHECK-NEXT: memref.prefetch %arg0[%[[NEXT]], %[[AT]]], read, locality<3>, data : memref<64x1024xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NOT: memref.prefetch
+// CHECK: memref.store %{{.+}}, %[[MAX]][%[[ROW]]]
 // CHECK-NEXT: %[[M0:.+]] = memref.load %[[MAX]][%[[ROW]]]
 // CHECK-NEXT: %[[M:.+]] = scf.for %{{.+}} = %c0 to %c1024 step %c1 iter_args(%[[MACC:.+]] = %[[M0]]) -> (f32) {
 // CHECK: arith.maximumf %{{.+}}, %[[MACC]] : f32
@@ -220,6 +234,67 @@ func.func @other_column(%x: memref<8x16xf32>, %t: memref<8x16xf32>, %s: memref<8
       %a = memref.load %s[%i] : memref<8xf32>
       %b = arith.addf %v, %a : f32
       memref.store %b, %s[%i] : memref<8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Rows of 64 f16 (128 bytes): the prefetched row is 32 rows ahead, a line at a time. Only x
+// is prefetched: t is written by the loop, and g is not read at the row.
+// CHECK-LABEL: func.func @short_rows_ahead
+// CHECK: scf.parallel (%[[ROW:.+]]) =
+// CHECK-NEXT: %[[AHEAD:.+]] = arith.constant 32 : index
+// CHECK-NEXT: %[[NEXT:.+]] = arith.addi %[[ROW]], %[[AHEAD]] : index
+// CHECK-NEXT: arith.cmpi slt, %[[NEXT]], %c256 : index
+// CHECK: %[[LINE:.+]] = arith.constant 32 : index
+// CHECK-NEXT: scf.for %[[AT:.+]] = %{{.+}} to %{{.+}} step %[[LINE]] {
+// CHECK-NEXT: memref.prefetch %arg0[%[[NEXT]], %[[AT]]], read, locality<3>, data : memref<256x64xf16>
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @short_rows_ahead(%x: memref<256x64xf16>, %g: memref<64xf16>, %t: memref<256x64xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c256 = arith.constant 256 : index
+  scf.parallel (%i) = (%c0) to (%c256) step (%c1) {
+    scf.for %j = %c0 to %c64 step %c1 {
+      %v = memref.load %x[%i, %j] : memref<256x64xf16>
+      %w = memref.load %g[%j] : memref<64xf16>
+      %e = math.exp %v : f16
+      %s = arith.addf %e, %w : f16
+      memref.store %s, %t[%i, %j] : memref<256x64xf16>
+    }
+    scf.for %j = %c0 to %c64 step %c1 {
+      %v = memref.load %t[%i, %j] : memref<256x64xf16>
+      %d = arith.mulf %v, %v : f16
+      memref.store %d, %t[%i, %j] : memref<256x64xf16>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A row loop without transcendental functions (layer_norm's statistics and output) streams its
+// rows at the memory bandwidth: nothing is prefetched.
+// CHECK-LABEL: func.func @no_transcendentals
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @no_transcendentals(%x: memref<64x1024xf32>, %s: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    scf.for %j = %c0 to %c1024 step %c1 {
+      %v = memref.load %x[%i, %j] : memref<64x1024xf32>
+      %a = memref.load %s[%i] : memref<64xf32>
+      %b = arith.addf %v, %a : f32
+      memref.store %b, %s[%i] : memref<64xf32>
     }
     scf.reduce
   }
