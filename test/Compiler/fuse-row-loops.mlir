@@ -13,7 +13,8 @@
 // CHECK: scf.parallel (%[[ROW:.+]]) =
 // CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
 // CHECK-NEXT: %[[NEXT:.+]] = arith.addi %[[ROW]], %[[ONE]] : index
-// CHECK-NEXT: %[[EXISTS:.+]] = arith.cmpi slt, %[[NEXT]], %c64 : index
+// CHECK-NEXT: %[[ROWS:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[EXISTS:.+]] = arith.cmpi slt, %[[NEXT]], %[[ROWS]] : index
 // CHECK-NEXT: scf.if %[[EXISTS]] {
 // CHECK-DAG: %[[FIRST:.+]] = arith.constant 0 : index
 // CHECK-DAG: %[[COLS:.+]] = arith.constant 1024 : index
@@ -242,26 +243,28 @@ func.func @other_column(%x: memref<8x16xf32>, %t: memref<8x16xf32>, %s: memref<8
 
 // -----
 
-// Rows of 64 f16 (128 bytes): the prefetched row is 32 rows ahead, a line at a time. Only x
-// is prefetched: t is written by the loop, and g is not read at the row.
+// Rows of 64 f16 (128 bytes): the prefetched row is 32 rows ahead, a line at a time, and
+// exists when x has it (x's 300 rows, not the loop's 256). Only x is prefetched: t is written
+// by the loop, and g is not read at the row.
 // CHECK-LABEL: func.func @short_rows_ahead
 // CHECK: scf.parallel (%[[ROW:.+]]) =
 // CHECK-NEXT: %[[AHEAD:.+]] = arith.constant 32 : index
 // CHECK-NEXT: %[[NEXT:.+]] = arith.addi %[[ROW]], %[[AHEAD]] : index
-// CHECK-NEXT: arith.cmpi slt, %[[NEXT]], %c256 : index
+// CHECK-NEXT: %[[ROWS:.+]] = arith.constant 300 : index
+// CHECK-NEXT: arith.cmpi slt, %[[NEXT]], %[[ROWS]] : index
 // CHECK: %[[LINE:.+]] = arith.constant 32 : index
 // CHECK-NEXT: scf.for %[[AT:.+]] = %{{.+}} to %{{.+}} step %[[LINE]] {
-// CHECK-NEXT: memref.prefetch %arg0[%[[NEXT]], %[[AT]]], read, locality<3>, data : memref<256x64xf16>
+// CHECK-NEXT: memref.prefetch %arg0[%[[NEXT]], %[[AT]]], read, locality<3>, data : memref<300x64xf16>
 // CHECK-NOT: memref.prefetch
 // CHECK: return
-func.func @short_rows_ahead(%x: memref<256x64xf16>, %g: memref<64xf16>, %t: memref<256x64xf16>) {
+func.func @short_rows_ahead(%x: memref<300x64xf16>, %g: memref<64xf16>, %t: memref<256x64xf16>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c64 = arith.constant 64 : index
   %c256 = arith.constant 256 : index
   scf.parallel (%i) = (%c0) to (%c256) step (%c1) {
     scf.for %j = %c0 to %c64 step %c1 {
-      %v = memref.load %x[%i, %j] : memref<256x64xf16>
+      %v = memref.load %x[%i, %j] : memref<300x64xf16>
       %w = memref.load %g[%j] : memref<64xf16>
       %e = math.exp %v : f16
       %s = arith.addf %e, %w : f16

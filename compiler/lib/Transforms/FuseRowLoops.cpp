@@ -434,12 +434,12 @@ bool computesTranscendentals(scf::ParallelOp loop) {
 }
 
 /// At the start of each row of `loop` (1-D, step 1), prefetches the row of each input that
-/// lies kPrefetchAheadBytes ahead, one prefetch per cache line, when that row exists.
+/// lies kPrefetchAheadBytes ahead, one prefetch per cache line, when the input has that row
+/// (its own row count bounds the prefetch, not the loop's, so every index is in bounds).
 void prefetchRowsAhead(scf::ParallelOp loop) {
   if (!isConstantIntValue(loop.getStep()[0], 1))
     return;
   Value iv = loop.getInductionVars()[0];
-  Value rows = loop.getUpperBound()[0];
   for (Value input : rowInputs(loop)) {
     auto type = cast<MemRefType>(input.getType());
     int64_t elementBytes = std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
@@ -449,6 +449,7 @@ void prefetchRowsAhead(scf::ParallelOp loop) {
     int64_t rowsAhead = std::max<int64_t>(1, kPrefetchAheadBytes / rowBytes);
     ImplicitLocOpBuilder b(loop.getLoc(), loop.getBody(), loop.getBody()->begin());
     Value ahead = arith::AddIOp::create(b, iv, arith::ConstantIndexOp::create(b, rowsAhead));
+    Value rows = arith::ConstantIndexOp::create(b, type.getDimSize(0));
     Value exists = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, ahead, rows);
     auto inside = scf::IfOp::create(b, exists, /*withElseRegion=*/false);
     b.setInsertionPointToStart(inside.thenBlock());
