@@ -222,6 +222,7 @@ void registerSgemm() {
     for (int threads : {1, 2}) {
       std::string name = "sgemm_" + std::to_string(n) + "/t" + std::to_string(threads);
       add(name + "/kiln", [=](benchmark::State &state) {
+        letLibraryThreadsSettle();
         kiln_context *ctx = contextWithThreads(threads);
         for (auto _ : state)
           sgemmEntry(n)(ctx, data->a.data(), data->b.data(), data->c.data());
