@@ -58,6 +58,17 @@ class Case:
                 for x, (_, d) in zip(r, self.outs)]
 
 
+def f32_literal(v):
+    """An f32 literal of MLIR's dense syntax: NaN and infinities as their bits."""
+    if np.isnan(v):
+        return "0x7FC00000"
+    if np.isinf(v):
+        return "0x7F800000" if v > 0 else "0xFF800000"
+    text = repr(float(v))
+    # MLIR's float literals need a point before an exponent: 1.0e-08, not 1e-08.
+    return text.replace("e", ".0e") if "e" in text and "." not in text else text
+
+
 # Shape pairs for binary ops: equal, row/column broadcasts, scalars, awkward sizes.
 BINARY_SHAPES = [((1,), (1,)), ((7,), (7,)), ((1031,), (1031,)), ((7, 33), (33,)),
                  ((7, 1), (1, 33)), ((), (33,)), ((3, 1, 17), (5, 1)), ((33, 7), (33, 7))]

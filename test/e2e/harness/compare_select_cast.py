@@ -5,7 +5,7 @@ f16 1e-3.
 """
 import numpy as np
 
-from cases import BINARY_SHAPES, Case
+from cases import BINARY_SHAPES, Case, f32_literal
 from kilntest import IMAX, IMIN, NPY, bshape, is_int
 
 
@@ -54,15 +54,6 @@ def cast_ref(src, dst):
             return x.astype(NPY[dst])
         return x.astype(np.float64)
     return f
-
-
-def f32_literal(v):
-    """An f32 literal of MLIR's dense syntax: NaN and infinities as their bits."""
-    if np.isnan(v):
-        return "0x7FC00000"
-    if np.isinf(v):
-        return "0x7F800000" if v > 0 else "0xFF800000"
-    return repr(float(v))
 
 
 def special_cast_cases(dsts, values):

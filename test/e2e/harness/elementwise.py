@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from cases import BINARY_SHAPES, Case
+from cases import BINARY_SHAPES, Case, f32_literal
 from kilntest import INT_TYPES, bshape, ttype
 
 
@@ -90,6 +90,27 @@ def gelu_tanh(x):
 
 FLOATS = ("f32", "f64", "f16")
 
+# f32 exp at its edges: the largest finite results (88.72 -> 3.39e38) and the first infinite
+# one (88.73), the smallest results kept (-86.9 -> 1.8e-38) and flushed (below 2^-125, hence
+# the absolute tolerance), infinities, NaN, zeros.
+EXP_EDGES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, 88.72, 88.7228, 88.73, 100.0,
+             -80.0, -86.9, -87.5, -88.0, -1000.0, 1e-8, -1e-8]
+
+
+def exp_edge_case():
+    """exp of EXP_EDGES (a constant, plus a zero input so that nothing folds), against float64
+    rounded to f32 (an f32 result above FLT_MAX is infinite)."""
+    n = len(EXP_EDGES)
+    t = f"tensor<{n}xf32>"
+    literal = "[" + ", ".join(map(f32_literal, EXP_EDGES)) + "]"
+    body = (f"  %c = kiln.constant dense<{literal}> : {t}\n"
+            f"  %x = kiln.add %c, %a0 : ({t}, {t}) -> {t}\n"
+            f"  %r0 = kiln.exp %x : ({t}) -> {t}\n"
+            f"  kiln.return %r0 : {t}\n")
+    ref = lambda z: np.exp(np.array(EXP_EDGES, np.float32) + z).astype(np.float32)
+    return Case("exp", [((n,), "f32", 0, 0)], [((n,), "f32")], ref, rtol=2e-6, atol=2.4e-38,
+                body=body)
+
 
 def round_cases():
     """round on halves of integers, so that ties (x.5) are frequent: they go to the even
@@ -121,7 +142,7 @@ CASES = {
     "min": binary("min", np.minimum, dtypes=("f32", "f64", "i64", "i1")),
     "neg": unary("neg", np.negative, dtypes=("f32", "f64", "i32")),
     "abs": unary("abs", np.abs, dtypes=("f32", "f64", "i32")),
-    "exp": unary("exp", np.exp, lo=-80.0, hi=80.0, rtol=2e-6, atol=0),
+    "exp": lambda: unary("exp", np.exp, lo=-80.0, hi=80.0, rtol=2e-6, atol=0)() + [exp_edge_case()],
     "log": unary("log", np.log, lo=1e-3, hi=1e3, rtol=2e-6, atol=2e-6),
     "sqrt": unary("sqrt", np.sqrt, lo=0.0, hi=1e4),
     "rsqrt": unary("rsqrt", lambda x: 1 / np.sqrt(x), lo=1e-3, hi=1e4, rtol=2e-6),

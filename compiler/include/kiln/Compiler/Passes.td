@@ -33,9 +33,10 @@ def KilnToLinalg : Pass<"kiln-to-linalg", "::mlir::ModuleOp"> {
 def KilnApproximateMath : Pass<"kiln-approximate-math"> {
   let summary = "Replace f32 transcendentals with vectorizable polynomial approximations";
   let description = [{
-    Rewrites math.exp, log, tanh, erf, ... on f32 (scalars and vectors) with MLIR's polynomial
+    Rewrites math.exp, log, tanh, erf, ... on f32 (scalars and vectors) with polynomial
     approximations, so that the loop vectorizer can vectorize them instead of calling libm per
-    element. f64 is left to libm.
+    element: MLIR's, except for exp, which is Kiln's own (fewer instructions: 2^k from the bits
+    of a rounding fma, see ApproximateMath.cpp). f64 is left to libm.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];
