@@ -303,3 +303,107 @@ func.func @no_transcendentals(%x: memref<64x1024xf32>, %s: memref<64xf32>) {
   }
   return
 }
+
+// -----
+
+// Rows under two indices ([n, r] of [2, 40, 2048]) fuse row by row like a matrix's: the
+// statistics' initialization, the reduction and the exponentials become one loop over (n, r),
+// and the row ahead is prefetched within the same n (40 rows of 8 KB: a block would not stay in
+// L2).
+// CHECK-LABEL: func.func @rows_under_two_indices
+// CHECK:       scf.parallel (%[[N:.+]], %[[R:.+]]) = (%c0, %c0) to (%c2, %c40)
+// CHECK:         %[[NEXT:.+]] = arith.addi %[[R]], %{{.+}} : index
+// CHECK:         memref.prefetch %arg0[%[[N]], %[[NEXT]], %{{.+}}], read
+// CHECK:         memref.store %{{.+}}, %[[MAX:.+]][%[[N]], %[[R]]]
+// CHECK:         scf.for {{.+}} iter_args
+// CHECK:           arith.maximumf
+// CHECK:         scf.parallel (%[[C:.+]]) = (%c0) to (%c2048)
+// CHECK:           math.exp
+// CHECK:           memref.store %{{.+}}, %arg1[%[[N]], %[[R]], %[[C]]]
+// CHECK-NOT:   scf.parallel (%{{.+}}, %{{.+}}) =
+// CHECK:       return
+func.func @rows_under_two_indices(%x: memref<2x40x2048xf32>, %y: memref<2x40x2048xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c40 = arith.constant 40 : index
+  %c2048 = arith.constant 2048 : index
+  %lowest = arith.constant 0xFF800000 : f32
+  %max = memref.alloc() : memref<2x40xf32>
+  scf.parallel (%n, %r) = (%c0, %c0) to (%c2, %c40) step (%c1, %c1) {
+    memref.store %lowest, %max[%n, %r] : memref<2x40xf32>
+    scf.reduce
+  }
+  scf.parallel (%n, %r) = (%c0, %c0) to (%c2, %c40) step (%c1, %c1) {
+    scf.for %c = %c0 to %c2048 step %c1 {
+      %v = memref.load %x[%n, %r, %c] : memref<2x40x2048xf32>
+      %m = memref.load %max[%n, %r] : memref<2x40xf32>
+      %u = arith.maximumf %v, %m : f32
+      memref.store %u, %max[%n, %r] : memref<2x40xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%n, %r, %c) = (%c0, %c0, %c0) to (%c2, %c40, %c2048) step (%c1, %c1, %c1) {
+    %v = memref.load %x[%n, %r, %c] : memref<2x40x2048xf32>
+    %m = memref.load %max[%n, %r] : memref<2x40xf32>
+    %d = arith.subf %v, %m : f32
+    %e = math.exp %d : f32
+    memref.store %e, %y[%n, %r, %c] : memref<2x40x2048xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Short rows in blocks that stay in L2 ([n, h] of [8, 12, 128, 128] f32: 64 KB, attention
+// scores' heads) fuse by block, not by row: each pass over a block overlaps independent rows.
+// A loop over the rows of another block ([n, h, r] read at [n, r, h]) is not fused.
+// CHECK-LABEL: func.func @blocks_of_short_rows
+// CHECK:       scf.parallel (%[[N:.+]], %[[H:.+]]) = (%c0, %c0) to (%c8, %c12)
+// CHECK-NEXT:    scf.parallel (%[[R:.+]]) = (%c0) to (%c128)
+// CHECK-NEXT:      memref.store %{{.+}}, %[[MAX:.+]][%[[N]], %[[H]], %[[R]]]
+// CHECK:         scf.parallel (%[[R2:.+]]) = (%c0) to (%c128)
+// CHECK-NEXT:      scf.for
+// CHECK:         scf.parallel (%{{.+}}, %{{.+}}) = (%c0, %c0) to (%c128, %c128)
+// CHECK:           math.exp
+// CHECK-NOT:     memref.prefetch
+// CHECK:       scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) = (%c0, %c0, %c0) to (%c8, %c12, %c128)
+// CHECK:       return
+func.func @blocks_of_short_rows(%x: memref<8x12x128x128xf32>, %y: memref<8x12x128x128xf32>,
+                                %z: memref<8x128x12xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c12 = arith.constant 12 : index
+  %c128 = arith.constant 128 : index
+  %lowest = arith.constant 0xFF800000 : f32
+  %max = memref.alloc() : memref<8x12x128xf32>
+  scf.parallel (%n, %h, %r) = (%c0, %c0, %c0) to (%c8, %c12, %c128) step (%c1, %c1, %c1) {
+    memref.store %lowest, %max[%n, %h, %r] : memref<8x12x128xf32>
+    scf.reduce
+  }
+  scf.parallel (%n, %h, %r) = (%c0, %c0, %c0) to (%c8, %c12, %c128) step (%c1, %c1, %c1) {
+    scf.for %c = %c0 to %c128 step %c1 {
+      %v = memref.load %x[%n, %h, %r, %c] : memref<8x12x128x128xf32>
+      %m = memref.load %max[%n, %h, %r] : memref<8x12x128xf32>
+      %u = arith.maximumf %v, %m : f32
+      memref.store %u, %max[%n, %h, %r] : memref<8x12x128xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%n, %h, %r, %c) = (%c0, %c0, %c0, %c0) to (%c8, %c12, %c128, %c128) step (%c1, %c1, %c1, %c1) {
+    %v = memref.load %x[%n, %h, %r, %c] : memref<8x12x128x128xf32>
+    %m = memref.load %max[%n, %h, %r] : memref<8x12x128xf32>
+    %d = arith.subf %v, %m : f32
+    %e = math.exp %d : f32
+    memref.store %e, %y[%n, %h, %r, %c] : memref<8x12x128x128xf32>
+    scf.reduce
+  }
+  scf.parallel (%n, %h, %r) = (%c0, %c0, %c0) to (%c8, %c12, %c128) step (%c1, %c1, %c1) {
+    %m = memref.load %max[%n, %r, %h] : memref<8x12x128xf32>
+    memref.store %m, %z[%n, %r, %h] : memref<8x128x12xf32>
+    scf.reduce
+  }
+  return
+}

@@ -99,6 +99,7 @@ void buildKilnLowerToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &o
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createKilnLowerParallelCalls());
+  pm.addPass(createKilnWidenBoolMemory());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -16,10 +16,12 @@ def softmax_ref(axis):
 
 def softmax_cases():
     """(64, 33) and (4, 1031) run kiln-fuse-row-loops' prefetch: rows of 132 bytes are read 31
-    rows ahead (the last 31 rows prefetch nothing), rows of 4124 bytes one row ahead."""
+    rows ahead (the last 31 rows prefetch nothing), rows of 4124 bytes one row ahead.
+    (2, 3, 5, 33) is fused by blocks of 5 rows (attention scores' heads), (2, 40, 2048) row by
+    row under two row indices (blocks of 40 rows of 8 KB are too large), with the prefetch."""
     out = []
     for shape, axis in [((7, 33), -1), ((33, 7), 0), ((1031,), 0), ((2, 3, 17), 1), ((1, 1), -1),
-                        ((4, 1031), -1), ((64, 33), -1)]:
+                        ((4, 1031), -1), ((64, 33), -1), ((2, 3, 5, 33), -1), ((2, 40, 2048), -1)]:
         for dtype in ("f32", "f64"):
             out.append(Case("softmax", [(shape, dtype, -8, 8)], [(shape, dtype)], softmax_ref(axis),
                             attrs=f"axis = {axis} : i64", rtol=1e-5, atol=1e-7))
@@ -60,7 +62,7 @@ def norm_cases(op):
     rms = op == "rms_norm"
     out = []
     for shape, axis, eps in [((7, 33), -1, 1e-5), ((3, 5, 17), 1, 1e-3), ((1031,), 0, 1e-5),
-                             ((4, 1, 9), -2, 0.5)]:
+                             ((4, 1, 9), -2, 0.5), ((2, 3, 40), -1, 1e-5)]:
         for dtype in ("f32", "f64", "f16"):
             pshape = shape[axis % len(shape):]
             ins = [(shape, dtype, -3, 3), (pshape, dtype, 0.5, 2)]

@@ -296,6 +296,19 @@ def KilnLowerParallelCalls : Pass<"kiln-lower-parallel-calls", "::mlir::ModuleOp
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def KilnWidenBoolMemory : Pass<"kiln-widen-bool-memory", "::mlir::ModuleOp"> {
+  let summary = "Load and store i1 in memory as i8 (LLVM dialect)";
+  let description = [{
+    An i1 in memory takes a byte, which is how Kiln passes booleans too (docs/design.md), but
+    LLVM's loop vectorizer does not widen `load i1` into a vector load: a select on a boolean
+    mask (a transformer's causal mask) loaded its 16 lanes one byte at a time and built the
+    vector mask lane by lane. Each `llvm.load` of i1 becomes a load of the byte and a trunc,
+    each `llvm.store` of i1 a zext and a store of the byte: the same memory, and loops that
+    vectorize into one byte-vector load and one mask test.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def KilnSplitBatch : Pass<"kiln-split-batch", "::mlir::ModuleOp"> {
   let summary = "Compute a batch-separable graph one chunk of its batch per call";
   let description = [{
