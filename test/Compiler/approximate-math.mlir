@@ -21,8 +21,8 @@ func.func @transcendentals(%x: f32, %v: vector<8xf32>, %d: f64) -> (f32, vector<
 // f32 exp is Kiln's own (not MLIR's): x clamped to [-87.6, 88.73] with NaN kept (unordered
 // compares select x), k + 126 rounded into the low bits of x log2(e) + 1.5 * 2^23 + 126 and
 // shifted into the exponent of 2^(k-1), t = x - k ln2 in two parts, a degree-6 polynomial
-// for 2 e^t ending in + 2 (so exp(0) = 1), times 2^(k-1). No floor and no float-to-int
-// conversion, which MLIR's needs.
+// for 2 e^t (Horner, highest coefficient first) ending in + 2 (so exp(0) = 1), times
+// 2^(k-1). No floor and no float-to-int conversion, which MLIR's needs.
 // CHECK-LABEL: func.func @exp_f32(
 // CHECK-SAME:      %[[V:.*]]: vector<16xf32>)
 // CHECK-DAG:     %[[TWO:.*]] = arith.constant dense<2.000000e+00> : vector<16xf32>
@@ -33,6 +33,11 @@ func.func @transcendentals(%x: f32, %v: vector<8xf32>, %d: f64) -> (f32, vector<
 // CHECK-DAG:     %[[MAGIC:.*]] = arith.constant dense<0x4B40007E> : vector<16xf32>
 // CHECK-DAG:     %[[LO:.*]] = arith.constant dense<-8.760000e+01> : vector<16xf32>
 // CHECK-DAG:     %[[HI:.*]] = arith.constant dense<8.873000e+01> : vector<16xf32>
+// CHECK-DAG:     %[[C2:.*]] = arith.constant dense<1.00000012> : vector<16xf32>
+// CHECK-DAG:     %[[C3:.*]] = arith.constant dense<0.333327323> : vector<16xf32>
+// CHECK-DAG:     %[[C4:.*]] = arith.constant dense<0.0833295509> : vector<16xf32>
+// CHECK-DAG:     %[[C5:.*]] = arith.constant dense<0.0167580228> : vector<16xf32>
+// CHECK-DAG:     %[[C6:.*]] = arith.constant dense<0.00281224819> : vector<16xf32>
 // CHECK:         %[[GE:.*]] = arith.cmpf uge, %[[V]], %[[LO]]
 // CHECK:         %[[X1:.*]] = arith.select %[[GE]], %[[V]], %[[LO]]
 // CHECK:         %[[LE:.*]] = arith.cmpf ule, %[[X1]], %[[HI]]
@@ -44,8 +49,11 @@ func.func @transcendentals(%x: f32, %v: vector<8xf32>, %d: f64) -> (f32, vector<
 // CHECK:         %[[SCALE:.*]] = arith.bitcast %[[EXPONENT]] : vector<16xi32> to vector<16xf32>
 // CHECK:         %[[T1:.*]] = math.fma %[[K]], %[[LN2HI]], %[[X]]
 // CHECK:         %[[T:.*]] = math.fma %[[K]], %[[LN2LO]], %[[T1]]
-// CHECK-COUNT-4: math.fma %{{.*}}, %[[T]], %{{.*}}
-// CHECK:         %[[Q1:.*]] = math.fma %{{.*}}, %[[T]], %[[TWO]]
+// CHECK:         %[[P5:.*]] = math.fma %[[C6]], %[[T]], %[[C5]]
+// CHECK:         %[[P4:.*]] = math.fma %[[P5]], %[[T]], %[[C4]]
+// CHECK:         %[[P3:.*]] = math.fma %[[P4]], %[[T]], %[[C3]]
+// CHECK:         %[[P2:.*]] = math.fma %[[P3]], %[[T]], %[[C2]]
+// CHECK:         %[[Q1:.*]] = math.fma %[[P2]], %[[T]], %[[TWO]]
 // CHECK:         %[[Q:.*]] = math.fma %[[Q1]], %[[T]], %[[TWO]]
 // CHECK:         %[[E:.*]] = arith.mulf %[[Q]], %[[SCALE]]
 // CHECK-NOT:     math.floor

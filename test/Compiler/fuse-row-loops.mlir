@@ -313,6 +313,8 @@ func.func @no_transcendentals(%x: memref<64x1024xf32>, %s: memref<64xf32>) {
 // CHECK-LABEL: func.func @rows_under_two_indices
 // CHECK:       scf.parallel (%[[N:.+]], %[[R:.+]]) = (%c0, %c0) to (%c2, %c40)
 // CHECK:         %[[NEXT:.+]] = arith.addi %[[R]], %{{.+}} : index
+// CHECK-NEXT:    %[[ROWS:.+]] = arith.constant 40 : index
+// CHECK-NEXT:    arith.cmpi slt, %[[NEXT]], %[[ROWS]] : index
 // CHECK:         memref.prefetch %arg0[%[[N]], %[[NEXT]], %{{.+}}], read
 // CHECK:         memref.store %{{.+}}, %[[MAX:.+]][%[[N]], %[[R]]]
 // CHECK:         scf.for {{.+}} iter_args
@@ -358,7 +360,7 @@ func.func @rows_under_two_indices(%x: memref<2x40x2048xf32>, %y: memref<2x40x204
 
 // Short rows in blocks that stay in L2 ([n, h] of [8, 12, 128, 128] f32: 64 KB, attention
 // scores' heads) fuse by block, not by row: each pass over a block overlaps independent rows.
-// A loop over the rows of another block ([n, h, r] read at [n, r, h]) is not fused.
+// A loop that reads the statistics of another block ([n, 11 - h, r]) is not fused.
 // CHECK-LABEL: func.func @blocks_of_short_rows
 // CHECK:       scf.parallel (%[[N:.+]], %[[H:.+]]) = (%c0, %c0) to (%c8, %c12)
 // CHECK-NEXT:    scf.parallel (%[[R:.+]]) = (%c0) to (%c128)
@@ -401,8 +403,49 @@ func.func @blocks_of_short_rows(%x: memref<8x12x128x128xf32>, %y: memref<8x12x12
     scf.reduce
   }
   scf.parallel (%n, %h, %r) = (%c0, %c0, %c0) to (%c8, %c12, %c128) step (%c1, %c1, %c1) {
-    %m = memref.load %max[%n, %r, %h] : memref<8x12x128xf32>
+    %c11 = arith.constant 11 : index
+    %other = arith.subi %c11, %h : index
+    %m = memref.load %max[%n, %other, %r] : memref<8x12x128xf32>
     memref.store %m, %z[%n, %r, %h] : memref<8x128x12xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Not row-local: the second loop reads %t with the row indices one position later than the
+// first writes them ([n, r, c] against [0, n, r]), and the third reads what the second writes
+// through an index computed inside the loop ([3 - n, r]). Nothing is fused, neither by (n, r)
+// nor by n alone.
+// CHECK-LABEL: func.func @rows_at_other_positions
+// CHECK-COUNT-3: scf.parallel (%{{.+}}, %{{.+}}) =
+// CHECK-NOT:   scf.parallel
+// CHECK:       return
+func.func @rows_at_other_positions(%x: memref<4x8x16xf32>, %t: memref<4x8x16xf32>,
+                                   %y: memref<4x8xf32>, %z: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%n, %r) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    scf.for %c = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%n, %r, %c] : memref<4x8x16xf32>
+      memref.store %v, %t[%n, %r, %c] : memref<4x8x16xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%n, %r) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %t[%c0, %n, %r] : memref<4x8x16xf32>
+    memref.store %v, %y[%n, %r] : memref<4x8xf32>
+    scf.reduce
+  }
+  scf.parallel (%n, %r) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %other = arith.subi %c3, %n : index
+    %v = memref.load %y[%other, %r] : memref<4x8xf32>
+    memref.store %v, %z[%n, %r] : memref<4x8xf32>
     scf.reduce
   }
   return

@@ -95,8 +95,8 @@ std::optional<int64_t> constantTripCount(Value lb, Value ub, Value step) {
 }
 
 /// Bytes of one row of what `loop` reads or writes past its first `dims` dimensions: its next
-/// dimension (an elementwise loop) or its inner loop (a reduction) times the widest element
-/// it loads or stores; nullopt when that is not a constant.
+/// dimension (an elementwise loop) or its first inner scf.for (a reduction) times the widest
+/// element it loads or stores; nullopt when that is not a constant.
 std::optional<int64_t> rowBytes(scf::ParallelOp loop, unsigned dims) {
   std::optional<int64_t> columns;
   if (loop.getNumLoops() > dims)
@@ -106,13 +106,16 @@ std::optional<int64_t> rowBytes(scf::ParallelOp loop, unsigned dims) {
     if (!columns)
       columns = constantTripCount(inner.getLowerBound(), inner.getUpperBound(), inner.getStep());
   int64_t elementBytes = 0;
+  auto widen = [&](MemRefType type) {
+    if (type.getElementType().isIntOrFloat())
+      elementBytes = std::max<int64_t>(
+          elementBytes, llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8));
+  };
   loop.getBody()->walk([&](Operation *op) {
     if (auto load = dyn_cast<memref::LoadOp>(op))
-      elementBytes =
-          std::max<int64_t>(elementBytes, load.getMemRefType().getElementTypeBitWidth() / 8);
+      widen(load.getMemRefType());
     if (auto store = dyn_cast<memref::StoreOp>(op))
-      elementBytes =
-          std::max<int64_t>(elementBytes, store.getMemRefType().getElementTypeBitWidth() / 8);
+      widen(store.getMemRefType());
   });
   if (!columns || elementBytes == 0)
     return std::nullopt;
@@ -294,9 +297,16 @@ scf::ParallelOp extendGroup(scf::ParallelOp group, bool &fused) {
       continue;
     }
     auto candidate = cast<scf::ParallelOp>(next);
+    auto fusible = [&](unsigned dims) {
+      return candidate.getNumLoops() >= dims && sameBounds(group, candidate, dims) &&
+             rowLocal(group, candidate, dims);
+    };
+    // The first pair chooses the group's row indices: as many as they share, else fewer (a
+    // pair that is row-local only in its first index still fuses by that one).
     unsigned dims = rowDims ? rowDims : sharedRowDims(group, candidate);
-    if (candidate.getNumLoops() < dims || !sameBounds(group, candidate, dims) ||
-        !rowLocal(group, candidate, dims))
+    while (!rowDims && dims > 1 && !fusible(dims))
+      --dims;
+    if (!fusible(dims))
       break;
     next = candidate->getNextNode();
     for (Operation *op : between)

@@ -91,8 +91,8 @@ def gelu_tanh(x):
 FLOATS = ("f32", "f64", "f16")
 
 # f32 exp at its edges: the largest finite results (88.72 -> 3.39e38) and the first infinite
-# one (88.73), the smallest results kept (-86.9 -> 1.8e-38) and flushed (below 2^-125, hence
-# the absolute tolerance), infinities, NaN, zeros.
+# one (88.73), the smallest results kept (-86.9 -> 1.8e-38) and flushed (below 2^-125.5, about
+# 1.66e-38, hence the absolute tolerance), infinities, NaN, zeros.
 EXP_EDGES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, 88.72, 88.7228, 88.73, 100.0,
              -80.0, -86.9, -87.5, -88.0, -1000.0, 1e-8, -1e-8]
 
@@ -107,7 +107,8 @@ def exp_edge_case():
             f"  %x = kiln.add %c, %a0 : ({t}, {t}) -> {t}\n"
             f"  %r0 = kiln.exp %x : ({t}) -> {t}\n"
             f"  kiln.return %r0 : {t}\n")
-    ref = lambda z: np.exp(np.array(EXP_EDGES, np.float32) + z).astype(np.float32)
+    edges = np.array(EXP_EDGES, np.float32).astype(np.float64)
+    ref = lambda z: np.exp(edges + z).astype(np.float32)
     return Case("exp", [((n,), "f32", 0, 0)], [((n,), "f32")], ref, rtol=2e-6, atol=2.4e-38,
                 body=body)
 
