@@ -2,6 +2,7 @@
 #include "kiln/Compiler/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -17,13 +18,6 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
-
-/// A scalar constant of `type`'s element type, splat when `type` is a vector.
-Value splatConstant(ImplicitLocOpBuilder &b, Type type, TypedAttr scalar) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return arith::ConstantOp::create(b, DenseElementsAttr::get(vector, scalar));
-  return arith::ConstantOp::create(b, scalar);
-}
 
 /// `value` clamped to [lo, hi] with NaN kept: a compare that is true for NaN selects `value`.
 /// (The unordered predicates are also what LLVM's x86 backend turns into one vmaxps/vminps.)
@@ -63,7 +57,9 @@ struct ExpF32Approximation : public OpRewritePattern<math::ExpOp> {
     Type intType = i32;
     if (auto vector = dyn_cast<VectorType>(type))
       intType = vector.clone(i32);
-    auto f32 = [&](float v) { return splatConstant(b, type, b.getF32FloatAttr(v)); };
+    auto f32 = [&](float v) {
+      return createScalarOrSplatConstant(b, b.getLoc(), type, APFloat(v));
+    };
     auto fma = [&](Value x, Value y, Value z) { return math::FmaOp::create(b, x, y, z); };
 
     Value x = clampKeepingNaN(b, op.getOperand(), f32(-87.6f), f32(88.73f));
@@ -72,7 +68,7 @@ struct ExpF32Approximation : public OpRewritePattern<math::ExpOp> {
     Value k = arith::SubFOp::create(b, shifted, magic);
     Value bits = arith::BitcastOp::create(b, intType, shifted);
     Value exponent =
-        arith::ShLIOp::create(b, bits, splatConstant(b, intType, b.getI32IntegerAttr(23)));
+        arith::ShLIOp::create(b, bits, createScalarOrSplatConstant(b, b.getLoc(), intType, 23));
     Value scale = arith::BitcastOp::create(b, type, exponent);
     // Cody-Waite: ln 2 in two parts, each product exact inside its fma.
     Value t = fma(k, f32(-0x1.62e430p-1f), x);

@@ -86,12 +86,14 @@ bool containsLoop(scf::ParallelOp loop) {
 /// head of attention scores) are fused as one block instead of row by row.
 constexpr int64_t kRowBlockBytes = 256 * 1024;
 
-std::optional<int64_t> constantTripCount(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
-                         s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
+/// The trip count of a loop dimension with constant bounds (MLIR's constantTripCount).
+std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
+  std::optional<APInt> count =
+      constantTripCount(lb, ub, step, /*isSigned=*/true,
+                        [](Value, Value, bool) -> std::optional<llvm::APSInt> { return {}; });
+  if (!count)
     return std::nullopt;
-  return std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
+  return count->getSExtValue();
 }
 
 /// Bytes of one row of what `loop` reads or writes past its first `dims` dimensions: its next
@@ -100,11 +102,11 @@ std::optional<int64_t> constantTripCount(Value lb, Value ub, Value step) {
 std::optional<int64_t> rowBytes(scf::ParallelOp loop, unsigned dims) {
   std::optional<int64_t> columns;
   if (loop.getNumLoops() > dims)
-    columns = constantTripCount(loop.getLowerBound()[dims], loop.getUpperBound()[dims],
-                                loop.getStep()[dims]);
+    columns =
+        tripCount(loop.getLowerBound()[dims], loop.getUpperBound()[dims], loop.getStep()[dims]);
   for (auto inner : loop.getBody()->getOps<scf::ForOp>())
     if (!columns)
-      columns = constantTripCount(inner.getLowerBound(), inner.getUpperBound(), inner.getStep());
+      columns = tripCount(inner.getLowerBound(), inner.getUpperBound(), inner.getStep());
   int64_t elementBytes = 0;
   auto widen = [&](MemRefType type) {
     if (type.getElementType().isIntOrFloat())
@@ -141,8 +143,8 @@ unsigned sharedRowDims(scf::ParallelOp a, scf::ParallelOp b) {
     --dims;
   if (dims < 2)
     return 1;
-  std::optional<int64_t> rows = constantTripCount(
-      a.getLowerBound()[dims - 1], a.getUpperBound()[dims - 1], a.getStep()[dims - 1]);
+  std::optional<int64_t> rows =
+      tripCount(a.getLowerBound()[dims - 1], a.getUpperBound()[dims - 1], a.getStep()[dims - 1]);
   std::optional<int64_t> bytes = rowBytes(a, dims);
   if (!bytes)
     bytes = rowBytes(b, dims);
